@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficersConfig(AppConfig):
+    name = "officers"
+    verbose_name = _("人员与资格")
+
+    def ready(self):
+        from . import signal_handlers  # noqa: F401

@@ -1,0 +1,45 @@
+"""Dashboard panels, navigation and Wagtail admin screens of the officers app."""
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from portal.dashboard import NavItem, Panel
+
+from . import roles
+from .scoping import own_profile, visible_officers, visible_units
+
+
+@hooks.register("academy_nav_items")
+def nav_items(request):
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = [NavItem(_("首页"), reverse("portal:home"), order=0)]
+    if roles.has_role(user, roles.HR):
+        items.append(NavItem(_("人员"), reverse("officers:officer_list"), order=60, match="/people/"))
+    if roles.has_role(user, roles.TRAINER, roles.LEGAL_REVIEWER):
+        items.append(NavItem(_("管理后台"), reverse("wagtailadmin_home"), order=90))
+    return items
+
+
+@hooks.register("academy_dashboard_panels")
+def dashboard_panels(request, role):
+    user = request.user
+    profile = own_profile(user)
+    panels = []
+    if profile is not None:
+        panels.append(Panel(_("我的资料"), "officers/panels/profile.html", {"profile": profile}, order=90))
+    if role == roles.OFFICER:
+        for slot, title, order in (("my_learning", _("我的学习"), 10), ("my_exams", _("我的考试"), 20),
+                                   ("my_qualification", _("我的资格"), 30)):
+            panels.append(Panel(title, "portal/panels/placeholder.html", {}, order=order, slot=slot,
+                                placeholder=True))
+    if role in (roles.HR, roles.ADMIN):
+        units = visible_units(user)
+        panels.append(Panel(_("本单位人员"), "officers/panels/people.html", {
+            "n_officers": visible_officers(user).filter(is_active=True).count(),
+            "n_units": units.count(),
+        }, order=40, slot="hr_people"))
+    if role in (roles.TRAINER, roles.LEGAL_REVIEWER, roles.ADMIN):
+        panels.append(Panel(_("内容编写"), "portal/panels/authoring.html", {}, order=50, slot="authoring"))
+    return panels

@@ -1,0 +1,32 @@
+"""Home page: a public landing page, or the signed-in user's role dashboard."""
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from officers import roles
+from officers.scoping import own_profile
+
+from .dashboard import panels_for
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "portal/landing.html")
+    role = roles.primary_role(request.user)
+    return render(request, "portal/dashboard.html", {
+        "role": role,
+        "role_label": roles.ROLE_LABELS.get(role, _("访客")),
+        "profile": own_profile(request.user),
+        "panels": panels_for(request, role),
+    })
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

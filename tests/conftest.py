@@ -1,0 +1,48 @@
+"""Shared fixtures: the unit tree and one user per role."""
+import pytest
+
+from officers import roles
+from tests.factories import make_units, make_user
+
+
+@pytest.fixture
+def units(db):
+    return make_units()
+
+
+@pytest.fixture
+def officer_user(units):
+    return make_user(roles.OFFICER, unit=units["SZ-JB-01"], username="officer_a")
+
+
+@pytest.fixture
+def other_officer_user(units):
+    """An officer of another district (江南区)."""
+    return make_user(roles.OFFICER, unit=units["SZ-JN-01"], username="officer_b")
+
+
+@pytest.fixture
+def trainer_user(units):
+    return make_user(roles.TRAINER, unit=units["SZ"], username="trainer_a")
+
+
+@pytest.fixture
+def reviewer_user(units):
+    return make_user(roles.LEGAL_REVIEWER, unit=units["SZ"], username="reviewer_a")
+
+
+@pytest.fixture
+def hr_user(units):
+    """HR of 江北区 (district SZ-JB)."""
+    return make_user(roles.HR, unit=units["SZ-JB"], username="hr_jb")
+
+
+@pytest.fixture
+def hr_other_user(units):
+    """HR of 江南区 (district SZ-JN)."""
+    return make_user(roles.HR, unit=units["SZ-JN"], username="hr_jn")
+
+
+@pytest.fixture
+def admin_user(units):
+    return make_user(roles.ADMIN, unit=units["SZ"], username="root", superuser=True)
