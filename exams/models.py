@@ -1,1 +1,626 @@
-"""Models of the exams app."""
+"""Question bank, exams, sittings and answers.
+
+A question is edited in place until someone has answered it; from then on an
+edit creates a new immutable ``QuestionVersion`` so every past sitting keeps
+the exact text, options and key it was graded against. Sittings reference
+versions, never the live question.
+"""
+import hashlib
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
+from casebank.domain import CATEGORY_CHOICES, CATEGORY_LABELS
+
+# --- Question types, difficulty, status -------------------------------------------
+
+SINGLE = "single"
+MULTI = "multi"
+TRUEFALSE = "truefalse"
+CASE = "case"
+DISCRETION = "discretion"
+QTYPE_CHOICES = [
+    (SINGLE, _("单选题")),
+    (MULTI, _("多选题")),
+    (TRUEFALSE, _("判断题")),
+    (CASE, _("案例分析题")),
+    (DISCRETION, _("裁量题")),
+]
+QTYPE_LABELS = dict(QTYPE_CHOICES)
+#: Types graded by the computer at once; the others go to the marking queue.
+OBJECTIVE_TYPES = (SINGLE, MULTI, TRUEFALSE, DISCRETION)
+CHOICE_TYPES = (SINGLE, MULTI)
+
+DIFFICULTY_CHOICES = [(1, _("易")), (2, _("中")), (3, _("难"))]
+DIFFICULTY_LABELS = dict(DIFFICULTY_CHOICES)
+
+Q_DRAFT = "draft"
+Q_ACTIVE = "active"
+Q_RETIRED = "retired"
+QSTATUS_CHOICES = [(Q_DRAFT, _("草稿")), (Q_ACTIVE, _("启用")), (Q_RETIRED, _("停用"))]
+
+TRUE_KEY = "T"
+FALSE_KEY = "F"
+
+
+def category_label(code):
+    return CATEGORY_LABELS.get(code, code)
+
+
+class Question(ClusterableModel):
+    """A question of the bank (题库)."""
+
+    qtype = models.CharField(_("题型"), max_length=16, choices=QTYPE_CHOICES, default=SINGLE)
+    text = models.TextField(_("题干"))
+    #: Duty area or subject code (casebank.domain.CATEGORY_CHOICES).
+    category = models.CharField(_("类别"), max_length=32, choices=CATEGORY_CHOICES, db_index=True)
+    difficulty = models.PositiveSmallIntegerField(_("难度"), choices=DIFFICULTY_CHOICES, default=2)
+    explanation = models.TextField(_("解析"), blank=True)
+    reference_answer = models.TextField(_("参考答案"), blank=True, help_text=_("案例分析题的参考答案"))
+    #: For true/false questions: the right answer.
+    truefalse_answer = models.BooleanField(_("判断题答案"), null=True, blank=True)
+    #: Discretion questions: the levels offered (order, name, fine band), the right level and amount band.
+    discretion_levels = models.JSONField(
+        _("裁量等级"), default=list, blank=True,
+        help_text=_('如 [{"order": 1, "name": "轻微", "fine_min": 0, "fine_max": 500}]；关联裁量基准时自动取基准等级'),
+    )
+    discretion_correct_level = models.PositiveSmallIntegerField(_("正确裁量等级（序号）"), null=True, blank=True)
+    discretion_amount_min = models.DecimalField(_("罚款下限（元）"), max_digits=12, decimal_places=2, null=True,
+                                                blank=True)
+    discretion_amount_max = models.DecimalField(_("罚款上限（元）"), max_digits=12, decimal_places=2, null=True,
+                                                blank=True)
+    #: Statute citations as text, e.g. ["中华人民共和国行政处罚法 第三十三条"].
+    article_refs = models.JSONField(_("法条依据"), default=list, blank=True)
+    tags = models.CharField(_("标签"), max_length=255, blank=True, help_text=_("多个标签用逗号分隔"))
+    status = models.CharField(_("状态"), max_length=16, choices=QSTATUS_CHOICES, default=Q_ACTIVE, db_index=True)
+    image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("配图"))
+    #: The version new sittings use.
+    current_version = models.ForeignKey("QuestionVersion", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", editable=False)
+    #: sha256 of the normalised text: duplicates (same text) are found with it.
+    text_hash = models.CharField(max_length=64, db_index=True, editable=False, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("试题")
+        verbose_name_plural = _("试题")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "qtype", "category", "difficulty"])]
+
+    def __str__(self):
+        return f"[{self.get_qtype_display()}] {self.text[:40]}"
+
+    @staticmethod
+    def hash_text(text):
+        normal = "".join((text or "").split())
+        return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+    def save(self, *args, **kwargs):
+        self.text_hash = self.hash_text(self.text)
+        super().save(*args, **kwargs)
+
+    @property
+    def tag_list(self):
+        return [t.strip() for t in self.tags.replace("，", ",").split(",") if t.strip()]
+
+    def category_label(self):
+        return category_label(self.category)
+
+    # -- versions --------------------------------------------------------------
+
+    def content(self):
+        """The graded content as a plain dict: what a version freezes."""
+        data = {
+            "qtype": self.qtype,
+            "text": self.text,
+            "category": self.category,
+            "difficulty": self.difficulty,
+            "explanation": self.explanation,
+            "reference_answer": self.reference_answer,
+            "articles": list(self.article_refs or []),
+            "image_id": self.image_id,
+        }
+        if self.qtype in CHOICE_TYPES:
+            data["options"] = [
+                {"key": str(i + 1), "text": o.text, "correct": bool(o.is_correct)}
+                for i, o in enumerate(self.options.all())
+            ]
+        elif self.qtype == TRUEFALSE:
+            data["options"] = [
+                {"key": TRUE_KEY, "text": str(_("正确")), "correct": self.truefalse_answer is True},
+                {"key": FALSE_KEY, "text": str(_("错误")), "correct": self.truefalse_answer is False},
+            ]
+        elif self.qtype == CASE:
+            data["rubric"] = [
+                {"key": str(i + 1), "text": p.text, "score": str(p.score)}
+                for i, p in enumerate(self.rubric_points.all())
+            ]
+        elif self.qtype == DISCRETION:
+            data["discretion"] = {
+                "levels": self.discretion_level_list(),
+                "correct_level": self.discretion_correct_level,
+                "amount_min": None if self.discretion_amount_min is None else str(self.discretion_amount_min),
+                "amount_max": None if self.discretion_amount_max is None else str(self.discretion_amount_max),
+            }
+        return data
+
+    def discretion_level_list(self):
+        """Levels offered to the officer: [{order, name, fine_min, fine_max}]. Override point for
+        a linked discretion benchmark."""
+        levels = []
+        for lv in self.discretion_levels or []:
+            levels.append({
+                "order": int(lv.get("order")),
+                "name": str(lv.get("name", "")),
+                "fine_min": None if lv.get("fine_min") in (None, "") else str(lv.get("fine_min")),
+                "fine_max": None if lv.get("fine_max") in (None, "") else str(lv.get("fine_max")),
+            })
+        return sorted(levels, key=lambda lv: lv["order"])
+
+    def validate_content(self):
+        """Raise ValidationError unless the question can be graded."""
+        data = self.content()
+        qtype = data["qtype"]
+        if not (self.text or "").strip():
+            raise ValidationError(_("题干不能为空。"), code="text_required")
+        if qtype in CHOICE_TYPES:
+            opts = data["options"]
+            n_correct = sum(o["correct"] for o in opts)
+            if len(opts) < 2:
+                raise ValidationError(_("选择题至少需要两个选项。"), code="too_few_options")
+            if qtype == SINGLE and n_correct != 1:
+                raise ValidationError(_("单选题必须恰有一个正确选项。"), code="single_correct")
+            if qtype == MULTI and n_correct < 1:
+                raise ValidationError(_("多选题至少需要一个正确选项。"), code="multi_correct")
+        elif qtype == TRUEFALSE and self.truefalse_answer is None:
+            raise ValidationError(_("判断题须设置答案。"), code="truefalse_answer")
+        elif qtype == CASE and not data["rubric"]:
+            raise ValidationError(_("案例分析题至少需要一个评分要点。"), code="rubric_required")
+        elif qtype == DISCRETION:
+            d = data["discretion"]
+            orders = [lv["order"] for lv in d["levels"]]
+            if len(orders) < 2 or d["correct_level"] not in orders:
+                raise ValidationError(_("裁量题须至少有两个等级，且正确等级在其中。"), code="discretion_level")
+
+    @transaction.atomic
+    def publish_version(self):
+        """Freeze the current content. The current version is updated in place while no
+        sitting references it; otherwise a new version is created. Returns the version."""
+        data = self.content()
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        current = self.current_version
+        if current is not None and current.digest == digest:
+            return current
+        if current is not None and not current.answers.exists():
+            current.content = data
+            current.digest = digest
+            current.save(update_fields=["content", "digest"])
+            return current
+        number = (self.versions.aggregate(m=models.Max("number"))["m"] or 0) + 1
+        version = QuestionVersion.objects.create(question=self, number=number, content=data, digest=digest)
+        Question.objects.filter(pk=self.pk).update(current_version=version)
+        self.current_version = version
+        return version
+
+
+class Option(models.Model):
+    """A choice of a single- or multiple-choice question."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
+    sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    text = models.CharField(_("选项内容"), max_length=500)
+    is_correct = models.BooleanField(_("正确"), default=False)
+
+    class Meta:
+        verbose_name = _("选项")
+        verbose_name_plural = _("选项")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class RubricPoint(models.Model):
+    """A scored point of a case-analysis question's rubric (评分要点)."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="rubric_points")
+    sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    text = models.CharField(_("评分要点"), max_length=500)
+    score = models.DecimalField(_("分值"), max_digits=6, decimal_places=1, default=Decimal("1"))
+
+    class Meta:
+        verbose_name = _("评分要点")
+        verbose_name_plural = _("评分要点")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return f"{self.text}（{self.score}）"
+
+
+class QuestionVersion(models.Model):
+    """An immutable snapshot of a question as sittings saw it."""
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    content = models.JSONField(_("内容"))
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("试题版本")
+        verbose_name_plural = _("试题版本")
+        ordering = ["question", "number"]
+        constraints = [models.UniqueConstraint(fields=["question", "number"], name="exams_version_unique")]
+
+    def __str__(self):
+        return f"{self.question_id} v{self.number}"
+
+    @property
+    def qtype(self):
+        return self.content["qtype"]
+
+
+# --- Exams ---------------------------------------------------------------------------
+
+KIND_QUALIFICATION = "qualification"
+KIND_ANNUAL = "annual"
+KIND_FINAL = "final"
+KIND_MOCK = "mock"
+KIND_PRACTICE = "practice"
+KIND_CHOICES = [
+    (KIND_QUALIFICATION, _("资格考试")),
+    (KIND_ANNUAL, _("年度考试")),
+    (KIND_FINAL, _("课程结业考试")),
+    (KIND_MOCK, _("模拟考试")),
+    (KIND_PRACTICE, _("练习")),
+]
+
+MODE_FIXED = "fixed"
+MODE_RULES = "rules"
+MODE_CHOICES = [(MODE_FIXED, _("固定试题")), (MODE_RULES, _("按规则随机抽题（卷卷不同）"))]
+
+COUNT_HIGHEST = "highest"
+COUNT_LAST = "last"
+COUNTING_CHOICES = [(COUNT_HIGHEST, _("取最高分")), (COUNT_LAST, _("取最后一次"))]
+
+ORDER_CONTENT = "content"
+ORDER_RANDOM = "random"
+ORDER_NONE = "none"
+ANSWER_ORDER_CHOICES = [
+    (ORDER_NONE, _("按录入顺序")),
+    (ORDER_CONTENT, _("按选项内容排序")),
+    (ORDER_RANDOM, _("每次随机")),
+]
+
+FEEDBACK_END = "end"
+FEEDBACK_EACH = "each"
+FEEDBACK_CHOICES = [(FEEDBACK_END, _("交卷后统一显示")), (FEEDBACK_EACH, _("每题作答后即时反馈（练习）"))]
+
+REVIEW_NEVER = "never"
+REVIEW_AFTER_SUBMIT = "after_submit"
+REVIEW_AFTER_CLOSE = "after_close"
+REVIEW_CHOICES = [
+    (REVIEW_NEVER, _("不允许查看答卷")),
+    (REVIEW_AFTER_SUBMIT, _("成绩发布后可查看答案与解析")),
+    (REVIEW_AFTER_CLOSE, _("考试关闭后可查看答案与解析")),
+]
+
+MULTI_ALL = "all"
+MULTI_PARTIAL = "partial"
+MULTI_SCORING_CHOICES = [
+    (MULTI_ALL, _("全对才得分")),
+    (MULTI_PARTIAL, _("少选按比例得分，错选不得分")),
+]
+
+TIER_CHOICES = [
+    ("entry", _("初任培训")),
+    ("inservice", _("岗位培训")),
+    ("special", _("专项培训")),
+    ("advanced", _("骨干/师资")),
+]
+
+
+class Exam(ClusterableModel):
+    """An exam, a mock exam or a practice set."""
+
+    title = models.CharField(_("名称"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=KIND_CHOICES, default=KIND_MOCK)
+    mode = models.CharField(_("组卷方式"), max_length=8, choices=MODE_CHOICES, default=MODE_FIXED)
+    draft = models.BooleanField(_("草稿"), default=True, help_text=_("草稿不对学员显示"))
+    time_limit_minutes = models.PositiveIntegerField(_("时限（分钟）"), null=True, blank=True,
+                                                     help_text=_("留空表示不限时"))
+    opens_at = models.DateTimeField(_("开放时间"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    max_attempts = models.PositiveSmallIntegerField(_("允许次数"), default=0, help_text=_("0 表示不限"))
+    single_attempt = models.BooleanField(_("仅限一次"), default=False)
+    counting = models.CharField(_("计分次数"), max_length=8, choices=COUNTING_CHOICES, default=COUNT_HIGHEST)
+    pass_mark = models.PositiveSmallIntegerField(_("及格线（%）"), default=60)
+    answer_order = models.CharField(_("选项顺序"), max_length=8, choices=ANSWER_ORDER_CHOICES, default=ORDER_RANDOM)
+    random_order = models.BooleanField(_("题目乱序"), default=True)
+    max_questions = models.PositiveIntegerField(_("最多题数"), null=True, blank=True,
+                                                help_text=_("固定试题时每次最多抽取的题数；留空为全部"))
+    feedback = models.CharField(_("反馈方式"), max_length=8, choices=FEEDBACK_CHOICES, default=FEEDBACK_END)
+    review = models.CharField(_("答卷查看"), max_length=16, choices=REVIEW_CHOICES, default=REVIEW_AFTER_SUBMIT)
+    multi_scoring = models.CharField(_("多选题计分"), max_length=8, choices=MULTI_SCORING_CHOICES,
+                                     default=MULTI_ALL)
+    success_text = models.TextField(_("通过提示"), blank=True)
+    fail_text = models.TextField(_("未通过提示"), blank=True)
+    exam_paper = models.BooleanField(_("保存答卷"), default=True,
+                                     help_text=_("保存每次作答的答卷（阅卷和试卷分析需要，始终保存）"))
+    blind_marking = models.BooleanField(_("匿名阅卷"), default=False)
+    one_per_page = models.BooleanField(_("逐题作答"), default=True, help_text=_("否则整卷一页"))
+    hours = models.DecimalField(_("通过后计学时"), max_digits=5, decimal_places=1, default=Decimal("0"))
+    eligible_units = models.ManyToManyField("officers.Unit", blank=True, related_name="+",
+                                            verbose_name=_("适用单位"), help_text=_("含下级单位；留空为全部"))
+    eligible_tiers = models.JSONField(_("适用培训层级"), default=list, blank=True)
+    managers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="managed_exams",
+                                      verbose_name=_("管理教官"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("考试")
+        verbose_name_plural = _("考试")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("exams:exam_detail", args=[self.pk])
+
+    @property
+    def is_practice(self):
+        return self.kind == KIND_PRACTICE or self.feedback == FEEDBACK_EACH
+
+    def attempts_allowed(self):
+        """0 = unlimited."""
+        if self.single_attempt:
+            return 1
+        return self.max_attempts
+
+    def is_open(self, now=None):
+        now = now or timezone.now()
+        if self.draft:
+            return False
+        if self.opens_at and now < self.opens_at:
+            return False
+        if self.closes_at and now >= self.closes_at:
+            return False
+        return True
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("关闭时间须晚于开放时间。")}, code="close_before_open")
+        if self.pass_mark > 100:
+            raise ValidationError({"pass_mark": _("及格线不能超过 100。")}, code="pass_mark")
+
+
+class ExamQuestion(models.Model):
+    """A question of a fixed-list exam, with its points."""
+
+    exam = ParentalKey(Exam, on_delete=models.CASCADE, related_name="exam_questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+", verbose_name=_("试题"))
+    sort_order = models.PositiveIntegerField(_("顺序"), default=0)
+    points = models.DecimalField(_("分值"), max_digits=6, decimal_places=1, default=Decimal("1"))
+
+    class Meta:
+        verbose_name = _("试卷题目")
+        verbose_name_plural = _("试卷题目")
+        ordering = ["sort_order", "id"]
+
+
+class DrawRule(models.Model):
+    """Draw N questions of a type × category × difficulty, each worth ``points``."""
+
+    exam = ParentalKey(Exam, on_delete=models.CASCADE, related_name="draw_rules")
+    sort_order = models.PositiveIntegerField(_("顺序"), default=0)
+    count = models.PositiveIntegerField(_("题数"))
+    qtype = models.CharField(_("题型"), max_length=16, choices=QTYPE_CHOICES, blank=True)
+    category = models.CharField(_("类别"), max_length=32, choices=CATEGORY_CHOICES, blank=True)
+    difficulty = models.PositiveSmallIntegerField(_("难度"), choices=DIFFICULTY_CHOICES, null=True, blank=True)
+    tag = models.CharField(_("标签"), max_length=50, blank=True)
+    points = models.DecimalField(_("每题分值"), max_digits=6, decimal_places=1, default=Decimal("1"))
+
+    class Meta:
+        verbose_name = _("抽题规则")
+        verbose_name_plural = _("抽题规则")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        parts = [self.get_qtype_display() or _("任意题型"), category_label(self.category) or _("任意类别")]
+        return f"{self.count} × {' / '.join(str(p) for p in parts)}"
+
+    def candidates(self):
+        qs = Question.objects.filter(status=Q_ACTIVE)
+        if self.qtype:
+            qs = qs.filter(qtype=self.qtype)
+        if self.category:
+            qs = qs.filter(category=self.category)
+        if self.difficulty:
+            qs = qs.filter(difficulty=self.difficulty)
+        if self.tag:
+            qs = qs.filter(tags__contains=self.tag)
+        return qs
+
+
+# --- Sittings ----------------------------------------------------------------------------
+
+S_OPEN = "open"
+S_MARKING = "marking"
+S_GRADED = "graded"
+SITTING_STATUS_CHOICES = [
+    (S_OPEN, _("作答中")),
+    (S_MARKING, _("待阅卷")),
+    (S_GRADED, _("已出成绩")),
+]
+
+END_SUBMIT = "submit"
+END_TIMEOUT = "timeout"
+END_COMMAND = "command"
+END_CHOICES = [(END_SUBMIT, _("交卷")), (END_TIMEOUT, _("超时自动交卷")), (END_COMMAND, _("系统收卷"))]
+
+
+class Sitting(models.Model):
+    """One attempt of an officer at an exam, with its paper frozen at start."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="sittings", verbose_name=_("考试"))
+    officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="sittings",
+                                verbose_name=_("考生"))
+    attempt = models.PositiveSmallIntegerField(_("第几次"))
+    status = models.CharField(_("状态"), max_length=8, choices=SITTING_STATUS_CHOICES, default=S_OPEN,
+                              db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    #: Server-side deadline: start + time limit, capped by the exam's close time. None = no limit.
+    deadline = models.DateTimeField(_("截止时间"), null=True, blank=True, db_index=True)
+    ended_at = models.DateTimeField(_("交卷时间"), null=True, blank=True)
+    ended_by = models.CharField(_("结束方式"), max_length=8, choices=END_CHOICES, blank=True)
+    score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(_("满分"), max_digits=8, decimal_places=2, default=Decimal("0"))
+    percent = models.DecimalField(_("得分率"), max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("通过"), null=True, blank=True)
+    released_at = models.DateTimeField(_("成绩发布时间"), null=True, blank=True)
+    #: Set by the one request that fired the exam_passed event (conditional update).
+    pass_notified = models.BooleanField(default=False, editable=False)
+    current_position = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("考试记录")
+        verbose_name_plural = _("考试记录")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "officer", "attempt"], name="exams_sitting_attempt_unique")
+        ]
+        indexes = [models.Index(fields=["officer", "exam", "status"]), models.Index(fields=["exam", "status"])]
+
+    def __str__(self):
+        return f"{self.exam} · {self.officer} · #{self.attempt}"
+
+    def get_absolute_url(self):
+        return reverse("exams:sitting", args=[self.pk])
+
+    @staticmethod
+    def grace():
+        return timezone.timedelta(seconds=getattr(settings, "EXAM_GRACE_SECONDS", 30))
+
+    def is_overdue(self, now=None):
+        """Past the deadline plus grace: no more answers, to be finalised."""
+        if self.deadline is None:
+            return False
+        return (now or timezone.now()) > self.deadline + self.grace()
+
+    def seconds_left(self, now=None):
+        if self.deadline is None:
+            return None
+        return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
+
+    @property
+    def is_open(self):
+        return self.status == S_OPEN
+
+    @property
+    def released(self):
+        return self.status == S_GRADED
+
+
+class Answer(models.Model):
+    """One line of a sitting's frozen paper: the question version, its points and option
+    order, and the officer's answer. ``revision`` increases with every save, and a save
+    must name the revision it was based on, so stale or replayed posts cannot overwrite a
+    newer answer."""
+
+    sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="answers")
+    position = models.PositiveIntegerField(_("题号"))
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    points = models.DecimalField(_("分值"), max_digits=6, decimal_places=1)
+    #: Option keys in the order shown to this officer.
+    option_order = models.JSONField(default=list)
+    response = models.JSONField(_("作答"), null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    #: Practice with feedback after each question: once checked the answer is locked.
+    locked = models.BooleanField(default=False)
+    score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    correct = models.BooleanField(_("正确"), null=True, blank=True)
+    needs_marking = models.BooleanField(default=False, db_index=True)
+    #: Case analysis: {rubric key: {"score": "1.5", "comment": "..."}}
+    marks = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(_("评语"), blank=True)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("答题")
+        verbose_name_plural = _("答题")
+        ordering = ["sitting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sitting", "position"], name="exams_answer_position_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.sitting_id}/{self.position}"
+
+    @property
+    def content(self):
+        return self.version.content
+
+    @property
+    def answered(self):
+        return has_response(self.content["qtype"], self.response)
+
+
+def has_response(qtype, response):
+    if not response:
+        return False
+    if qtype in (SINGLE, TRUEFALSE):
+        return bool(response.get("choice"))
+    if qtype == MULTI:
+        return bool(response.get("choices"))
+    if qtype == CASE:
+        return bool((response.get("text") or "").strip())
+    if qtype == DISCRETION:
+        return response.get("level") not in (None, "")
+    return False
+
+
+# --- Wrong-question book --------------------------------------------------------------------
+
+
+class WrongItem(models.Model):
+    """A question in an officer's wrong-question book (错题本). It leaves the book
+    (``resolved_at`` set) after being answered correctly twice in a row."""
+
+    officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="wrong_items")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    last_response = models.JSONField(null=True, blank=True)
+    times_wrong = models.PositiveIntegerField(default=1)
+    streak = models.PositiveSmallIntegerField(default=0)
+    added_at = models.DateTimeField(default=timezone.now)
+    last_wrong_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("错题")
+        verbose_name_plural = _("错题本")
+        ordering = ["-last_wrong_at"]
+        constraints = [models.UniqueConstraint(fields=["officer", "question"], name="exams_wrong_unique")]
+
+    def __str__(self):
+        return f"{self.officer_id}: {self.question_id}"

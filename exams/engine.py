@@ -1,0 +1,355 @@
+"""The exam engine: start a sitting (freeze the paper), save answers, finish, grade,
+release, and the exactly-once pass event.
+
+Concurrency rules (portable to SQLite, which ignores SELECT … FOR UPDATE):
+- finishing is a conditional ``UPDATE … WHERE status='open'``; only the request that
+  changed the row grades the sitting;
+- an answer save is ``UPDATE … WHERE revision=<the revision the client saw>``;
+- the pass event is guarded by ``UPDATE … WHERE pass_notified=false``.
+"""
+import logging
+import random
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from officers.events import exam_passed
+
+from . import grading
+from .models import (
+    CASE, END_COMMAND, END_SUBMIT, END_TIMEOUT, MODE_RULES, ORDER_CONTENT, ORDER_RANDOM, Q_ACTIVE, S_GRADED,
+    S_MARKING, S_OPEN, Answer, Question, Sitting, WrongItem,
+)
+
+log = logging.getLogger("academy")
+
+
+class ExamError(ValidationError):
+    """A refusal the user sees (with a code tests can match)."""
+
+
+# --- eligibility and start ------------------------------------------------------------------
+
+
+def officer_tiers(officer):
+    """Training tiers an officer belongs to; an override point (courses may know). Empty = unknown."""
+    return set()
+
+
+def is_eligible(exam, officer):
+    unit_ids = list(exam.eligible_units.values_list("path", flat=True))
+    if unit_ids and not any(officer.unit.path.startswith(p) for p in unit_ids):
+        return False
+    tiers = set(exam.eligible_tiers or [])
+    known = officer_tiers(officer)
+    if tiers and known and not (tiers & known):
+        return False
+    return True
+
+
+def attempts_used(exam, officer):
+    return Sitting.objects.filter(exam=exam, officer=officer).count()
+
+
+def check_can_start(exam, officer, now=None):
+    now = now or timezone.now()
+    if exam.draft:
+        raise ExamError(_("该考试尚未发布。"), code="draft")
+    if exam.opens_at and now < exam.opens_at:
+        raise ExamError(_("考试尚未开始。"), code="not_open")
+    if exam.closes_at and now >= exam.closes_at:
+        raise ExamError(_("考试已关闭。"), code="closed")
+    if not is_eligible(exam, officer):
+        raise ExamError(_("您不在本次考试的适用范围内。"), code="not_eligible")
+    allowed = exam.attempts_allowed()
+    if allowed and attempts_used(exam, officer) >= allowed:
+        raise ExamError(_("您的考试次数已用完。"), code="no_attempts")
+
+
+def _option_order(content, answer_order, rng):
+    options = content.get("options") or []
+    keys = [o["key"] for o in options]
+    if content["qtype"] == "truefalse":
+        return keys
+    if answer_order == ORDER_RANDOM:
+        rng.shuffle(keys)
+    elif answer_order == ORDER_CONTENT:
+        keys = [o["key"] for o in sorted(options, key=lambda o: o["text"])]
+    return keys
+
+
+def draw_paper(exam, rng):
+    """[(question, points)] for a new sitting: the fixed list (shuffled and capped as set),
+    or a fresh draw by the exam's rules."""
+    if exam.mode == MODE_RULES:
+        chosen, seen = [], set()
+        for rule in exam.draw_rules.all():
+            ids = list(rule.candidates().exclude(pk__in=seen).values_list("pk", flat=True))
+            if len(ids) < rule.count:
+                raise ExamError(_("题库中符合规则“%(rule)s”的试题不足（需要 %(n)s 道，仅有 %(have)s 道）。")
+                                % {"rule": rule, "n": rule.count, "have": len(ids)}, code="draw_short")
+            picked = rng.sample(sorted(ids), rule.count)
+            seen.update(picked)
+            chosen.extend((pk, rule.points) for pk in picked)
+        questions = Question.objects.in_bulk([pk for pk, _p in chosen])
+        paper = [(questions[pk], pts) for pk, pts in chosen]
+        if exam.random_order:
+            rng.shuffle(paper)
+        return paper
+    lines = [(eq.question, eq.points) for eq in exam.exam_questions.select_related("question")
+             if eq.question.status == Q_ACTIVE]
+    if exam.random_order:
+        rng.shuffle(lines)
+    if exam.max_questions:
+        lines = lines[: exam.max_questions]
+    if not lines:
+        raise ExamError(_("该考试还没有试题。"), code="empty")
+    return lines
+
+
+def compute_deadline(exam, start):
+    deadline = None
+    if exam.time_limit_minutes:
+        deadline = start + timezone.timedelta(minutes=exam.time_limit_minutes)
+    if exam.closes_at and (deadline is None or exam.closes_at < deadline):
+        deadline = exam.closes_at
+    return deadline
+
+
+def open_sitting(exam, officer):
+    """The officer's open sitting of this exam, finalising it first if it is overdue."""
+    sitting = Sitting.objects.filter(exam=exam, officer=officer, status=S_OPEN).first()
+    if sitting is not None and sitting.is_overdue():
+        finalize(sitting, ended_by=END_TIMEOUT)
+        return None
+    return sitting
+
+
+def start(exam, officer, *, seed=None, now=None):
+    """Resume the officer's open sitting or start a new one with a frozen paper."""
+    existing = open_sitting(exam, officer)
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    check_can_start(exam, officer, now)
+    rng = random.Random(seed)
+    paper = draw_paper(exam, rng)
+    attempt = attempts_used(exam, officer) + 1
+    try:
+        with transaction.atomic():
+            sitting = Sitting.objects.create(
+                exam=exam, officer=officer, attempt=attempt, started_at=now, deadline=compute_deadline(exam, now),
+            )
+            lines, total = [], Decimal("0")
+            for position, (question, points) in enumerate(paper, start=1):
+                version = question.current_version or question.publish_version()
+                lines.append(Answer(
+                    sitting=sitting, position=position, version=version, question=question,
+                    points=points, option_order=_option_order(version.content, exam.answer_order, rng),
+                ))
+                total += Decimal(points)
+            Answer.objects.bulk_create(lines)
+            Sitting.objects.filter(pk=sitting.pk).update(max_score=total)
+            sitting.max_score = total
+    except IntegrityError:
+        # A concurrent start of the same attempt won: resume that one.
+        sitting = Sitting.objects.filter(exam=exam, officer=officer, status=S_OPEN).first()
+        if sitting is None:
+            raise ExamError(_("请重试。"), code="retry") from None
+    return sitting
+
+
+# --- answering ------------------------------------------------------------------------------
+
+SAVED = "saved"
+STALE = "stale"
+LATE = "late"
+CLOSED = "closed"
+LOCKED = "locked"
+
+
+def save_answer(sitting, position, raw, revision, now=None):
+    """Store an answer if the sitting is still open, the deadline (plus grace) not passed and
+    ``revision`` is the one the client last saw. Returns (status, answer)."""
+    now = now or timezone.now()
+    if sitting.status != S_OPEN:
+        return CLOSED, None
+    if sitting.is_overdue(now):
+        finalize(sitting, ended_by=END_TIMEOUT)
+        return LATE, None
+    answer = sitting.answers.select_related("version").filter(position=position).first()
+    if answer is None:
+        return CLOSED, None
+    if answer.locked:
+        return LOCKED, answer
+    response = grading.normalise_response(answer.version.content, raw)
+    try:
+        revision = int(revision)
+    except (TypeError, ValueError):
+        return STALE, answer
+    with transaction.atomic():
+        updated = Answer.objects.filter(
+            pk=answer.pk, revision=revision, locked=False, sitting__status=S_OPEN,
+        ).update(response=response, revision=models.F("revision") + 1, saved_at=now)
+        if updated:
+            Sitting.objects.filter(pk=sitting.pk, status=S_OPEN).update(current_position=position)
+    answer.refresh_from_db(fields=["revision", "response", "saved_at", "locked"])
+    if not updated:
+        still_open = Sitting.objects.filter(pk=sitting.pk, status=S_OPEN).exists()
+        return (STALE if still_open else CLOSED), answer
+    return SAVED, answer
+
+
+def check_answer(sitting, position, multi_scoring):
+    """Practice with feedback after each question: lock and grade one answer."""
+    answer = sitting.answers.select_related("version").get(position=position)
+    Answer.objects.filter(pk=answer.pk, sitting__status=S_OPEN).update(locked=True)
+    score, correct = grading.grade(answer.version.content, answer.response, answer.points,
+                                   multi_scoring=multi_scoring)
+    if answer.version.content["qtype"] != CASE:
+        Answer.objects.filter(pk=answer.pk).update(score=score, correct=correct)
+    answer.refresh_from_db()
+    return answer
+
+
+# --- finishing, grading, release ---------------------------------------------------------------
+
+
+def finalize(sitting, ended_by=END_SUBMIT, now=None):
+    """Close the sitting and grade it. Idempotent: of any number of concurrent calls exactly
+    one does the work (a conditional update); returns True for that call."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        won = Sitting.objects.filter(pk=sitting.pk, status=S_OPEN).update(
+            status=S_MARKING, ended_at=now, ended_by=ended_by,
+        )
+        if not won:
+            sitting.refresh_from_db()
+            return False
+        exam = sitting.exam
+        answers = list(sitting.answers.select_related("version"))
+        to_update = []
+        for ans in answers:
+            content = ans.version.content
+            if content["qtype"] == CASE:
+                ans.needs_marking = grading.has_text(ans.response)
+                if not ans.needs_marking:
+                    ans.score, ans.correct = grading.ZERO, False
+            else:
+                ans.score, ans.correct = grading.grade(content, ans.response, ans.points,
+                                                       multi_scoring=exam.multi_scoring)
+                ans.needs_marking = False
+            ans.locked = True
+            to_update.append(ans)
+        Answer.objects.bulk_update(to_update, ["score", "correct", "needs_marking", "locked"])
+        _update_wrong_book(sitting.officer_id, answers, now)
+        sitting.refresh_from_db()
+        try_release(sitting, now)
+    return True
+
+
+def _update_wrong_book(officer_id, answers, now):
+    """Wrong objective answers enter the book; right ones advance the streak of a book entry."""
+    objective = [a for a in answers if a.correct is not None]
+    if not objective:
+        return
+    book = {w.question_id: w for w in WrongItem.objects.filter(
+        officer_id=officer_id, question_id__in=[a.question_id for a in objective])}
+    for ans in objective:
+        record_outcome(officer_id, ans.question_id, ans.version_id, ans.correct, ans.response, now,
+                       existing=book.get(ans.question_id))
+
+
+def record_outcome(officer_id, question_id, version_id, correct, response, now=None, existing=None):
+    """Update the wrong-question book with one graded answer."""
+    now = now or timezone.now()
+    item = existing if existing is not None else WrongItem.objects.filter(
+        officer_id=officer_id, question_id=question_id).first()
+    if correct:
+        if item is not None and item.resolved_at is None:
+            item.streak += 1
+            if item.streak >= 2:
+                item.resolved_at = now
+            item.save(update_fields=["streak", "resolved_at"])
+        return item
+    if item is None:
+        try:
+            with transaction.atomic():
+                return WrongItem.objects.create(officer_id=officer_id, question_id=question_id,
+                                                version_id=version_id, last_response=response,
+                                                added_at=now, last_wrong_at=now)
+        except IntegrityError:
+            item = WrongItem.objects.get(officer_id=officer_id, question_id=question_id)
+    WrongItem.objects.filter(pk=item.pk).update(
+        version_id=version_id, last_response=response, times_wrong=models.F("times_wrong") + 1, streak=0,
+        last_wrong_at=now, resolved_at=None,
+    )
+    return item
+
+
+def try_release(sitting, now=None):
+    """Release the result once nothing awaits marking; fire the pass event once."""
+    now = now or timezone.now()
+    if sitting.answers.filter(needs_marking=True, marked_at__isnull=True).exists():
+        return False
+    agg = sitting.answers.aggregate(s=models.Sum("score"), m=models.Sum("points"))
+    score = agg["s"] or Decimal("0")
+    max_score = agg["m"] or Decimal("0")
+    percent = grading.q2(score * 100 / max_score) if max_score else Decimal("0")
+    passed = percent >= sitting.exam.pass_mark
+    with transaction.atomic():
+        won = Sitting.objects.filter(pk=sitting.pk, status=S_MARKING).update(
+            status=S_GRADED, score=score, max_score=max_score, percent=percent, passed=passed, released_at=now,
+        )
+        if won and passed:
+            notify = Sitting.objects.filter(pk=sitting.pk, pass_notified=False).update(pass_notified=True)
+            if notify:
+                transaction.on_commit(lambda: _send_passed(sitting.pk))
+    sitting.refresh_from_db()
+    return bool(won)
+
+
+def _send_passed(sitting_id):
+    sitting = Sitting.objects.select_related("exam", "officer").get(pk=sitting_id)
+    exam = sitting.exam
+    if exam.hours and exam.hours > 0:
+        from officers.hours import credit
+        from officers.models import SOURCE_EXAM
+        credit(sitting.officer, exam.hours, source=SOURCE_EXAM, source_key=f"exam:{exam.pk}",
+               description=_("通过考试：%(t)s") % {"t": exam.title})
+    exam_passed.send(sender=Sitting, officer=sitting.officer, sitting=sitting, exam=exam, score=sitting.percent)
+
+
+def mark_answer(answer, marks, comment, marker, now=None):
+    """Record a trainer's rubric marks for a case-analysis answer, then release the sitting
+    if it was the last one. Raises ExamError on a bad mark."""
+    now = now or timezone.now()
+    content = answer.version.content
+    try:
+        score = grading.mark_case(content, marks, answer.points)
+    except ValueError as exc:
+        raise ExamError(_("评分要点 %(k)s 的分数无效（须在 0 到该要点分值之间）。") % {"k": exc.args[0]},
+                        code="bad_mark") from None
+    with transaction.atomic():
+        updated = Answer.objects.filter(pk=answer.pk, sitting__status=S_MARKING).update(
+            marks=marks, comment=comment, score=score, correct=score >= answer.points,
+            marked_by=marker, marked_at=now,
+        )
+    if not updated:
+        raise ExamError(_("该答卷已发布成绩，不能再评分。"), code="released")
+    answer.refresh_from_db()
+    try_release(answer.sitting)
+    return answer
+
+
+def finalize_overdue(now=None):
+    """Finalise every open sitting past its deadline plus grace. Returns how many this call closed."""
+    now = now or timezone.now()
+    cutoff = now - Sitting.grace()
+    n = 0
+    for sitting in Sitting.objects.filter(status=S_OPEN, deadline__lt=cutoff).select_related("exam"):
+        n += int(finalize(sitting, ended_by=END_COMMAND, now=now))
+    return n
