@@ -1,1 +1,608 @@
-"""Models of the casebank app."""
+"""Models of the casebank app: the statute library (laws, articles), the
+power list, discretion benchmarks and the case pages (案例)."""
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from . import domain
+
+CHINA_PREFIX = "中华人民共和国"
+
+
+class DutyArea(models.Model):
+    """A duty area (五大职责) or cross-cutting subject; seeded from casebank.domain."""
+
+    AREA = "area"
+    SUBJECT = "subject"
+    KIND_CHOICES = [(AREA, _("职责领域")), (SUBJECT, _("通用科目"))]
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    kind = models.CharField(_("类别"), max_length=10, choices=KIND_CHOICES, default=AREA)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("职责领域")
+        verbose_name_plural = _("职责领域")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class EnforcementMeasure(models.Model):
+    """An enforcement measure (责令改正, 罚款, …); seeded from casebank.domain."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("执法措施")
+        verbose_name_plural = _("执法措施")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+# --- Statute library ----------------------------------------------------------
+
+
+class Law(index.Indexed, models.Model):
+    """A national law (from the statute data package) or a local regulation."""
+
+    IN_FORCE = "in_force"
+    AMENDED = "amended"
+    REPEALED = "repealed"
+    HISTORICAL = "historical"
+    STATUS_CHOICES = [
+        (IN_FORCE, _("现行有效")),
+        (AMENDED, _("已被修改")),
+        (REPEALED, _("已废止")),
+        (HISTORICAL, _("历史版本")),
+    ]
+    #: The data package's status words → our codes.
+    SOURCE_STATUS = {"现行有效": IN_FORCE, "已被修改": AMENDED, "已废止": REPEALED, "历史版本": HISTORICAL}
+
+    source_id = models.CharField(_("来源编号"), max_length=64, unique=True,
+                                 help_text=_("数据包的 law_id；地方性法规为 local- 开头的编号"))
+    full_name = models.CharField(_("全称"), max_length=255, db_index=True)
+    short_name = models.CharField(_("简称"), max_length=255, db_index=True, blank=True)
+    doc_type = models.CharField(_("文件类型"), max_length=40, blank=True)
+    level = models.CharField(_("效力级别"), max_length=40, blank=True)
+    department = models.CharField(_("法律部门"), max_length=40, blank=True)
+    issuing_body = models.CharField(_("制定机关"), max_length=255, blank=True)
+    publish_date = models.DateField(_("公布日期"), null=True, blank=True)
+    effective_date = models.DateField(_("施行日期"), null=True, blank=True)
+    version_date = models.DateField(_("版本日期"), null=True, blank=True)
+    status = models.CharField(_("时效性"), max_length=12, choices=STATUS_CHOICES, default=IN_FORCE, db_index=True)
+    successor = models.ForeignKey("self", verbose_name=_("继承法律"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="predecessors")
+    repeal_date = models.DateField(_("废止日期"), null=True, blank=True)
+    local = models.BooleanField(_("地方性法规/规章"), default=False, db_index=True)
+    region = models.CharField(_("适用地区"), max_length=60, blank=True)
+    article_count = models.PositiveIntegerField(_("条文数"), default=0)
+    note = models.TextField(_("备注"), blank=True)
+
+    search_fields = [
+        index.SearchField("full_name", boost=3),
+        index.SearchField("short_name", boost=3),
+        index.AutocompleteField("full_name"),
+        index.AutocompleteField("short_name"),
+        index.SearchField("issuing_body"),
+        index.FilterField("status"),
+        index.FilterField("local"),
+        index.FilterField("level"),
+    ]
+
+    panels = [
+        FieldPanel("full_name"),
+        FieldPanel("short_name"),
+        FieldRowPanel([FieldPanel("level"), FieldPanel("doc_type"), FieldPanel("department")]),
+        FieldPanel("issuing_body"),
+        FieldRowPanel([FieldPanel("publish_date"), FieldPanel("effective_date"), FieldPanel("version_date")]),
+        MultiFieldPanel([FieldPanel("status"), FieldPanel("successor"), FieldPanel("repeal_date")],
+                        heading=_("时效性")),
+        FieldRowPanel([FieldPanel("local"), FieldPanel("region")]),
+        FieldPanel("source_id", read_only=True),
+        FieldPanel("note"),
+    ]
+
+    class Meta:
+        verbose_name = _("法律法规")
+        verbose_name_plural = _("法律法规")
+        ordering = ["full_name", "-version_date"]
+
+    def __str__(self):
+        if self.status == self.HISTORICAL and self.version_date:
+            return f"{self.full_name}（{self.version_date:%Y}年版）"
+        return self.full_name
+
+    @staticmethod
+    def make_short_name(full_name):
+        name = full_name or ""
+        return name[len(CHINA_PREFIX):] if name.startswith(CHINA_PREFIX) else name
+
+    def save(self, *args, **kwargs):
+        if not self.short_name:
+            self.short_name = self.make_short_name(self.full_name)
+        super().save(*args, **kwargs)
+        # Keep the articles' denormalised status in step.
+        if self.pk:
+            Article.objects.filter(law=self).exclude(law_status=self.status).update(law_status=self.status)
+
+    def get_absolute_url(self):
+        return reverse("casebank:law_detail", args=[self.source_id])
+
+    @property
+    def is_in_force(self):
+        return self.status == self.IN_FORCE
+
+    def in_force_on(self, day):
+        """Whether the law was in force on ``day`` (a date), as far as the library knows."""
+        if day is None:
+            return self.status in (self.IN_FORCE, self.AMENDED)
+        if self.effective_date and day < self.effective_date:
+            return False
+        if self.status == self.REPEALED:
+            return bool(self.repeal_date) and day < self.repeal_date
+        return True
+
+
+class Article(index.Indexed, models.Model):
+    """One article (条) of a law."""
+
+    law = models.ForeignKey(Law, verbose_name=_("法律"), on_delete=models.CASCADE, related_name="articles")
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    number = models.PositiveIntegerField(_("条号"), null=True, blank=True, db_index=True)
+    number_text = models.CharField(_("条号（原文）"), max_length=40, blank=True)
+    chapter = models.CharField(_("章"), max_length=120, blank=True)
+    section = models.CharField(_("节"), max_length=120, blank=True)
+    text = models.TextField(_("条文"), help_text=_("各款之间换行"))
+    anchor = models.CharField(_("锚点"), max_length=20, blank=True)
+    source_id = models.BigIntegerField(_("来源编号"), null=True, blank=True)
+    #: Copy of law.status so that search can filter on it.
+    law_status = models.CharField(_("时效性"), max_length=12, choices=Law.STATUS_CHOICES,
+                                  default=Law.IN_FORCE, db_index=True)
+
+    search_fields = [
+        index.SearchField("text"),
+        index.SearchField("number_text", boost=2),
+        index.AutocompleteField("number_text"),
+        index.RelatedFields("law", [
+            index.SearchField("full_name", boost=2),
+            index.SearchField("short_name", boost=2),
+            index.FilterField("status"),
+        ]),
+        index.FilterField("law_status"),
+        index.FilterField("law_id"),
+        index.FilterField("number"),
+    ]
+
+    panels = [
+        FieldPanel("law"),
+        FieldRowPanel([FieldPanel("number"), FieldPanel("number_text"), FieldPanel("position")]),
+        FieldRowPanel([FieldPanel("chapter"), FieldPanel("section")]),
+        FieldPanel("text"),
+    ]
+
+    class Meta:
+        verbose_name = _("法条")
+        verbose_name_plural = _("法条")
+        ordering = ["law", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["law", "position"], name="casebank_article_unique_position")]
+        indexes = [models.Index(fields=["law", "number"])]
+
+    def __str__(self):
+        return f"《{self.law.short_name or self.law.full_name}》{self.number_text or self.number or ''}"
+
+    def save(self, *args, **kwargs):
+        if not self.anchor:
+            self.anchor = f"a{self.number}" if self.number else f"p{self.position}"
+        if self.law_id and not self.law_status:
+            self.law_status = self.law.status
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.law.get_absolute_url()}#{self.anchor}"
+
+    def get_permalink(self):
+        if self.number:
+            return reverse("casebank:article_permalink", args=[self.law.source_id, self.number])
+        return self.get_absolute_url()
+
+    @property
+    def paragraphs(self):
+        return [p for p in self.text.split("\n") if p.strip()]
+
+
+class LawSuccession(models.Model):
+    """Editable rule: a repealed law and the law that superseded it.
+
+    ``import_statutes`` applies these rules to laws whose successor or repeal
+    date is still empty; a legal reviewer edits them in the admin."""
+
+    repealed_name = models.CharField(_("被废止法律名称"), max_length=255, unique=True)
+    successor_name = models.CharField(_("继承法律名称"), max_length=255)
+    repeal_date = models.DateField(_("废止日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+
+    panels = [FieldPanel("repealed_name"), FieldPanel("successor_name"), FieldPanel("repeal_date"), FieldPanel("note")]
+
+    class Meta:
+        verbose_name = _("法律承继关系")
+        verbose_name_plural = _("法律承继关系")
+        ordering = ["repealed_name"]
+
+    def __str__(self):
+        return f"{self.repealed_name} → {self.successor_name}"
+
+
+class ImportRecord(models.Model):
+    """Checksum of the last statute import of a source file (skip unchanged files quickly)."""
+
+    source = models.CharField(max_length=100, unique=True)
+    checksum = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now=True)
+    summary = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("导入记录")
+
+
+# --- Power list and discretion benchmarks ------------------------------------------
+
+
+class PowerItem(index.Indexed, ClusterableModel):
+    """One item of the power list (权力清单)."""
+
+    code = models.CharField(_("编码"), max_length=40, unique=True)
+    name = models.CharField(_("权力名称"), max_length=255)
+    power_type = models.CharField(_("权力类型"), max_length=20, choices=domain.POWER_TYPE_CHOICES, db_index=True)
+    duty_areas = ParentalManyToManyField(DutyArea, verbose_name=_("职责领域"), blank=True, related_name="power_items")
+    implementing_body = models.CharField(_("实施主体"), max_length=255, blank=True)
+    legal_basis_text = models.TextField(_("依据说明"), blank=True)
+    procedure = models.TextField(_("办理流程"), blank=True)
+    dispute_resolution = models.TextField(_("救济途径"), blank=True)
+    supervision = models.TextField(_("监督方式"), blank=True)
+    accountability = models.TextField(_("追责情形"), blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.AutocompleteField("name"),
+        index.SearchField("code"),
+        index.SearchField("legal_basis_text"),
+        index.SearchField("procedure"),
+        index.SearchField("accountability"),
+        index.FilterField("power_type"),
+        index.RelatedFields("duty_areas", [index.FilterField("code"), index.SearchField("name")]),
+    ]
+
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("power_type"), FieldPanel("sort_order")]),
+        FieldPanel("name"),
+        FieldPanel("duty_areas", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("implementing_body"),
+        InlinePanel("basis", heading=_("法律依据（条文）"), label=_("条文")),
+        FieldPanel("legal_basis_text"),
+        FieldPanel("procedure"),
+        FieldPanel("dispute_resolution"),
+        FieldPanel("supervision"),
+        FieldPanel("accountability"),
+    ]
+
+    class Meta:
+        verbose_name = _("权力清单事项")
+        verbose_name_plural = _("权力清单事项")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("casebank:power_detail", args=[self.code])
+
+    def get_public_url(self):
+        return reverse("casebank:public_power_detail", args=[self.code])
+
+    @property
+    def articles(self):
+        return [b.article for b in self.basis.all()]
+
+
+class PowerItemBasis(Orderable):
+    item = ParentalKey(PowerItem, on_delete=models.CASCADE, related_name="basis")
+    article = models.ForeignKey(Article, verbose_name=_("条文"), on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("款项说明"), max_length=120, blank=True)
+
+    panels = [FieldPanel("article"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("法律依据")
+
+
+class DiscretionBenchmark(index.Indexed, ClusterableModel):
+    """A discretion benchmark (裁量基准) for one violation, with ordered levels."""
+
+    code = models.CharField(_("编码"), max_length=40, unique=True)
+    violation = models.CharField(_("违法行为"), max_length=255)
+    power_item = models.ForeignKey(PowerItem, verbose_name=_("权力清单事项"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="benchmarks")
+    duty_area = models.ForeignKey(DutyArea, verbose_name=_("职责领域"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="benchmarks")
+    description = models.TextField(_("说明"), blank=True)
+    legal_basis_text = models.TextField(_("依据说明"), blank=True)
+    article_fine_min = models.DecimalField(_("法定罚款下限（元）"), max_digits=14, decimal_places=2, null=True,
+                                           blank=True, validators=[MinValueValidator(Decimal("0"))])
+    article_fine_max = models.DecimalField(_("法定罚款上限（元）"), max_digits=14, decimal_places=2, null=True,
+                                           blank=True, validators=[MinValueValidator(Decimal("0"))])
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    search_fields = [
+        index.SearchField("violation", boost=3),
+        index.AutocompleteField("violation"),
+        index.SearchField("code"),
+        index.SearchField("description"),
+        index.FilterField("duty_area_id"),
+        index.RelatedFields("duty_area", [index.FilterField("code")]),
+    ]
+
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("sort_order")]),
+        FieldPanel("violation"),
+        FieldRowPanel([FieldPanel("power_item"), FieldPanel("duty_area")]),
+        InlinePanel("basis", heading=_("法律依据（条文）"), label=_("条文")),
+        FieldPanel("legal_basis_text"),
+        FieldRowPanel([FieldPanel("article_fine_min"), FieldPanel("article_fine_max")],
+                      heading=_("法定罚款幅度")),
+        FieldPanel("description"),
+        InlinePanel("levels", heading=_("裁量等级"), label=_("等级"), min_num=1),
+    ]
+
+    class Meta:
+        verbose_name = _("裁量基准")
+        verbose_name_plural = _("裁量基准")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return f"{self.code} {self.violation}"
+
+    def get_absolute_url(self):
+        return reverse("casebank:benchmark_detail", args=[self.code])
+
+    def get_public_url(self):
+        return reverse("casebank:public_benchmark_detail", args=[self.code])
+
+    def clean(self):
+        super().clean()
+        if (self.article_fine_min is not None and self.article_fine_max is not None
+                and self.article_fine_min > self.article_fine_max):
+            raise ValidationError({"article_fine_max": ValidationError(
+                _("法定罚款上限不得低于下限。"), code="article_range_inverted")})
+
+    def validate_levels(self, levels=None):
+        """Check the levels together (see casebank.validation); raises ValidationError."""
+        from .validation import validate_benchmark_levels
+
+        validate_benchmark_levels(self, list(self.levels.all()) if levels is None else levels)
+
+
+class DiscretionBenchmarkBasis(Orderable):
+    benchmark = ParentalKey(DiscretionBenchmark, on_delete=models.CASCADE, related_name="basis")
+    article = models.ForeignKey(Article, verbose_name=_("条文"), on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("款项说明"), max_length=120, blank=True)
+
+    panels = [FieldPanel("article"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("法律依据")
+
+
+class DiscretionLevel(Orderable):
+    """One level of a benchmark (轻微 / 一般 / 较重 / 严重)."""
+
+    benchmark = ParentalKey(DiscretionBenchmark, on_delete=models.CASCADE, related_name="levels")
+    name = models.CharField(_("等级"), max_length=40)
+    circumstances = models.TextField(_("适用情形"))
+    measure = models.CharField(_("处理措施"), max_length=255, blank=True)
+    fine_min = models.DecimalField(_("罚款下限（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                   validators=[MinValueValidator(Decimal("0"))])
+    fine_max = models.DecimalField(_("罚款上限（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                   validators=[MinValueValidator(Decimal("0"))])
+    notes = models.TextField(_("备注"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("circumstances"),
+        FieldPanel("measure"),
+        FieldRowPanel([FieldPanel("fine_min"), FieldPanel("fine_max")]),
+        FieldPanel("notes"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("裁量等级")
+        verbose_name_plural = _("裁量等级")
+
+    def __str__(self):
+        return f"{self.benchmark.violation} · {self.name}" if self.benchmark_id else self.name
+
+    @property
+    def order(self):
+        return self.sort_order
+
+    def clean(self):
+        super().clean()
+        from .validation import validate_level_range
+
+        validate_level_range(self.fine_min, self.fine_max)
+
+
+# --- Cases ---------------------------------------------------------------
+
+
+class CaseTag(TaggedItemBase):
+    content_object = ParentalKey("casebank.CasePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class CaseIndexPage(Page):
+    """The case bank (案例库): lists the cases with filters."""
+
+    intro = models.TextField(_("简介"), blank=True)
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["casebank.CasePage"]
+    max_count = 1
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("案例库")
+
+    def serve(self, request, *args, **kwargs):
+        from .views.cases import case_index
+
+        return case_index(request, index_page=self)
+
+
+class CasePage(Page):
+    """One enforcement case (案例) for study."""
+
+    case_number = models.CharField(_("案号"), max_length=80, blank=True)
+    decision_date = models.DateField(_("决定日期"), null=True, blank=True)
+    decision_year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True, editable=False, db_index=True)
+    district = models.CharField(_("区域"), max_length=60, blank=True, db_index=True)
+    duty_areas = ParentalManyToManyField(DutyArea, verbose_name=_("职责领域"), blank=True, related_name="cases")
+    violation_type = models.CharField(_("违法行为类型"), max_length=255, blank=True)
+    measures = ParentalManyToManyField(EnforcementMeasure, verbose_name=_("执法措施"), blank=True,
+                                       related_name="cases")
+    fine_amount = models.DecimalField(_("罚款金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                      validators=[MinValueValidator(Decimal("0"))])
+    discretion_level = models.ForeignKey(DiscretionLevel, verbose_name=_("适用裁量等级"), null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="cases")
+    summary = models.TextField(_("摘要"), blank=True)
+    facts = models.TextField(_("案情"), blank=True)
+    issues = models.TextField(_("争议焦点"), blank=True)
+    legal_basis_text = models.TextField(_("法律依据说明"), blank=True)
+    outcome = models.TextField(_("处理结果"), blank=True)
+    review_result = models.TextField(_("复议/诉讼结果"), blank=True)
+    teaching_points = models.TextField(_("评析/教学要点"), blank=True)
+    discussion_questions = models.TextField(_("讨论题"), blank=True, help_text=_("每行一题"))
+    tags = ClusterTaggableManager(through=CaseTag, blank=True, verbose_name=_("标签"))
+    power_items = ParentalManyToManyField(PowerItem, verbose_name=_("权力清单事项"), blank=True, related_name="cases")
+    is_public = models.BooleanField(_("公开（无需登录）"), default=False)
+
+    parent_page_types = ["casebank.CaseIndexPage"]
+    subpage_types: list = []
+
+    #: Fields whose text is checked for citations.
+    TEXT_FIELDS = ["summary", "facts", "issues", "legal_basis_text", "outcome", "review_result",
+                   "teaching_points", "discussion_questions"]
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("case_number"), FieldPanel("decision_date"), FieldPanel("district")]),
+            FieldPanel("duty_areas", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("violation_type"),
+            FieldPanel("measures", widget=forms.CheckboxSelectMultiple),
+            FieldRowPanel([FieldPanel("fine_amount"), FieldPanel("discretion_level")]),
+            FieldPanel("is_public"),
+        ], heading=_("基本信息")),
+        FieldPanel("summary"),
+        FieldPanel("facts"),
+        FieldPanel("issues"),
+        InlinePanel("legal_basis", heading=_("法律依据（条文）"), label=_("条文")),
+        FieldPanel("legal_basis_text"),
+        InlinePanel("procedure_steps", heading=_("程序节点"), label=_("节点")),
+        FieldPanel("outcome"),
+        FieldPanel("review_result"),
+        FieldPanel("teaching_points"),
+        FieldPanel("discussion_questions"),
+        FieldPanel("tags"),
+        FieldPanel("power_items"),
+        InlinePanel("related_links", heading=_("相关案例"), label=_("案例")),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("case_number"),
+        index.SearchField("violation_type", boost=2),
+        index.SearchField("summary"),
+        index.SearchField("facts"),
+        index.SearchField("issues"),
+        index.SearchField("legal_basis_text"),
+        index.SearchField("outcome"),
+        index.SearchField("teaching_points"),
+        index.AutocompleteField("case_number"),
+        index.FilterField("decision_year"),
+        index.FilterField("decision_date"),
+        index.FilterField("district"),
+        index.FilterField("is_public"),
+        index.RelatedFields("duty_areas", [index.FilterField("code"), index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        verbose_name = _("案例")
+        verbose_name_plural = _("案例")
+
+    def save(self, *args, **kwargs):
+        self.decision_year = self.decision_date.year if self.decision_date else None
+        super().save(*args, **kwargs)
+
+    def citation_text(self):
+        """All free text of the case, for citation checks."""
+        return "\n".join(getattr(self, f) or "" for f in self.TEXT_FIELDS)
+
+    def citation_date(self):
+        """The date the case's citations are judged against (decision date)."""
+        return self.decision_date
+
+    def serve(self, request, *args, **kwargs):
+        from .views.cases import case_detail
+
+        return case_detail(request, page=self)
+
+
+class CaseLegalBasis(Orderable):
+    page = ParentalKey(CasePage, on_delete=models.CASCADE, related_name="legal_basis")
+    article = models.ForeignKey(Article, verbose_name=_("条文"), on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("款项/说明"), max_length=255, blank=True)
+
+    panels = [FieldPanel("article"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("法律依据")
+
+
+class CaseProcedureStep(Orderable):
+    page = ParentalKey(CasePage, on_delete=models.CASCADE, related_name="procedure_steps")
+    stage = models.CharField(_("环节"), max_length=20, choices=domain.PROCEDURE_STAGE_CHOICES)
+    date = models.DateField(_("日期"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("stage"), FieldPanel("date")]), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("程序节点")
+
+
+class CaseRelation(Orderable):
+    page = ParentalKey(CasePage, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(CasePage, verbose_name=_("相关案例"), on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("related")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("相关案例")

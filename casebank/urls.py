@@ -1,5 +1,20 @@
 """URLs of the casebank app."""
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import citations, powers, statutes
 
 app_name = "casebank"
-urlpatterns: list = []
+urlpatterns = [
+    path("statutes/", statutes.law_index, name="law_index"),
+    path("statutes/<str:law_id>/", statutes.law_detail, name="law_detail"),
+    path("statutes/<str:law_id>/<int:number>/", statutes.article_permalink, name="article_permalink"),
+    path("powers/", powers.power_list, name="power_list"),
+    path("powers/<str:code>/", powers.power_detail, name="power_detail"),
+    path("benchmarks/", powers.benchmark_list, name="benchmark_list"),
+    path("benchmarks/<str:code>/", powers.benchmark_detail, name="benchmark_detail"),
+    path("public/powers/", powers.public_power_list, name="public_power_list"),
+    path("public/powers/<str:code>/", powers.public_power_detail, name="public_power_detail"),
+    path("public/benchmarks/", powers.public_benchmark_list, name="public_benchmark_list"),
+    path("public/benchmarks/<str:code>/", powers.public_benchmark_detail, name="public_benchmark_detail"),
+    path("citations/check/", citations.check_page, name="citation_check"),
+]

@@ -1,0 +1,1 @@
+"""Views of the casebank app: statutes, cases, power list and benchmarks, citation check."""
