@@ -1,1 +1,434 @@
-"""Models of the courses app."""
+"""Tiered courses and lessons (Wagtail pages), learning progress, course
+assignments and on-site teaching sessions.
+
+Page tree: CourseIndexPage (课程中心) → CoursePage (课程) → LessonPage (课时).
+"""
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from casebank.domain import DUTY_AREA_CHOICES, SUBJECT_CHOICES
+from officers.models import POSITION_CHOICES
+
+from .blocks import LessonStreamBlock
+
+# --- Tiers -------------------------------------------------------------------------
+
+TIER_ENTRY = "entry"
+TIER_INSERVICE = "inservice"
+TIER_SPECIAL = "special"
+TIER_ADVANCED = "advanced"
+#: The tier ladder, lowest first (分层分类、分阶段).
+TIER_CHOICES = [
+    (TIER_ENTRY, _("初任培训")),
+    (TIER_INSERVICE, _("岗位培训")),
+    (TIER_SPECIAL, _("专项培训")),
+    (TIER_ADVANCED, _("骨干·师资")),
+]
+TIER_RANK = {code: i for i, (code, _label) in enumerate(TIER_CHOICES)}
+
+#: The workflow created by the case bank; courses that require legal review use it.
+LEGAL_REVIEW_WORKFLOW = "法制审核"
+
+DUTY_AREA_LABELS = dict(DUTY_AREA_CHOICES)
+
+
+def current_year():
+    return timezone.localdate().year
+
+
+# --- Pages -------------------------------------------------------------------------
+
+
+class CourseIndexPage(Page):
+    """课程中心: the catalogue of published courses."""
+
+    intro = models.TextField(_("简介"), blank=True)
+
+    max_count = 1
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("课程中心")
+
+    def serve(self, request, *args, **kwargs):
+        from .views import course_index
+
+        return course_index(request, self)
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """Edits the audience positions (a list of position codes) as checkboxes."""
+
+    audience_positions = forms.MultipleChoiceField(
+        label=_("面向岗位"), choices=POSITION_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_prerequisites(self):
+        prerequisites = self.cleaned_data.get("prerequisites")
+        if prerequisites and self.instance.pk and any(p.pk == self.instance.pk for p in prerequisites):
+            raise ValidationError(_("课程不能以自身为先修课程。"), code="self_prerequisite")
+        return prerequisites
+
+
+class CoursePage(Page):
+    """A course: a tier, duty areas and subject, training hours credited on
+    completion, prerequisites, objectives and audience; its lessons are children."""
+
+    tier = models.CharField(_("培训层级"), max_length=16, choices=TIER_CHOICES, default=TIER_ENTRY)
+    #: Position of the tier on the ladder (0 = 初任培训); kept in step with ``tier``.
+    tier_rank = models.PositiveSmallIntegerField(_("层级序号"), default=0, editable=False, db_index=True)
+    subject = models.CharField(_("专题"), max_length=16, choices=SUBJECT_CHOICES, blank=True)
+    #: Duty-area codes separated by spaces, kept in step with ``duty_areas``
+    #: so search and listings can filter without a join.
+    duty_area_codes = models.CharField(_("职责领域代码"), max_length=200, blank=True, editable=False)
+    duty_areas = ParentalManyToManyField("casebank.DutyArea", blank=True, related_name="courses",
+                                         verbose_name=_("职责领域"))
+    hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, default=2,
+                                help_text=_("完成课程后计入学员学时台账的学时数。"))
+    estimated_minutes = models.PositiveIntegerField(_("预计学习时长（分钟）"), default=60)
+    year = models.PositiveSmallIntegerField(_("年度"), default=current_year, db_index=True)
+    intro = models.TextField(_("课程简介"), blank=True)
+    objectives = models.TextField(_("学习目标"), blank=True, help_text=_("每行一条。"))
+    audience = models.TextField(_("培训对象"), blank=True)
+    audience_units = ParentalManyToManyField("officers.Unit", blank=True, related_name="+",
+                                             verbose_name=_("面向单位"))
+    audience_positions = models.JSONField(_("面向岗位"), default=list, blank=True)
+    prerequisites = ParentalManyToManyField(
+        "self", blank=True, symmetrical=False, related_name="unlocks", verbose_name=_("先修课程"),
+        help_text=_("学员须先完成这些课程才能开始本课程。"),
+    )
+    cover_image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("封面图片"))
+    requires_legal_review = models.BooleanField(
+        _("课时须经法制审核"), default=True,
+        help_text=_("勾选后，本课程及其课时发布前须经“法制审核”流程。"),
+    )
+    issues_certificate = models.BooleanField(_("完成后颁发培训证书"), default=False)
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+    base_form_class = CoursePageForm
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("tier"), FieldPanel("subject")]),
+            FieldPanel("duty_areas", widget=forms.CheckboxSelectMultiple),
+            FieldRowPanel([FieldPanel("hours"), FieldPanel("estimated_minutes"), FieldPanel("year")]),
+        ], heading=_("分类与学时")),
+        FieldPanel("intro"),
+        FieldPanel("objectives"),
+        MultiFieldPanel([
+            FieldPanel("audience"),
+            FieldPanel("audience_units", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("audience_positions"),
+        ], heading=_("培训对象")),
+        FieldPanel("prerequisites", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("cover_image"),
+        MultiFieldPanel([FieldPanel("requires_legal_review"), FieldPanel("issues_certificate")],
+                        heading=_("审核与证书")),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("objectives"),
+        index.SearchField("audience"),
+        index.FilterField("tier"),
+        index.FilterField("tier_rank"),
+        index.FilterField("subject"),
+        index.FilterField("duty_area_codes"),
+        index.FilterField("year"),
+    ]
+
+    class Meta:
+        verbose_name = _("课程")
+        verbose_name_plural = _("课程")
+
+    # -- derived values --------------------------------------------------------
+
+    @property
+    def duty_area_list(self):
+        return [c for c in self.duty_area_codes.split() if c]
+
+    @property
+    def duty_area_labels(self):
+        return [DUTY_AREA_LABELS.get(c, c) for c in self.duty_area_list]
+
+    @property
+    def objective_lines(self):
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
+    def compute_duty_area_codes(self):
+        """Codes of the chosen duty areas (the case bank's DutyArea)."""
+        try:
+            codes = sorted({d.code for d in self.duty_areas.all()})
+        except ValueError:  # an unsaved page without in-memory values
+            return self.duty_area_codes
+        return " ".join(codes)
+
+    def save(self, *args, **kwargs):
+        self.tier_rank = TIER_RANK.get(self.tier, 0)
+        self.duty_area_codes = self.compute_duty_area_codes()
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "requires_legal_review" in update_fields:
+            self.sync_review_workflow()
+        if self.pk and (update_fields is None or {"tier", "year"} & set(update_fields)):
+            LessonPage.objects.child_of(self).update(
+                tier=self.tier, duty_area_codes=self.duty_area_codes, year=self.year)
+
+    def sync_review_workflow(self):
+        """Attach the 法制审核 workflow to this course (and so its lessons) or detach it."""
+        from wagtail.models import Workflow, WorkflowPage
+
+        if not self.pk:
+            return
+        if self.requires_legal_review:
+            workflow = Workflow.objects.filter(name=LEGAL_REVIEW_WORKFLOW, active=True).first()
+            if workflow is not None:
+                WorkflowPage.objects.update_or_create(page_id=self.pk, defaults={"workflow": workflow})
+        else:
+            WorkflowPage.objects.filter(page_id=self.pk, workflow__name=LEGAL_REVIEW_WORKFLOW).delete()
+
+    def get_lessons(self):
+        """Published lessons in tree order."""
+        return LessonPage.objects.child_of(self).live().order_by("path")
+
+    def serve(self, request, *args, **kwargs):
+        from .views import course_detail
+
+        return course_detail(request, self)
+
+
+class LessonPage(Page):
+    """A lesson (课时): Markdown text with statutes, cases, media, self-checks and on-site notes."""
+
+    summary = models.TextField(_("摘要"), blank=True)
+    estimated_minutes = models.PositiveIntegerField(_("预计学习时长（分钟）"), default=20)
+    min_read_seconds = models.PositiveIntegerField(
+        _("最短学习时间（秒）"), default=30,
+        help_text=_("学员首次打开本课时后，至少经过这么多秒才能标记为已完成。"),
+    )
+    body = StreamField(LessonStreamBlock(), verbose_name=_("正文"), blank=True)
+    # Copied from the course so search can filter lessons without a join.
+    tier = models.CharField(_("培训层级"), max_length=16, choices=TIER_CHOICES, blank=True, editable=False)
+    duty_area_codes = models.CharField(_("职责领域代码"), max_length=200, blank=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True, editable=False)
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("min_read_seconds")]),
+        FieldPanel("body"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("tier"),
+        index.FilterField("duty_area_codes"),
+        index.FilterField("year"),
+    ]
+
+    class Meta:
+        verbose_name = _("课时")
+        verbose_name_plural = _("课时")
+
+    def get_course(self):
+        return CoursePage.objects.filter(path=self.path[: -self.steplen]).first() if self.path else None
+
+    def markdown_texts(self):
+        return [child.value for child in self.body if child.block_type == "markdown"]
+
+    def clean(self):
+        super().clean()
+        from . import citations
+
+        problems = []
+        for text in self.markdown_texts():
+            problems.extend(citations.check(text, timezone.localdate()))
+        if problems:
+            raise ValidationError(
+                {"body": ValidationError(
+                    _("正文中的法条引用有误：%(problems)s"), code="citation_problem",
+                    params={"problems": "；".join(str(p) for p in problems)})}
+            )
+
+    def save(self, *args, **kwargs):
+        if self.path and (not self.tier or kwargs.get("update_fields") is None):
+            course = self.get_course()
+            if course is not None:
+                self.tier, self.duty_area_codes, self.year = course.tier, course.duty_area_codes, course.year
+        super().save(*args, **kwargs)
+
+    def serve(self, request, *args, **kwargs):
+        from .views import lesson_detail
+
+        return lesson_detail(request, self)
+
+
+# --- Progress ----------------------------------------------------------------------
+
+
+class CourseEnrollment(models.Model):
+    """An officer's learning of a course: started when they first open it,
+    completed once when every lesson (and the final exam, if any) is done."""
+
+    officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="course_enrollments",
+                                verbose_name=_("人员"))
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrollments",
+                               verbose_name=_("课程"))
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    exam_passed_at = models.DateTimeField(_("结业考试通过时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("课程学习记录")
+        verbose_name_plural = _("课程学习记录")
+        constraints = [models.UniqueConstraint(fields=["officer", "course"], name="courses_enrollment_unique")]
+
+    def __str__(self):
+        return f"{self.officer_id}:{self.course_id}"
+
+    @property
+    def is_complete(self):
+        return self.completed_at is not None
+
+
+class LessonProgress(models.Model):
+    """When an officer first opened a lesson and when they completed it."""
+
+    officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="lesson_progress",
+                                verbose_name=_("人员"))
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress",
+                               verbose_name=_("课时"))
+    #: The lesson's course at the time (lets progress be counted per course in one query).
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="lesson_progress",
+                               verbose_name=_("课程"))
+    opened_at = models.DateTimeField(_("首次打开"), default=timezone.now)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("课时学习进度")
+        verbose_name_plural = _("课时学习进度")
+        constraints = [models.UniqueConstraint(fields=["officer", "lesson"], name="courses_lesson_progress_unique")]
+        indexes = [models.Index(fields=["officer", "course"])]
+
+    def __str__(self):
+        return f"{self.officer_id}:{self.lesson_id}"
+
+
+# --- Assignments -------------------------------------------------------------------
+
+
+class Assignment(models.Model):
+    """A course assigned to the officers of a unit (optionally with its
+    sub-units), optionally only those in one position, with a due date."""
+
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="assignments",
+                               verbose_name=_("课程"))
+    unit = models.ForeignKey("officers.Unit", on_delete=models.CASCADE, related_name="course_assignments",
+                             verbose_name=_("单位"))
+    include_subunits = models.BooleanField(_("含下级单位"), default=True)
+    position = models.CharField(_("岗位"), max_length=32, choices=POSITION_CHOICES, blank=True,
+                                help_text=_("留空表示该单位的全部人员。"))
+    due_date = models.DateField(_("完成期限"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("指派人"))
+    created_at = models.DateTimeField(_("指派时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("课程指派")
+        verbose_name_plural = _("课程指派")
+        ordering = ["due_date", "id"]
+
+    def __str__(self):
+        return f"{self.course} → {self.unit}"
+
+    def target_q(self, prefix=""):
+        """Q over officers targeted by this assignment (prefix for related lookups)."""
+        q = models.Q(**{f"{prefix}unit__path__startswith": self.unit.path}) if self.include_subunits \
+            else models.Q(**{f"{prefix}unit_id": self.unit_id})
+        if self.position:
+            q &= models.Q(**{f"{prefix}position": self.position})
+        return q
+
+
+# --- On-site teaching --------------------------------------------------------------
+
+
+class OnsiteSession(models.Model):
+    """现场教学: an in-person session at a real location."""
+
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="onsite_sessions",
+                               verbose_name=_("课程"))
+    title = models.CharField(_("主题"), max_length=200)
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    place = models.CharField(_("地点"), max_length=200)
+    trainer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                related_name="onsite_sessions", verbose_name=_("教官"),
+                                limit_choices_to={"groups__name": "trainer"})
+    capacity = models.PositiveIntegerField(_("名额"), default=30)
+    hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, default=4)
+    description = models.TextField(_("内容安排"), blank=True)
+
+    class Meta:
+        verbose_name = _("现场教学")
+        verbose_name_plural = _("现场教学")
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return f"{self.title}（{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}）"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": ValidationError(_("结束时间须晚于开始时间。"), code="ends_before_start")})
+
+    @property
+    def is_past(self):
+        return self.ends_at <= timezone.now()
+
+
+class SessionSignup(models.Model):
+    session = models.ForeignKey(OnsiteSession, on_delete=models.CASCADE, related_name="signups",
+                                verbose_name=_("现场教学"))
+    officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="session_signups",
+                                verbose_name=_("人员"))
+    created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("现场教学报名")
+        verbose_name_plural = _("现场教学报名")
+        constraints = [models.UniqueConstraint(fields=["session", "officer"], name="courses_signup_unique")]
+
+
+class Attendance(models.Model):
+    """An officer was present at a session (recorded by the trainer); credits the session's hours once."""
+
+    session = models.ForeignKey(OnsiteSession, on_delete=models.CASCADE, related_name="attendances",
+                                verbose_name=_("现场教学"))
+    officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="session_attendances",
+                                verbose_name=_("人员"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("记录人"))
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("现场教学出勤")
+        verbose_name_plural = _("现场教学出勤")
+        constraints = [models.UniqueConstraint(fields=["session", "officer"], name="courses_attendance_unique")]

@@ -1,0 +1,214 @@
+"""Learning progress rules: opening and completing lessons, course completion
+(once, with its hours credited once), prerequisites and the final exam.
+
+Plain functions taking data and returning results; views call them.
+"""
+from decimal import Decimal
+
+from django.apps import apps
+from django.core.exceptions import FieldError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from officers import audit
+from officers import hours as hours_service
+from officers.events import course_completed
+from officers.models import SOURCE_COURSE
+
+from .models import CourseEnrollment, CoursePage, LessonPage, LessonProgress
+
+FINAL_EXAM_KIND = "final"
+
+
+def course_hours_key(course):
+    return f"course:{course.pk}"
+
+
+# --- Final exam (exams app, optional) ---------------------------------------------
+
+
+def exam_model():
+    """The exams app's Exam model, or None while it does not exist."""
+    try:
+        return apps.get_model("exams", "Exam")
+    except LookupError:
+        return None
+
+
+def final_exams_for(course_ids):
+    """{course_id: exam} of the final exams of these courses (one query; empty without the exams app)."""
+    Exam = exam_model()
+    if Exam is None or not course_ids:
+        return {}
+    try:
+        field_names = {f.name for f in Exam._meta.get_fields()}
+        if "course" not in field_names:
+            return {}
+        qs = Exam.objects.filter(course_id__in=list(course_ids))
+        if "kind" in field_names:
+            qs = qs.filter(kind=FINAL_EXAM_KIND)
+        return {e.course_id: e for e in qs.order_by("pk")}
+    except FieldError:
+        return {}
+
+
+# --- Prerequisites -------------------------------------------------------------------
+
+
+def completed_course_ids(officer):
+    return set(CourseEnrollment.objects.filter(officer=officer, completed_at__isnull=False)
+               .values_list("course_id", flat=True))
+
+
+def prerequisites_by_course(course_ids):
+    """{course_id: [prerequisite CoursePage, …]} in one query."""
+    through = CoursePage.prerequisites.through
+    result = {cid: [] for cid in course_ids}
+    rows = through.objects.filter(from_coursepage_id__in=list(course_ids)).select_related("to_coursepage")
+    for row in rows:
+        result.setdefault(row.from_coursepage_id, []).append(row.to_coursepage)
+    for items in result.values():
+        items.sort(key=lambda c: (c.tier_rank, c.path))
+    return result
+
+
+def missing_prerequisites(officer, course, completed_ids=None):
+    """Prerequisite courses the officer has not completed yet (empty: the course may be started)."""
+    if completed_ids is None:
+        completed_ids = completed_course_ids(officer)
+    return [p for p in prerequisites_by_course([course.pk])[course.pk] if p.pk not in completed_ids]
+
+
+# --- Lessons ---------------------------------------------------------------------------
+
+
+def open_lesson(officer, lesson, course):
+    """Record that the officer opened the lesson (first time only); starts the course. Returns the progress."""
+    CourseEnrollment.objects.get_or_create(officer=officer, course=course)
+    progress, _created = LessonProgress.objects.get_or_create(
+        officer=officer, lesson=lesson, defaults={"course": course})
+    return progress
+
+
+def seconds_until_completable(progress, lesson, now=None):
+    """Seconds the officer must still wait before the lesson may be marked complete (0 = now)."""
+    if progress is None:
+        return lesson.min_read_seconds
+    if progress.completed_at:
+        return 0
+    elapsed = ((now or timezone.now()) - progress.opened_at).total_seconds()
+    return max(0, int(lesson.min_read_seconds - elapsed + 0.999))
+
+
+class LessonNotCompletable(Exception):
+    def __init__(self, message, code):
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def complete_lesson(officer, lesson, course, *, request=None):
+    """Mark a lesson complete (idempotent) and re-evaluate the course.
+
+    Raises LessonNotCompletable when the lesson was never opened or was opened
+    too recently. Returns (lesson_newly_completed, course_newly_completed).
+    """
+    missing = missing_prerequisites(officer, course)
+    if missing:
+        raise LessonNotCompletable(_("请先完成先修课程：%(names)s") % {
+            "names": "、".join(c.title for c in missing)}, "prerequisites_missing")
+    progress = LessonProgress.objects.filter(officer=officer, lesson=lesson).first()
+    if progress is None:
+        raise LessonNotCompletable(_("请先打开并学习本课时。"), "not_opened")
+    wait = seconds_until_completable(progress, lesson)
+    if wait > 0:
+        raise LessonNotCompletable(
+            _("学习时间不足：请在 %(n)s 秒后再标记完成。") % {"n": wait}, "too_early")
+    with transaction.atomic():
+        newly = bool(LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True)
+                     .update(completed_at=timezone.now()))
+        if newly:
+            audit.record("course.lesson_completed", request=request, officer=officer, obj=lesson,
+                         after={"course": course.pk})
+    course_done = evaluate_course(officer, course, request=request)
+    return newly, course_done
+
+
+# --- Courses ---------------------------------------------------------------------------
+
+
+def course_requirements_met(officer, course, enrollment):
+    """True when every published lesson is complete and the final exam (if any) passed."""
+    lesson_ids = set(course.get_lessons().values_list("pk", flat=True))
+    if not lesson_ids:
+        return False
+    done = set(LessonProgress.objects.filter(officer=officer, lesson_id__in=lesson_ids, completed_at__isnull=False)
+               .values_list("lesson_id", flat=True))
+    if done != lesson_ids:
+        return False
+    if final_exams_for([course.pk]) and enrollment.exam_passed_at is None:
+        return False
+    return True
+
+
+def evaluate_course(officer, course, *, request=None):
+    """Complete the course if its requirements are met. Exactly one caller wins:
+    it credits the course's hours and sends ``course_completed`` after commit.
+    Returns True only for that caller."""
+    enrollment, _created = CourseEnrollment.objects.get_or_create(officer=officer, course=course)
+    if enrollment.completed_at or not course_requirements_met(officer, course, enrollment):
+        return False
+    with transaction.atomic():
+        now = timezone.now()
+        won = CourseEnrollment.objects.filter(pk=enrollment.pk, completed_at__isnull=True).update(completed_at=now)
+        if not won:
+            return False
+        if course.hours and course.hours > 0:
+            hours_service.credit(
+                officer, course.hours, source=SOURCE_COURSE, source_key=course_hours_key(course),
+                description=_("完成课程：%(title)s") % {"title": course.title},
+                actor=getattr(request, "user", None) if request is not None else None,
+            )
+        audit.record("course.completed", request=request, officer=officer, obj=course,
+                     after={"hours": str(course.hours or Decimal("0"))})
+        transaction.on_commit(lambda: course_completed.send(
+            sender=CoursePage, officer=officer, course=course, completed_at=now))
+    return True
+
+
+def on_exam_passed(sender, officer=None, exam=None, **kwargs):
+    """exams: a passed final exam may complete its course."""
+    course_id = getattr(exam, "course_id", None)
+    if officer is None or not course_id:
+        return
+    if getattr(exam, "kind", FINAL_EXAM_KIND) != FINAL_EXAM_KIND:
+        return
+    course = CoursePage.objects.filter(pk=course_id).first()
+    if course is None:
+        return
+    enrollment, _created = CourseEnrollment.objects.get_or_create(officer=officer, course=course)
+    CourseEnrollment.objects.filter(pk=enrollment.pk, exam_passed_at__isnull=True).update(
+        exam_passed_at=timezone.now())
+    evaluate_course(officer, course)
+
+
+# --- Hours requirement (qualifications, optional) --------------------------------------
+
+
+def yearly_hours_requirement(officer):
+    """The officer's yearly training-hours requirement, or None while qualification
+    types do not define one (officers.models.QualificationType.min_hours_per_year)."""
+    from officers import models as officer_models
+
+    qt = getattr(officer_models, "QualificationType", None)
+    if qt is None or not hasattr(qt, "min_hours_per_year"):
+        return None
+    try:
+        return qt.objects.aggregate(m=Max("min_hours_per_year"))["m"]
+    except (FieldError, TypeError, ValueError):
+        return None
+
+
+def lesson_for_update(lesson_id):
+    return LessonPage.objects.live().filter(pk=lesson_id).first()

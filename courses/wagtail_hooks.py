@@ -1,0 +1,70 @@
+"""Dashboard panel (我的学习), navigation and admin screens of the courses app."""
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from officers import roles
+from officers.scoping import own_profile
+from portal.dashboard import NavItem, Panel
+
+from .choosers import article_chooser_viewset
+from .models import CourseIndexPage, OnsiteSession
+
+
+@hooks.register("register_admin_viewset")
+def register_article_chooser():
+    return article_chooser_viewset
+
+
+def course_index_url():
+    index = CourseIndexPage.objects.live().first()
+    return index.url if index is not None else None
+
+
+@hooks.register("academy_nav_items")
+def nav_items(request):
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = []
+    if own_profile(user) is not None:
+        items.append(NavItem(_("我的学习"), reverse("courses:my_learning"), order=10, match="/learning/"))
+    url = course_index_url()
+    if url:
+        items.append(NavItem(_("课程中心"), url, order=15, match=url))
+    if roles.has_role(user, roles.TRAINER, roles.HR):
+        items.append(NavItem(_("培训指派"), reverse("courses:assignments"), order=55,
+                             match="/learning/assignments/"))
+    return items
+
+
+@hooks.register("academy_dashboard_panels")
+def dashboard_panels(request, role):
+    from .learning import my_learning
+
+    panels = []
+    officer = own_profile(request.user)
+    if officer is not None and (role == roles.OFFICER or roles.has_role(request.user, roles.OFFICER)):
+        data = my_learning(officer, upcoming_limit=3)
+        panels.append(Panel(_("我的学习"), "courses/panels/my_learning.html", data, order=10, slot="my_learning",
+                            wide=True))
+    if role in (roles.HR, roles.TRAINER, roles.ADMIN):
+        panels.append(Panel(_("培训完成情况"), "courses/panels/training_admin.html", {}, order=45,
+                            slot="training_admin"))
+    return panels
+
+
+class OnsiteSessionViewSet(SnippetViewSet):
+    model = OnsiteSession
+    icon = "group"
+    menu_label = _("现场教学")
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["title", "course", "starts_at", "place", "capacity", "hours"]
+    list_filter = ["course"]
+    search_fields = ["title", "place"]
+
+
+register_snippet(OnsiteSessionViewSet)
