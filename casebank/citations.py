@@ -1,0 +1,584 @@
+"""Statute citations in Chinese text: recognise, resolve, verify, link.
+
+    find_citations(text, as_of=None) -> [Citation]
+    check_text(text, as_of=None) -> [Problem]       (for publish checks)
+    linkify_citations(html_or_text, as_of=None) -> SafeString
+
+Forms recognised: 《中华人民共和国行政处罚法》第三十三条, 《行政处罚法》第33条,
+行政处罚法第五十一条 (no title marks), 第三十三条第一款, 第四十二条第一款第（一）项,
+lists (第六十四条、第六十八条 / 和 / 及), ranges (第三十五条至第三十八条), Chinese
+numerals into the thousands, and a bare 第…条 after a named law (it refers to
+the law named last). Each article named gives one Citation. A law named in
+title marks without an article gives one Citation with ``article=None``.
+
+``as_of`` is the date the text speaks for (a case's decision date). Without
+it, a repealed law is reported as ``repealed`` (with its successor); with a
+date on or after the repeal (or before the law took effect) it is
+``not_in_force``. Nothing here raises on odd input.
+"""
+import datetime
+import html as html_lib
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+OK = "ok"
+REPEALED = "repealed"
+UNKNOWN_LAW = "unknown_law"
+UNKNOWN_ARTICLE = "unknown_article"
+NOT_IN_FORCE = "not_in_force"
+STATUSES = (OK, REPEALED, UNKNOWN_LAW, UNKNOWN_ARTICLE, NOT_IN_FORCE)
+
+CHINA_PREFIX = "中华人民共和国"
+#: Largest range expanded into single citations (第一条至第一千条 is a typo, not 1,000 citations).
+MAX_RANGE = 200
+
+# --- numerals ----------------------------------------------------------------
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def parse_number(s):
+    """'三十三' → 33, '一千一百八十五' → 1185, '33' / '３３' → 33; None when unreadable."""
+    if not s:
+        return None
+    s = s.strip().translate(_FULLWIDTH)
+    if s.isdigit():
+        return int(s)
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            section += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+        elif ch == "万":
+            section += digit or 0
+            total += (section or 1) * 10000
+            section, digit = 0, None
+        else:
+            return None
+    section += digit or 0
+    value = total + section
+    return value or None
+
+
+# --- patterns ----------------------------------------------------------------
+
+NUM = r"(?:[0-9０-９]+|[零〇一二两三四五六七八九十百千万]+)"
+_RANGE_WORD = r"(?:至|到|～|~|—|－|-)"
+ARTICLE_RE = (
+    rf"第\s*(?P<a>{NUM})\s*"
+    rf"(?:条(?:\s*{_RANGE_WORD}\s*第\s*(?P<b>{NUM})\s*条)?|{_RANGE_WORD}\s*第?\s*(?P<b2>{NUM})\s*条)"
+    rf"(?:\s*之[一二三四五六七八九十])?"
+    rf"(?:\s*第\s*(?P<para>{NUM})\s*款(?:\s*[、和及]\s*第\s*{NUM}\s*款)*)?"
+    rf"(?:\s*第\s*[（(]?\s*(?P<item>{NUM})\s*[)）]?\s*项(?:\s*[、和及]\s*第\s*[（(]?\s*{NUM}\s*[)）]?\s*项)*)?"
+)
+TITLE_RE = r"《(?P<title>[^《》\n]{1,120})》"
+#: Optional edition note between a law name and its article: （2021年修订）.
+EDITION_RE = r"\s*(?:[（(][^（）()\n]{1,20}[)）])?\s*"
+LAW_SUFFIXES = ("法典", "法", "条例", "规定", "办法", "细则", "规则", "决定", "解释", "修正案", "规章", "法规")
+#: Words that end a plain-name candidate from the left (依据行政处罚法 → 行政处罚法).
+_LEAD_WORDS = ("依据", "根据", "依照", "按照", "违反", "适用", "参照", "援引", "引用", "对照", "符合", "执行", "属于",
+               "触犯", "遵守", "对于", "关于", "经过", "依", "按", "据", "，", "。")
+_CONTEXT_WORDS = ("本法", "该法", "同法", "上述法", "前述法", "本条例", "该条例", "同条例", "本规定", "该规定",
+                  "本办法", "该办法", "本决定", "本法典", "该法典", "上述法律", "前述法律", "上述条例")
+_NOT_LAWS = {"依法", "执法", "违法", "合法", "方法", "司法", "立法", "守法", "非法", "办法", "规定", "条例", "决定",
+             "做法", "说法", "想法", "看法", "用法", "处罚办法", "处理办法", "法", "法典", "细则", "规则"}
+
+
+@dataclass
+class Citation:
+    """One article (or law) named in a text, resolved against the statute library."""
+
+    text: str
+    start: int
+    end: int
+    law_name: str | None = None  # full name of the resolved law, None when unknown
+    article: int | None = None
+    status: str = OK
+    law: object = None  # casebank.models.Law
+    article_obj: object = None  # casebank.models.Article
+    successor: object = None  # casebank.models.Law
+    message: str = ""
+    cited_name: str = ""  # the name as written
+    paragraph: int | None = None
+    item: int | None = None
+
+    def as_json(self):
+        """The object check_citations prints."""
+        return {"text": self.text, "law": self.law_name, "article": self.article, "status": self.status}
+
+    @property
+    def is_ok(self):
+        return self.status == OK
+
+    @property
+    def url(self):
+        if self.article_obj is not None:
+            return self.article_obj.get_absolute_url()
+        if self.law is not None:
+            return self.law.get_absolute_url()
+        return ""
+
+
+@dataclass
+class Problem:
+    """A citation that blocks publication (error) or needs acknowledgement (warning)."""
+
+    citation: Citation
+    severity: str  # "error" | "warning"
+    code: str
+    message: str
+
+    @property
+    def is_error(self):
+        return self.severity == "error"
+
+
+# --- the law directory (cached) --------------------------------------------------
+
+
+@dataclass
+class _Directory:
+    names: dict = field(default_factory=dict)  # name → [Law], best version first
+    pattern: re.Pattern | None = None
+    built: float = 0.0
+
+
+_lock = threading.Lock()
+_cache = {"dir": None, "version": 0}
+_version = [0]
+CACHE_SECONDS = 60
+
+
+def invalidate_cache(*args, **kwargs):
+    """Called when laws change (signals in apps.py)."""
+    _version[0] += 1
+
+
+def _normalise_name(name):
+    name = re.sub(r"\s+", "", name or "")
+    name = re.sub(r"[（(][^（）()]*[)）]$", "", name)  # （2021年修订）
+    return name
+
+
+def _directory():
+    with _lock:
+        d = _cache["dir"]
+        if d is not None and _cache["version"] == _version[0] and time.monotonic() - d.built < CACHE_SECONDS:
+            return d
+        from .models import Law
+
+        d = _Directory()
+        laws = list(Law.objects.select_related("successor").order_by("full_name"))
+        rank = {Law.IN_FORCE: 0, Law.AMENDED: 1, Law.REPEALED: 2, Law.HISTORICAL: 3}
+        for law in laws:
+            keys = {_normalise_name(law.full_name), _normalise_name(law.short_name)}
+            if law.full_name.startswith(CHINA_PREFIX):
+                keys.add(_normalise_name(law.full_name[len(CHINA_PREFIX):]))
+            for key in keys:
+                if key:
+                    d.names.setdefault(key, []).append(law)
+        for key, versions in d.names.items():
+            versions.sort(key=lambda lw: (rank.get(lw.status, 9), -(lw.version_date or datetime.date.min).toordinal()))
+        # Plain names: longest first so 中华人民共和国行政处罚法 wins over 行政处罚法.
+        plain = sorted((n for n in d.names if len(n) >= 2), key=len, reverse=True)
+        if plain:
+            d.pattern = re.compile("|".join(re.escape(n) for n in plain))
+        d.built = time.monotonic()
+        _cache["dir"], _cache["version"] = d, _version[0]
+        return d
+
+
+def resolve_law_name(name, as_of=None):
+    """The Law a name refers to (best version for ``as_of``), or None."""
+    d = _directory()
+    versions = d.names.get(_normalise_name(name))
+    if not versions and name.startswith(CHINA_PREFIX):
+        versions = d.names.get(_normalise_name(name[len(CHINA_PREFIX):]))
+    if not versions:
+        return None
+    if as_of is not None and len(versions) > 1:
+        usable = [v for v in versions if v.effective_date is None or v.effective_date <= as_of]
+        if usable:
+            # The version in force on that date: the latest one that had taken effect.
+            usable.sort(key=lambda lw: lw.effective_date or datetime.date.min, reverse=True)
+            current = [v for v in usable if v.status != v.REPEALED] or usable
+            return current[0]
+    return versions[0]
+
+
+def _looks_like_law(name):
+    return name.endswith(LAW_SUFFIXES) and name not in _NOT_LAWS
+
+
+def _strip_plain_candidate(s):
+    """'当事人违反城市管理条例' → '城市管理条例'; None when it is a context word (本法)."""
+    best = s
+    cut = -1
+    for word in _LEAD_WORDS:
+        i = best.rfind(word)
+        if i >= 0 and len(best) - (i + len(word)) >= 2:
+            cut = max(cut, i + len(word))
+    if cut > 0:
+        best = best[cut:]
+    if "的" in best and not best.endswith("决定"):
+        best = best.rsplit("的", 1)[1]
+    best = best.lstrip("了即由按依据对向在是为和及与或")
+    for ctx in _CONTEXT_WORDS:
+        if best.endswith(ctx):
+            return None
+    return best
+
+
+# --- parsing --------------------------------------------------------------------
+
+
+_article_re = re.compile(ARTICLE_RE)
+_title_re = re.compile(TITLE_RE)
+_plain_unknown_re = re.compile(
+    rf"[\u4e00-\u9fff]{{2,40}}?(?:法典|法|条例|规定|办法|细则|规则|决定)(?=\s*第\s*{NUM}\s*(?:条|{_RANGE_WORD}))")
+_edition_re = re.compile(EDITION_RE)
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    name: str
+    law: object
+    titled: bool
+
+
+def _to_date(as_of):
+    if as_of is None or isinstance(as_of, datetime.date) and not isinstance(as_of, datetime.datetime):
+        return as_of
+    if isinstance(as_of, datetime.datetime):
+        return as_of.date()
+    try:
+        return datetime.date.fromisoformat(str(as_of)[:10])
+    except ValueError:
+        return None
+
+
+def _law_mentions(text, d, as_of):
+    """Law names in the text: title-marked ones, known plain names, unknown plain names before 第…条."""
+    mentions = []
+    taken = []
+
+    def free(s, e):
+        return all(e <= ts or s >= te for ts, te in taken)
+
+    for m in _title_re.finditer(text):
+        name = _normalise_name(m.group("title"))
+        law = resolve_law_name(name, as_of)
+        mentions.append(_Mention(m.start(), m.end(), name, law, True))
+        taken.append((m.start(), m.end()))
+    if d.pattern is not None:
+        for m in d.pattern.finditer(text):
+            if free(m.start(), m.end()):
+                mentions.append(_Mention(m.start(), m.end(), m.group(0), resolve_law_name(m.group(0), as_of), False))
+                taken.append((m.start(), m.end()))
+    for m in _plain_unknown_re.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        name = _strip_plain_candidate(m.group(0))
+        if not name or not _looks_like_law(name) or len(name) < 3:
+            continue
+        start = m.end() - len(name)
+        # A known name may hide at the end of the candidate (e.g. after an odd lead word).
+        law = resolve_law_name(name, as_of)
+        mentions.append(_Mention(start, m.end(), name, law, False))
+        taken.append((start, m.end()))
+    mentions.sort(key=lambda x: x.start)
+    return mentions
+
+
+def find_citations(text, as_of=None):
+    """Every citation in ``text``, in order (see the module docstring)."""
+    try:
+        return _find(text, as_of)
+    except Exception:  # noqa: BLE001 — a citation check must never break a page or a save
+        import logging
+
+        logging.getLogger("academy").exception("citation parsing failed")
+        return []
+
+
+def _find(text, as_of):
+    if not text or not isinstance(text, str):
+        return []
+    as_of = _to_date(as_of)
+    d = _directory()
+    mentions = _law_mentions(text, d, as_of)
+    # Article references outside law names.
+    spans = [(mn.start, mn.end) for mn in mentions if mn.titled]
+    refs = [m for m in _article_re.finditer(text)
+            if all(m.end() <= s or m.start() >= e for s, e in spans)]
+
+    raw = []  # (start, end, mention, [article numbers], paragraph, item)
+    used_mentions = set()
+    current = None
+    last_mention_end = -1
+    events = sorted([(mn.start, 0, mn) for mn in mentions] + [(r.start(), 1, r) for r in refs],
+                    key=lambda x: (x[0], x[1]))
+    for _pos, kind, obj in events:
+        if kind == 0:
+            if obj.law is None and not _looks_like_law(obj.name):
+                # An unknown title such as 《处罚决定书》 names a law only when an article follows it.
+                after = obj.end + len(_edition_re.match(text, obj.end).group(0))
+                if not _article_re.match(text, after):
+                    continue
+            current = obj
+            last_mention_end = obj.end
+            continue
+        if current is None:
+            continue
+        m = obj
+        if "\n" in text[last_mention_end:m.start()]:
+            # A law named in an earlier paragraph does not reach this one.
+            current = None
+            continue
+        a = parse_number(m.group("a"))
+        b = parse_number(m.group("b") or m.group("b2"))
+        numbers = [a] if a else []
+        if a and b and b > a and b - a <= MAX_RANGE:
+            numbers = list(range(a, b + 1))
+        elif a and b and b != a:
+            numbers = [a, b]
+        if not numbers:
+            continue
+        # Attach the law name to the first reference right after it.
+        start = m.start()
+        gap = text[last_mention_end:m.start()] if last_mention_end >= 0 else None
+        if gap is not None and id(current) not in used_mentions and _edition_re.fullmatch(gap):
+            start = current.start
+            used_mentions.add(id(current))
+        raw.append((start, m.end(), current, numbers, parse_number(m.group("para")), parse_number(m.group("item"))))
+    # Title-marked law names never followed by an article: one law-level citation.
+    for mn in mentions:
+        if mn.titled and id(mn) not in used_mentions and (mn.law is not None or _looks_like_law(mn.name)):
+            follows = _article_re.match(text, mn.end + len(_edition_re.match(text, mn.end).group(0)))
+            if follows is None:
+                raw.append((mn.start, mn.end, mn, [None], None, None))
+    raw.sort(key=lambda r: r[0])
+
+    # Resolve articles in one query.
+    wanted = {(r[2].law.pk, n) for r in raw if r[2].law is not None for n in r[3] if n}
+    articles = _fetch_articles(wanted)
+
+    citations = []
+    for start, end, mention, numbers, para, item in raw:
+        for n in numbers:
+            c = Citation(text=text[start:end], start=start, end=end, article=n, cited_name=mention.name,
+                         paragraph=para, item=item)
+            _resolve(c, mention.law, articles, as_of)
+            citations.append(c)
+    return citations
+
+
+def _fetch_articles(wanted):
+    if not wanted:
+        return {}
+    from .models import Article
+
+    law_ids = {w[0] for w in wanted}
+    numbers = {w[1] for w in wanted}
+    found = {}
+    qs = (Article.objects.filter(law_id__in=law_ids, number__in=numbers)
+          .select_related("law").order_by("law_id", "number", "position"))
+    for art in qs:
+        found.setdefault((art.law_id, art.number), art)
+    return found
+
+
+def _resolve(c, law, articles, as_of):
+    if law is None:
+        c.status = UNKNOWN_LAW
+        c.message = _("法规库中没有“%(name)s”。") % {"name": c.cited_name}
+        return
+    c.law = law
+    c.law_name = law.full_name
+    c.successor = law.successor
+    if c.article is not None:
+        c.article_obj = articles.get((law.pk, c.article))
+        if c.article_obj is None:
+            c.status = UNKNOWN_ARTICLE
+            c.message = _("《%(law)s》没有第%(n)s条。") % {"law": law.short_name or law.full_name, "n": c.article}
+            return
+    not_yet = as_of is not None and law.effective_date is not None and as_of < law.effective_date
+    if law.status == law.REPEALED:
+        after = as_of is not None and (law.repeal_date is None or as_of >= law.repeal_date)
+        c.status = NOT_IN_FORCE if (after or not_yet) else REPEALED
+    elif not_yet:
+        c.status = NOT_IN_FORCE
+    else:
+        c.status = OK
+    if c.status == REPEALED:
+        c.message = _("《%(law)s》已废止%(date)s%(succ)s。") % {
+            "law": law.short_name or law.full_name,
+            "date": _("（%(d)s）") % {"d": law.repeal_date.isoformat()} if law.repeal_date else "",
+            "succ": _("，由《%(s)s》取代") % {"s": law.successor.full_name} if law.successor else ""}
+    elif c.status == NOT_IN_FORCE:
+        if not_yet:
+            c.message = _("《%(law)s》自%(d)s起施行，所涉日期%(on)s时尚未施行。") % {
+                "law": law.short_name or law.full_name, "d": law.effective_date.isoformat(), "on": as_of.isoformat()}
+        else:
+            c.message = _("《%(law)s》于%(d)s废止，所涉日期%(on)s时已不再有效%(succ)s。") % {
+                "law": law.short_name or law.full_name,
+                "d": law.repeal_date.isoformat() if law.repeal_date else _("（日期未知）"),
+                "on": as_of.isoformat(),
+                "succ": _("，应引用《%(s)s》") % {"s": law.successor.full_name} if law.successor else ""}
+
+
+# --- checks for publication ------------------------------------------------------
+
+
+def check_text(text, as_of=None):
+    """Problems of the citations in ``text``.
+
+    Errors (block publication): unknown law, unknown article. Warnings (must be
+    acknowledged): a repealed law cited in current material (``as_of`` None), a
+    law not in force on ``as_of``. A repealed law cited by material dated before
+    the repeal is correct and gives no problem."""
+    problems = []
+    for c in find_citations(text, as_of):
+        if c.status in (UNKNOWN_LAW, UNKNOWN_ARTICLE):
+            problems.append(Problem(c, "error", c.status, c.message))
+        elif c.status == NOT_IN_FORCE or (c.status == REPEALED and as_of is None):
+            problems.append(Problem(c, "warning", c.status, c.message))
+    return problems
+
+
+# --- rendering ---------------------------------------------------------------------
+
+_TAG_RE = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+_SKIP_TAGS = {"a", "script", "style", "textarea", "code", "pre", "button", "select", "option", "title", "summary"}
+_counter = threading.local()
+
+
+def _next_id():
+    n = getattr(_counter, "n", 0) + 1
+    _counter.n = n
+    return f"cite-{n}"
+
+
+def _render(group, text):
+    """Markup for one citation span (one or more articles)."""
+    first = group[0]
+    status = first.status
+    for c in group:  # the worst status of the group decides the colour
+        if c.status != OK:
+            status = c.status
+            break
+    label = escape(html_lib.unescape(text)) if "&" in text else escape(text)
+    pid = _next_id()
+    notes = []
+    for c in group:
+        head = escape(str(c.article_obj)) if c.article_obj is not None else escape(c.text)
+        if c.article_obj is not None:
+            body = "".join(f"<span class=\"cite-para\">{escape(p)}</span>" for p in c.article_obj.paragraphs)
+            notes.append(f"<span class=\"cite-head\"><a href=\"{escape(c.article_obj.get_permalink())}\">{head}</a>"
+                         f"</span>{body}")
+        if c.message:
+            extra = ""
+            if c.successor is not None:
+                extra = (f" <a href=\"{escape(c.successor.get_absolute_url())}\">"
+                         f"{escape(_('查看《%(s)s》') % {'s': c.successor.short_name or c.successor.full_name})}</a>")
+            notes.append(f"<span class=\"cite-msg cite-msg-{c.status}\">{escape(c.message)}{extra}</span>")
+        elif c.article_obj is None and c.law is not None:
+            notes.append(f"<span class=\"cite-head\">{escape(c.law.full_name)}</span>")
+    pop = f"<span class=\"cite-pop\" id=\"{pid}\" role=\"note\">{''.join(notes)}</span>"
+    url = first.url
+    if url:
+        link = f"<a class=\"cite-link\" href=\"{escape(url)}\" aria-describedby=\"{pid}\">{label}</a>"
+    else:
+        link = (f"<span class=\"cite-link cite-broken\" tabindex=\"0\" aria-describedby=\"{pid}\">"
+                f"{label}</span>")
+    badge = ""
+    if status in (REPEALED, NOT_IN_FORCE):
+        badge = f"<span class=\"badge badge-warn cite-badge\">{escape(_('已废止') if status == REPEALED else _('未生效/已失效'))}</span>"
+    elif status in (UNKNOWN_LAW, UNKNOWN_ARTICLE):
+        badge = f"<span class=\"badge badge-danger cite-badge\">{escape(_('引用有误'))}</span>"
+    toggle = (f"<button type=\"button\" class=\"cite-toggle\" aria-expanded=\"false\" aria-controls=\"{pid}\" "
+              f"title=\"{escape(_('显示条文'))}\"><span aria-hidden=\"true\">ⓘ</span>"
+              f"<span class=\"visually-hidden\">{escape(_('显示条文'))}</span></button>")
+    return f"<span class=\"cite cite-{status}\">{link}{badge}{toggle}{pop}</span>"
+
+
+def linkify_citations(html_or_text, as_of=None):
+    """Return safe HTML in which each citation links to its article, with the
+    article text inline (shown on focus/hover or by the ⓘ toggle; keyboard
+    reachable without a mouse). Plain text is escaped first; HTML is changed
+    only in text outside links, code and buttons. Include the stylesheet
+    ``casebank/casebank.css`` (and optionally ``casebank/citations.js``)."""
+    if not html_or_text:
+        return mark_safe("")
+    source = str(html_or_text)
+    is_html = hasattr(html_or_text, "__html__") or bool(_TAG_RE.search(source))
+    if not is_html:
+        source = escape(source)
+    try:
+        return mark_safe(_linkify_html(source, as_of))
+    except Exception:  # noqa: BLE001
+        import logging
+
+        logging.getLogger("academy").exception("citation linking failed")
+        return mark_safe(source)
+
+
+def _linkify_html(source, as_of):
+    parts = _TAG_RE.split(source)
+    # Text segments (even indexes) eligible for linking, with their offsets in the joined text.
+    skip_depth = 0
+    joined = []
+    offsets = []  # (part index, start in joined)
+    pos = 0
+    for i, part in enumerate(parts):
+        if i % 2 == 1:
+            m = re.match(r"<\s*(/)?\s*([a-zA-Z0-9]+)", part)
+            if m and m.group(2).lower() in _SKIP_TAGS and not part.rstrip().endswith("/>"):
+                skip_depth += -1 if m.group(1) else 1
+                skip_depth = max(skip_depth, 0)
+            continue
+        if skip_depth:
+            joined.append("\ufffc" * len(part))  # keeps context, never matches
+        else:
+            joined.append(part)
+        offsets.append((i, pos, skip_depth == 0))
+        pos += len(part)
+    full = "".join(joined)
+    cites = find_citations(full, as_of)
+    if not cites:
+        return source
+    groups = {}
+    for c in cites:
+        groups.setdefault((c.start, c.end), []).append(c)
+    spans = sorted(groups)
+    out_parts = list(parts)
+    for i, seg_start, eligible in offsets:
+        if not eligible:
+            continue
+        seg = parts[i]
+        seg_end = seg_start + len(seg)
+        inside = [s for s in spans if s[0] >= seg_start and s[1] <= seg_end]
+        if not inside:
+            continue
+        pieces, cursor = [], seg_start
+        for s, e in inside:
+            if s < cursor:
+                continue
+            pieces.append(full[cursor:s])
+            pieces.append(_render(groups[(s, e)], full[s:e]))
+            cursor = e
+        pieces.append(full[cursor:seg_end])
+        out_parts[i] = "".join(pieces)
+    return "".join(out_parts)
