@@ -6,3 +6,9 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "search"
     verbose_name = _("搜索")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from search import signal_handlers
+
+        signal_handlers.register()

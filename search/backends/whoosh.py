@@ -1,0 +1,699 @@
+"""Whoosh + jieba search backend for Wagtail (modelsearch interface).
+
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.whoosh", "PATH": "/var/lib/academy/search-index"},
+    }
+
+Options: PATH (index folder, default settings.SEARCH_INDEX_DIR), LOCK_TIMEOUT
+(seconds a writer waits for the write lock, default 60).
+
+Queries: PlainText (operators "and"/"or"), Phrase, Fuzzy, Boost, And/Or/Not,
+MATCH_ALL/MATCH_NONE; SearchField boosts; RelatedFields; synonyms of the
+reviewers' SynonymGroup snippets at query time.
+
+Filters and ordering: lookups on the model's own FilterFields (exact, in, gt,
+gte, lt, lte, range, isnull, startswith, year lookups) run inside Whoosh. Filters
+Whoosh cannot express exactly - across relations (several conditions must hold
+for the same related row), subqueries, other lookups, parent-pointer fields -
+are applied by the database to Whoosh's matches, so results are always exactly
+those of the queryset. Ordering by FilterFields runs in Whoosh; ordering by
+expressions runs in the database.
+"""
+import logging
+from collections import OrderedDict
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count
+from django.db.models.expressions import BaseExpression
+from django.db.models.lookups import Lookup
+from django.db.models.functions.datetime import Extract as ExtractDate
+from whoosh import query as wq
+from whoosh import sorting
+
+from modelsearch.backends.base import (
+    BaseIndex,
+    BaseSearchBackend,
+    BaseSearchQueryCompiler,
+    BaseSearchResults,
+    FilterFieldError,
+    get_model_root,
+)
+from modelsearch.index import class_is_indexed, get_indexed_models
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+
+from search import analysis
+from search.backends import mapping
+from search.backends.store import IndexBusy, IndexStore  # noqa: F401 - re-exported
+
+logger = logging.getLogger("academy.search")
+
+#: Weight of a synonym relative to the word the user typed.
+SYNONYM_BOOST = 0.8
+#: Weight of the "all sub-words present" alternative of a long word.
+SUBWORD_BOOST = 0.6
+#: Chunk size for database filtering of Whoosh matches.
+DB_CHUNK = 500
+
+
+class NotPushable(Exception):
+    """A filter or ordering that Whoosh cannot apply exactly: the database applies it."""
+
+
+def _match_none():
+    return wq.NullQuery
+
+
+# --- query compilation -------------------------------------------------------------
+
+
+class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
+    DEFAULT_OPERATOR = "and"
+    HANDLES_ORDER_BY_EXPRESSIONS = True
+    autocomplete = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.model = self.queryset.model
+        self._plan = None
+
+    # -- fields
+
+    def get_text_fields(self):
+        return mapping.text_fields(self.model, autocomplete=self.autocomplete,
+                                   names=tuple(self.fields) if self.fields else None)
+
+    # -- text queries
+
+    def _word_query(self, fields, word, subs, boost, fuzzy=False):
+        """One word across the fields: the word itself, its synonyms and, for a
+        long word, all its dictionary sub-words."""
+        alternatives = []
+        for fname, fboost in fields.items():
+            if fuzzy and not analysis._CJK.search(word) and len(word) > 2:
+                alternatives.append(wq.FuzzyTerm(fname, word, boost=fboost * boost,
+                                                 maxdist=1 if len(word) < 6 else 2, prefixlength=1))
+            else:
+                alternatives.append(wq.Term(fname, word, boost=fboost * boost))
+            if subs and not self.autocomplete:
+                alternatives.append(wq.And([wq.Term(fname, s) for s in subs], boost=fboost * boost * SUBWORD_BOOST))
+        if not self.autocomplete:
+            for synonym in analysis.synonyms_for(word):
+                syn_tokens = analysis.query_tokens(synonym)
+                if not syn_tokens:
+                    continue
+                for fname, fboost in fields.items():
+                    b = fboost * boost * SYNONYM_BOOST
+                    if len(syn_tokens) == 1:
+                        alternatives.append(wq.Term(fname, syn_tokens[0][0], boost=b))
+                    else:
+                        alternatives.append(wq.Phrase(fname, [t[0] for t in syn_tokens], boost=b))
+        if not alternatives:
+            return _match_none()
+        return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+    def _plaintext(self, text, operator, boost, fields, fuzzy=False):
+        tokens = analysis.query_tokens(text)
+        if not tokens or not fields:
+            return _match_none()
+        parts = [self._word_query(fields, word, subs, boost, fuzzy=fuzzy) for word, subs in tokens]
+        if len(parts) == 1:
+            return parts[0]
+        return wq.And(parts) if operator == "and" else wq.Or(parts)
+
+    def _phrase(self, text, boost, fields):
+        tokens = [t[0] for t in analysis.query_tokens(text)]
+        if not tokens or not fields:
+            return _match_none()
+        if len(tokens) == 1:
+            return wq.Or([wq.Term(f, tokens[0], boost=b * boost) for f, b in fields.items()])
+        return wq.Or([wq.Phrase(f, tokens, boost=b * boost) for f, b in fields.items()])
+
+    def compile_query(self, query, fields, boost=1.0):
+        """Translate a modelsearch query into a Whoosh query (NullQuery matches nothing)."""
+        if isinstance(query, MatchAll):
+            return wq.Every()
+        if isinstance(query, PlainText):
+            return self._plaintext(query.query_string, query.operator, boost * query.boost, fields)
+        if isinstance(query, Fuzzy):
+            return self._plaintext(query.query_string, query.operator, boost, fields, fuzzy=True)
+        if isinstance(query, Phrase):
+            return self._phrase(query.query_string, boost, fields)
+        if isinstance(query, Boost):
+            return self.compile_query(query.subquery, fields, boost * query.boost)
+        if isinstance(query, Not):
+            inner = self.compile_query(query.subquery, fields, boost)
+            if inner is wq.NullQuery:
+                return wq.Every()
+            if isinstance(inner, wq.Every):
+                return wq.NullQuery
+            return wq.AndNot(wq.Every(), inner)
+        if isinstance(query, And):
+            parts = [self.compile_query(q, fields, boost) for q in query.subqueries]
+            if any(p is wq.NullQuery for p in parts):
+                return wq.NullQuery
+            parts = [p for p in parts if not isinstance(p, wq.Every)] or [wq.Every()]
+            return parts[0] if len(parts) == 1 else wq.And(parts)
+        if isinstance(query, Or):
+            parts = [self.compile_query(q, fields, boost) for q in query.subqueries]
+            parts = [p for p in parts if p is not wq.NullQuery]
+            if not parts:
+                return wq.NullQuery
+            if any(isinstance(p, wq.Every) for p in parts):
+                # Everything matches; keep the scoring parts so relevance still orders.
+                scoring = [p for p in parts if not isinstance(p, wq.Every)]
+                return wq.Or([wq.Every()] + scoring) if scoring else wq.Every()
+            return parts[0] if len(parts) == 1 else wq.Or(parts)
+        raise NotImplementedError(f"`{query.__class__.__name__}` is not supported by the Whoosh search backend.")
+
+    # -- filters
+
+    def _get_filters_from_where_node(self, where_node, check_only=False):
+        if not check_only and isinstance(where_node, Lookup) and not isinstance(where_node.lhs, ExtractDate):
+            target = getattr(where_node.lhs, "target", None)
+            if target is None or target.attname.endswith("_ptr_id"):
+                # Parent pointers and expressions: the database applies them.
+                raise NotPushable
+        return super()._get_filters_from_where_node(where_node, check_only=check_only)
+
+    def _process_lookup(self, field_path, lookup, value):
+        if len(field_path) != 1:
+            raise NotPushable
+        field = field_path[0]
+        fname, kind, internal, colname = mapping.filter_field_info(self.model, field)
+        if kind == "fm":
+            raise NotPushable
+        if isinstance(value, (BaseExpression, models.QuerySet)) or hasattr(value, "resolve_expression"):
+            raise NotPushable
+
+        def enc(v):
+            if isinstance(v, models.Model):
+                v = v.pk
+            return mapping.encode_filter_value(kind, v)
+
+        def rng(lo, hi, startexcl=False, endexcl=False):
+            if kind == "fs":
+                return wq.TermRange(fname, lo, hi, startexcl=startexcl, endexcl=endexcl, constantscore=True)
+            return wq.NumericRange(fname, lo, hi, startexcl=startexcl, endexcl=endexcl, constantscore=True)
+
+        if lookup == "isnull":
+            null = wq.Term("fnull", colname)
+            return null if value else wq.AndNot(wq.Every(), null)
+        if value is None:
+            raise NotPushable
+        if lookup == "exact":
+            v = enc(value)
+            return wq.Term(fname, v) if kind == "fs" else rng(v, v)
+        if lookup == "in":
+            values = list(value)
+            if any(isinstance(v, (BaseExpression, models.QuerySet)) for v in values):
+                raise NotPushable
+            if not values:
+                return wq.NullQuery
+            return wq.Or([wq.Term(fname, enc(v)) if kind == "fs" else rng(enc(v), enc(v)) for v in values])
+        if lookup == "gt":
+            return rng(enc(value), None, startexcl=True)
+        if lookup == "gte":
+            return rng(enc(value), None)
+        if lookup == "lt":
+            return rng(None, enc(value), endexcl=True)
+        if lookup == "lte":
+            return rng(None, enc(value))
+        if lookup == "range":
+            lo, hi = value
+            return rng(enc(lo), enc(hi))
+        if lookup == "startswith" and kind == "fs":
+            return wq.Prefix(fname, str(value))
+        raise NotPushable
+
+    def _process_match_none(self):
+        return wq.NullQuery
+
+    def _connect_filters(self, filters, connector, negated):
+        if connector == "AND":
+            if any(f is wq.NullQuery for f in filters):
+                combined = wq.NullQuery
+            else:
+                filters = [f for f in filters if f is not None]
+                combined = wq.And(filters) if len(filters) > 1 else (filters[0] if filters else wq.Every())
+        elif connector == "OR":
+            filters = [f for f in filters if f is not None and f is not wq.NullQuery]
+            combined = wq.Or(filters) if len(filters) > 1 else (filters[0] if filters else wq.NullQuery)
+        else:
+            raise NotPushable
+        if negated:
+            if combined is wq.NullQuery:
+                return wq.Every()
+            return wq.AndNot(wq.Every(), combined)
+        return combined
+
+    # -- plan
+
+    def plan(self):
+        """Compile once: the Whoosh text query, the Whoosh filter (or None when
+        the database must filter), and the ordering."""
+        if self._plan is not None:
+            return self._plan
+        fields = self.get_text_fields()
+        text_q = self.compile_query(self.query, fields)
+        ct = wq.Term("ct", mapping.model_label(self.model))
+        db_filter = False
+        if self.queryset.query.is_empty():
+            filter_q = wq.NullQuery
+        elif not self.queryset.query.where:
+            filter_q = None
+        else:
+            try:
+                filter_q = self._get_filters_from_queryset(check_only=False)
+            except NotPushable:
+                filter_q, db_filter = None, True
+        if isinstance(filter_q, wq.Every):
+            filter_q = None
+        sort = None
+        db_order = False
+        if not self.order_by_relevance:
+            order_by = self.queryset.query.order_by
+            if any(not isinstance(o, str) for o in order_by):
+                db_order = True
+            else:
+                facets = []
+                for reverse, field in self._get_order_by():
+                    fname, kind, _internal, _col = mapping.filter_field_info(self.model, field)
+                    if kind == "fm":
+                        db_order = True
+                        break
+                    facets.append(sorting.FieldFacet(fname, reverse=reverse))
+                if not order_by:
+                    facets.append(sorting.FieldFacet("pkn", reverse=True))
+                sort = facets
+        self._plan = {
+            "text": text_q,
+            "ct": ct,
+            "filter": filter_q,
+            "db_filter": db_filter,
+            "sort": sort,
+            "db_order": db_order,
+        }
+        return self._plan
+
+    def whoosh_query(self):
+        """The full Whoosh query (text, content type and pushed filters) or NullQuery."""
+        plan = self.plan()
+        if plan["text"] is wq.NullQuery or plan["filter"] is wq.NullQuery:
+            return wq.NullQuery
+        parts = [plan["text"], wq.ConstantScoreQuery(plan["ct"], 0.0)]
+        if plan["filter"] is not None:
+            parts.append(wq.ConstantScoreQuery(plan["filter"], 0.0))
+        if isinstance(plan["text"], wq.Every):
+            parts = parts[1:]
+            if plan["filter"] is not None:
+                return wq.And([plan["ct"], plan["filter"]])
+            return plan["ct"]
+        return wq.And(parts)
+
+    def __repr__(self):
+        return f"<WhooshSearchQueryCompiler {self.model.__name__} {self.query!r}>"
+
+
+class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
+    """Partial-word matching on AutocompleteFields (edge n-grams)."""
+
+    autocomplete = True
+
+    def get_text_fields(self):
+        names = None
+        if self.fields:
+            names = tuple(self.fields)
+        return mapping.text_fields(self.model, autocomplete=True, names=names)
+
+    def compile_query(self, query, fields, boost=1.0):
+        if isinstance(query, PlainText):
+            return self._plaintext(query.query_string, query.operator, boost * query.boost, fields)
+        if isinstance(query, MatchAll):
+            return wq.Every()
+        raise NotImplementedError(
+            f"The Whoosh backend's autocomplete does not support `{query.__class__.__name__}` queries."
+        )
+
+
+# --- results --------------------------------------------------------------------------
+
+
+class WhooshSearchResults(BaseSearchResults):
+    supports_facet = True
+
+    def _searcher(self):
+        return self.backend.store.searcher()
+
+    def _pk_column(self, searcher):
+        return searcher.reader().column_reader("pk")
+
+    def _to_pk(self, text):
+        return self.query_compiler.model._meta.pk.to_python(text)
+
+    def _matches(self, limit=None):
+        """[(pk, score)] in result order; all of them when limit is None."""
+        compiler = self.query_compiler
+        plan = compiler.plan()
+        q = compiler.whoosh_query()
+        if q is wq.NullQuery:
+            return []
+        searcher = self._searcher()
+        pk_col = self._pk_column(searcher)
+        db_stage = plan["db_filter"] or plan["db_order"]
+        if db_stage:
+            limit = None
+        kwargs = {"limit": limit}
+        if plan["sort"] is not None and not plan["db_order"]:
+            kwargs["sortedby"] = plan["sort"]
+        elif isinstance(plan["text"], wq.Every) and compiler.order_by_relevance:
+            # Everything scores the same: keep the index order stable.
+            kwargs["scored"] = False
+        hits = searcher.search(q, **kwargs)
+        to_pk = self._to_pk
+        items = []
+        for docnum, score in hits.items():
+            pk = pk_col[docnum]
+            if isinstance(pk, bytes):
+                pk = pk.decode("utf-8")
+            items.append((to_pk(pk), float(score or 0.0)))
+        if db_stage:
+            items = self._apply_database(items)
+        return items
+
+    def _apply_database(self, items):
+        """Filter and/or order Whoosh's matches in the database."""
+        compiler = self.query_compiler
+        plan = compiler.plan()
+        queryset = compiler.queryset
+        scores = dict(items)
+        if plan["db_filter"]:
+            allowed = set()
+            pks = list(scores)
+            for i in range(0, len(pks), DB_CHUNK):
+                allowed.update(queryset.filter(pk__in=pks[i:i + DB_CHUNK]).values_list("pk", flat=True))
+            items = [(pk, s) for pk, s in items if pk in allowed]
+            scores = dict(items)
+        if not compiler.order_by_relevance:
+            order = queryset.query.order_by or ["-pk"]
+            if plan["db_order"] or plan["db_filter"]:
+                wanted = set(scores)
+                if len(wanted) <= DB_CHUNK:
+                    ordered = queryset.model._default_manager.filter(pk__in=wanted).order_by(*order)
+                    ordered = ordered.values_list("pk", flat=True)
+                else:
+                    ordered = (pk for pk in queryset.order_by(*order).values_list("pk", flat=True) if pk in wanted)
+                items = [(pk, scores[pk]) for pk in ordered]
+        return items
+
+    def _page(self):
+        stop = self.stop
+        items = self._matches(limit=stop)
+        return items[self.start:stop]
+
+    def _do_search(self):
+        page = self._page()
+        if not page:
+            return []
+        queryset = self.query_compiler.queryset
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        objects = {obj.pk: obj for obj in queryset.filter(pk__in=[pk for pk, _ in page]).order_by()}
+        results = []
+        for pk, score in page:
+            obj = objects.get(pk)
+            if obj is None:
+                continue  # deleted, or no longer visible since it was indexed
+            if self._score_field:
+                setattr(obj, self._score_field, score)
+            results.append(obj)
+        return results
+
+    def _do_count(self):
+        compiler = self.query_compiler
+        plan = compiler.plan()
+        if plan["db_filter"]:
+            count = len(self._matches())
+        else:
+            q = compiler.whoosh_query()
+            if q is wq.NullQuery:
+                count = 0
+            else:
+                searcher = self._searcher()
+                count = sum(1 for _ in searcher.docs_for_query(q))
+        count -= self.start
+        if self.stop is not None:
+            count = min(count, self.stop - self.start)
+        return max(count, 0)
+
+    def matched_docnums(self):
+        q = self.query_compiler.whoosh_query()
+        if q is wq.NullQuery:
+            return set()
+        return set(self._searcher().docs_for_query(q))
+
+    def facet(self, field_name):
+        compiler = self.query_compiler
+        field = compiler._get_filterable_field(field_name)
+        if field is None:
+            raise FilterFieldError(
+                f'Cannot facet search results with field "{field_name}". Please add index.FilterField('
+                f"'{field_name}') to {compiler.queryset.model.__name__}.search_fields.",
+                field_name=field_name,
+            )
+        plan = compiler.plan()
+        if plan["db_filter"]:
+            pks = [pk for pk, _ in self._matches()]
+            counts = {}
+            for i in range(0, len(pks), DB_CHUNK):
+                rows = (compiler.queryset.filter(pk__in=pks[i:i + DB_CHUNK]).values(field_name)
+                        .annotate(count=Count("pk")).order_by())
+                for row in rows:
+                    counts[row[field_name]] = counts.get(row[field_name], 0) + row["count"]
+            return OrderedDict(sorted(counts.items(), key=lambda kv: -kv[1]))
+        fname, kind, internal, _col = mapping.filter_field_info(compiler.model, field)
+        return self.backend.facet_counts(self.matched_docnums(), fname, kind, internal)
+
+
+class EmptyIndex(BaseIndex):
+    """Returned for models that are not indexed."""
+
+
+class WhooshIndex(BaseIndex):
+    """The single Whoosh index of the backend."""
+
+    def __init__(self, backend):
+        super().__init__(backend)
+        self.store = backend.store
+
+    def get_key(self):
+        return str(self.store.root)
+
+    def __str__(self):
+        return f"whoosh:{self.store.root}"
+
+    def add_model(self, model):
+        pass
+
+    def refresh(self):
+        pass
+
+    def reset(self):
+        self.store.reset()
+
+    # -- documents
+
+    @staticmethod
+    def documents(model, items):
+        docs = []
+        for item in items:
+            indexed_model = type(item)
+            if not class_is_indexed(indexed_model):
+                indexed_model = model
+            docs.append(mapping.build_document(indexed_model, item))
+        return docs
+
+    def add_items(self, model, items):
+        if not class_is_indexed(model):
+            return
+        items = list(items)
+        if not items:
+            return
+        docs = self.documents(model, items)
+        journal = [{"op": "add", "model": mapping.model_label(type(obj)), "pk": str(obj.pk)} for obj in items]
+        with self.store.writer(journal_entries=journal) as writer:
+            for doc in docs:
+                writer.update_document(**doc)
+
+    def add_item(self, obj):
+        self.add_items(type(obj), [obj])
+
+    def delete_item(self, item):
+        model = type(item)
+        key = mapping.doc_id(model, item.pk)
+        journal = [{"op": "delete", "id": key}]
+        with self.store.writer(journal_entries=journal) as writer:
+            writer.delete_by_term("id", key)
+
+
+class _BuildingIndex(WhooshIndex):
+    """The new generation a rebuild writes into: one writer for the whole build."""
+
+    def __init__(self, backend, path):
+        BaseIndex.__init__(self, backend)
+        self.store = backend.store
+        self.path = path
+        self.ix = self.store.open(path)
+        self.writer = self.ix.writer(limitmb=256, procs=1)
+        self.count = 0
+
+    def add_items(self, model, items):
+        if not class_is_indexed(model):
+            return
+        for doc in self.documents(model, items):
+            self.writer.add_document(**doc)
+            self.count += 1
+
+    def delete_item(self, item):
+        self.writer.delete_by_term("id", mapping.doc_id(type(item), item.pk))
+
+    def reset(self):
+        pass
+
+
+class WhooshIndexRebuilder:
+    """Builds a new generation beside the live one and swaps it in atomically."""
+
+    def __init__(self, index):
+        self.index = index
+        self.store = index.store
+        self._rebuild_lock_cm = None
+
+    def start(self):
+        self._rebuild_lock_cm = self.store.rebuild_lock.hold(timeout=3600)
+        self._rebuild_lock_cm.__enter__()
+        try:
+            self.store.current_path()  # make sure a live index exists meanwhile
+            self.store.start_journal()
+            path = self.store._new_generation()
+            self.building = _BuildingIndex(self.index.backend, path)
+        except BaseException:
+            self._release()
+            raise
+        return self.building
+
+    def finish(self):
+        try:
+            self.building.writer.commit(optimize=True)
+            self.building.ix.close()
+            with self.store.write_lock.hold(self.store.lock_timeout):
+                entries = self.store.take_journal()
+                if entries:
+                    replay(self.store, self.building.path, entries)
+                self.store.swap_to(self.building.path)
+            self.store.close()
+        finally:
+            self._release()
+
+    def _release(self):
+        if self._rebuild_lock_cm is not None:
+            self._rebuild_lock_cm.__exit__(None, None, None)
+            self._rebuild_lock_cm = None
+
+
+def replay(store, path, entries):
+    """Apply journal entries (updates made during a rebuild) to the generation at ``path``."""
+    from django.apps import apps
+
+    ix = store.open(path)
+    writer = ix.writer()
+    try:
+        for entry in entries:
+            if entry["op"] == "delete":
+                writer.delete_by_term("id", entry["id"])
+                continue
+            app_label, model_name = entry["model"].split(".")
+            model = apps.get_model(app_label, model_name)
+            obj = model._default_manager.filter(pk=entry["pk"]).first()
+            key = mapping.doc_id(model, entry["pk"])
+            if obj is None:
+                writer.delete_by_term("id", key)
+            else:
+                obj = obj.get_indexed_instance() or obj
+                writer.update_document(**mapping.build_document(type(obj), obj))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        ix.close()
+
+
+class WhooshSearchBackend(BaseSearchBackend):
+    query_compiler_class = WhooshSearchQueryCompiler
+    autocomplete_query_compiler_class = WhooshAutocompleteQueryCompiler
+    results_class = WhooshSearchResults
+    rebuilder_class = WhooshIndexRebuilder
+    index_class = WhooshIndex
+
+    _stores = {}
+
+    def __init__(self, params):
+        super().__init__(params)
+        path = params.get("PATH") or getattr(settings, "SEARCH_INDEX_DIR", None)
+        if not path:
+            path = settings.BASE_DIR / "data" / "search-index"
+        key = str(path)
+        store = self._stores.get(key)
+        if store is None:
+            store = IndexStore(path, mapping.make_schema, lock_timeout=float(params.get("LOCK_TIMEOUT", 60)))
+            self._stores[key] = store
+        self.store = store
+
+    def get_index_for_model(self, model):
+        return WhooshIndex(self)
+
+    def all_indexes(self):
+        yield WhooshIndex(self)
+
+    def facet_counts(self, docnums, fname, kind, internal):
+        """{value: count} of a filter field over the given documents, most frequent first
+        (None counts the documents without a value)."""
+        searcher = self.store.searcher()
+        reader = searcher.reader()
+        schema = searcher.schema
+        counts = {}
+        with_value = set()
+        if fname in schema:
+            field = schema[fname]
+            if kind in ("fi", "ff"):
+                terms = field.sortable_terms(reader, fname)
+            else:
+                terms = (t for t in reader.lexicon(fname))
+            for term in terms:
+                ids = set(reader.postings(fname, term).all_ids()) & docnums
+                if not ids:
+                    continue
+                with_value |= ids
+                if kind in ("fi", "ff"):
+                    value = field.from_bytes(term)
+                    if kind == "fi":
+                        value = mapping.decode_int(value, internal)
+                else:
+                    value = term.decode("utf-8")
+                    if kind == "fm":
+                        value = _decode_keyword(value, internal)
+                counts[value] = counts.get(value, 0) + len(ids)
+        missing = len(docnums - with_value)
+        if missing:
+            counts[None] = missing
+        return OrderedDict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def _decode_keyword(value, internal):
+    if internal in mapping.INT_TYPES and value.lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+SearchBackend = WhooshSearchBackend

@@ -1,0 +1,34 @@
+"""Settings to run modelsearch's own backend test suite against search.backends.whoosh.
+
+    python -m django test search.conformance --settings=search.conformance_settings
+
+Needs the fixture folder (see /work/shared/search-conformance/README.md); its path
+is taken from SEARCH_CONFORMANCE_DIR, else ../shared/search-conformance beside
+the repository.
+"""
+import os
+import tempfile
+from pathlib import Path
+
+from modelsearch.test.settings import *  # noqa: F401,F403
+from modelsearch.test.settings import INSTALLED_APPS
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+FIXTURE_DIR = Path(os.environ.get("SEARCH_CONFORMANCE_DIR", REPO_DIR.parent / "shared" / "search-conformance"))
+FIXTURE_DIRS = [str(FIXTURE_DIR)]
+
+_tmp = Path(tempfile.mkdtemp(prefix="search-conformance-"))
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(_tmp / "db.sqlite3")}}
+if os.environ.get("DATABASE_URL"):
+    import dj_database_url
+
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+
+INSTALLED_APPS = [*INSTALLED_APPS, "search"]
+SEARCH_INDEX_DIR = _tmp / "index"
+MODELSEARCH_BACKENDS = {
+    "default": {"BACKEND": "search.backends.whoosh", "PATH": str(SEARCH_INDEX_DIR)},
+}
+WAGTAILSEARCH_BACKENDS = MODELSEARCH_BACKENDS
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+USE_TZ = True
