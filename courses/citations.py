@@ -1,39 +1,18 @@
-"""Statute citations in lesson text, through the case bank.
+"""Statute citations in lesson text, through the case bank's citation service.
 
-The case bank owns citation parsing (casebank.citations): it turns citations
-into links with the article text inline, and reports citations that must not
-be published (unknown articles, repealed laws in current teaching material).
-"""
-import logging
-
-logger = logging.getLogger("academy")
-
-
-def _casebank():
-    try:
-        from casebank import citations as cb
-    except ImportError:
-        return None
-    return cb
+casebank.citations turns citations into links with the article text inline and
+reports citations that must not be published (unknown laws or articles)."""
+from casebank.citations import check_text, linkify_citations
 
 
 def linkify(html, as_of=None):
-    """Link statute citations in already-sanitised HTML; plain HTML if the case bank cannot."""
-    cb = _casebank()
-    fn = getattr(cb, "linkify_citations", None)
-    if fn is None:
-        return html
-    try:
-        return fn(html, as_of=as_of)
-    except Exception:  # a broken citation must not take the lesson page down
-        logger.exception("linkify_citations failed")
-        return html
+    """Link statute citations in already-sanitised HTML."""
+    return str(linkify_citations(html, as_of=as_of))
 
 
-def check(text, as_of=None):
-    """Problems with the citations in a text that block publishing (a list of messages)."""
-    cb = _casebank()
-    fn = getattr(cb, "check_text", None)
-    if fn is None:
-        return []
-    return list(fn(text, as_of) or [])
+def blocking_problems(text, as_of=None):
+    """Citation errors that block publishing (unknown law or article).
+
+    ``as_of`` None judges the text as current teaching material, in which a
+    repealed law is flagged (shown with a warning badge when rendered)."""
+    return [p for p in check_text(text, as_of) if p.is_error]

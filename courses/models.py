@@ -163,7 +163,8 @@ class CoursePage(Page):
 
     @property
     def duty_area_labels(self):
-        return [DUTY_AREA_LABELS.get(c, c) for c in self.duty_area_list]
+        codes = set(self.duty_area_list)
+        return [label for code, label in DUTY_AREA_CHOICES if code in codes]
 
     @property
     def objective_lines(self):
@@ -255,16 +256,18 @@ class LessonPage(Page):
 
     def clean(self):
         super().clean()
+        if getattr(self, "skip_citation_check", False):
+            return
         from . import citations
 
         problems = []
         for text in self.markdown_texts():
-            problems.extend(citations.check(text, timezone.localdate()))
+            problems.extend(citations.blocking_problems(text))
         if problems:
             raise ValidationError(
                 {"body": ValidationError(
                     _("正文中的法条引用有误：%(problems)s"), code="citation_problem",
-                    params={"problems": "；".join(str(p) for p in problems)})}
+                    params={"problems": "；".join(f"{p.citation.text}：{p.message}" for p in problems)})}
             )
 
     def save(self, *args, **kwargs):
