@@ -190,6 +190,8 @@ def save_answer(sitting, position, raw, revision, now=None):
         revision = int(revision)
     except (TypeError, ValueError):
         return STALE, answer
+    if response == answer.response and revision <= answer.revision:
+        return SAVED, answer  # nothing changed: keep the revision
     with transaction.atomic():
         updated = Answer.objects.filter(
             pk=answer.pk, revision=revision, locked=False, sitting__status=S_OPEN,

@@ -1,0 +1,72 @@
+"""Who may do what in the exams app: role checks and the scoping of sittings."""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+
+from officers import roles
+from officers.scoping import own_profile, visible_officers
+
+from .models import Exam, Sitting
+
+
+def officer_required(view):
+    """A signed-in user with the officer role and a personnel profile."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not roles.has_role(request.user, roles.OFFICER):
+            raise PermissionDenied
+        profile = own_profile(request.user)
+        if profile is None:
+            return render(request, "officers/no_profile.html", status=403)
+        request.officer = profile
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def trainer_required(view):
+    """Trainers and superusers."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not roles.has_role(request.user, roles.TRAINER):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def managed_exams(user):
+    """Exams a trainer manages: created by them or listing them as a manager (superusers: all)."""
+    if user.is_superuser:
+        return Exam.objects.all()
+    if not roles.has_role(user, roles.TRAINER):
+        return Exam.objects.none()
+    ids = Exam.objects.filter(Q(created_by=user) | Q(managers=user)).values("pk")
+    return Exam.objects.filter(pk__in=ids)
+
+
+def managed_sittings(user):
+    """Sittings a trainer may see: of exams they manage, by officers within their scope."""
+    return Sitting.objects.filter(exam__in=managed_exams(user), officer__in=visible_officers(user))
+
+
+def get_managed_exam_or_404(user, pk):
+    try:
+        return managed_exams(user).get(pk=pk)
+    except (Exam.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_own_sitting_or_404(request, pk):
+    try:
+        return Sitting.objects.select_related("exam", "officer").get(pk=pk, officer=request.officer)
+    except (Sitting.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

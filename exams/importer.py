@@ -1,0 +1,376 @@
+"""Import and export of the question bank as .xlsx or .csv (题库模板).
+
+One row per question. Columns (the header row names them; order does not matter):
+题型 | 类别 | 难度 | 题干 | 选项A … 选项H | 答案 | 解析 | 法条依据 | 标签 | 状态 | 参考答案 | 评分要点 | 罚款区间
+
+- 题型: 单选 / 多选 / 判断 / 案例分析 / 裁量 (or single, multi, truefalse, case, discretion)
+- 类别: a duty area or subject, by name (市政管理 …) or code (municipal …)
+- 难度: 易 / 中 / 难 or 1 / 2 / 3
+- 答案: single "B"; multi "ACD"; true/false 正确 / 错误 (对/错, √/×, T/F);
+  discretion: the letter of the right level (levels are given in 选项A …)
+- 评分要点 (case analysis): one point per line, "要点|分值"
+- 罚款区间 (discretion): the right amount band in yuan, "500-2000"
+- 法条依据, 标签: several separated by ；or ,
+
+Bad rows are reported with row number, column and reason; duplicates (the same
+text as a question in the bank or an earlier row) are reported and skipped.
+"""
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from casebank.domain import CATEGORY_CHOICES
+
+from .models import (
+    CASE, DIFFICULTY_CHOICES, DISCRETION, MULTI, Q_ACTIVE, QSTATUS_CHOICES, QTYPE_CHOICES, SINGLE, TRUEFALSE,
+    Option, Question, RubricPoint,
+)
+
+LETTERS = "ABCDEFGH"
+OPTION_COLUMNS = [f"选项{c}" for c in LETTERS]
+COLUMNS = ["题型", "类别", "难度", "题干"] + OPTION_COLUMNS + [
+    "答案", "解析", "法条依据", "标签", "状态", "参考答案", "评分要点", "罚款区间"]
+REQUIRED = ["题型", "类别", "题干"]
+
+TYPE_NAMES = {"单选": SINGLE, "单选题": SINGLE, "多选": MULTI, "多选题": MULTI, "判断": TRUEFALSE, "判断题": TRUEFALSE,
+              "案例分析": CASE, "案例分析题": CASE, "案例": CASE, "裁量": DISCRETION, "裁量题": DISCRETION}
+TYPE_NAMES.update({code: code for code, _l in QTYPE_CHOICES})
+TYPE_OUT = {SINGLE: "单选", MULTI: "多选", TRUEFALSE: "判断", CASE: "案例分析", DISCRETION: "裁量"}
+CATEGORY_NAMES = {str(label): code for code, label in CATEGORY_CHOICES}
+CATEGORY_NAMES.update({code: code for code, _l in CATEGORY_CHOICES})
+CATEGORY_OUT = {code: str(label) for code, label in CATEGORY_CHOICES}
+DIFF_NAMES = {"易": 1, "中": 2, "难": 3, "1": 1, "2": 2, "3": 3, "简单": 1, "中等": 2, "困难": 3}
+DIFF_OUT = {v: str(label) for v, label in DIFFICULTY_CHOICES}
+STATUS_NAMES = {str(label): code for code, label in QSTATUS_CHOICES}
+STATUS_NAMES.update({code: code for code, _l in QSTATUS_CHOICES})
+STATUS_OUT = {code: str(label) for code, label in QSTATUS_CHOICES}
+TRUE_WORDS = {"正确", "对", "是", "√", "T", "TRUE", "Y"}
+FALSE_WORDS = {"错误", "错", "否", "×", "X", "F", "FALSE", "N"}
+SPLIT = re.compile(r"[；;,，\n]+")
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+    code: str
+
+
+@dataclass
+class Report:
+    total: int = 0
+    good: list = field(default_factory=list)  # (row number, parsed dict)
+    errors: list = field(default_factory=list)
+    duplicates: list = field(default_factory=list)  # (row number, text)
+    created: int = 0
+    imported: bool = False
+
+    @property
+    def bad_rows(self):
+        return sorted({e.row for e in self.errors})
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+class FileFormatError(ValueError):
+    pass
+
+
+def read_rows(data, filename):
+    """(header, [(row number, [cells])]) of an uploaded file; row numbers as a spreadsheet shows them."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+        try:
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 — any unreadable workbook
+            raise FileFormatError(_("无法读取 Excel 文件：%(e)s") % {"e": exc}) from None
+        ws = wb.worksheets[0]
+        rows = [["" if v is None else str(v).strip() for v in row] for row in ws.iter_rows(values_only=True)]
+        wb.close()
+    elif name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise FileFormatError(_("CSV 文件编码无法识别，请保存为 UTF-8。"))
+        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    else:
+        raise FileFormatError(_("只支持 .xlsx 和 .csv 文件。"))
+    if not rows:
+        raise FileFormatError(_("文件是空的。"))
+    header = [h.strip() for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise FileFormatError(_("表头缺少列：%(c)s。请使用题库模板。") % {"c": "、".join(missing)})
+    body = [(i + 2, r) for i, r in enumerate(rows[1:]) if any(c for c in r)]
+    return header, body
+
+
+# --- parsing one row ------------------------------------------------------------------------
+
+
+def _decimal(text):
+    try:
+        d = Decimal(text.replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return d if d.is_finite() else None
+
+
+def parse_row(rowno, cells):
+    """(parsed dict, [RowError]) for one row given as {column: text}."""
+    errors = []
+
+    def err(column, message, code):
+        errors.append(RowError(rowno, column, message, code))
+
+    qtype = TYPE_NAMES.get(cells.get("题型", ""))
+    if not qtype:
+        err("题型", _("题型“%(v)s”无效，应为 单选/多选/判断/案例分析/裁量。") % {"v": cells.get("题型", "")}, "bad_type")
+    category = CATEGORY_NAMES.get(cells.get("类别", ""))
+    if not category:
+        err("类别", _("类别“%(v)s”无效。") % {"v": cells.get("类别", "")}, "bad_category")
+    diff_text = cells.get("难度", "") or "中"
+    difficulty = DIFF_NAMES.get(diff_text.replace(".0", ""))
+    if not difficulty:
+        err("难度", _("难度“%(v)s”无效，应为 易/中/难。") % {"v": diff_text}, "bad_difficulty")
+    text = cells.get("题干", "")
+    if not text:
+        err("题干", _("题干不能为空。"), "text_required")
+    elif len(text) > 5000:
+        err("题干", _("题干过长（超过 5000 字）。"), "text_too_long")
+    status = STATUS_NAMES.get(cells.get("状态", "") or Q_ACTIVE)
+    if not status:
+        err("状态", _("状态“%(v)s”无效，应为 草稿/启用/停用。") % {"v": cells.get("状态", "")}, "bad_status")
+    options = []
+    for col in OPTION_COLUMNS:
+        value = cells.get(col, "")
+        if value:
+            if len(options) != OPTION_COLUMNS.index(col):
+                err(col, _("选项不连续：%(c)s 之前有空选项。") % {"c": col}, "option_gap")
+            if len(value) > 500:
+                err(col, _("选项过长（超过 500 字）。"), "option_too_long")
+            options.append(value)
+    answer = cells.get("答案", "").upper().replace(" ", "").replace("，", "").replace(",", "")
+    parsed = {
+        "qtype": qtype, "category": category, "difficulty": difficulty, "text": text, "status": status,
+        "explanation": cells.get("解析", ""), "reference_answer": cells.get("参考答案", ""),
+        "article_refs": [a.strip() for a in SPLIT.split(cells.get("法条依据", "")) if a.strip()],
+        "tags": ",".join(t.strip() for t in SPLIT.split(cells.get("标签", "")) if t.strip())[:255],
+        "options": [], "truefalse": None, "rubric": [], "levels": [], "correct_level": None,
+        "amount_min": None, "amount_max": None,
+    }
+    if qtype in (SINGLE, MULTI):
+        if len(options) < 2:
+            err("选项A", _("选择题至少需要两个选项。"), "too_few_options")
+        letters = list(answer)
+        if not letters:
+            err("答案", _("答案不能为空。"), "answer_required")
+        elif any(c not in LETTERS[: len(options)] for c in letters) or len(set(letters)) != len(letters):
+            err("答案", _("答案“%(v)s”不是有效的选项字母。") % {"v": answer}, "bad_answer")
+        elif qtype == SINGLE and len(letters) != 1:
+            err("答案", _("单选题只能有一个答案。"), "single_answer")
+        parsed["options"] = [(o, LETTERS[i] in letters) for i, o in enumerate(options)]
+    elif qtype == TRUEFALSE:
+        if answer in TRUE_WORDS or cells.get("答案", "") in TRUE_WORDS:
+            parsed["truefalse"] = True
+        elif answer in FALSE_WORDS or cells.get("答案", "") in FALSE_WORDS:
+            parsed["truefalse"] = False
+        else:
+            err("答案", _("判断题答案应为 正确 或 错误。"), "bad_truefalse")
+    elif qtype == CASE:
+        for line in re.split(r"[\n；;]+", cells.get("评分要点", "")):
+            line = line.strip()
+            if not line:
+                continue
+            point, sep, score = line.rpartition("|")
+            value = _decimal(score) if sep else None
+            if not sep or not point.strip() or value is None or value <= 0:
+                err("评分要点", _("评分要点“%(v)s”格式应为“要点|分值”。") % {"v": line}, "bad_rubric")
+                continue
+            parsed["rubric"].append((point.strip(), value))
+        if not parsed["rubric"] and not any(e.column == "评分要点" for e in errors):
+            err("评分要点", _("案例分析题至少需要一个评分要点。"), "rubric_required")
+    elif qtype == DISCRETION:
+        if len(options) < 2:
+            err("选项A", _("裁量题至少需要两个裁量等级（写在选项列）。"), "too_few_levels")
+        if len(answer) != 1 or answer not in LETTERS[: len(options)]:
+            err("答案", _("裁量题答案应为正确等级的字母。"), "bad_answer")
+        else:
+            parsed["correct_level"] = LETTERS.index(answer) + 1
+        parsed["levels"] = [{"order": i + 1, "name": o} for i, o in enumerate(options)]
+        band = cells.get("罚款区间", "")
+        if band:
+            m = re.fullmatch(r"\s*([\d.,]+)\s*[-~～至到]\s*([\d.,]+)\s*元?\s*", band)
+            lo, hi = (_decimal(m.group(1)), _decimal(m.group(2))) if m else (None, None)
+            if lo is None or hi is None or lo > hi:
+                err("罚款区间", _("罚款区间“%(v)s”格式应为“下限-上限”，如 500-2000。") % {"v": band}, "bad_band")
+            parsed["amount_min"], parsed["amount_max"] = lo, hi
+    return parsed, errors
+
+
+def analyse(header, body):
+    """A Report of every row: good rows, errors (row, column, reason), duplicates."""
+    report = Report(total=len(body))
+    existing = set(Question.objects.values_list("text_hash", flat=True))
+    seen = {}
+    for rowno, row in body:
+        cells = {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h}
+        parsed, errors = parse_row(rowno, cells)
+        if errors:
+            report.errors.extend(errors)
+            continue
+        digest = Question.hash_text(parsed["text"])
+        if digest in existing:
+            report.duplicates.append((rowno, parsed["text"][:60], _("题库中已有相同题干的试题")))
+            continue
+        if digest in seen:
+            report.duplicates.append((rowno, parsed["text"][:60], _("与第 %(n)s 行题干相同") % {"n": seen[digest]}))
+            continue
+        seen[digest] = rowno
+        report.good.append((rowno, parsed))
+    return report
+
+
+def create_question(parsed, user=None):
+    q = Question(
+        qtype=parsed["qtype"], category=parsed["category"], difficulty=parsed["difficulty"], text=parsed["text"],
+        status=parsed["status"], explanation=parsed["explanation"], reference_answer=parsed["reference_answer"],
+        article_refs=parsed["article_refs"], tags=parsed["tags"], truefalse_answer=parsed["truefalse"],
+        discretion_levels=parsed["levels"], discretion_correct_level=parsed["correct_level"],
+        discretion_amount_min=parsed["amount_min"], discretion_amount_max=parsed["amount_max"],
+        created_by=user if user is not None and user.pk else None,
+    )
+    q.save()
+    Option.objects.bulk_create([Option(question=q, sort_order=i, text=t, is_correct=c)
+                                for i, (t, c) in enumerate(parsed["options"])])
+    RubricPoint.objects.bulk_create([RubricPoint(question=q, sort_order=i, text=t, score=s)
+                                     for i, (t, s) in enumerate(parsed["rubric"])])
+    q.publish_version()
+    return q
+
+
+def run_import(data, filename, *, dry_run=False, all_or_nothing=False, user=None):
+    """Read, check and (unless dry_run, or all_or_nothing with errors) import. Returns the Report."""
+    header, body = read_rows(data, filename)
+    report = analyse(header, body)
+    if dry_run or (all_or_nothing and report.errors):
+        return report
+    with transaction.atomic():
+        for _rowno, parsed in report.good:
+            create_question(parsed, user)
+            report.created += 1
+    report.imported = True
+    return report
+
+
+# --- export and template --------------------------------------------------------------------
+
+
+def question_row(q):
+    options = list(q.options.all())
+    row = {c: "" for c in COLUMNS}
+    row.update({"题型": TYPE_OUT[q.qtype], "类别": CATEGORY_OUT.get(q.category, q.category),
+                "难度": DIFF_OUT.get(q.difficulty, ""), "题干": q.text, "解析": q.explanation,
+                "法条依据": "；".join(q.article_refs or []), "标签": "；".join(q.tag_list),
+                "状态": STATUS_OUT.get(q.status, q.status), "参考答案": q.reference_answer})
+    if q.qtype in (SINGLE, MULTI):
+        for i, o in enumerate(options[: len(LETTERS)]):
+            row[OPTION_COLUMNS[i]] = o.text
+        row["答案"] = "".join(LETTERS[i] for i, o in enumerate(options[: len(LETTERS)]) if o.is_correct)
+    elif q.qtype == TRUEFALSE:
+        row["答案"] = "正确" if q.truefalse_answer else "错误"
+    elif q.qtype == CASE:
+        row["评分要点"] = "\n".join(f"{p.text}|{p.score.normalize():f}" for p in q.rubric_points.all())
+    elif q.qtype == DISCRETION:
+        levels = q.discretion_level_list()
+        for i, lv in enumerate(levels[: len(LETTERS)]):
+            row[OPTION_COLUMNS[i]] = lv["name"]
+            if lv["order"] == q.discretion_correct_level:
+                row["答案"] = LETTERS[i]
+        if q.discretion_amount_min is not None and q.discretion_amount_max is not None:
+            row["罚款区间"] = f"{q.discretion_amount_min.normalize():f}-{q.discretion_amount_max.normalize():f}"
+    return [row[c] for c in COLUMNS]
+
+
+TEMPLATE_EXAMPLES = [
+    ["单选", "执法程序", "易", "适用简易程序当场作出行政处罚决定的，对公民可以处以的罚款上限是：",
+     "五十元", "二百元", "一千元", "三千元", "", "", "", "", "B",
+     "《行政处罚法》第五十一条：违法事实确凿并有法定依据，对公民处以二百元以下罚款的，可以当场作出行政处罚决定。",
+     "中华人民共和国行政处罚法 第五十一条", "简易程序", "启用", "", "", ""],
+    ["多选", "执法程序", "中", "作出行政处罚决定之前，行政机关应当告知当事人：", "拟作出的行政处罚内容", "事实、理由及依据",
+     "陈述、申辩、要求听证的权利", "执法人员的家庭住址", "", "", "", "", "ABC",
+     "《行政处罚法》第四十四条。", "中华人民共和国行政处罚法 第四十四条", "告知", "启用", "", "", ""],
+    ["判断", "法律基础", "易", "初次违法且危害后果轻微并及时改正的，可以不予行政处罚。", "", "", "", "", "", "", "", "",
+     "正确", "《行政处罚法》第三十三条第一款。", "中华人民共和国行政处罚法 第三十三条", "不予处罚", "启用", "", "", ""],
+    ["案例分析", "城市规划实施管理", "难", "某户在自家屋顶未经许可加建彩钢板房，请分析应如何处理。", "", "", "", "", "", "", "",
+     "", "", "《城乡规划法》第六十四条。", "中华人民共和国城乡规划法 第六十四条", "违法建设", "启用",
+     "先认定是否取得规划许可，再判断能否采取改正措施消除影响……", "认定未取得建设工程规划许可证|2\n区分可改正与无法改正并说明处理|3\n指出程序要求（告知、听证）|2", ""],
+    ["裁量", "交通管理", "中", "某商户首次在人行道上摆放商品占道经营，经劝导当场改正。应如何裁量？",
+     "不予处罚", "警告", "罚款", "", "", "", "", "", "A", "首违不罚。", "中华人民共和国行政处罚法 第三十三条", "占道经营",
+     "启用", "", "", "0-0"],
+]
+
+
+TEMPLATE_NOTES = [
+    "题库模板填写说明（每行一道题，第一行为表头，列顺序可调整）",
+    "题型：单选 / 多选 / 判断 / 案例分析 / 裁量",
+    "类别：市政管理、环境管理、交通管理、应急管理、城市规划实施管理、法律基础、执法程序、执法文书、文明执法与沟通",
+    "难度：易 / 中 / 难",
+    "选项A—选项H：选择题的选项；裁量题在此填写裁量等级（如 轻微、一般、较重、严重）",
+    "答案：单选填一个字母，如 B；多选填多个字母，如 ACD；判断填 正确 或 错误；裁量题填正确等级的字母",
+    "评分要点（案例分析题）：每行一个要点，格式“要点|分值”",
+    "罚款区间（裁量题）：正确的罚款金额范围（元），如 500-2000",
+    "法条依据、标签：多个用分号分隔",
+    "状态：草稿 / 启用 / 停用（留空为启用）",
+    "导入前可先“预检”：列出每个有问题的行号、列名和原因；题干相同的试题视为重复，不会重复导入。",
+]
+
+
+def build_xlsx(rows, *, title="题库"):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(COLUMNS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def build_csv(rows):
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf)
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def template_xlsx():
+    from openpyxl import load_workbook
+    data = build_xlsx(TEMPLATE_EXAMPLES, title="题库模板")
+    wb = load_workbook(io.BytesIO(data))
+    notes = wb.create_sheet("填写说明")
+    for line in TEMPLATE_NOTES:
+        notes.append([line])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

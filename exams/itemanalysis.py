@@ -1,0 +1,131 @@
+"""Item analysis of an exam (试卷分析): score distribution, facility and discrimination
+indices per question, option choice counts, per-category results by unit.
+
+Definitions (classical test theory):
+- facility index p of a question = points scored on it / points available, over the
+  sittings that had it (0 … 1; higher is easier);
+- discrimination index D = p(upper group) − p(lower group), where the groups are the
+  top and bottom 27 % of sittings by total percent (at least one sitting each; ties
+  broken by sitting id) (−1 … 1; ≥ 0.3 discriminates well);
+- the distribution counts sittings in ten bands of percent: [0,10), [10,20) … [90,100].
+"""
+from collections import defaultdict
+from decimal import Decimal
+
+from .models import CHOICE_TYPES, TRUEFALSE, Answer, QuestionVersion, S_GRADED, category_label
+
+GROUP_SHARE = Decimal("0.27")
+
+
+def _ratio(score, points):
+    return float(score) / float(points) if points else 0.0
+
+
+def analyse(exam, sittings=None):
+    """Figures of the released sittings of ``exam`` (optionally a narrower queryset)."""
+    if sittings is None:
+        sittings = exam.sittings.all()
+    srows = list(sittings.filter(exam=exam, status=S_GRADED)
+                 .values_list("pk", "percent", "officer__unit_id", "officer__unit__name"))
+    n = len(srows)
+    result = {"n": n, "distribution": [0] * 10, "questions": [], "units": [], "mean": None, "pass_rate": None}
+    if not n:
+        return result
+    percent = {pk: float(p or 0) for pk, p, _u, _n in srows}
+    unit_of = {pk: (uid, uname) for pk, _p, uid, uname in srows}
+    for p in percent.values():
+        result["distribution"][min(9, int(p // 10))] += 1
+    result["mean"] = round(sum(percent.values()) / n, 2)
+    result["pass_rate"] = round(100 * sum(1 for p in percent.values() if p >= exam.pass_mark) / n, 1)
+    ranked = sorted(percent, key=lambda pk: (-percent[pk], pk))
+    k = max(1, int((GROUP_SHARE * n).to_integral_value()))
+    upper, lower = set(ranked[:k]), set(ranked[-k:])
+
+    answers = (Answer.objects.filter(sitting_id__in=list(percent))
+               .values_list("sitting_id", "question_id", "version_id", "score", "points", "response"))
+    per_q = defaultdict(lambda: {"score": 0.0, "points": 0.0, "n": 0, "up": [0.0, 0.0], "low": [0.0, 0.0],
+                                 "choices": defaultdict(int), "blank": 0, "versions": set()})
+    per_unit_cat = defaultdict(lambda: [0.0, 0.0])
+    version_ids = set()
+    for sid, qid, vid, score, points, response in answers:
+        s, pts = float(score or 0), float(points)
+        q = per_q[qid]
+        q["score"] += s
+        q["points"] += pts
+        q["n"] += 1
+        q["versions"].add(vid)
+        version_ids.add(vid)
+        if sid in upper:
+            q["up"][0] += s
+            q["up"][1] += pts
+        if sid in lower:
+            q["low"][0] += s
+            q["low"][1] += pts
+        response = response or {}
+        chosen = response.get("choices") or ([response["choice"]] if response.get("choice") else [])
+        if not chosen and response.get("level") not in (None, ""):
+            chosen = [f"L{response['level']}"]
+        if not chosen:
+            q["blank"] += 1
+        for key in chosen:
+            q["choices"][(vid, key)] += 1
+        per_unit_cat[(unit_of[sid], qid)][0] += s
+        per_unit_cat[(unit_of[sid], qid)][1] += pts
+
+    versions = {v.pk: v.content for v in QuestionVersion.objects.filter(pk__in=version_ids)}
+    cat_of = {}
+    for qid, q in per_q.items():
+        content = versions[max(q["versions"])]
+        cat_of[qid] = content.get("category", "")
+        options = []
+        if content["qtype"] in CHOICE_TYPES or content["qtype"] == TRUEFALSE:
+            by_text = defaultdict(int)
+            for (vid, key), count in q["choices"].items():
+                text = next((o["text"] for o in versions[vid].get("options", []) if o["key"] == key), key)
+                by_text[text] += count
+            for i, o in enumerate(content.get("options", [])):
+                options.append({"label": chr(65 + i) if content["qtype"] != TRUEFALSE else "", "text": o["text"],
+                                "correct": o["correct"], "count": by_text.get(o["text"], 0)})
+        elif content["qtype"] == "discretion":
+            for lv in (content.get("discretion") or {}).get("levels", []):
+                count = sum(c for (vid, key), c in q["choices"].items() if key == f"L{lv['order']}")
+                options.append({"label": "", "text": lv["name"],
+                                "correct": lv["order"] == content["discretion"].get("correct_level"),
+                                "count": count})
+        facility = _ratio(q["score"], q["points"])
+        discrimination = _ratio(*q["up"]) - _ratio(*q["low"]) if q["up"][1] and q["low"][1] else None
+        result["questions"].append({
+            "question_id": qid,
+            "text": content["text"],
+            "qtype": content["qtype"],
+            "category": category_label(cat_of[qid]),
+            "n": q["n"],
+            "facility": round(facility, 3),
+            "discrimination": None if discrimination is None else round(discrimination, 3),
+            "options": options,
+            "blank": q["blank"],
+        })
+    result["questions"].sort(key=lambda r: r["question_id"])
+
+    units = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
+    for ((uid, uname), qid), (s, pts) in per_unit_cat.items():
+        units[(uid, uname)][cat_of[qid]][0] += s
+        units[(uid, uname)][cat_of[qid]][1] += pts
+    categories = sorted({c for cats in units.values() for c in cats})
+    result["categories"] = [category_label(c) for c in categories]
+    for (uid, uname), cats in sorted(units.items(), key=lambda kv: kv[0][1]):
+        result["units"].append({
+            "unit": uname,
+            "n": sum(1 for pk in percent if unit_of[pk][0] == uid),
+            "cells": [round(100 * _ratio(*cats[c]), 1) if c in cats else None for c in categories],
+        })
+    return result
+
+
+def table_rows(result):
+    """Rows for CSV/xlsx export: header then one row per question."""
+    yield ["题目ID", "题型", "类别", "题干", "作答人数", "难度系数(P)", "区分度(D)", "选项分布", "未作答"]
+    for q in result["questions"]:
+        opts = "；".join(f"{o['label'] or o['text']}{'*' if o['correct'] else ''}:{o['count']}" for o in q["options"])
+        yield [q["question_id"], q["qtype"], str(q["category"]), q["text"], q["n"], q["facility"],
+               "" if q["discrimination"] is None else q["discrimination"], opts, q["blank"]]

@@ -1,0 +1,92 @@
+"""What the browser may see of a question during a sitting.
+
+Templates of an open sitting receive only these dicts — built from a whitelist of
+fields — never a QuestionVersion or its content, so no key, explanation or score
+can reach the page by accident.
+"""
+from .models import CASE, DISCRETION, MULTI, QTYPE_LABELS, SINGLE, TRUEFALSE, has_response
+
+
+def public_question(answer, *, with_feedback=False, image_url=None):
+    content = answer.version.content
+    qtype = content["qtype"]
+    texts = {o["key"]: o["text"] for o in content.get("options", [])}
+    response = answer.response or {}
+    item = {
+        "position": answer.position,
+        "qtype": qtype,
+        "qtype_label": QTYPE_LABELS.get(qtype, qtype),
+        "text": content["text"],
+        "points": answer.points,
+        "image_url": image_url if content.get("image_id") else None,
+        "revision": answer.revision,
+        "answered": has_response(qtype, answer.response),
+        "locked": answer.locked,
+        "is_single": qtype in (SINGLE, TRUEFALSE),
+        "is_multi": qtype == MULTI,
+        "is_case": qtype == CASE,
+        "is_discretion": qtype == DISCRETION,
+        "options": [
+            {"key": key, "label": chr(65 + i) if qtype != TRUEFALSE else "", "text": texts.get(key, ""),
+             "checked": key == response.get("choice") or key in (response.get("choices") or [])}
+            for i, key in enumerate(answer.option_order)
+        ],
+        "text_answer": response.get("text", ""),
+        "levels": [{"order": lv["order"], "name": lv["name"], "checked": lv["order"] == response.get("level")}
+                   for lv in (content.get("discretion") or {}).get("levels", [])],
+        "amount": response.get("amount", ""),
+    }
+    if with_feedback:
+        item["feedback"] = feedback(answer)
+    return item
+
+
+def feedback(answer):
+    """The review of one answered question: right answer, explanation, score."""
+    content = answer.version.content
+    order = {k: i for i, k in enumerate(answer.option_order)}
+    correct = [o for o in content.get("options", []) if o["correct"]]
+    labels = []
+    for o in correct:
+        if content["qtype"] == TRUEFALSE:
+            labels.append(o["text"])
+        else:
+            labels.append(f"{chr(65 + order.get(o['key'], 0))}. {o['text']}")
+    disc = content.get("discretion") or {}
+    level_name = next((lv["name"] for lv in disc.get("levels", []) if lv["order"] == disc.get("correct_level")), "")
+    from .grading import discretion_band
+    _lvl, lo, hi = discretion_band(content) if content["qtype"] == DISCRETION else (None, None, None)
+    return {
+        "correct": answer.correct,
+        "score": answer.score,
+        "points": answer.points,
+        "correct_labels": labels,
+        "explanation": content.get("explanation", ""),
+        "reference_answer": content.get("reference_answer", ""),
+        "articles": content.get("articles", []),
+        "rubric": [dict(p, mark=(answer.marks or {}).get(p["key"], {})) for p in content.get("rubric", [])],
+        "comment": answer.comment,
+        "discretion_level": level_name,
+        "amount_min": lo,
+        "amount_max": hi,
+        "needs_marking": answer.needs_marking and answer.marked_at is None,
+    }
+
+
+def parse_form(post, position, qtype):
+    """Raw answer of one question from a plain form post (field names q<position>-…)."""
+    prefix = f"q{position}-"
+    if qtype in (SINGLE, TRUEFALSE):
+        return {"choice": post.get(prefix + "choice")}
+    if qtype == MULTI:
+        return {"choices": post.getlist(prefix + "choices")}
+    if qtype == CASE:
+        return {"text": post.get(prefix + "text", "")}
+    if qtype == DISCRETION:
+        return {"level": post.get(prefix + "level"), "amount": post.get(prefix + "amount", "")}
+    return {}
+
+
+def form_touched(post, position):
+    """Whether a form post carries this question at all (a revision field marks it)."""
+    return f"q{position}-rev" in post

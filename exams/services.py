@@ -1,0 +1,31 @@
+"""Service API for other apps (qualifications, courses, dashboards).
+
+    best_result(officer, exam)  -> the sitting that counts (highest or last, per the exam), or None
+    passed_exams(officer)       -> Exams the officer has passed
+    has_passed(officer, exam)   -> bool
+    results(officer)            -> released sittings, newest first
+"""
+from .models import COUNT_LAST, S_GRADED, Exam, Sitting
+
+
+def results(officer):
+    return Sitting.objects.filter(officer=officer, status=S_GRADED).select_related("exam")
+
+
+def best_result(officer, exam):
+    """The released sitting that counts for this exam: the highest score (ties: earliest), or
+    the last one when the exam counts the last attempt."""
+    qs = Sitting.objects.filter(officer=officer, exam=exam, status=S_GRADED)
+    if exam.counting == COUNT_LAST:
+        return qs.order_by("-attempt").first()
+    return qs.order_by("-percent", "attempt").first()
+
+
+def has_passed(officer, exam):
+    best = best_result(officer, exam)
+    return bool(best and best.passed)
+
+
+def passed_exams(officer):
+    return Exam.objects.filter(sittings__officer=officer, sittings__status=S_GRADED,
+                               sittings__passed=True).distinct()

@@ -1,0 +1,148 @@
+"""Question bank for trainers (题库): list and filter, preview, import, export, template.
+Questions are edited in the Wagtail admin (snippets) by trainers."""
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from casebank.domain import CATEGORY_CHOICES
+
+from .. import importer
+from ..access import trainer_required
+from ..models import DIFFICULTY_CHOICES, QSTATUS_CHOICES, QTYPE_CHOICES, Question
+from ..paper import feedback
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def filtered(request):
+    qs = Question.objects.all()
+    f = {k: (request.GET.get(k) or "").strip() for k in ("q", "qtype", "category", "difficulty", "status", "tag")}
+    if f["q"]:
+        qs = qs.filter(Q(text__icontains=f["q"]) | Q(explanation__icontains=f["q"]))
+    if f["qtype"]:
+        qs = qs.filter(qtype=f["qtype"])
+    if f["category"]:
+        qs = qs.filter(category=f["category"])
+    if f["difficulty"].isdigit():
+        qs = qs.filter(difficulty=int(f["difficulty"]))
+    if f["status"]:
+        qs = qs.filter(status=f["status"])
+    if f["tag"]:
+        qs = qs.filter(tags__icontains=f["tag"])
+    return qs, f
+
+
+@trainer_required
+def question_list(request):
+    qs, f = filtered(request)
+    page = Paginator(qs.annotate(n_answers=Count("answers")).order_by("-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "exams/bank_list.html", {
+        "page": page, "f": f, "qtypes": QTYPE_CHOICES, "categories": CATEGORY_CHOICES,
+        "difficulties": DIFFICULTY_CHOICES, "statuses": QSTATUS_CHOICES, "total": page.paginator.count,
+        "query": request.GET.urlencode(),
+    })
+
+
+@trainer_required
+def question_detail(request, pk):
+    question = get_object_or_404(Question, pk=pk)
+    version = question.current_version or question.publish_version()
+
+    class _Preview:  # the feedback helper reads an answer-like object
+        def __init__(self, v):
+            self.version, self.correct, self.score, self.points = v, None, None, None
+            self.marks, self.comment, self.needs_marking, self.marked_at = {}, "", False, None
+            self.option_order = [o["key"] for o in v.content.get("options", [])]
+
+    return render(request, "exams/question_detail.html", {
+        "question": question, "version": version, "content": version.content,
+        "key": feedback(_Preview(version)), "versions": question.versions.all(),
+        "n_answers": question.answers.count(),
+    })
+
+
+@trainer_required
+def export(request, fmt):
+    qs, _f = filtered(request)
+    rows = [importer.question_row(q) for q in qs.prefetch_related("options", "rubric_points").order_by("id")]
+    if fmt == "xlsx":
+        resp = HttpResponse(importer.build_xlsx(rows), content_type=XLSX)
+    elif fmt == "csv":
+        resp = HttpResponse(importer.build_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    resp["Content-Disposition"] = f'attachment; filename="question-bank.{fmt}"'
+    return resp
+
+
+@trainer_required
+def template(request, fmt):
+    if fmt == "xlsx":
+        resp = HttpResponse(importer.template_xlsx(), content_type=XLSX)
+    elif fmt == "csv":
+        resp = HttpResponse(importer.build_csv(importer.TEMPLATE_EXAMPLES), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    resp["Content-Disposition"] = f'attachment; filename="question-template.{fmt}"'
+    return resp
+
+
+def _upload_dir():
+    path = Path(settings.DATA_DIR) / "exam-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@trainer_required
+def import_view(request):
+    """Upload → preview (dry run: every bad row with row, column and reason) → import the good
+    rows, or all-or-nothing. The uploaded file waits in the data folder between the two steps."""
+    ctx = {"report": None, "token": "", "filename": ""}
+    if request.method == "POST":
+        mode = request.POST.get("mode", "good")
+        token = request.POST.get("token", "")
+        upload = request.FILES.get("file")
+        stored = None
+        if upload is not None:
+            suffix = Path(upload.name).suffix.lower()
+            if suffix not in (".xlsx", ".csv"):
+                messages.error(request, _("只支持 .xlsx 和 .csv 文件。"))
+                return render(request, "exams/bank_import.html", ctx, status=400)
+            if upload.size > MAX_UPLOAD:
+                messages.error(request, _("文件过大（上限 5 MB）。"))
+                return render(request, "exams/bank_import.html", ctx, status=400)
+            token = f"{request.user.pk}-{uuid.uuid4().hex}{suffix}"
+            stored = _upload_dir() / token
+            stored.write_bytes(upload.read())
+        elif token and Path(token).name == token and token.startswith(f"{request.user.pk}-"):
+            stored = _upload_dir() / token
+        if stored is None or not stored.exists():
+            messages.error(request, _("请选择要导入的文件。"))
+            return render(request, "exams/bank_import.html", ctx, status=400)
+        action = request.POST.get("action", "preview")
+        try:
+            report = importer.run_import(stored.read_bytes(), stored.name, dry_run=action != "import",
+                                         all_or_nothing=mode == "all", user=request.user)
+        except importer.FileFormatError as exc:
+            stored.unlink(missing_ok=True)
+            messages.error(request, str(exc))
+            return render(request, "exams/bank_import.html", ctx, status=400)
+        if action == "import":
+            stored.unlink(missing_ok=True)
+            if report.imported:
+                messages.success(request, _("已导入 %(n)s 道试题。") % {"n": report.created})
+            else:
+                messages.error(request, _("有 %(n)s 行存在问题，按“全部成功才导入”的选择，本次未导入任何试题。")
+                               % {"n": len(report.bad_rows)})
+            token = ""
+        ctx.update({"report": report, "token": token, "mode": mode, "action": action})
+        return render(request, "exams/bank_import.html", ctx, status=200 if not report.errors else 200)
+    return render(request, "exams/bank_import.html", ctx)

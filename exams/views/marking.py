@@ -1,0 +1,95 @@
+"""Trainer views: the exams they manage, sittings, and the marking queue (阅卷)."""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .. import engine
+from ..access import get_managed_exam_or_404, managed_exams, managed_sittings, trainer_required
+from ..models import S_GRADED, S_MARKING, S_OPEN, Answer
+from ..paper import public_question
+
+
+@trainer_required
+def manage_list(request):
+    exams = managed_exams(request.user).annotate(
+        n_open=Count("sittings", filter=Q(sittings__status=S_OPEN)),
+        n_marking=Count("sittings", filter=Q(sittings__status=S_MARKING)),
+        n_graded=Count("sittings", filter=Q(sittings__status=S_GRADED)),
+    ).order_by("-id")
+    return render(request, "exams/manage_list.html", {"exams": exams})
+
+
+@trainer_required
+def exam_sittings(request, pk):
+    exam = get_managed_exam_or_404(request.user, pk)
+    qs = managed_sittings(request.user).filter(exam=exam).select_related("officer", "officer__unit")
+    status = request.GET.get("status") or ""
+    if status in (S_OPEN, S_MARKING, S_GRADED):
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-started_at"), 50).get_page(request.GET.get("page"))
+    return render(request, "exams/exam_sittings.html", {"exam": exam, "page": page, "status": status})
+
+
+@trainer_required
+def sitting_detail(request, pk):
+    sitting = managed_sittings(request.user).select_related("exam", "officer").filter(pk=pk).first()
+    if sitting is None:
+        raise Http404
+    answers = sitting.answers.select_related("version").order_by("position")
+    show_key = sitting.status != S_OPEN
+    return render(request, "exams/manage_sitting.html", {
+        "sitting": sitting, "exam": sitting.exam,
+        "items": [public_question(a, with_feedback=show_key) for a in answers],
+    })
+
+
+def _queue(user):
+    return (Answer.objects.filter(sitting__in=managed_sittings(user), sitting__status=S_MARKING,
+                                  needs_marking=True, marked_at__isnull=True)
+            .select_related("sitting", "sitting__exam", "sitting__officer", "sitting__officer__unit")
+            .order_by("sitting__ended_at", "position"))
+
+
+@trainer_required
+def queue(request):
+    page = Paginator(_queue(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "exams/marking_queue.html", {"page": page})
+
+
+@trainer_required
+def mark(request, pk):
+    try:
+        answer = (Answer.objects.filter(sitting__in=managed_sittings(request.user), needs_marking=True)
+                  .select_related("version", "sitting", "sitting__exam", "sitting__officer").get(pk=pk))
+    except (Answer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    content = answer.version.content
+    blind = answer.sitting.exam.blind_marking
+    errors = []
+    posted = {}
+    if request.method == "POST":
+        marks = {}
+        for point in content.get("rubric", []):
+            score = request.POST.get(f"score-{point['key']}", "").strip()
+            posted[point["key"]] = score
+            marks[point["key"]] = {"score": score, "comment": request.POST.get(f"comment-{point['key']}", "")[:500]}
+        try:
+            engine.mark_answer(answer, marks, request.POST.get("comment", "")[:2000], request.user)
+        except engine.ExamError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("评分已保存。"))
+            nxt = _queue(request.user).exclude(pk=answer.pk).first()
+            return redirect("exams:mark", pk=nxt.pk) if nxt else redirect("exams:marking")
+    rubric = []
+    for p in content.get("rubric", []):
+        prev = (answer.marks or {}).get(p["key"], {})
+        rubric.append(dict(p, value=posted.get(p["key"], prev.get("score", "")), comment=prev.get("comment", "")))
+    return render(request, "exams/mark.html", {
+        "answer": answer, "content": content, "rubric": rubric, "errors": errors, "blind": blind,
+        "sitting": answer.sitting, "text": (answer.response or {}).get("text", ""),
+        "status": 400 if errors else 200,
+    }, status=400 if errors else 200)

@@ -1,0 +1,286 @@
+"""Officer views: exam list, start, the sitting page (form and JSON autosave), submit,
+result and review."""
+import json
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import engine
+from ..access import get_own_sitting_or_404, officer_required
+from ..models import (
+    REVIEW_AFTER_CLOSE, REVIEW_AFTER_SUBMIT, S_GRADED, S_MARKING, S_OPEN, Exam, Sitting, category_label,
+)
+from ..paper import form_touched, parse_form, public_question
+from ..services import best_result
+
+MESSAGES = {
+    engine.LATE: _("考试时间已到，答案未能保存，试卷已自动提交。"),
+    engine.CLOSED: _("本场考试已结束，答案未能保存。"),
+    engine.STALE: _("该题已在其他页面更新，本次提交的旧答案未保存，请以当前页面为准。"),
+    engine.LOCKED: _("该题已核对答案，不能再修改。"),
+}
+STATUS_CODES = {engine.LATE: 409, engine.CLOSED: 409, engine.STALE: 409, engine.LOCKED: 409}
+
+
+def _touch(sitting):
+    """Finalise an overdue sitting, or release one whose marking is done, when it is next seen."""
+    if sitting.status == S_OPEN and sitting.is_overdue():
+        engine.finalize(sitting, ended_by=engine.END_TIMEOUT)
+        sitting.refresh_from_db()
+    elif sitting.status == S_MARKING:
+        engine.try_release(sitting)
+    return sitting
+
+
+def visible_exams(officer):
+    now = timezone.now()
+    qs = Exam.objects.filter(draft=False).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+    return [e for e in qs.prefetch_related("eligible_units") if engine.is_eligible(e, officer)]
+
+
+@officer_required
+def exam_list(request):
+    officer = request.officer
+    for s in Sitting.objects.filter(officer=officer, status__in=[S_OPEN, S_MARKING]).select_related("exam"):
+        _touch(s)
+    exams = visible_exams(officer)
+    sittings = Sitting.objects.filter(officer=officer).select_related("exam")
+    by_exam = {}
+    for s in sittings:
+        by_exam.setdefault(s.exam_id, []).append(s)
+    rows = []
+    for exam in exams:
+        mine = by_exam.get(exam.pk, [])
+        rows.append({
+            "exam": exam,
+            "open_sitting": next((s for s in mine if s.status == S_OPEN), None),
+            "used": len(mine),
+            "best": best_result(officer, exam) if mine else None,
+        })
+    return render(request, "exams/exam_list.html", {"rows": rows, "sittings": sittings[:50]})
+
+
+@officer_required
+def exam_detail(request, pk):
+    exam = get_object_or_404(Exam, pk=pk, draft=False)
+    officer = request.officer
+    if not engine.is_eligible(exam, officer):
+        return render(request, "exams/exam_detail.html", {"exam": exam, "refusal": _("您不在本次考试的适用范围内。")},
+                      status=403)
+    open_sitting = engine.open_sitting(exam, officer)
+    refusal = None
+    if open_sitting is None:
+        try:
+            engine.check_can_start(exam, officer)
+        except engine.ExamError as exc:
+            refusal = exc.messages[0]
+    return render(request, "exams/exam_detail.html", {
+        "exam": exam, "open_sitting": open_sitting, "refusal": refusal,
+        "used": engine.attempts_used(exam, officer), "allowed": exam.attempts_allowed(),
+        "best": best_result(officer, exam), "n_questions": _n_questions(exam),
+    })
+
+
+def _n_questions(exam):
+    if exam.mode == "rules":
+        return sum(r.count for r in exam.draw_rules.all())
+    n = exam.exam_questions.count()
+    return min(n, exam.max_questions) if exam.max_questions else n
+
+
+@officer_required
+@require_POST
+def start(request, pk):
+    exam = get_object_or_404(Exam, pk=pk, draft=False)
+    try:
+        sitting = engine.start(exam, request.officer)
+    except engine.ExamError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("exams:exam_detail", pk=exam.pk)
+    return redirect("exams:sitting", pk=sitting.pk)
+
+
+def _answers(sitting):
+    return list(sitting.answers.select_related("version").order_by("position"))
+
+
+def _sitting_context(sitting, answers, current, show_all):
+    exam = sitting.exam
+    shown = answers if show_all else [a for a in answers if a.position == current]
+    return {
+        "sitting": sitting,
+        "exam": exam,
+        "questions": [public_question(a, with_feedback=a.locked and exam.is_practice,
+                                      image_url=reverse("exams:figure", args=[sitting.pk, a.position]))
+                      for a in shown],
+        "nav": [{"position": a.position, "answered": a.answered, "current": a.position == current}
+                for a in answers],
+        "current": current,
+        "total": len(answers),
+        "prev": current - 1 if current > 1 else None,
+        "next": current + 1 if current < len(answers) else None,
+        "show_all": show_all,
+        "seconds_left": sitting.seconds_left(),
+        "n_answered": sum(1 for a in answers if a.answered),
+    }
+
+
+@officer_required
+def sitting_view(request, pk):
+    """The exam paper: one question per page (?q=N) or the whole paper (?all=1). A plain form
+    post saves the answers shown and moves on; it works without JavaScript."""
+    sitting = _touch(get_own_sitting_or_404(request, pk))
+    if sitting.status != S_OPEN:
+        if request.method == "POST":
+            messages.error(request, MESSAGES[engine.CLOSED])
+        return redirect("exams:result", pk=sitting.pk)
+    answers = _answers(sitting)
+    show_all = request.GET.get("all") == "1" or not sitting.exam.one_per_page
+    try:
+        current = int(request.GET.get("q") or sitting.current_position)
+    except ValueError:
+        current = 1
+    current = min(max(current, 1), len(answers))
+    status = 200
+    if request.method == "POST":
+        problems = []
+        for ans in answers:
+            if not form_touched(request.POST, ans.position):
+                continue
+            raw = parse_form(request.POST, ans.position, ans.version.content["qtype"])
+            result, _a = engine.save_answer(sitting, ans.position, raw, request.POST.get(f"q{ans.position}-rev"))
+            if result in (engine.LATE, engine.CLOSED):
+                messages.error(request, MESSAGES[result])
+                sitting.refresh_from_db()
+                resp = render(request, "exams/sitting_closed.html", {"sitting": sitting, "message": MESSAGES[result]},
+                              status=409)
+                return resp
+            if result != engine.SAVED:
+                problems.append((ans.position, result))
+        for position, result in problems:
+            messages.warning(request, _("第 %(n)s 题：%(m)s") % {"n": position, "m": MESSAGES[result]})
+        action = request.POST.get("action", "")
+        if action == "check" and sitting.exam.is_practice:
+            engine.check_answer(sitting, current, sitting.exam.multi_scoring)
+        if action == "submit":
+            return redirect("exams:confirm_submit", pk=sitting.pk)
+        target = request.POST.get("go") or ""
+        if action == "check":
+            target = str(current)
+        if problems:
+            status = 409
+            answers = _answers(sitting)
+        else:
+            query = "?all=1" if show_all else (f"?q={target}" if target.isdigit() else f"?q={current}")
+            return redirect(reverse("exams:sitting", args=[sitting.pk]) + query)
+    ctx = _sitting_context(sitting, answers, current, show_all)
+    response = render(request, "exams/sitting.html", ctx, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@officer_required
+@require_POST
+def autosave(request, pk):
+    """JSON autosave: {"position": n, "revision": r, "response": {...}} → the new revision,
+    or 409 with a message when the save is stale, late or the sitting closed."""
+    sitting = get_own_sitting_or_404(request, pk)
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+        position = int(data["position"])
+        raw = data.get("response") or {}
+        if not isinstance(raw, dict):
+            raise ValueError
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return JsonResponse({"ok": False, "error": "bad_request", "message": _("请求格式错误。")}, status=400)
+    result, answer = engine.save_answer(sitting, position, raw, data.get("revision"))
+    if result == engine.SAVED:
+        return JsonResponse({"ok": True, "revision": answer.revision,
+                             "saved_at": timezone.localtime(answer.saved_at).strftime("%H:%M:%S")
+                             if answer.saved_at else ""})
+    body = {"ok": False, "error": result, "message": MESSAGES[result]}
+    if answer is not None and result == engine.STALE:
+        body["revision"] = answer.revision
+    return JsonResponse(body, status=STATUS_CODES[result])
+
+
+@officer_required
+def confirm_submit(request, pk):
+    sitting = _touch(get_own_sitting_or_404(request, pk))
+    if sitting.status != S_OPEN:
+        return redirect("exams:result", pk=sitting.pk)
+    answers = _answers(sitting)
+    unanswered = [a.position for a in answers if not a.answered]
+    return render(request, "exams/confirm_submit.html", {
+        "sitting": sitting, "exam": sitting.exam, "unanswered": unanswered, "total": len(answers),
+        "seconds_left": sitting.seconds_left(),
+    })
+
+
+@officer_required
+@require_POST
+def submit(request, pk):
+    """Finish the sitting. Idempotent: repeated or concurrent posts lead to the same result."""
+    sitting = get_own_sitting_or_404(request, pk)
+    engine.finalize(sitting, ended_by=engine.END_SUBMIT)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        sitting.refresh_from_db()
+        return JsonResponse({"ok": True, "status": sitting.status, "url": reverse("exams:result", args=[sitting.pk])})
+    return redirect("exams:result", pk=sitting.pk)
+
+
+def review_allowed(sitting, now=None):
+    exam = sitting.exam
+    if sitting.status != S_GRADED:
+        return False
+    if exam.review == REVIEW_AFTER_SUBMIT:
+        return True
+    if exam.review == REVIEW_AFTER_CLOSE:
+        return bool(exam.closes_at and (now or timezone.now()) >= exam.closes_at)
+    return False
+
+
+def category_breakdown(answers):
+    rows = {}
+    for a in answers:
+        code = a.version.content.get("category", "")
+        row = rows.setdefault(code, {"category": category_label(code), "score": 0, "points": 0, "n": 0,
+                                     "n_correct": 0})
+        row["score"] += a.score or 0
+        row["points"] += a.points
+        row["n"] += 1
+        row["n_correct"] += int(bool(a.correct))
+    out = sorted(rows.values(), key=lambda r: str(r["category"]))
+    for r in out:
+        r["percent"] = round(float(r["score"]) * 100 / float(r["points"]), 1) if r["points"] else 0
+    return out
+
+
+@officer_required
+def result(request, pk):
+    sitting = _touch(get_own_sitting_or_404(request, pk))
+    if sitting.status == S_OPEN:
+        return redirect("exams:sitting", pk=sitting.pk)
+    ctx = {"sitting": sitting, "exam": sitting.exam}
+    if sitting.status == S_GRADED:
+        answers = _answers(sitting)
+        ctx["breakdown"] = category_breakdown(answers)
+        if review_allowed(sitting):
+            ctx["review"] = [public_question(a, with_feedback=True) for a in answers]
+    return render(request, "exams/result.html", ctx)
+
+
+@officer_required
+def figure(request, pk, position):
+    """The figure of a question on the officer's own paper."""
+    from wagtail.images.models import Image
+    sitting = get_own_sitting_or_404(request, pk)
+    answer = get_object_or_404(sitting.answers.select_related("version"), position=position)
+    image = get_object_or_404(Image, pk=answer.version.content.get("image_id") or 0)
+    return redirect(image.file.url)

@@ -1,0 +1,71 @@
+"""The wrong-question book (错题本) and practice from it."""
+import random
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .. import engine, grading
+from ..access import officer_required
+from ..models import CASE, QuestionVersion, WrongItem
+from ..paper import feedback, parse_form, public_question
+
+
+class _Line:
+    """An answer-like object for rendering one practice question."""
+
+    def __init__(self, version, response=None):
+        self.version = version
+        self.position = 1
+        self.points = 1
+        self.revision = 0
+        self.locked = False
+        self.response = response
+        self.option_order = [o["key"] for o in version.content.get("options", [])]
+        self.score = self.correct = None
+        self.marks, self.comment, self.needs_marking, self.marked_at = {}, "", False, None
+
+
+def _items(officer):
+    return WrongItem.objects.filter(officer=officer, resolved_at__isnull=True).select_related("version", "question")
+
+
+@officer_required
+def book(request):
+    items = list(_items(request.officer))
+    rows = []
+    for item in items:
+        line = _Line(item.version, item.last_response)
+        rows.append({"item": item, "q": public_question(line), "f": feedback(line)})
+    resolved = WrongItem.objects.filter(officer=request.officer, resolved_at__isnull=False).count()
+    return render(request, "exams/wrong_book.html", {"rows": rows, "resolved": resolved})
+
+
+@officer_required
+def practice(request):
+    """One question from the book at a time; two right answers in a row take it out."""
+    officer = request.officer
+    ctx = {}
+    if request.method == "POST":
+        item = _items(officer).filter(pk=request.POST.get("item") or 0).first()
+        if item is not None:
+            version = item.question.current_version or item.version
+            if str(version.pk) != request.POST.get("version"):
+                version = QuestionVersion.objects.filter(pk=request.POST.get("version") or 0,
+                                                         question=item.question).first() or version
+            raw = parse_form(request.POST, 1, version.content["qtype"])
+            response = grading.normalise_response(version.content, raw)
+            score, correct = grading.grade(version.content, response, 1)
+            engine.record_outcome(officer.pk, item.question_id, version.pk, bool(correct), response)
+            item.refresh_from_db()
+            line = _Line(version, response)
+            line.correct, line.score, line.locked = correct, score, True
+            ctx.update({"done": public_question(line, with_feedback=True), "item": item,
+                        "left_book": item.resolved_at is not None})
+    items = [i for i in _items(officer) if i.version.content["qtype"] != CASE]
+    if "done" not in ctx and items:
+        item = random.choice(items)
+        version = item.question.current_version or item.version
+        ctx.update({"q": public_question(_Line(version)), "item": item, "version": version})
+    ctx["remaining"] = len(items)
+    ctx["message"] = None if items or "done" in ctx else _("错题本里没有可练习的题目。")
+    return render(request, "exams/wrong_practice.html", ctx)

@@ -1,0 +1,142 @@
+"""Admin screens (Wagtail snippets for questions and exams), dashboard panels and navigation."""
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from officers import roles
+from officers.scoping import own_profile
+from portal.dashboard import NavItem, Panel
+
+from .models import S_MARKING, S_OPEN, Exam, Question
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("题库")
+    list_display = ["text", "qtype", "category", "difficulty", "status"]
+    list_filter = ["qtype", "category", "difficulty", "status"]
+    search_fields = ["text"]
+    panels = [
+        FieldRowPanel([FieldPanel("qtype"), FieldPanel("category"), FieldPanel("difficulty"), FieldPanel("status")]),
+        FieldPanel("text"),
+        FieldPanel("image"),
+        InlinePanel("options", label=_("选项（单选/多选）")),
+        FieldPanel("truefalse_answer"),
+        MultiFieldPanel([FieldPanel("reference_answer"), InlinePanel("rubric_points", label=_("评分要点"))],
+                        heading=_("案例分析题")),
+        MultiFieldPanel([FieldPanel("discretion_levels"), FieldPanel("discretion_correct_level"),
+                         FieldRowPanel([FieldPanel("discretion_amount_min"), FieldPanel("discretion_amount_max")])],
+                        heading=_("裁量题")),
+        FieldPanel("explanation"),
+        FieldPanel("article_refs"),
+        FieldPanel("tags"),
+    ]
+
+
+class ExamViewSet(SnippetViewSet):
+    model = Exam
+    icon = "form"
+    menu_label = _("考试")
+    list_display = ["title", "kind", "draft", "opens_at", "closes_at"]
+    list_filter = ["kind", "draft"]
+    search_fields = ["title"]
+    panels = [
+        FieldRowPanel([FieldPanel("title"), FieldPanel("kind")]),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("draft"), FieldPanel("mode")]),
+        InlinePanel("exam_questions", label=_("固定试题")),
+        InlinePanel("draw_rules", label=_("抽题规则")),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("opens_at"), FieldPanel("closes_at")]),
+            FieldRowPanel([FieldPanel("max_attempts"), FieldPanel("single_attempt"), FieldPanel("counting")]),
+            FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("hours")]),
+        ], heading=_("时间、次数与及格")),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("answer_order"), FieldPanel("random_order"), FieldPanel("max_questions")]),
+            FieldRowPanel([FieldPanel("feedback"), FieldPanel("review"), FieldPanel("multi_scoring")]),
+            FieldRowPanel([FieldPanel("one_per_page"), FieldPanel("exam_paper"), FieldPanel("blind_marking")]),
+        ], heading=_("组卷与作答")),
+        FieldPanel("success_text"),
+        FieldPanel("fail_text"),
+        FieldPanel("eligible_units"),
+        FieldPanel("managers"),
+    ]
+
+
+class ExamsGroup(SnippetViewSetGroup):
+    items = (QuestionViewSet, ExamViewSet)
+    menu_icon = "form"
+    menu_label = _("考试与题库")
+    menu_name = "exams"
+
+
+register_snippet(ExamsGroup)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def after_snippet_saved(request, instance):
+    """Freeze a new question version after an edit; record the creator of an exam or question."""
+    if isinstance(instance, Question):
+        if instance.created_by_id is None:
+            Question.objects.filter(pk=instance.pk).update(created_by=request.user)
+        instance.publish_version()
+    elif isinstance(instance, Exam) and instance.created_by_id is None:
+        Exam.objects.filter(pk=instance.pk).update(created_by=request.user)
+        instance.managers.add(request.user)
+
+
+@hooks.register("academy_nav_items")
+def nav_items(request):
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = []
+    # "考试" covers /exams/ except the pages that have their own item.
+    own_item = request.path.startswith(("/exams/wrong", "/exams/bank", "/exams/marking", "/exams/manage"))
+    if roles.has_role(user, roles.OFFICER):
+        items.append(NavItem(_("考试"), reverse("exams:exam_list"), order=20, match="" if own_item else "/exams/"))
+        items.append(NavItem(_("错题本"), reverse("exams:wrong_book"), order=21, match="/exams/wrong/"))
+    if roles.has_role(user, roles.TRAINER):
+        items.append(NavItem(_("题库"), reverse("exams:bank"), order=40, match="/exams/bank/"))
+        items.append(NavItem(_("阅卷"), reverse("exams:marking"), order=41, match="/exams/marking/"))
+        items.append(NavItem(_("试卷分析"), reverse("exams:manage"), order=42, match="/exams/manage/"))
+    return items
+
+
+@hooks.register("academy_dashboard_panels")
+def dashboard_panels(request, role):
+    from .access import managed_exams
+    from .models import Answer, Sitting
+    from .views.officer import visible_exams
+
+    user = request.user
+    panels = []
+    profile = own_profile(user)
+    if profile is not None and roles.has_role(user, roles.OFFICER) and role in (roles.OFFICER, roles.ADMIN):
+        exams = visible_exams(profile)[:5]
+        open_ids = set(Sitting.objects.filter(officer=profile, status=S_OPEN).values_list("exam_id", flat=True))
+        recent = list(Sitting.objects.filter(officer=profile).exclude(status=S_OPEN)
+                      .select_related("exam").order_by("-started_at")[:5])
+        panels.append(Panel(_("我的考试"), "exams/panels/my_exams.html", {
+            "exams": [{"exam": e, "in_progress": e.pk in open_ids} for e in exams],
+            "recent": recent,
+            "n_wrong": profile.wrong_items.filter(resolved_at__isnull=True).count(),
+        }, order=20, slot="my_exams"))
+    if role in (roles.TRAINER, roles.ADMIN):
+        mine = managed_exams(user)
+        panels.append(Panel(_("考试与阅卷"), "exams/panels/trainer.html", {
+            "n_exams": mine.count(),
+            "n_marking": Answer.objects.filter(sitting__exam__in=mine, sitting__status=S_MARKING,
+                                               needs_marking=True, marked_at__isnull=True).count(),
+            "n_open": Sitting.objects.filter(exam__in=mine, status=S_OPEN).count(),
+            "upcoming": mine.filter(draft=False).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now()))
+            .order_by("closes_at")[:5],
+        }, order=45, slot="exams_trainer"))
+    return panels
