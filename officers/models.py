@@ -231,3 +231,227 @@ def hours_total(officer, year):
     """Total training hours of an officer in a calendar year, summed in the database."""
     total = officer.hours.filter(year=year).aggregate(total=models.Sum("hours"))["total"]
     return total or Decimal("0")
+
+
+# --- Qualifications and certificates (执法资格与证书) ----------------------------
+
+Q_QUALIFIED = "qualified"
+Q_SUSPENDED = "suspended"
+Q_REVOKED = "revoked"
+Q_EXPIRED = "expired"
+Q_NOT_QUALIFIED = "not_qualified"
+QUALIFICATION_STATUS_CHOICES = [
+    (Q_QUALIFIED, _("有效")),
+    (Q_SUSPENDED, _("暂扣")),
+    (Q_REVOKED, _("取消")),
+    (Q_EXPIRED, _("已过期")),
+    (Q_NOT_QUALIFIED, _("未取得")),
+]
+
+
+class QualificationType(models.Model):
+    """A kind of enforcement qualification and the rules to hold it.
+
+    Initial grant: the prerequisite qualification held, the required courses
+    completed and the qualification exam passed. Annual review (年审): the
+    minimum training hours of the calendar year and, where required, the
+    annual exam passed that year.
+    """
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    #: Blank for the base enforcement qualification; a duty area for 专项资格.
+    duty_area = models.CharField(_("职责领域"), max_length=32, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+    is_base = models.BooleanField(_("基础执法资格"), default=False,
+                                  help_text=_("人事看板按此资格统计人员状态"))
+    prerequisite = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("前置资格"))
+    validity_months = models.PositiveSmallIntegerField(_("有效期（月）"), default=12)
+    min_hours_per_year = models.DecimalField(_("每年最低学时"), max_digits=6, decimal_places=1, default=Decimal("0"))
+    qualification_exam_required = models.BooleanField(
+        _("须通过资格考试"), default=True,
+        help_text=_("未指定考试时，任一“资格考试”类考试达到最低分即可"))
+    exam_min_score = models.DecimalField(_("资格考试最低分"), max_digits=6, decimal_places=2, default=Decimal("60"))
+    annual_exam_required = models.BooleanField(
+        _("年审须通过年度考试"), default=True,
+        help_text=_("未指定考试时，当年任一“年度考试”类考试达到最低分即可"))
+    annual_exam_min_score = models.DecimalField(_("年度考试最低分"), max_digits=6, decimal_places=2,
+                                                default=Decimal("60"))
+    issues_certificate = models.BooleanField(_("授予时颁发证书"), default=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("资格类型")
+        verbose_name_plural = _("资格类型")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class QualificationRecord(models.Model):
+    """An officer's standing in one qualification type. Changed only through
+    officers.qualifications (which writes the audit log)."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="qualifications",
+                                verbose_name=_("人员"))
+    qualification_type = models.ForeignKey(QualificationType, on_delete=models.PROTECT, related_name="records",
+                                           verbose_name=_("资格类型"))
+    status = models.CharField(_("状态"), max_length=16, choices=QUALIFICATION_STATUS_CHOICES,
+                              default=Q_NOT_QUALIFIED, db_index=True)
+    granted_at = models.DateField(_("取得日期"), null=True, blank=True)
+    expires_at = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
+    last_review = models.DateField(_("最近年审"), null=True, blank=True)
+    #: Status before a suspension, restored on reinstatement.
+    status_before_suspension = models.CharField(max_length=16, blank=True, editable=False)
+    status_reason = models.TextField(_("状态原因"), blank=True)
+    # Denormalised by the evaluation service (events and the daily job), so the
+    # HR dashboard reads one row per officer.
+    reasons = models.JSONField(_("欠缺事项"), default=list, blank=True)
+    hours_year = models.PositiveSmallIntegerField(_("学时年度"), null=True, blank=True)
+    year_hours = models.DecimalField(_("本年学时"), max_digits=7, decimal_places=1, default=Decimal("0"))
+    hours_short = models.BooleanField(_("学时不足"), default=False, db_index=True)
+    evaluated_at = models.DateTimeField(_("评估时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("资格记录")
+        verbose_name_plural = _("资格记录")
+        ordering = ["officer_id", "qualification_type__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "qualification_type"], name="qualification_one_per_type"),
+        ]
+        indexes = [models.Index(fields=["qualification_type", "status", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.officer.full_name} {self.qualification_type.name} {self.get_status_display()}"
+
+
+ACH_EXAM = "exam"
+ACH_COURSE = "course"
+ACHIEVEMENT_KIND_CHOICES = [(ACH_EXAM, _("考试通过")), (ACH_COURSE, _("课程结业"))]
+
+
+class Achievement(models.Model):
+    """An exam passed or a course completed, as announced by officers.events.
+    The qualification rules read these; one row per sitting or course."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="achievements",
+                                verbose_name=_("人员"))
+    kind = models.CharField(_("类型"), max_length=8, choices=ACHIEVEMENT_KIND_CHOICES)
+    #: Primary key of the exam or course page.
+    ref_id = models.PositiveBigIntegerField(_("对象编号"))
+    #: The exam's kind (资格考试/年度考试 …) or the course tier.
+    ref_kind = models.CharField(_("对象类别"), max_length=32, blank=True)
+    title = models.CharField(_("名称"), max_length=255)
+    score = models.DecimalField(_("成绩"), max_digits=8, decimal_places=2, null=True, blank=True)
+    achieved_at = models.DateTimeField(_("时间"), default=timezone.now)
+    year = models.PositiveSmallIntegerField(_("年度"), editable=False)
+    source_key = models.CharField(_("来源标识"), max_length=100)
+
+    class Meta:
+        verbose_name = _("考核成果")
+        verbose_name_plural = _("考核成果")
+        ordering = ["-achieved_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "source_key"], name="achievement_unique_source"),
+        ]
+        indexes = [models.Index(fields=["officer", "kind", "ref_id"])]
+
+    def __str__(self):
+        return f"{self.officer.full_name} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.year = timezone.localtime(self.achieved_at).year if timezone.is_aware(self.achieved_at) \
+            else self.achieved_at.year
+        super().save(*args, **kwargs)
+
+
+CERT_QUALIFICATION = "qualification"
+CERT_EXAM = "exam"
+CERT_COURSE = "course"
+CERTIFICATE_KIND_CHOICES = [
+    (CERT_QUALIFICATION, _("执法资格证书")),
+    (CERT_EXAM, _("考试合格证书")),
+    (CERT_COURSE, _("结业证书")),
+]
+C_VALID = "valid"
+C_SUSPENDED = "suspended"
+C_REVOKED = "revoked"
+C_EXPIRED = "expired"
+C_REPLACED = "replaced"
+CERTIFICATE_STATUS_CHOICES = [
+    (C_VALID, _("有效")),
+    (C_SUSPENDED, _("暂扣")),
+    (C_REVOKED, _("已撤销")),
+    (C_EXPIRED, _("已过期")),
+    (C_REPLACED, _("已换发")),
+]
+
+
+class Certificate(models.Model):
+    """A certificate as issued: what it says is frozen at issue (name, unit,
+    subject, dates); only its status changes. A correction is a reissue: a new
+    certificate that ``replaces`` the old one, which stays for the record."""
+
+    kind = models.CharField(_("类型"), max_length=16, choices=CERTIFICATE_KIND_CHOICES)
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="certificates",
+                                verbose_name=_("持证人"))
+    qualification = models.ForeignKey(QualificationRecord, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="certificates", verbose_name=_("资格记录"))
+    holder_name = models.CharField(_("持证人姓名"), max_length=50)
+    unit_name = models.CharField(_("单位"), max_length=200)
+    subject = models.CharField(_("证书事项"), max_length=255)
+    score = models.DecimalField(_("成绩"), max_digits=8, decimal_places=2, null=True, blank=True)
+    issued_at = models.DateField(_("发证日期"), default=timezone.localdate)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
+    number = models.CharField(_("证书编号"), max_length=32, unique=True, null=True, blank=True)
+    #: At least 128 random bits (secrets.token_urlsafe); never derived from data.
+    code = models.CharField(_("查验码"), max_length=64, unique=True, editable=False)
+    status = models.CharField(_("状态"), max_length=16, choices=CERTIFICATE_STATUS_CHOICES, default=C_VALID,
+                              db_index=True)
+    status_reason = models.TextField(_("状态原因"), blank=True)
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="replaced_by", verbose_name=_("换发自"))
+    reason = models.CharField(_("换发原因"), max_length=255, blank=True)
+    #: What caused the issue (e.g. "sitting:12"); unique per officer, so the
+    #: same event never issues twice.
+    source_key = models.CharField(_("来源标识"), max_length=100)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证书")
+        verbose_name_plural = _("证书")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "source_key"], name="certificate_unique_source"),
+        ]
+        indexes = [models.Index(fields=["officer", "status"])]
+
+    def __str__(self):
+        return f"{self.number or '—'} {self.holder_name} {self.subject}"
+
+
+class RequiredExam(models.Model):
+    """An exam a qualification type requires: once for the grant, or every
+    year for the annual review (年审)."""
+
+    qualification_type = models.ForeignKey(QualificationType, on_delete=models.CASCADE,
+                                           related_name="required_exams", verbose_name=_("资格类型"))
+    exam = models.ForeignKey("exams.Exam", on_delete=models.PROTECT, related_name="+", verbose_name=_("考试"))
+    min_score = models.DecimalField(_("最低分"), max_digits=6, decimal_places=2, default=Decimal("60"))
+    annual = models.BooleanField(_("年审考试"), default=False, help_text=_("须在年审当年通过"))
+
+    class Meta:
+        verbose_name = _("资格要求的考试")
+        verbose_name_plural = _("资格要求的考试")
+        constraints = [models.UniqueConstraint(fields=["qualification_type", "exam"], name="required_exam_unique")]
+
+    def __str__(self):
+        return f"{self.qualification_type} ← {self.exam}"
+
+
+# Qualification rules follow the cross-app events (exam passed, course completed, hours added).
+from . import qualification_signals  # noqa: E402,F401

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import hr_views, verification, views
 
 app_name = "officers"
 urlpatterns = [
@@ -13,4 +13,17 @@ urlpatterns = [
     path("people/<int:pk>/hours/add/", views.hours_add, name="hours_add"),
     path("people/<int:pk>/hours/<int:entry_id>/reverse/", views.hours_reverse, name="hours_reverse"),
     path("me/", views.my_profile, name="my_profile"),
+    # Qualifications, certificates and verification.
+    path("verify/", verification.verify_form, name="verify"),
+    path("verify/<str:code>/", verification.verify_code, name="verify_code"),
+    path("hr/", hr_views.dashboard, name="hr_dashboard"),
+    path("hr/lists/<slug:name>/", hr_views.record_list, name="hr_list"),
+    path("hr/lists/<slug:name>/export.<str:fmt>", hr_views.record_export, name="hr_export"),
+    path("hr/report/", hr_views.annual_report, name="hr_report"),
+    path("hr/certificates.zip", hr_views.certificates_zip, name="hr_certificates_zip"),
+    path("hr/qualifications/<int:pk>/<slug:action>/", hr_views.record_action, name="hr_record_action"),
+    path("hr/certificates/<int:pk>/reissue/", hr_views.certificate_reissue, name="hr_certificate_reissue"),
+    path("hr/people/<int:pk>/evaluate/", hr_views.evaluate_officer, name="hr_evaluate"),
+    path("certificates/<int:pk>.pdf", hr_views.certificate_pdf, name="certificate_pdf"),
+    path("my/qualification/", hr_views.my_qualification, name="my_qualification"),
 ]

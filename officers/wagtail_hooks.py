@@ -43,3 +43,55 @@ def dashboard_panels(request, role):
     if role in (roles.TRAINER, roles.LEGAL_REVIEWER, roles.ADMIN):
         panels.append(Panel(_("内容编写"), "portal/panels/authoring.html", {}, order=50, slot="authoring"))
     return panels
+
+
+# --- Qualifications and certificates ------------------------------------------------
+
+from wagtail.snippets.models import register_snippet  # noqa: E402
+from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
+
+from .models import QualificationType  # noqa: E402
+
+
+class QualificationTypeViewSet(SnippetViewSet):
+    model = QualificationType
+    icon = "success"
+    menu_label = _("资格类型")
+    list_display = ["name", "code", "validity_months", "min_hours_per_year", "is_base", "is_active"]
+
+
+register_snippet(QualificationTypeViewSet)
+
+
+@hooks.register("academy_nav_items")
+def qualification_nav_items(request):
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = []
+    if roles.has_role(user, roles.HR):
+        items.append(NavItem(_("资格管理"), reverse("officers:hr_dashboard"), order=55, match="/hr/"))
+    if own_profile(user) is not None:
+        items.append(NavItem(_("我的资格"), reverse("officers:my_qualification"), order=30,
+                             match="/my/qualification/"))
+    return items
+
+
+@hooks.register("academy_dashboard_panels")
+def qualification_panels(request, role):
+    from . import hr_lists, qualifications
+
+    user = request.user
+    panels = []
+    profile = own_profile(user)
+    if role == roles.OFFICER and profile is not None:
+        ev = qualifications.evaluate(profile, apply=False)
+        n_certs = profile.certificates.filter(status="valid").count()
+        panels.append(Panel(_("我的资格"), "officers/panels/my_qualification.html",
+                            {"ev": ev, "n_certs": n_certs}, order=30, slot="my_qualification"))
+    if role in (roles.HR, roles.ADMIN):
+        qtype = hr_lists.base_type()
+        counts = hr_lists.counts(user, qtype=qtype) if qtype else None
+        panels.append(Panel(_("执法资格"), "officers/panels/hr_qualifications.html",
+                            {"qtype": qtype, "counts": counts}, order=41, slot="hr_qualifications"))
+    return panels

@@ -1,0 +1,295 @@
+"""HR views of qualifications and certificates, and the officer's own 我的资格.
+
+Every query about people starts from officers.scoping (through hr_lists); an
+id outside the viewer's scope answers 404, exactly like an id that does not exist.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import certificates as cert_service
+from . import exports, hr_lists, qualifications, roles
+from .forms_qualifications import ReasonForm
+from .models import Certificate, Officer, QualificationRecord, QualificationType
+from .scoping import own_profile, visible_officers, visible_units
+
+PAGE_SIZE = 50
+PREVIEW_SIZE = 8
+
+
+def hr_required(view):
+    """HR and superusers only."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not roles.has_role(request.user, roles.HR):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _filters(request):
+    qtype = hr_lists.base_type(request.GET.get("type"))
+    unit_id = request.GET.get("unit") or ""
+    status = request.GET.get("status") or ""
+    if status not in hr_lists.STATUS_FILTERS:
+        status = ""
+    return qtype, unit_id, status
+
+
+def _query_suffix(request, **overrides):
+    params = request.GET.copy()
+    for key, value in overrides.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return ("?" + encoded) if encoded else ""
+
+
+@hr_required
+def dashboard(request):
+    """Counts by status and the short lists, within the HR user's unit subtree."""
+    qtype, unit_id, status = _filters(request)
+    today = timezone.localdate()
+    ctx = {"qtype": qtype, "types": QualificationType.objects.filter(is_active=True),
+           "units": visible_units(request.user), "unit_id": unit_id, "status": status, "today": today,
+           "lists": hr_lists.LISTS, "status_filters": [(s, hr_lists.status_display(s))
+                                                       for s in hr_lists.STATUS_FILTERS]}
+    if qtype is None:
+        return render(request, "officers/hr/dashboard.html", {**ctx, "no_types": True})
+    counts = hr_lists.counts(request.user, qtype=qtype, unit_id=unit_id, today=today)
+    failed = hr_lists.failed_count(request.user, qtype=qtype, unit_id=unit_id)
+    previews = []
+    for name in ("expiring_30", "expiring_60", "expiring_90", "expired", "short_hours", "failed_exam"):
+        if name == "failed_exam" and failed is None:
+            continue
+        rows = list(hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status,
+                                     today=today)[:PREVIEW_SIZE])
+        n = failed if name == "failed_exam" else counts[name]
+        previews.append({"name": name, "title": hr_lists.LISTS[name], "rows": _decorate(rows, today), "count": n})
+    ctx.update(counts=counts, failed=failed, previews=previews, suffix=_query_suffix(request),
+               status_counts=[(s, hr_lists.status_display(s), counts[s]) for s in hr_lists.STATUS_FILTERS])
+    return render(request, "officers/hr/dashboard.html", ctx)
+
+
+def _decorate(records, today):
+    for rec in records:
+        code = hr_lists.status_label(rec, today)
+        rec.eval_status = code
+        rec.eval_label = hr_lists.status_display(code)
+        rec.eval_badge = qualifications.STATUS_BADGES.get(code, "badge-grey")
+    return records
+
+
+@hr_required
+def record_list(request, name):
+    """One list, paginated, with its exports."""
+    if name not in hr_lists.LISTS:
+        raise Http404
+    qtype, unit_id, status = _filters(request)
+    if qtype is None:
+        raise Http404
+    today = timezone.localdate()
+    qs = hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status, today=today)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _decorate(page.object_list, today)
+    return render(request, "officers/hr/record_list.html", {
+        "name": name, "title": hr_lists.LISTS[name], "page": page, "qtype": qtype, "unit_id": unit_id,
+        "status": status, "units": visible_units(request.user), "types": QualificationType.objects.filter(
+            is_active=True), "suffix": _query_suffix(request), "lists": hr_lists.LISTS,
+        "status_filters": [(s, hr_lists.status_display(s)) for s in hr_lists.STATUS_FILTERS],
+    })
+
+
+@hr_required
+def record_export(request, name, fmt):
+    """Any list as CSV or XLSX, within scope."""
+    if name not in hr_lists.LISTS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    qtype, unit_id, status = _filters(request)
+    if qtype is None:
+        raise Http404
+    qs = hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status)
+    filename = f"{hr_lists.LISTS[name]}_{timezone.localdate():%Y%m%d}.{fmt}"
+    rows = exports.list_rows(qs)
+    if fmt == "csv":
+        return exports.csv_response(filename, exports.list_header(), rows)
+    return exports.xlsx_response(filename, exports.list_header(), rows, title=str(hr_lists.LISTS[name]))
+
+
+@hr_required
+def annual_report(request):
+    """年度培训考核汇总 for a unit subtree in scope, as a page, XLSX or PDF."""
+    units = visible_units(request.user)
+    unit_id = request.GET.get("unit") or ""
+    unit = units.filter(pk=unit_id).first() if unit_id.isdigit() else None
+    if unit is None:
+        unit = units.order_by("depth", "path").first()
+    if unit is None:
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    qtype = hr_lists.base_type(request.GET.get("type"))
+    if qtype is None:
+        raise Http404
+    officers = hr_lists.scoped_officers(request.user, unit.pk)
+    fmt = request.GET.get("format") or ""
+    header = exports.report_header(year)
+    title = _("%(year)s 年度培训考核汇总") % {"year": year}
+    if fmt in ("xlsx", "pdf", "csv"):
+        rows = exports.report_rows(officers, qtype, year)
+        filename = f"{year}_{unit.name}_年度培训考核汇总.{fmt}"
+        if fmt == "xlsx":
+            return exports.xlsx_response(filename, header, rows, title=str(year))
+        if fmt == "csv":
+            return exports.csv_response(filename, header, rows)
+        subtitle = _("单位：%(unit)s　资格：%(type)s　生成时间：%(now)s") % {
+            "unit": unit.full_name, "type": qtype.name, "now": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
+        pdf = exports.report_pdf(f"{unit.name} {title}", subtitle, header, rows)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{exports._quote(filename)}"
+        return response
+    page = Paginator(officers.order_by("unit__path", "employee_number"), 200)
+    return render(request, "officers/hr/annual_report.html", {
+        "unit": unit, "units": units, "year": year, "title": title, "header": header, "qtype": qtype,
+        "rows": exports.report_rows(officers.filter(pk__in=[o.pk for o in page.get_page(
+            request.GET.get("page")).object_list]), qtype, year),
+        "n_officers": page.count, "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+    })
+
+
+def _record_in_scope(user, pk):
+    """A qualification record whose officer the user may see; 404 otherwise."""
+    return get_object_or_404(
+        QualificationRecord.objects.select_related("officer", "officer__unit", "qualification_type"),
+        pk=pk, officer__in=visible_officers(user).values("pk"))
+
+
+ACTIONS = {
+    "suspend": (_("暂扣资格"), qualifications.suspend),
+    "revoke": (_("取消资格"), qualifications.revoke),
+    "reinstate": (_("恢复资格"), qualifications.reinstate),
+    "grant": (_("授予资格"), None),
+}
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def record_action(request, pk, action):
+    """Suspend, revoke, reinstate or grant, always with a written reason."""
+    if action not in ACTIONS:
+        raise Http404
+    rec = _record_in_scope(request.user, pk)
+    title, fn = ACTIONS[action]
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action == "grant":
+                qualifications.hr_grant(rec, actor=request.user, reason=form.cleaned_data["reason"],
+                                        request=request)
+            else:
+                fn(rec, actor=request.user, reason=form.cleaned_data["reason"], request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已%(action)s：%(name)s") % {"action": title, "name": rec.officer.full_name})
+            return redirect(rec.officer.get_absolute_url() + "#qualifications")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "officers/hr/record_action.html", {"rec": rec, "form": form, "title": title,
+                                                               "action": action}, status=status)
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def certificate_reissue(request, pk):
+    cert = get_object_or_404(Certificate.objects.select_related("officer"), pk=pk,
+                             officer__in=visible_officers(request.user).values("pk"))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = cert_service.reissue(cert, actor=request.user, reason=form.cleaned_data["reason"],
+                                       request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已换发证书 %(n)s。") % {"n": new.number})
+            return redirect(cert.officer.get_absolute_url() + "#certificates")
+    return render(request, "officers/hr/record_action.html", {
+        "cert": cert, "form": form, "title": _("换发证书"), "action": "reissue"},
+        status=400 if request.method == "POST" else 200)
+
+
+@hr_required
+def certificates_zip(request):
+    """All certificates of the scope (optionally a unit and a status) as one
+    streamed ZIP: memory stays flat for 10,000 certificates."""
+    unit_id = request.GET.get("unit") or ""
+    officers = hr_lists.scoped_officers(request.user, unit_id) if unit_id else visible_officers(request.user)
+    qs = Certificate.objects.filter(officer__in=officers.values("pk")).order_by("pk")
+    status = request.GET.get("status") or ""
+    if status:
+        qs = qs.filter(status=status)
+    response = StreamingHttpResponse(cert_service.stream_zip(qs, request), content_type="application/zip")
+    name = f"certificates_{timezone.localdate():%Y%m%d}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def certificate_pdf(request, pk):
+    """A certificate's PDF: for its holder, and for HR whose scope includes the holder."""
+    cert = Certificate.objects.filter(pk=pk, officer__in=visible_officers(request.user).values("pk")).first()
+    if cert is None:
+        raise Http404
+    profile = own_profile(request.user)
+    if not (roles.has_role(request.user, roles.HR) or (profile is not None and cert.officer_id == profile.pk)):
+        raise Http404
+    pdf = cert_service.render_pdf(cert, request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    disposition = "inline" if request.GET.get("inline") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{cert_service.pdf_filename(cert)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def my_qualification(request):
+    """我的资格: status, what the next annual review still needs, certificates."""
+    profile = own_profile(request.user)
+    if profile is None:
+        return render(request, "officers/no_profile.html")
+    evaluations = qualifications.evaluate_all(profile, apply=False)
+    certs = profile.certificates.select_related("replaces").order_by("-issued_at", "-id")
+    return render(request, "officers/hr/my_qualification.html", {
+        "officer": profile, "evaluations": evaluations, "certificates": certs,
+        "required_hours": qualifications.required_hours(profile, timezone.localdate().year),
+        "year": timezone.localdate().year,
+    })
+
+
+@require_POST
+@hr_required
+def evaluate_officer(request, pk):
+    """Re-run the rules for one officer now (HR button on the record page)."""
+    officer = get_object_or_404(visible_officers(request.user), pk=pk)
+    qualifications.evaluate_all(officer)
+    messages.success(request, _("已重新评估资格。"))
+    return redirect(officer.get_absolute_url() + "#qualifications")
+
+
+__all__ = ["dashboard", "record_list", "record_export", "annual_report", "record_action", "certificates_zip",
+           "certificate_pdf", "my_qualification", "Officer"]

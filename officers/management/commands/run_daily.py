@@ -1,0 +1,48 @@
+"""The daily job: expire what is due, flag officers short of hours, re-evaluate
+every active officer's qualifications. Idempotent: a second run the same day
+changes nothing and says so."""
+import datetime
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from officers import qualifications
+from officers.models import Officer, QualificationRecord
+
+
+class Command(BaseCommand):
+    help = "Expire due qualifications and certificates, flag missing hours, re-evaluate qualifications."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="run as of this date (YYYY-MM-DD); default today")
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        if options.get("date"):
+            try:
+                today = datetime.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError("--date must be YYYY-MM-DD") from None
+        else:
+            today = timezone.localdate()
+        short_before = set(QualificationRecord.objects.filter(hours_short=True).values_list("pk", flat=True))
+        officers = Officer.objects.filter(is_active=True).select_related("unit").order_by("pk")
+        changes = qualifications.evaluate_many(officers.iterator(chunk_size=1000), today)
+        n_certs = qualifications.expire_certificates(today)
+        short_now = set(QualificationRecord.objects.filter(hours_short=True).values_list("pk", flat=True))
+        newly_short = short_now - short_before
+        w = self.stdout.write
+        w(f"run_daily {today.isoformat()}")
+        for ev in changes:
+            w(f"  {ev.action:8} {ev.officer.employee_number} {ev.officer.full_name} "
+              f"{ev.qualification_type.name} → {ev.status} {ev.expires_at or ''}")
+        counts = {a: sum(1 for e in changes if e.action == a) for a in ("granted", "renewed", "expired")}
+        w(f"  qualifications granted: {counts['granted']}, renewed: {counts['renewed']}, "
+          f"expired: {counts['expired']}")
+        w(f"  certificates expired: {n_certs}")
+        w(f"  short of hours {today.year}: {len(short_now)} ({len(newly_short)} newly flagged, "
+          f"{len(short_before - short_now)} cleared)")
+        if not changes and not n_certs and not newly_short and not (short_before - short_now):
+            w("  nothing changed")
+        w(f"  done in {time.monotonic() - started:.1f}s")

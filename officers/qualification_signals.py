@@ -1,0 +1,67 @@
+"""Receivers of officers.events that keep qualifications and certificates up
+to date: an exam passed, a course completed, hours added. Connected when
+officers.models is imported."""
+import logging
+
+from django.db import IntegrityError, transaction
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .events import course_completed, exam_passed, hours_added
+
+logger = logging.getLogger("academy.qualifications")
+
+
+def _achievement(officer, *, kind, ref_id, ref_kind, title, score, at, source_key):
+    from .models import Achievement
+    if Achievement.objects.filter(officer=officer, source_key=source_key).exists():
+        return
+    try:
+        with transaction.atomic():
+            Achievement.objects.create(officer=officer, kind=kind, ref_id=ref_id, ref_kind=ref_kind or "",
+                                       title=(title or "")[:255], score=score, achieved_at=at or timezone.now(),
+                                       source_key=source_key)
+    except IntegrityError:
+        pass
+
+
+def _reevaluate(officer):
+    from . import qualifications
+    qualifications.evaluate_all(officer)
+
+
+@receiver(exam_passed, dispatch_uid="qualifications.exam_passed")
+def on_exam_passed(sender, officer=None, sitting=None, exam=None, score=None, **kwargs):
+    from . import certificates
+    from .models import ACH_EXAM
+    try:
+        at = getattr(sitting, "ended_at", None) or timezone.now()
+        _achievement(officer, kind=ACH_EXAM, ref_id=exam.pk, ref_kind=getattr(exam, "kind", ""),
+                     title=getattr(exam, "title", str(exam)), score=score, at=at, source_key=f"sitting:{sitting.pk}")
+        certificates.issue_for_exam(officer, sitting, exam, score)
+        _reevaluate(officer)
+    except Exception:
+        logger.exception("qualification update after exam_passed failed (officer %s)", getattr(officer, "pk", None))
+
+
+@receiver(course_completed, dispatch_uid="qualifications.course_completed")
+def on_course_completed(sender, officer=None, course=None, completed_at=None, **kwargs):
+    from . import certificates
+    from .models import ACH_COURSE
+    try:
+        _achievement(officer, kind=ACH_COURSE, ref_id=course.pk, ref_kind=str(getattr(course, "tier", "") or ""),
+                     title=getattr(course, "title", str(course)), score=None, at=completed_at,
+                     source_key=f"course:{course.pk}")
+        certificates.issue_for_course(officer, course, completed_at)
+        _reevaluate(officer)
+    except Exception:
+        logger.exception("qualification update after course_completed failed (officer %s)",
+                         getattr(officer, "pk", None))
+
+
+@receiver(hours_added, dispatch_uid="qualifications.hours_added")
+def on_hours_added(sender, officer=None, entry=None, **kwargs):
+    try:
+        _reevaluate(officer)
+    except Exception:
+        logger.exception("qualification update after hours_added failed (officer %s)", getattr(officer, "pk", None))

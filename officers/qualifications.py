@@ -1,0 +1,586 @@
+"""Qualification rules, their evaluation and the qualification lifecycle.
+
+This module is the only writer of ``QualificationRecord`` and of certificate
+statuses; every status change goes to the audit log with before, after, reason
+and actor (None for the system).
+
+Rules of a ``QualificationType``:
+
+- grant (取得): the prerequisite qualification held, the required courses
+  completed, the qualification exam passed with the minimum score;
+- annual review (年审): the minimum training hours of the calendar year and, where
+  required, the annual exam passed in that year.
+
+``evaluate(officer, today)`` returns the status and exactly what is missing; with
+``apply=True`` (the default) it also grants, renews or expires as the rules say.
+It is idempotent: a second call with the same data changes nothing.
+"""
+import calendar
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import audit
+from .models import (
+    ACH_COURSE, ACH_EXAM, C_EXPIRED, C_REPLACED, C_REVOKED, C_SUSPENDED, C_VALID, CERT_QUALIFICATION,
+    Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Achievement, Certificate, HoursEntry,
+    Officer, QualificationRecord, QualificationType,
+)
+
+logger = logging.getLogger("academy.qualifications")
+
+#: Evaluated status (not stored): a valid qualification that lapses soon.
+S_EXPIRING = "expiring"
+STATUS_LABELS = {
+    Q_QUALIFIED: gettext_lazy("有效"),
+    S_EXPIRING: gettext_lazy("即将到期"),
+    Q_EXPIRED: gettext_lazy("已过期"),
+    Q_SUSPENDED: gettext_lazy("暂扣"),
+    Q_REVOKED: gettext_lazy("取消"),
+    Q_NOT_QUALIFIED: gettext_lazy("未取得"),
+}
+STATUS_BADGES = {
+    Q_QUALIFIED: "badge-green", S_EXPIRING: "badge-amber", Q_EXPIRED: "badge-red", Q_SUSPENDED: "badge-amber",
+    Q_REVOKED: "badge-red", Q_NOT_QUALIFIED: "badge-grey",
+}
+
+#: Exam kinds (exams.Exam.kind) that count when a type names no exam.
+EXAM_KIND_QUALIFICATION = "qualification"
+EXAM_KIND_ANNUAL = "annual"
+
+
+def expiring_days():
+    """A valid qualification expiring within this many days shows as 即将到期."""
+    return int(getattr(settings, "QUALIFICATION_EXPIRING_DAYS", 30))
+
+
+def review_window_days():
+    """The annual review may renew a qualification this many days before it expires."""
+    return int(getattr(settings, "QUALIFICATION_REVIEW_WINDOW_DAYS", 90))
+
+
+def add_months(day, months):
+    """The same day ``months`` later (the month's last day where it is shorter)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _fmt_hours(value):
+    value = Decimal(value or 0)
+    return str(value.quantize(Decimal("1"))) if value == value.to_integral() else str(value.normalize())
+
+
+# --- Rules data ------------------------------------------------------------------
+
+
+def _types():
+    return list(QualificationType.objects.filter(is_active=True).order_by("sort_order", "code"))
+
+
+def _required_exams(types):
+    """{type_id: [RequiredExam, ...]} (empty when the exams app is absent)."""
+    result = defaultdict(list)
+    try:
+        from .models import RequiredExam
+        rows = RequiredExam.objects.filter(qualification_type__in=types).select_related("exam")
+        for row in rows:
+            result[row.qualification_type_id].append(row)
+    except Exception:  # pragma: no cover - exams app not installed
+        logger.debug("required exams unavailable", exc_info=True)
+    return result
+
+
+def _required_courses(types):
+    """{type_id: [RequiredCourse, ...]} (empty until courses ship their models)."""
+    result = defaultdict(list)
+    try:
+        from . import models as m
+        model = getattr(m, "RequiredCourse", None)
+        if model is not None:
+            for row in model.objects.filter(qualification_type__in=types).select_related("course"):
+                result[row.qualification_type_id].append(row)
+    except Exception:  # pragma: no cover
+        logger.debug("required courses unavailable", exc_info=True)
+    return result
+
+
+@dataclass
+class Rules:
+    """The active qualification types with their required exams and courses, loaded once."""
+
+    types: list
+    exams: dict
+    courses: dict
+
+    @classmethod
+    def load(cls):
+        types = _types()
+        return cls(types=types, exams=_required_exams(types), courses=_required_courses(types))
+
+    @property
+    def base(self):
+        return next((t for t in self.types if t.is_base), self.types[0] if self.types else None)
+
+
+@dataclass
+class OfficerData:
+    """What the rules need to know about one officer."""
+
+    officer: Officer
+    hours: dict = field(default_factory=dict)  # year → Decimal
+    achievements: list = field(default_factory=list)
+    records: dict = field(default_factory=dict)  # type id → QualificationRecord
+
+    def passed_exam(self, *, exam_id=None, kind=None, min_score=Decimal("0"), year=None):
+        for a in self.achievements:
+            if a.kind != ACH_EXAM:
+                continue
+            if exam_id is not None and a.ref_id != exam_id:
+                continue
+            if kind is not None and a.ref_kind != kind:
+                continue
+            if year is not None and a.year != year:
+                continue
+            if a.score is None or a.score >= min_score:
+                return True
+        return False
+
+    def completed_course(self, course_id):
+        return any(a.kind == ACH_COURSE and a.ref_id == course_id for a in self.achievements)
+
+
+def load_officer_data(officers, year):
+    """OfficerData for many officers in a fixed number of queries."""
+    by_id = {o.pk: OfficerData(o) for o in officers}
+    ids = list(by_id)
+    for start in range(0, len(ids), 900):  # stay under SQLite's parameter limit
+        chunk = ids[start:start + 900]
+        rows = (HoursEntry.objects.filter(officer_id__in=chunk, year__in=[year, year - 1])
+                .values("officer_id", "year").annotate(total=Sum("hours")).order_by())
+        for row in rows:
+            by_id[row["officer_id"]].hours[row["year"]] = row["total"] or Decimal("0")
+        for a in Achievement.objects.filter(officer_id__in=chunk).only(
+                "officer_id", "kind", "ref_id", "ref_kind", "score", "year"):
+            by_id[a.officer_id].achievements.append(a)
+        for r in QualificationRecord.objects.filter(officer_id__in=chunk):
+            by_id[r.officer_id].records[r.qualification_type_id] = r
+    return by_id
+
+
+# --- Evaluation --------------------------------------------------------------------
+
+
+@dataclass
+class Evaluation:
+    """The outcome of the rules for one officer and one qualification type."""
+
+    officer: Officer
+    qualification_type: QualificationType
+    status: str
+    reasons: list
+    record: QualificationRecord = None
+    #: What the grant still needs, and what the next annual review still needs.
+    missing_for_grant: list = field(default_factory=list)
+    missing_for_review: list = field(default_factory=list)
+    year: int = 0
+    year_hours: Decimal = Decimal("0")
+    required_hours: Decimal = Decimal("0")
+    #: What apply=True did: "granted", "renewed", "expired" or "".
+    action: str = ""
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def badge(self):
+        return STATUS_BADGES[self.status]
+
+    @property
+    def expires_at(self):
+        return self.record.expires_at if self.record else None
+
+    @property
+    def hours_short(self):
+        return self.year_hours < self.required_hours
+
+
+def _holds(data, type_id, today):
+    rec = data.records.get(type_id)
+    return bool(rec and rec.status == Q_QUALIFIED and (rec.expires_at is None or rec.expires_at >= today))
+
+
+def _missing_for_grant(qtype, data, rules, today):
+    missing = []
+    if qtype.prerequisite_id and not _holds(data, qtype.prerequisite_id, today):
+        missing.append(_("须先取得%(name)s") % {"name": qtype.prerequisite.name})
+    for req in rules.courses.get(qtype.pk, []):
+        if not data.completed_course(req.course_id):
+            missing.append(_("课程《%(title)s》未完成") % {"title": req.course.title})
+    named = [r for r in rules.exams.get(qtype.pk, []) if not r.annual]
+    if named:
+        for req in named:
+            if not data.passed_exam(exam_id=req.exam_id, min_score=req.min_score):
+                missing.append(_("考试《%(title)s》未通过（须 %(score)s 分）") % {
+                    "title": req.exam.title, "score": _fmt_hours(req.min_score)})
+    elif qtype.qualification_exam_required:
+        # Without named exams, any qualification exam counts for the base type;
+        # a 专项资格 needs its own exam named before it can be granted by the rules.
+        if not qtype.is_base or not data.passed_exam(kind=EXAM_KIND_QUALIFICATION, min_score=qtype.exam_min_score):
+            missing.append(_("资格考试未通过") if qtype.is_base else _("专项资格考试未通过"))
+    return missing
+
+
+def _missing_for_review(qtype, data, rules, year):
+    missing = []
+    have = data.hours.get(year, Decimal("0"))
+    need = qtype.min_hours_per_year
+    if need and have < need:
+        missing.append(_("%(year)s 年学时 %(have)s/%(need)s") % {
+            "year": year, "have": _fmt_hours(have), "need": _fmt_hours(need)})
+    named = [r for r in rules.exams.get(qtype.pk, []) if r.annual]
+    if named:
+        for req in named:
+            if not data.passed_exam(exam_id=req.exam_id, min_score=req.min_score, year=year):
+                missing.append(_("%(year)s 年度考试《%(title)s》未通过") % {"year": year, "title": req.exam.title})
+    elif qtype.annual_exam_required:
+        if not data.passed_exam(kind=EXAM_KIND_ANNUAL, min_score=qtype.annual_exam_min_score, year=year):
+            missing.append(_("年度考试未通过"))
+    return missing
+
+
+def judge(qtype, data, rules, today):
+    """Pure rule evaluation: (Evaluation, action) where action is what the
+    lifecycle should do ("grant", "renew", "expire" or "")."""
+    rec = data.records.get(qtype.pk)
+    year = today.year
+    grant_missing = _missing_for_grant(qtype, data, rules, today)
+    review_missing = _missing_for_review(qtype, data, rules, year)
+    ev = Evaluation(
+        officer=data.officer, qualification_type=qtype, status=Q_NOT_QUALIFIED, reasons=[], record=rec,
+        missing_for_grant=grant_missing, missing_for_review=review_missing, year=year,
+        year_hours=data.hours.get(year, Decimal("0")), required_hours=qtype.min_hours_per_year,
+    )
+    status = rec.status if rec else Q_NOT_QUALIFIED
+    action = ""
+    if status == Q_REVOKED:
+        ev.status = Q_REVOKED
+        ev.reasons = [_("资格已取消：%(r)s") % {"r": rec.status_reason}] if rec.status_reason else [_("资格已取消")]
+    elif status == Q_SUSPENDED:
+        ev.status = Q_SUSPENDED
+        ev.reasons = [_("资格暂扣：%(r)s") % {"r": rec.status_reason}] if rec.status_reason else [_("资格暂扣")]
+    elif status == Q_NOT_QUALIFIED:
+        ev.status = Q_NOT_QUALIFIED
+        ev.reasons = list(grant_missing)
+        if not grant_missing:
+            action = "grant"
+    else:  # qualified or expired: the annual review decides
+        expires = rec.expires_at
+        reviewed = rec.last_review or rec.granted_at
+        due = expires is not None and today >= expires - datetime.timedelta(days=review_window_days())
+        if due and not review_missing and (reviewed is None or reviewed.year < year):
+            action = "renew"
+        elif status == Q_QUALIFIED and expires is not None and expires < today:
+            action = "expire"
+        lapsed = expires is not None and expires < today
+        if lapsed or status == Q_EXPIRED:
+            ev.status = Q_EXPIRED
+            ev.reasons = [_("资格已于 %(d)s 到期") % {"d": expires.isoformat()}] + review_missing
+        elif expires is not None and expires <= today + datetime.timedelta(days=expiring_days()):
+            ev.status = S_EXPIRING
+            ev.reasons = [_("资格将于 %(d)s 到期") % {"d": expires.isoformat()}] + review_missing
+        else:
+            ev.status = Q_QUALIFIED
+            ev.reasons = list(review_missing)
+    return ev, action
+
+
+def evaluate(officer, today=None, *, qualification_type=None, apply=True, rules=None, data=None):
+    """Evaluate the officer against one qualification type (default: the base
+    type) and, with apply=True, grant, renew or expire accordingly.
+    Returns an Evaluation (status, reasons); None when no type is configured."""
+    results = evaluate_all(officer, today, apply=apply, rules=rules, data=data)
+    if not results:
+        return None
+    if qualification_type is None:
+        return results[0] if results[0].qualification_type.is_base else next(
+            (r for r in results if r.qualification_type.is_base), results[0])
+    return next((r for r in results if r.qualification_type.pk == qualification_type.pk), None)
+
+
+def evaluate_all(officer, today=None, *, apply=True, rules=None, data=None):
+    """Evaluations of every active type for one officer (base type first)."""
+    today = today or timezone.localdate()
+    rules = rules or Rules.load()
+    if data is None:
+        data = load_officer_data([officer], today.year)[officer.pk]
+    return _evaluate_data(data, rules, today, apply=apply)
+
+
+def _evaluate_data(data, rules, today, *, apply, changes=None):
+    results = []
+    types = sorted(rules.types, key=lambda t: (not t.is_base, t.prerequisite_id is not None, t.sort_order))
+    for qtype in types:
+        ev, action = judge(qtype, data, rules, today)
+        if apply:
+            if action == "grant":
+                rec = grant(data.officer, qtype, today=today, reason=_("符合取得条件，系统自动授予"))
+            elif action == "renew":
+                rec = renew(data.records[qtype.pk], today=today)
+            elif action == "expire":
+                rec = expire(data.records[qtype.pk], today=today)
+            else:
+                rec = data.records.get(qtype.pk)
+            if action:
+                data.records[qtype.pk] = rec
+                ev, _again = judge(qtype, data, rules, today)
+                ev.action = {"grant": "granted", "renew": "renewed", "expire": "expired"}[action]
+                if changes is not None:
+                    changes.append(ev)
+            if ev.record is None and qtype.is_base:
+                ev.record = data.records[qtype.pk] = QualificationRecord.objects.get_or_create(
+                    officer=data.officer, qualification_type=qtype)[0]
+            if ev.record is not None:
+                _store_summary(ev, today)
+        results.append(ev)
+    return results
+
+
+def _store_summary(ev, today):
+    """Keep the dashboard's denormalised columns in step (no write when unchanged)."""
+    rec = ev.record
+    new = {
+        "reasons": [str(r) for r in ev.reasons],
+        "hours_year": ev.year,
+        "year_hours": Decimal(ev.year_hours).quantize(Decimal("0.1")),
+        "hours_short": bool(ev.required_hours and ev.year_hours < ev.required_hours
+                            and rec.status in (Q_QUALIFIED, Q_EXPIRED, Q_SUSPENDED)),
+    }
+    if any(getattr(rec, k) != v for k, v in new.items()) or rec.evaluated_at is None:
+        for k, v in new.items():
+            setattr(rec, k, v)
+        rec.evaluated_at = timezone.now()
+        QualificationRecord.objects.filter(pk=rec.pk).update(evaluated_at=rec.evaluated_at, **new)
+
+
+def evaluate_many(officers, today=None, *, apply=True, rules=None, batch_size=500):
+    """Evaluate many officers (an iterable or queryset) in batches; returns the
+    list of Evaluations where the lifecycle changed something."""
+    today = today or timezone.localdate()
+    rules = rules or Rules.load()
+    changes = []
+    batch = []
+
+    def run(batch):
+        data = load_officer_data(batch, today.year)
+        for officer in batch:
+            _evaluate_data(data[officer.pk], rules, today, apply=apply, changes=changes)
+
+    for officer in officers:
+        batch.append(officer)
+        if len(batch) >= batch_size:
+            run(batch)
+            batch = []
+    if batch:
+        run(batch)
+    return changes
+
+
+def required_hours(officer, year):
+    """The officer's yearly training-hour requirement: the highest minimum among
+    the base qualification and the types the officer holds or seeks."""
+    held = QualificationRecord.objects.filter(officer=officer).exclude(status=Q_REVOKED).values(
+        "qualification_type_id")
+    value = QualificationType.objects.filter(is_active=True).filter(
+        models.Q(is_base=True) | models.Q(pk__in=held)).aggregate(m=models.Max("min_hours_per_year"))["m"]
+    return value or Decimal("0")
+
+
+# --- Lifecycle -------------------------------------------------------------------------
+
+
+def _snapshot(rec):
+    return {
+        "status": rec.status,
+        "granted_at": rec.granted_at.isoformat() if rec.granted_at else None,
+        "expires_at": rec.expires_at.isoformat() if rec.expires_at else None,
+        "last_review": rec.last_review.isoformat() if rec.last_review else None,
+    }
+
+
+def _save_change(rec, action, *, actor=None, reason="", request=None, before=None, **fields):
+    for k, v in fields.items():
+        setattr(rec, k, v)
+    rec.save()
+    audit.record(f"qualification.{action}", request=request, actor=actor, officer=rec.officer, obj=rec,
+                 before=before, after={**_snapshot(rec), "type": rec.qualification_type.code}, reason=reason)
+    return rec
+
+
+def _require_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写原因。"), code="reason_required")
+    return reason
+
+
+@transaction.atomic
+def grant(officer, qtype, *, today=None, actor=None, reason="", request=None):
+    """Grant (or re-grant) a qualification: valid for the type's validity period
+    from today; issues the qualification certificate."""
+    today = today or timezone.localdate()
+    rec, _created = QualificationRecord.objects.select_for_update().get_or_create(
+        officer=officer, qualification_type=qtype)
+    if rec.status == Q_QUALIFIED and rec.expires_at and rec.expires_at >= today:
+        return rec
+    if rec.status == Q_REVOKED and actor is None:
+        return rec  # only HR may grant again after a revocation
+    before = _snapshot(rec)
+    _save_change(rec, "grant", actor=actor, reason=reason or _("授予资格"), request=request, before=before,
+                 status=Q_QUALIFIED, granted_at=today, expires_at=add_months(today, qtype.validity_months),
+                 last_review=None, status_reason="", status_before_suspension="")
+    if qtype.issues_certificate:
+        from . import certificates
+        certificates.issue_for_qualification(rec, actor=actor, reason="", issued_at=today)
+    return rec
+
+
+@transaction.atomic
+def renew(rec, *, today=None, actor=None, request=None):
+    """Annual review passed: extend the validity by one period and reissue the certificate."""
+    today = today or timezone.localdate()
+    before = _snapshot(rec)
+    expires = rec.expires_at if rec.expires_at and rec.expires_at >= today else today
+    expires = add_months(expires, rec.qualification_type.validity_months)
+    _save_change(rec, "renew", actor=actor, request=request, before=before,
+                 reason=_("%(year)s 年度年审合格") % {"year": today.year},
+                 status=Q_QUALIFIED, expires_at=expires, last_review=today)
+    if rec.qualification_type.issues_certificate:
+        from . import certificates
+        certificates.issue_for_qualification(rec, actor=actor, reason=_("年审换发"), issued_at=today)
+    return rec
+
+
+@transaction.atomic
+def expire(rec, *, today=None):
+    """The qualification's validity has passed."""
+    before = _snapshot(rec)
+    _save_change(rec, "expire", before=before, reason=_("有效期届满未通过年审"), status=Q_EXPIRED)
+    _set_certificates(rec, C_EXPIRED, from_statuses=(C_VALID,), reason=_("资格已过期"))
+    return rec
+
+
+@transaction.atomic
+def suspend(rec, *, actor, reason, request=None):
+    """HR suspends (暂扣) a valid qualification; a written reason is required."""
+    reason = _require_reason(reason)
+    rec = QualificationRecord.objects.select_for_update().select_related("qualification_type", "officer").get(
+        pk=rec.pk)
+    if rec.status not in (Q_QUALIFIED, Q_EXPIRED):
+        raise ValidationError(_("只有有效或已过期的资格可以暂扣。"), code="invalid_transition")
+    before = _snapshot(rec)
+    _save_change(rec, "suspend", actor=actor, reason=reason, request=request, before=before,
+                 status=Q_SUSPENDED, status_before_suspension=rec.status, status_reason=reason)
+    _set_certificates(rec, C_SUSPENDED, from_statuses=(C_VALID,), reason=reason, actor=actor, request=request)
+    return rec
+
+
+@transaction.atomic
+def revoke(rec, *, actor, reason, request=None):
+    """HR revokes (取消) a qualification; a written reason is required."""
+    reason = _require_reason(reason)
+    rec = QualificationRecord.objects.select_for_update().select_related("qualification_type", "officer").get(
+        pk=rec.pk)
+    if rec.status not in (Q_QUALIFIED, Q_SUSPENDED, Q_EXPIRED):
+        raise ValidationError(_("该资格当前不能取消。"), code="invalid_transition")
+    before = _snapshot(rec)
+    _save_change(rec, "revoke", actor=actor, reason=reason, request=request, before=before,
+                 status=Q_REVOKED, status_reason=reason, status_before_suspension="")
+    _set_certificates(rec, C_REVOKED, from_statuses=(C_VALID, C_SUSPENDED, C_EXPIRED), reason=reason,
+                      actor=actor, request=request)
+    return rec
+
+
+@transaction.atomic
+def reinstate(rec, *, actor, reason, request=None, today=None):
+    """HR lifts a suspension or a revocation; a written reason is required."""
+    reason = _require_reason(reason)
+    today = today or timezone.localdate()
+    rec = QualificationRecord.objects.select_for_update().select_related("qualification_type", "officer").get(
+        pk=rec.pk)
+    if rec.status not in (Q_SUSPENDED, Q_REVOKED):
+        raise ValidationError(_("只有暂扣或取消的资格可以恢复。"), code="invalid_transition")
+    was = rec.status
+    before = _snapshot(rec)
+    lapsed = rec.expires_at is None or rec.expires_at < today
+    _save_change(rec, "reinstate", actor=actor, reason=reason, request=request, before=before,
+                 status=Q_EXPIRED if lapsed else Q_QUALIFIED, status_reason="", status_before_suspension="")
+    if not lapsed:
+        if was == Q_SUSPENDED:
+            _set_certificates(rec, C_VALID, from_statuses=(C_SUSPENDED,), reason=reason, actor=actor,
+                              request=request)
+        if not rec.certificates.filter(status=C_VALID).exists() and rec.qualification_type.issues_certificate:
+            from . import certificates
+            certificates.issue_for_qualification(rec, actor=actor, reason=_("恢复资格"), issued_at=today)
+    else:
+        _set_certificates(rec, C_EXPIRED, from_statuses=(C_SUSPENDED,), reason=reason, actor=actor,
+                          request=request)
+    return rec
+
+
+def hr_grant(rec_or_officer, qtype=None, *, actor, reason, request=None, today=None):
+    """HR grants a qualification by hand (e.g. held before the platform); a reason is required."""
+    reason = _require_reason(reason)
+    officer = rec_or_officer.officer if isinstance(rec_or_officer, QualificationRecord) else rec_or_officer
+    qtype = qtype or rec_or_officer.qualification_type
+    rec = QualificationRecord.objects.filter(officer=officer, qualification_type=qtype).first()
+    if rec and rec.status in (Q_SUSPENDED,):
+        raise ValidationError(_("暂扣中的资格请使用“恢复”。"), code="invalid_transition")
+    if rec and rec.status == Q_QUALIFIED and rec.expires_at and rec.expires_at >= (today or timezone.localdate()):
+        raise ValidationError(_("该资格已有效。"), code="invalid_transition")
+    return grant(officer, qtype, today=today, actor=actor, reason=reason, request=request)
+
+
+def _set_certificates(rec, status, *, from_statuses, reason, actor=None, request=None):
+    for cert in rec.certificates.filter(status__in=from_statuses):
+        set_certificate_status(cert, status, reason=reason, actor=actor, request=request)
+
+
+def set_certificate_status(cert, status, *, reason="", actor=None, request=None):
+    """Change a certificate's status (shows on the verification page at once)."""
+    if cert.status == status:
+        return cert
+    before = {"status": cert.status}
+    Certificate.objects.filter(pk=cert.pk).update(status=status, status_reason=reason)
+    cert.status, cert.status_reason = status, reason
+    audit.record("certificate.status", request=request, actor=actor, officer=cert.officer, obj=cert,
+                 before=before, after={"status": status, "number": cert.number}, reason=reason)
+    return cert
+
+
+def expire_certificates(today=None):
+    """Certificates whose validity has passed become 已过期. Returns how many."""
+    today = today or timezone.localdate()
+    n = 0
+    for cert in Certificate.objects.filter(status=C_VALID, valid_until__lt=today).select_related("officer"):
+        set_certificate_status(cert, C_EXPIRED, reason=_("有效期届满"))
+        n += 1
+    return n
+
+
+__all__ = [
+    "S_EXPIRING", "STATUS_LABELS", "Evaluation", "Rules", "evaluate", "evaluate_all", "evaluate_many",
+    "required_hours", "grant", "renew", "expire", "suspend", "revoke", "reinstate", "hr_grant",
+    "set_certificate_status", "expire_certificates", "C_REPLACED",
+]

@@ -1,0 +1,47 @@
+"""Sections of the officer record page about qualifications, certificates,
+exams and courses (filled into officer_detail.html's record_sections block)."""
+from django import template
+from django.utils import timezone
+
+from .. import qualifications, roles
+from ..hr_lists import status_display, status_label
+from ..models import ACH_COURSE, AuditLog, QualificationRecord
+from ..scoping import own_profile
+
+register = template.Library()
+
+
+def exam_history(officer, limit=50):
+    """The officer's exam sittings (newest first), or None without the exams app."""
+    try:
+        from exams.models import Sitting
+    except Exception:  # pragma: no cover
+        return None
+    return list(Sitting.objects.filter(officer=officer).exclude(ended_at__isnull=True)
+                .select_related("exam").order_by("-ended_at", "-id")[:limit])
+
+
+@register.inclusion_tag("officers/hr/_record_sections.html", takes_context=True)
+def qualification_sections(context, officer):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    is_hr = bool(user and roles.has_role(user, roles.HR))
+    profile = own_profile(user) if user else None
+    today = timezone.localdate()
+    recs = list(QualificationRecord.objects.filter(officer=officer).select_related("qualification_type")
+                .order_by("qualification_type__sort_order"))
+    for rec in recs:
+        code = status_label(rec, today)
+        rec.eval_label = status_display(code)
+        rec.eval_badge = qualifications.STATUS_BADGES.get(code, "badge-grey")
+    history = list(AuditLog.objects.filter(officer=officer, action__regex=r"^(qualification|certificate)\.")
+                   .order_by("-at", "-id")[:200])
+    return {
+        "officer": officer, "records": recs, "history": history, "is_hr": is_hr, "today": today,
+        "certificates": officer.certificates.select_related("replaces").order_by("-issued_at", "-id"),
+        "can_download": is_hr or (profile is not None and profile.pk == officer.pk),
+        "exams": exam_history(officer),
+        "courses": officer.achievements.filter(kind=ACH_COURSE).order_by("-achieved_at")[:100],
+        "required_hours": qualifications.required_hours(officer, today.year),
+        "request": request,
+    }

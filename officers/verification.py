@@ -1,0 +1,94 @@
+"""Public certificate verification (证书查验): no login, rate-limited per address.
+
+A known and an unknown code get the same page shape after the same single
+indexed query; the page shows only the status, what the certificate is for,
+its dates, the holder's masked name and unit.
+"""
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .audit import client_ip
+from .models import Certificate
+
+RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def mask_name(name):
+    """张*明; two-character names 张*; longer names keep the first and last character."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*"
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def parse_rate(rate):
+    """"30/m" → (30, 60)."""
+    count, _sep, unit = str(rate).partition("/")
+    return int(count), RATE_UNITS.get((unit or "m")[0].lower(), 60)
+
+
+def rate_limited(request, scope="verify"):
+    """True when this client address has used up the configured rate."""
+    limit, period = parse_rate(getattr(settings, "VERIFY_RATE_LIMIT", "30/m"))
+    window = int(time.time() // period)
+    key = f"ratelimit:{scope}:{client_ip(request) or 'unknown'}:{window}"
+    if cache.add(key, 1, timeout=period + 1):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=period + 1)
+        return False
+    return count > limit
+
+
+def _too_many(request):
+    response = render(request, "officers/certificates/verify.html", {"limited": True}, status=429)
+    response["Retry-After"] = str(parse_rate(getattr(settings, "VERIFY_RATE_LIMIT", "30/m"))[1])
+    return response
+
+
+def _headers(response):
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_GET
+def verify_form(request):
+    """The form to type a code in (GET, works without JavaScript)."""
+    code = (request.GET.get("code") or "").strip()
+    if code:
+        if rate_limited(request):
+            return _too_many(request)
+        return redirect(reverse("officers:verify_code", args=[code[:64]]))
+    return _headers(render(request, "officers/certificates/verify.html", {"form_only": True}))
+
+
+@never_cache
+@require_GET
+def verify_code(request, code):
+    """The verification result for a code: the same template, known or not."""
+    if rate_limited(request):
+        return _headers(_too_many(request))
+    cert = (Certificate.objects.filter(code=code[:64])
+            .only("kind", "subject", "issued_at", "valid_until", "status", "holder_name", "unit_name", "number")
+            .first())
+    result = None
+    if cert is not None:
+        result = {
+            "status": cert.status, "status_label": cert.get_status_display(), "kind": cert.get_kind_display(),
+            "subject": cert.subject, "issued_at": cert.issued_at, "valid_until": cert.valid_until,
+            "holder": mask_name(cert.holder_name), "unit": cert.unit_name, "number": cert.number,
+        }
+    return _headers(render(request, "officers/certificates/verify.html", {"result": result, "code": code[:64],
+                                                                         "checked": True}))
