@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
 
 from casebank.domain import CATEGORY_CHOICES, CATEGORY_LABELS
 
@@ -77,6 +78,14 @@ class Question(ClusterableModel):
                                                 blank=True)
     discretion_amount_max = models.DecimalField(_("罚款上限（元）"), max_digits=12, decimal_places=2, null=True,
                                                 blank=True)
+    #: The duty area / subject record of ``category`` (kept in step on save).
+    duty_area = models.ForeignKey("casebank.DutyArea", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", editable=False)
+    #: A discretion question graded by a published benchmark: its levels are offered.
+    discretion_benchmark = models.ForeignKey(
+        "casebank.DiscretionBenchmark", null=True, blank=True, on_delete=models.SET_NULL, related_name="questions",
+        verbose_name=_("裁量基准"),
+    )
     #: Statute citations as text, e.g. ["中华人民共和国行政处罚法 第三十三条"].
     article_refs = models.JSONField(_("法条依据"), default=list, blank=True)
     tags = models.CharField(_("标签"), max_length=255, blank=True, help_text=_("多个标签用逗号分隔"))
@@ -109,6 +118,9 @@ class Question(ClusterableModel):
 
     def save(self, *args, **kwargs):
         self.text_hash = self.hash_text(self.text)
+        if self.category and (self.duty_area_id is None or self.duty_area.code != self.category):
+            from casebank.models import DutyArea
+            self.duty_area = DutyArea.objects.filter(code=self.category).first()
         super().save(*args, **kwargs)
 
     @property
@@ -130,6 +142,15 @@ class Question(ClusterableModel):
             "explanation": self.explanation,
             "reference_answer": self.reference_answer,
             "articles": list(self.article_refs or []),
+            "article_links": [
+                {"label": f"{link.article.law.short_name or link.article.law.full_name} {link.article.number_text}",
+                 "url": link.article.get_absolute_url()}
+                for link in self.article_links.select_related("article__law") if link.article_id
+            ] if self.pk else [],
+            "case_links": [
+                {"label": link.case.title, "url": link.case.url or ""}
+                for link in self.case_links.select_related("case") if link.case_id
+            ] if self.pk else [],
             "image_id": self.image_id,
         }
         if self.qtype in CHOICE_TYPES:
@@ -160,6 +181,14 @@ class Question(ClusterableModel):
         """Levels offered to the officer: [{order, name, fine_min, fine_max}]. Override point for
         a linked discretion benchmark."""
         levels = []
+        if self.discretion_benchmark_id:
+            for i, lv in enumerate(self.discretion_benchmark.levels.all(), start=1):
+                levels.append({
+                    "order": i, "name": lv.name,
+                    "fine_min": None if lv.fine_min is None else str(lv.fine_min),
+                    "fine_max": None if lv.fine_max is None else str(lv.fine_max),
+                })
+            return levels
         for lv in self.discretion_levels or []:
             levels.append({
                 "order": int(lv.get("order")),
@@ -247,6 +276,30 @@ class RubricPoint(models.Model):
 
     def __str__(self):
         return f"{self.text}（{self.score}）"
+
+
+class QuestionArticle(Orderable):
+    """A statute article behind a question (linked in review and the wrong-question book)."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="article_links")
+    article = models.ForeignKey("casebank.Article", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("条文"))
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("关联条文")
+        verbose_name_plural = _("关联条文")
+
+
+class QuestionCase(Orderable):
+    """A case of the case bank behind a question."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="case_links")
+    case = models.ForeignKey("casebank.CasePage", on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("案例"))
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("关联案例")
+        verbose_name_plural = _("关联案例")
 
 
 class QuestionVersion(models.Model):
@@ -366,6 +419,9 @@ class Exam(ClusterableModel):
     eligible_units = models.ManyToManyField("officers.Unit", blank=True, related_name="+",
                                             verbose_name=_("适用单位"), help_text=_("含下级单位；留空为全部"))
     eligible_tiers = models.JSONField(_("适用培训层级"), default=list, blank=True)
+    #: A course final exam: passing it completes the course (courses listens to exam_passed).
+    course = models.ForeignKey("courses.CoursePage", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="final_exams", verbose_name=_("所属课程（结业考试）"))
     managers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="managed_exams",
                                       verbose_name=_("管理教官"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

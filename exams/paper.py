@@ -64,6 +64,8 @@ def feedback(answer):
         "explanation": content.get("explanation", ""),
         "reference_answer": content.get("reference_answer", ""),
         "articles": content.get("articles", []),
+        "article_links": content.get("article_links", []),
+        "case_links": content.get("case_links", []),
         "rubric": [dict(p, mark=(answer.marks or {}).get(p["key"], {})) for p in content.get("rubric", [])],
         "comment": answer.comment,
         "discretion_level": level_name,

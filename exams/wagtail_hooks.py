@@ -30,10 +30,12 @@ class QuestionViewSet(SnippetViewSet):
         FieldPanel("truefalse_answer"),
         MultiFieldPanel([FieldPanel("reference_answer"), InlinePanel("rubric_points", label=_("评分要点"))],
                         heading=_("案例分析题")),
-        MultiFieldPanel([FieldPanel("discretion_levels"), FieldPanel("discretion_correct_level"),
+        MultiFieldPanel([FieldPanel("discretion_benchmark"), FieldPanel("discretion_levels"), FieldPanel("discretion_correct_level"),
                          FieldRowPanel([FieldPanel("discretion_amount_min"), FieldPanel("discretion_amount_max")])],
                         heading=_("裁量题")),
         FieldPanel("explanation"),
+        InlinePanel("article_links", label=_("关联条文")),
+        InlinePanel("case_links", label=_("关联案例")),
         FieldPanel("article_refs"),
         FieldPanel("tags"),
     ]
@@ -48,6 +50,7 @@ class ExamViewSet(SnippetViewSet):
     search_fields = ["title"]
     panels = [
         FieldRowPanel([FieldPanel("title"), FieldPanel("kind")]),
+        FieldPanel("course"),
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("draft"), FieldPanel("mode")]),
         InlinePanel("exam_questions", label=_("固定试题")),
