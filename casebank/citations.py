@@ -505,12 +505,12 @@ def _render(group, text):
                 f"{label}</span>")
     badge = ""
     if status in (REPEALED, NOT_IN_FORCE):
-        badge = f"<span class=\"badge badge-warn cite-badge\">{escape(_('已废止') if status == REPEALED else _('未生效/已失效'))}</span>"
+        badge = f"<span class=\"badge badge-amber cite-badge\">{escape(_('已废止') if status == REPEALED else _('未生效/已失效'))}</span>"
     elif status in (UNKNOWN_LAW, UNKNOWN_ARTICLE):
-        badge = f"<span class=\"badge badge-danger cite-badge\">{escape(_('引用有误'))}</span>"
+        badge = f"<span class=\"badge badge-red cite-badge\">{escape(_('引用有误'))}</span>"
     toggle = (f"<button type=\"button\" class=\"cite-toggle\" aria-expanded=\"false\" aria-controls=\"{pid}\" "
               f"title=\"{escape(_('显示条文'))}\"><span aria-hidden=\"true\">ⓘ</span>"
-              f"<span class=\"visually-hidden\">{escape(_('显示条文'))}</span></button>")
+              f"<span class=\"sr-only\">{escape(_('显示条文'))}</span></button>")
     return f"<span class=\"cite cite-{status}\">{link}{badge}{toggle}{pop}</span>"
 
 

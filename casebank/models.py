@@ -17,6 +17,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from . import domain
+from .admin_forms import BenchmarkForm, CasePageForm
+from .panels import CitationReportPanel
 
 CHINA_PREFIX = "中华人民共和国"
 
@@ -372,6 +374,7 @@ class DiscretionBenchmark(index.Indexed, ClusterableModel):
         FieldPanel("description"),
         InlinePanel("levels", heading=_("裁量等级"), label=_("等级"), min_num=1),
     ]
+    base_form_class = BenchmarkForm
 
     class Meta:
         verbose_name = _("裁量基准")
@@ -531,9 +534,11 @@ class CasePage(Page):
         FieldPanel("teaching_points"),
         FieldPanel("discussion_questions"),
         FieldPanel("tags"),
-        FieldPanel("power_items"),
+        FieldPanel("power_items", widget=forms.CheckboxSelectMultiple),
         InlinePanel("related_links", heading=_("相关案例"), label=_("案例")),
+        MultiFieldPanel([CitationReportPanel(), FieldPanel("acknowledge_citations")], heading=_("法条引用核验")),
     ]
+    base_form_class = CasePageForm
 
     search_fields = Page.search_fields + [
         index.SearchField("case_number"),

@@ -1,0 +1,119 @@
+"""Admin forms: citation checks before a page is published, benchmark validation.
+
+Pages whose text cites statutes use ``CitationCheckedPageForm`` (or the
+mixin) as ``base_form_class``. On publish, submit for review, or a reviewer's
+approval from the edit view, an unknown law or article is an error listing
+each bad citation; a repealed law (or one not in force on the material's date)
+must be acknowledged with the "acknowledge_citations" checkbox."""
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+
+from .citations import check_text
+
+BLOCKING_ACTIONS = ("action-publish", "action-submit", "action-workflow-action")
+
+
+def publishing(data):
+    """Whether the POSTed edit form asks to publish, submit or approve (not just save a draft)."""
+    if not data:
+        return False
+    if data.get("action-workflow-action"):
+        return data.get("workflow-action-name", "approve") in ("approve", "")
+    return any(data.get(name) for name in BLOCKING_ACTIONS)
+
+
+def citation_errors(text, as_of, acknowledged, *, approving=True):
+    """ValidationErrors for the citations of ``text`` (empty list when all is well)."""
+    problems = check_text(text, as_of)
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if not p.is_error]
+    out = []
+    if errors:
+        listing = "；".join(f"“{p.citation.text}”：{p.message}" for p in errors)
+        out.append(ValidationError(_("引用有误，不能发布或送审：%(list)s"), code="bad_citations",
+                                   params={"list": listing}))
+    if warnings and approving and not acknowledged:
+        listing = "；".join(f"“{p.citation.text}”：{p.message}" for p in warnings)
+        out.append(ValidationError(
+            _("以下引用的法律已废止或在材料日期未生效，请核对后勾选“已核对废止法律引用”再发布：%(list)s"),
+            code="repealed_citations", params={"list": listing}))
+    return out
+
+
+class CitationCheckMixin(forms.Form):
+    """Add to a Wagtail admin form; set ``citation_fields`` and optionally ``citation_date_field``."""
+
+    citation_fields: tuple = ()
+    citation_date_field: str | None = None
+
+    acknowledge_citations = forms.BooleanField(
+        label=_lazy("已核对废止法律引用"), required=False,
+        help_text=_lazy("材料引用了已废止或未生效的法律时，法制审核员核对后勾选，方可发布。"))
+
+    def citation_text(self, cleaned):
+        return "\n".join(str(cleaned.get(f) or "") for f in self.citation_fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not publishing(self.data):
+            return cleaned
+        as_of = cleaned.get(self.citation_date_field) if self.citation_date_field else None
+        approving = not (self.data.get("action-submit"))
+        for err in citation_errors(self.citation_text(cleaned), as_of, cleaned.get("acknowledge_citations"),
+                                   approving=approving):
+            self.add_error(None, err)
+        return cleaned
+
+
+class CitationCheckedPageForm(CitationCheckMixin, WagtailAdminPageForm):
+    pass
+
+
+class CasePageForm(CitationCheckedPageForm):
+    citation_fields = ("summary", "facts", "issues", "legal_basis_text", "outcome", "review_result",
+                       "teaching_points", "discussion_questions")
+    citation_date_field = "decision_date"
+
+    def citation_text(self, cleaned):
+        text = super().citation_text(cleaned)
+        # Structured legal basis: the cited articles, as "《法》第N条" lines.
+        formset = self.formsets.get("legal_basis") if hasattr(self, "formsets") else None
+        lines = []
+        if formset is not None:
+            for f in formset.forms:
+                data = getattr(f, "cleaned_data", None) or {}
+                art = data.get("article")
+                if art is not None and not data.get("DELETE"):
+                    lines.append(f"《{art.law.full_name}》{art.number_text}")
+        return text + "\n" + "\n".join(lines)
+
+
+class BenchmarkForm(WagtailAdminModelForm):
+    """Checks the levels together: ranges within the law, no overlap, no negative amounts."""
+
+    def clean(self):
+        cleaned = super().clean()
+        from .models import DiscretionBenchmark, DiscretionLevel
+        from .validation import validate_benchmark_levels
+
+        formset = self.formsets.get("levels")
+        if formset is None or not formset.is_valid():
+            return cleaned
+        levels = []
+        for f in formset.forms:
+            data = getattr(f, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            levels.append(DiscretionLevel(name=data.get("name") or "", fine_min=data.get("fine_min"),
+                                          fine_max=data.get("fine_max")))
+        probe = DiscretionBenchmark(article_fine_min=cleaned.get("article_fine_min"),
+                                    article_fine_max=cleaned.get("article_fine_max"))
+        try:
+            validate_benchmark_levels(probe, levels)
+        except ValidationError as exc:
+            for e in exc.error_list:
+                self.add_error(None, e)
+        return cleaned

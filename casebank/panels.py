@@ -1,0 +1,22 @@
+"""An editor panel that reports the citations of the page being edited
+(as last saved: it updates on every save and preview)."""
+from wagtail.admin.panels import Panel
+
+from .citations import find_citations
+
+
+class CitationReportPanel(Panel):
+    """Lists every citation of ``instance.citation_text()`` with its status."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "casebank/admin/citation_report_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            instance = self.instance
+            text = instance.citation_text() if hasattr(instance, "citation_text") else ""
+            as_of = instance.citation_date() if hasattr(instance, "citation_date") else None
+            citations = find_citations(text, as_of) if instance.pk else []
+            context.update({"citations": citations, "as_of": as_of,
+                            "bad": [c for c in citations if c.status != "ok"]})
+            return context

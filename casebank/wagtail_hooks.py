@@ -1,0 +1,135 @@
+"""Navigation, dashboard panels and Wagtail admin screens of the case bank."""
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from officers import roles
+from portal.dashboard import NavItem, Panel
+
+from .models import Article, CasePage, DiscretionBenchmark, Law, LawSuccession, PowerItem
+
+
+@hooks.register("academy_nav_items")
+def nav_items(request):
+    if not request.user.is_authenticated:
+        return []
+    return [
+        NavItem(_("案例库"), "/cases/", order=30, match="/cases/"),
+        NavItem(_("法规库"), reverse("casebank:law_index"), order=32, match="/statutes/"),
+        NavItem(_("权力清单"), reverse("casebank:power_list"), order=34, match="/powers/"),
+        NavItem(_("裁量基准"), reverse("casebank:benchmark_list"), order=36, match="/benchmarks/"),
+    ]
+
+
+def awaiting_review(user, limit=10):
+    """Case pages waiting in a 法制审核 task the user may act on."""
+    from wagtail.models import TaskState
+
+    states = (TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS,
+                                       task__groupapprovaltask__groups__in=user.groups.all())
+              .select_related("workflow_state__content_type").distinct())
+    if user.is_superuser:
+        states = TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS)
+    pages = []
+    for state in states.order_by("-started_at")[:limit]:
+        page = state.workflow_state.content_object
+        if page is not None:
+            pages.append({"page": page, "since": state.started_at, "edit": reverse("wagtailadmin_pages:edit",
+                                                                                  args=[page.pk])})
+    return pages
+
+
+def my_case_drafts(user, limit=10):
+    qs = CasePage.objects.filter(owner=user).filter(has_unpublished_changes=True).order_by("-latest_revision_created_at")
+    return [{"page": p, "edit": reverse("wagtailadmin_pages:edit", args=[p.pk]),
+             "in_review": p.workflow_in_progress} for p in qs[:limit]]
+
+
+@hooks.register("academy_dashboard_panels")
+def dashboard_panels(request, role):
+    user = request.user
+    panels = []
+    if role in (roles.LEGAL_REVIEWER, roles.ADMIN):
+        panels.append(Panel(_("待法制审核"), "casebank/panels/review_queue.html",
+                            {"items": awaiting_review(user)}, order=45, slot="casebank_review"))
+    if role == roles.TRAINER:
+        panels.append(Panel(_("我的案例草稿"), "casebank/panels/my_drafts.html",
+                            {"items": my_case_drafts(user)}, order=46, slot="casebank_drafts"))
+    if role in (roles.OFFICER, roles.TRAINER, roles.LEGAL_REVIEWER):
+        latest = CasePage.objects.live().order_by("-first_published_at")[:5]
+        panels.append(Panel(_("最新案例"), "casebank/panels/latest_cases.html", {"cases": latest},
+                            order=60, slot="casebank_latest"))
+    return panels
+
+
+# --- Snippets: 法规与清单 -----------------------------------------------------------
+
+
+class LawFilterSet(WagtailFilterSet):
+    class Meta:
+        model = Law
+        fields = ["status", "local"]
+
+
+class LawViewSet(SnippetViewSet):
+    model = Law
+    icon = "doc-full"
+    menu_label = _("法律法规")
+    list_display = ["full_name", "status", "effective_date", "successor", "article_count"]
+    list_per_page = 50
+    search_fields = ["full_name", "short_name"]
+    filterset_class = LawFilterSet
+    ordering = ["full_name"]
+
+
+class ArticleFilterSet(WagtailFilterSet):
+    class Meta:
+        model = Article
+        fields = ["law_status"]
+
+
+class ArticleViewSet(SnippetViewSet):
+    model = Article
+    icon = "list-ol"
+    menu_label = _("法条")
+    list_display = ["__str__", "chapter", "law_status"]
+    list_per_page = 50
+    filterset_class = ArticleFilterSet
+
+
+class LawSuccessionViewSet(SnippetViewSet):
+    model = LawSuccession
+    icon = "redirect"
+    menu_label = _("法律承继关系")
+    list_display = ["repealed_name", "successor_name", "repeal_date"]
+
+
+class PowerItemViewSet(SnippetViewSet):
+    model = PowerItem
+    icon = "list-ul"
+    menu_label = _("权力清单")
+    list_display = ["code", "name", "power_type", "implementing_body"]
+    list_filter = ["power_type"]
+    search_fields = ["code", "name"]
+
+
+class BenchmarkViewSet(SnippetViewSet):
+    model = DiscretionBenchmark
+    icon = "table"
+    menu_label = _("裁量基准")
+    list_display = ["code", "violation", "duty_area", "power_item"]
+    search_fields = ["code", "violation"]
+
+
+class CasebankGroup(SnippetViewSetGroup):
+    items = (LawViewSet, ArticleViewSet, LawSuccessionViewSet, PowerItemViewSet, BenchmarkViewSet)
+    menu_icon = "doc-full-inverse"
+    menu_label = _("法规与清单")
+    menu_name = "casebank"
+    menu_order = 250
+
+
+register_snippet(CasebankGroup)
