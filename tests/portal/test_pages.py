@@ -1,0 +1,111 @@
+"""Home page and dashboards per role, error pages, language switch, headers."""
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_sees_landing_page_with_login_link(client):
+    body = client.get("/").content.decode()
+    assert "登录学习" in body and "/accounts/login/" in body
+
+
+@pytest.mark.parametrize("fixture,expected", [
+    ("officer_user", "执法队员"),
+    ("trainer_user", "内容编写"),
+    ("reviewer_user", "内容编写"),
+    ("hr_user", "本单位人员"),
+    ("admin_user", "系统管理员"),
+])
+def test_each_role_lands_on_its_dashboard(client, request, fixture, expected):
+    user = request.getfixturevalue(fixture)
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert user.officer.full_name in response.content.decode()
+
+
+def test_officer_dashboard_does_not_show_staff_panels(client, officer_user):
+    client.force_login(officer_user)
+    body = client.get("/").content.decode()
+    assert "本单位人员" not in body and "内容编写" not in body and "/people/" not in body
+
+
+def test_hr_dashboard_counts_only_own_subtree(client, hr_user, officer_user, other_officer_user):
+    client.force_login(hr_user)
+    body = client.get("/").content.decode()
+    # hr_user and officer_user are in 江北区; other_officer_user is in 江南区.
+    assert re.search(r'class="big-number">2<', body)
+
+
+def test_trainer_reaches_wagtail_admin_officer_does_not(client, trainer_user, officer_user, hr_user):
+    client.force_login(trainer_user)
+    assert client.get("/cms/").status_code == 200
+    for user in (officer_user, hr_user):
+        client.force_login(user)
+        response = client.get("/cms/")
+        assert response.status_code in (302, 403)
+        if response.status_code == 302:
+            assert "/cms/" not in response["Location"].split("?")[0]
+
+
+def test_404_page_is_chinese(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_403_page_is_chinese(client, officer_user):
+    client.force_login(officer_user)
+    response = client.get("/people/")
+    assert response.status_code == 403
+    assert "无权访问" in response.content.decode()
+
+
+def test_500_page_is_chinese():
+    body = (Path(settings.SITE_DIR) / "templates" / "500.html").read_text()
+    assert "服务器错误" in body and "<script" not in body
+
+
+def test_language_switch_to_english_and_back(client, officer_user):
+    client.force_login(officer_user)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    body = client.get("/").content.decode()
+    assert 'lang="en"' in body
+    assert "My learning" in body or "Hello" in body
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert 'lang="zh-hans"' in client.get("/").content.decode()
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_external_assets_in_templates():
+    """Bureau intranets have no internet: no CDN or remote asset anywhere in our templates."""
+    root = Path(settings.BASE_DIR)
+    pattern = re.compile(r'(?:src|href)\s*=\s*["\'](?:https?:)?//', re.I)
+    offenders = []
+    for path in root.glob("**/templates/**/*.html"):
+        if ".venv" in path.parts:
+            continue
+        if pattern.search(path.read_text(encoding="utf-8")):
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == []
+
+
+@override_settings(DEBUG=False)
+def test_pages_render_without_debug(client, hr_user):
+    client.force_login(hr_user)
+    for url in ("/", "/people/", "/people/units/", "/me/"):
+        assert client.get(url).status_code == 200, url
