@@ -1,0 +1,305 @@
+"""The exam engine: drawing, freezing, deadline and grace, revisions, finishing, marking,
+versions and the exactly-once pass event."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from exams import engine, services
+from exams.models import CASE, DISCRETION, MULTI, SINGLE, TRUEFALSE, Option, Sitting, WrongItem
+from officers.events import exam_passed
+from tests.exams.factories import key_of, make_exam, make_question
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def on_commit_now(monkeypatch):
+    """The test runs inside a transaction that never commits: run on-commit work at once.
+    (The real commit path is covered by test_concurrency, which commits.)"""
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda fn, using=None, robust=False: fn())
+
+
+@pytest.fixture
+def officer(officer_user):
+    return officer_user.officer
+
+
+@pytest.fixture
+def passed_events():
+    events = []
+
+    def handler(sender, **kw):
+        events.append(kw)
+
+    exam_passed.connect(handler)
+    yield events
+    exam_passed.disconnect(handler)
+
+
+def answer_all_right(sitting):
+    for a in sitting.answers.select_related("version"):
+        qtype = a.version.content["qtype"]
+        if qtype in (SINGLE, TRUEFALSE):
+            raw = {"choice": key_of(a)[0]}
+        elif qtype == MULTI:
+            raw = {"choices": key_of(a)}
+        elif qtype == DISCRETION:
+            raw = {"level": 2, "amount": "1000"}
+        else:
+            raw = {"text": "答案"}
+        assert engine.save_answer(sitting, a.position, raw, a.revision)[0] == engine.SAVED
+
+
+def test_draw_rules_give_fresh_papers_by_rule():
+    """Rules draw N of a type × category × difficulty, without repeats; papers differ per sitting."""
+    for i in range(6):
+        make_question(SINGLE, category="traffic", difficulty=1)
+        make_question(TRUEFALSE, category="planning", difficulty=3, answer=bool(i % 2))
+    make_question(SINGLE, category="traffic", difficulty=2)  # wrong difficulty: never drawn by rule 1
+    exam = make_exam(mode="rules", rules=[
+        {"count": 3, "qtype": SINGLE, "category": "traffic", "difficulty": 1, "points": Decimal("2")},
+        {"count": 2, "qtype": TRUEFALSE, "category": "", "difficulty": None, "points": Decimal("1")},
+    ], random_order=True)
+    import random
+    papers = []
+    for seed in range(5):
+        paper = engine.draw_paper(exam, random.Random(seed))
+        assert len(paper) == 5 and len({q.pk for q, _p in paper}) == 5
+        singles = [(q, p) for q, p in paper if q.qtype == SINGLE]
+        assert len(singles) == 3 and all(q.difficulty == 1 and p == 2 for q, p in singles)
+        assert sum(1 for q, _p in paper if q.qtype == TRUEFALSE) == 2
+        papers.append(tuple(sorted(q.pk for q, _p in paper)))
+    assert len(set(papers)) > 1
+
+
+def test_draw_rule_short_of_questions_is_refused(officer):
+    make_question(SINGLE, category="traffic")
+    exam = make_exam(mode="rules", rules=[{"count": 5, "qtype": SINGLE, "category": "traffic", "points": 1}])
+    with pytest.raises(engine.ExamError) as exc:
+        engine.start(exam, officer)
+    assert exc.value.code == "draw_short"
+    assert not Sitting.objects.exists()
+
+
+def test_paper_is_frozen_with_versions_and_option_order(officer):
+    q = make_question(SINGLE)
+    exam = make_exam([q], answer_order="random")
+    sitting = engine.start(exam, officer, seed=3)
+    line = sitting.answers.get()
+    assert line.version == q.current_version
+    assert sorted(line.option_order) == ["1", "2", "3", "4"]
+    # answering then editing the question creates a new version; the sitting keeps the old one
+    engine.save_answer(sitting, 1, {"choice": key_of(line)[0]}, 0)
+    old_text = line.version.content["text"]
+    q.text = "改过的题干"
+    q.save()
+    new_version = q.publish_version()
+    assert new_version.number == 2
+    line.refresh_from_db()
+    assert line.version.content["text"] == old_text
+    engine.finalize(sitting)
+    sitting.refresh_from_db()
+    assert sitting.score == 1
+
+
+def test_unanswered_version_is_updated_in_place():
+    q = make_question(SINGLE)
+    v1 = q.current_version
+    Option.objects.filter(question=q, sort_order=0).update(text="改")
+    assert q.publish_version().pk == v1.pk
+    assert q.versions.count() == 1
+
+
+def test_answer_order_content_sorts_by_text(officer):
+    q = make_question(SINGLE, options=["丁", "乙", "甲", "丙"], correct=[0])
+    sitting = engine.start(make_exam([q], answer_order="content"), officer)
+    texts = {o["key"]: o["text"] for o in sitting.answers.get().version.content["options"]}
+    assert [texts[k] for k in sitting.answers.get().option_order] == sorted(["丁", "乙", "甲", "丙"])
+
+
+def test_deadline_is_start_plus_limit_capped_by_close(officer):
+    now = timezone.now()
+    q = make_question(SINGLE)
+    exam = make_exam([q], time_limit_minutes=60)
+    assert engine.start(exam, officer, now=now).deadline == now + timedelta(minutes=60)
+    exam2 = make_exam([q], time_limit_minutes=60, closes_at=now + timedelta(minutes=10))
+    assert engine.start(exam2, officer, now=now).deadline == now + timedelta(minutes=10)
+
+
+@override_settings(EXAM_GRACE_SECONDS=30)
+def test_grace_then_refusal_and_finalisation(officer):
+    q = make_question(SINGLE)
+    exam = make_exam([q], time_limit_minutes=10)
+    start = timezone.now() - timedelta(minutes=10)
+    sitting = engine.start(exam, officer, now=start)
+    line = sitting.answers.get()
+    within_grace = sitting.deadline + timedelta(seconds=20)
+    assert engine.save_answer(sitting, 1, {"choice": key_of(line)[0]}, 0, now=within_grace)[0] == engine.SAVED
+    late = sitting.deadline + timedelta(seconds=31)
+    assert engine.save_answer(sitting, 1, {"choice": "1"}, 1, now=late)[0] == engine.LATE
+    sitting.refresh_from_db()
+    assert sitting.status == "graded" and sitting.ended_by == "timeout"
+    assert sitting.score == 1  # the answer saved in grace counts, the late one did not
+
+
+def test_stale_or_replayed_revision_cannot_overwrite(officer):
+    q = make_question(SINGLE)
+    sitting = engine.start(make_exam([q]), officer)
+    assert engine.save_answer(sitting, 1, {"choice": "1"}, 0)[0] == engine.SAVED
+    assert engine.save_answer(sitting, 1, {"choice": "2"}, 1)[0] == engine.SAVED
+    status, answer = engine.save_answer(sitting, 1, {"choice": "3"}, 1)  # replay of an older page
+    assert status == engine.STALE and answer.response == {"choice": "2"} and answer.revision == 2
+    status, _a = engine.save_answer(sitting, 1, {"choice": "3"}, 0)
+    assert status == engine.STALE
+
+
+def test_resume_returns_the_open_sitting(officer):
+    exam = make_exam([make_question(SINGLE)], time_limit_minutes=30)
+    first = engine.start(exam, officer)
+    again = engine.start(exam, officer)
+    assert again.pk == first.pk and again.deadline == first.deadline
+    assert Sitting.objects.count() == 1
+
+
+def test_attempts_and_single_attempt(officer):
+    exam = make_exam([make_question(SINGLE)], single_attempt=True)
+    engine.finalize(engine.start(exam, officer))
+    with pytest.raises(engine.ExamError) as exc:
+        engine.start(exam, officer)
+    assert exc.value.code == "no_attempts"
+    exam2 = make_exam([make_question(SINGLE)], max_attempts=2)
+    engine.finalize(engine.start(exam2, officer))
+    engine.finalize(engine.start(exam2, officer))
+    with pytest.raises(engine.ExamError):
+        engine.start(exam2, officer)
+
+
+def test_closed_draft_and_unit_eligibility(officer, units):
+    q = make_question(SINGLE)
+    with pytest.raises(engine.ExamError):
+        engine.start(make_exam([q], draft=True), officer)
+    with pytest.raises(engine.ExamError):
+        engine.start(make_exam([q], closes_at=timezone.now() - timedelta(minutes=1)), officer)
+    exam = make_exam([q])
+    exam.eligible_units.add(units["SZ-JN"])
+    with pytest.raises(engine.ExamError) as exc:
+        engine.start(exam, officer)
+    assert exc.value.code == "not_eligible"
+    exam.eligible_units.set([units["SZ-JB"]])
+    assert engine.start(exam, officer).pk
+
+
+def test_counting_highest_or_last(officer):
+    q = make_question(SINGLE)
+    for counting, expected in (("highest", 1), ("last", 2)):
+        exam = make_exam([q], counting=counting)
+        s1 = engine.start(exam, officer)
+        answer_all_right(s1)
+        engine.finalize(s1)
+        s2 = engine.start(exam, officer)
+        engine.finalize(s2)
+        assert services.best_result(officer, exam).attempt == expected
+
+
+def test_pass_fires_once(officer, passed_events):
+    exam = make_exam([make_question(SINGLE), make_question(TRUEFALSE, answer=False)], pass_mark=50)
+    sitting = engine.start(exam, officer)
+    answer_all_right(sitting)
+    assert engine.finalize(sitting) is True
+    assert engine.finalize(sitting) is False
+    engine.try_release(sitting)
+    call_command("finalize_overdue_sittings")
+    assert len(passed_events) == 1
+    ev = passed_events[0]
+    assert ev["sitting"].pk == sitting.pk and ev["exam"] == exam and ev["officer"] == officer
+    assert ev["score"] == Decimal("100.00")
+    assert list(services.passed_exams(officer)) == [exam]
+
+
+def test_failed_sitting_fires_nothing(officer, passed_events):
+    exam = make_exam([make_question(SINGLE)], pass_mark=60)
+    engine.finalize(engine.start(exam, officer))
+    assert passed_events == [] and services.has_passed(officer, exam) is False
+
+
+def test_case_marking_releases_result_once_all_marked(officer, trainer_user, passed_events):
+    exam = make_exam([make_question(SINGLE), make_question(CASE), make_question(CASE)], points=5, pass_mark=60)
+    sitting = engine.start(exam, officer)
+    answer_all_right(sitting)
+    engine.finalize(sitting)
+    sitting.refresh_from_db()
+    assert sitting.status == "marking" and sitting.passed is None
+    cases = list(sitting.answers.filter(needs_marking=True))
+    assert len(cases) == 2
+    with pytest.raises(engine.ExamError) as exc:
+        engine.mark_answer(cases[0], {"1": {"score": "9"}, "2": {"score": "0"}}, "", trainer_user)
+    assert exc.value.code == "bad_mark"
+    engine.mark_answer(cases[0], {"1": {"score": "2", "comment": "好"}, "2": {"score": "3"}}, "", trainer_user)
+    sitting.refresh_from_db()
+    assert sitting.status == "marking" and passed_events == []
+    engine.mark_answer(cases[1], {"1": {"score": "1"}, "2": {"score": "0"}}, "不足", trainer_user)
+    sitting.refresh_from_db()
+    assert sitting.status == "graded"
+    assert sitting.score == Decimal("11.00") and sitting.max_score == 15 and sitting.passed
+    assert len(passed_events) == 1
+    with pytest.raises(engine.ExamError):
+        engine.mark_answer(cases[1], {"1": {"score": "2"}, "2": {"score": "3"}}, "", trainer_user)
+
+
+def test_blank_case_answer_needs_no_marking(officer):
+    exam = make_exam([make_question(CASE)])
+    sitting = engine.start(exam, officer)
+    engine.finalize(sitting)
+    sitting.refresh_from_db()
+    assert sitting.status == "graded" and sitting.score == 0
+
+
+def test_finalize_overdue_command_is_idempotent(officer, capsys):
+    exam = make_exam([make_question(SINGLE)], time_limit_minutes=5)
+    sitting = engine.start(exam, officer, now=timezone.now() - timedelta(hours=1))
+    fresh = engine.start(make_exam([make_question(SINGLE)], time_limit_minutes=60), officer)
+    call_command("finalize_overdue_sittings")
+    assert "finalised 1" in capsys.readouterr().out
+    call_command("finalize_overdue_sittings")
+    assert "finalised 0" in capsys.readouterr().out
+    sitting.refresh_from_db()
+    fresh.refresh_from_db()
+    assert sitting.status == "graded" and sitting.ended_by == "command"
+    assert fresh.status == "open"
+
+
+def test_overdue_sitting_is_finalised_when_touched(officer):
+    exam = make_exam([make_question(SINGLE)], time_limit_minutes=5)
+    old = engine.start(exam, officer, now=timezone.now() - timedelta(hours=1))
+    new = engine.start(exam, officer)
+    old.refresh_from_db()
+    assert old.status == "graded" and old.ended_by == "timeout"
+    assert new.pk != old.pk and new.attempt == 2
+
+
+def test_exam_hours_credited_on_pass(officer):
+    exam = make_exam([make_question(SINGLE)], hours=Decimal("2"), pass_mark=50)
+    sitting = engine.start(exam, officer)
+    answer_all_right(sitting)
+    engine.finalize(sitting)
+    assert officer.hours.filter(source_key=f"exam:{exam.pk}").count() == 1
+
+
+def test_wrong_book_entry_and_exit(officer):
+    q = make_question(SINGLE)
+    exam = make_exam([q])
+    engine.finalize(engine.start(exam, officer))  # blank: wrong
+    item = WrongItem.objects.get(officer=officer, question=q)
+    assert item.resolved_at is None and item.times_wrong == 1
+    engine.record_outcome(officer.pk, q.pk, q.current_version_id, True, {})
+    engine.record_outcome(officer.pk, q.pk, q.current_version_id, False, {})  # streak resets
+    item.refresh_from_db()
+    assert item.streak == 0 and item.times_wrong == 2 and item.resolved_at is None
+    engine.record_outcome(officer.pk, q.pk, q.current_version_id, True, {})
+    engine.record_outcome(officer.pk, q.pk, q.current_version_id, True, {})
+    item.refresh_from_db()
+    assert item.resolved_at is not None
