@@ -453,5 +453,24 @@ class RequiredExam(models.Model):
         return f"{self.qualification_type} ← {self.exam}"
 
 
+
+class RequiredCourse(models.Model):
+    """A course a qualification type requires to be completed before the grant."""
+
+    qualification_type = models.ForeignKey(QualificationType, on_delete=models.CASCADE,
+                                           related_name="required_courses", verbose_name=_("资格类型"))
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("课程"))
+
+    class Meta:
+        verbose_name = _("资格要求的课程")
+        verbose_name_plural = _("资格要求的课程")
+        constraints = [models.UniqueConstraint(fields=["qualification_type", "course"],
+                                               name="required_course_unique")]
+
+    def __str__(self):
+        return f"{self.qualification_type} ← {self.course}"
+
+
 # Qualification rules follow the cross-app events (exam passed, course completed, hours added).
 from . import qualification_signals  # noqa: E402,F401
