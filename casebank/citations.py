@@ -461,6 +461,9 @@ def check_text(text, as_of=None):
 # --- rendering ---------------------------------------------------------------------
 
 _TAG_RE = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+#: Plain strings are taken for HTML only when they hold ordinary markup (a bare "<script>" is text).
+_HTML_HINT_RE = re.compile(r"</?(?:p|div|span|a|br|strong|b|em|i|u|ul|ol|li|h[1-6]|table|tr|td|th|blockquote|section|"
+                           r"article|figure|pre|code|hr)(?:\s[^>]*)?/?>", re.I)
 _SKIP_TAGS = {"a", "script", "style", "textarea", "code", "pre", "button", "select", "option", "title", "summary"}
 _counter = threading.local()
 
@@ -523,7 +526,7 @@ def linkify_citations(html_or_text, as_of=None):
     if not html_or_text:
         return mark_safe("")
     source = str(html_or_text)
-    is_html = hasattr(html_or_text, "__html__") or bool(_TAG_RE.search(source))
+    is_html = hasattr(html_or_text, "__html__") or bool(_HTML_HINT_RE.search(source))
     if not is_html:
         source = escape(source)
     try:
@@ -549,10 +552,7 @@ def _linkify_html(source, as_of):
                 skip_depth += -1 if m.group(1) else 1
                 skip_depth = max(skip_depth, 0)
             continue
-        if skip_depth:
-            joined.append("\ufffc" * len(part))  # keeps context, never matches
-        else:
-            joined.append(part)
+        joined.append(part)  # text inside links still names laws for what follows; it is not linked
         offsets.append((i, pos, skip_depth == 0))
         pos += len(part)
     full = "".join(joined)
