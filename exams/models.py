@@ -559,7 +559,10 @@ class Sitting(models.Model):
         verbose_name_plural = _("考试记录")
         ordering = ["-started_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["exam", "officer", "attempt"], name="exams_sitting_attempt_unique")
+            models.UniqueConstraint(fields=["exam", "officer", "attempt"], name="exams_sitting_attempt_unique"),
+            # at most one open sitting per officer and exam, even under concurrent starts
+            models.UniqueConstraint(fields=["exam", "officer"], condition=models.Q(status="open"),
+                                    name="exams_sitting_one_open"),
         ]
         indexes = [models.Index(fields=["officer", "exam", "status"]), models.Index(fields=["exam", "status"])]
 
