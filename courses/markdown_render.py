@@ -6,6 +6,9 @@ tags and attributes below survive; scripts, styles, frames, forms, event
 handlers and ``javascript:``/``data:`` URLs never reach a page. Statute
 citations are linked afterwards (courses.citations).
 """
+import html as html_lib
+import re
+
 import markdown
 import nh3
 
@@ -30,6 +33,27 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math",
                       "textarea", "select", "title"}
 
+#: Attributes holding URLs, checked by _url_filter.
+URL_ATTRIBUTES = {"href", "src"}
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+#: Browsers drop ASCII tab and newline anywhere in a URL and C0 controls and
+#: spaces around it, so "java\tscript:" is "javascript:" to them.
+_URL_NOISE_RE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _url_filter(tag, attribute, value):
+    """Drop URL attributes whose scheme (as a browser would read it) is not allowed."""
+    if attribute not in URL_ATTRIBUTES:
+        return value
+    compact = _URL_NOISE_RE.sub("", html_lib.unescape(value)).lower()
+    match = _SCHEME_RE.match(compact)
+    if match and match.group(1) not in URL_SCHEMES:
+        return None
+    if compact.startswith("//") and tag == "img":
+        return None  # no images from other hosts (privacy; the site works offline)
+    return _URL_NOISE_RE.sub(lambda m: "%20" if m.group() == " " else "", value.strip())
+
+
 _md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
 
@@ -41,6 +65,7 @@ def sanitize(html):
         clean_content_tags=CLEAN_CONTENT_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=_url_filter,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
