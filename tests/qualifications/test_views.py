@@ -1,0 +1,121 @@
+"""HR dashboard numbers and query counts, the record page, 我的资格, dashboard panels."""
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from officers import qualifications as q
+from officers import roles
+from officers.models import QualificationRecord
+from tests.factories import make_user
+
+from .conftest import add_hours
+
+pytestmark = pytest.mark.django_db
+
+
+def _population(units, base_type, n):
+    """n officers per scenario: valid, expiring in 20 / 50 days, expired, suspended, not qualified."""
+    today = timezone.localdate()
+    hr = make_user(roles.HR, unit=units["SZ-JB"])
+    made = 0
+    for i in range(n):
+        for offset in (200, 20, 50, -10, "suspend", None):
+            o = make_user(roles.OFFICER, unit=units["SZ-JB-01" if i % 2 else "SZ-JB-02"]).officer
+            made += 1
+            if offset is None:
+                q.evaluate(o)
+                continue
+            days = 200 if offset == "suspend" else offset
+            rec = q.grant(o, base_type, today=q.add_months(today + datetime.timedelta(days=days), -12),
+                          reason="t")
+            if offset == "suspend":
+                q.suspend(rec, actor=hr, reason="暂扣")
+    q.evaluate_many(QualificationRecord.objects.none())  # no-op
+    for o in [r.officer for r in QualificationRecord.objects.select_related("officer")]:
+        q.evaluate(o)
+    return hr, made
+
+
+def test_dashboard_counts_add_up(client, units, base_type):
+    hr, made = _population(units, base_type, 2)
+    make_user(roles.OFFICER, unit=units["SZ-JN-01"])  # out of scope
+    client.force_login(hr)
+    r = client.get("/hr/")
+    c = r.context["counts"]
+    assert c["total"] == made + 1  # the HR user is an officer of the district too
+    assert sum(c[s] for s in ("qualified", "expiring", "expired", "suspended", "revoked", "not_qualified")) \
+        == c["total"]
+    assert (c["qualified"], c["expiring"], c["expired"], c["suspended"]) == (4, 2, 2, 2)
+    assert c["not_qualified"] == 3
+    assert (c["expiring_30"], c["expiring_60"], c["expiring_90"]) == (2, 4, 4)
+    body = r.content.decode()
+    assert 'data-count="expiring">2<' in body
+
+
+def test_dashboard_query_count_is_constant(client, units, base_type):
+    hr, _ = _population(units, base_type, 1)
+    client.force_login(hr)
+    client.get("/hr/")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/hr/")
+        client.get("/hr/lists/all/")
+    _population(units, base_type, 4)
+    with CaptureQueriesContext(connection) as big:
+        client.get("/hr/")
+        client.get("/hr/lists/all/")
+    assert len(big) == len(small)
+
+
+def test_filters_by_unit_and_status(client, units, base_type):
+    hr, _ = _population(units, base_type, 2)
+    client.force_login(hr)
+    r = client.get("/hr/lists/all/", {"unit": units["SZ-JB-01"].pk, "status": "expired"})
+    rows = list(r.context["page"].object_list)
+    assert len(rows) == 1 and rows[0].officer.unit == units["SZ-JB-01"]
+
+
+def test_suspend_form_requires_reason(client, units, base_type, hr_user, officer_user):
+    rec = q.grant(officer_user.officer, base_type, reason="t")
+    client.force_login(hr_user)
+    r = client.post(f"/hr/qualifications/{rec.pk}/suspend/", {"reason": "  "})
+    assert r.status_code == 400 and "请填写原因" in r.content.decode()
+    assert QualificationRecord.objects.get(pk=rec.pk).status == "qualified"
+    r = client.post(f"/hr/qualifications/{rec.pk}/suspend/", {"reason": "停职调查"})
+    assert r.status_code == 302
+    rec.refresh_from_db()
+    assert rec.status == "suspended" and rec.status_reason == "停职调查"
+    assert client.get(f"/hr/qualifications/{rec.pk}/destroy/").status_code == 404
+
+
+def test_record_page_shows_history_and_certificates(client, units, base_type, hr_user, officer_user):
+    officer = officer_user.officer
+    rec = q.grant(officer, base_type, reason="t")
+    q.suspend(rec, actor=hr_user, reason="停职调查")
+    add_hours(officer, 12, date=timezone.localdate())
+    client.force_login(hr_user)
+    body = client.get(f"/people/{officer.pk}/").content.decode()
+    assert 'id="qualifications"' in body and "qualification.suspend" in body and "停职调查" in body
+    assert 'id="certificates"' in body and rec.certificates.first().number in body
+    assert "学时台账" in body  # the lead's sections are kept
+
+
+def test_my_qualification_and_panel(client, units, base_type, officer_user):
+    officer = officer_user.officer
+    q.grant(officer, base_type, reason="t")
+    add_hours(officer, 30, date=timezone.localdate())
+    client.force_login(officer_user)
+    body = client.get("/my/qualification/").content.decode()
+    year = timezone.localdate().year
+    assert f"{year} 年学时 30/60" in body and "年度考试未通过" in body
+    assert "下载 PDF" in body
+    home = client.get("/").content.decode()
+    assert "我的资格" in home and "panel-placeholder" not in home.split("我的资格")[1][:200]
+
+
+def test_hr_panel_on_dashboard(client, units, base_type, hr_user):
+    client.force_login(hr_user)
+    body = client.get("/").content.decode()
+    assert "执法资格" in body and "/hr/" in body
