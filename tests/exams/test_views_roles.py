@@ -1,0 +1,135 @@
+"""Who sees what: officers only their own sittings; trainers the sittings of exams they
+manage within their scope; others are refused."""
+import pytest
+from django.urls import reverse
+
+from exams import engine
+from exams.models import CASE, SINGLE, Sitting
+from officers import roles
+from tests.exams.factories import make_exam, make_question
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(units, officer_user, other_officer_user, trainer_user):
+    exam = make_exam([make_question(SINGLE), make_question(CASE)], blind_marking=False)
+    exam.managers.add(trainer_user)
+    other_exam = make_exam([make_question(SINGLE)])
+    mine = engine.start(exam, officer_user.officer)
+    theirs = engine.start(exam, other_officer_user.officer)
+    engine.save_answer(mine, 2, {"text": "分析"}, 0)
+    engine.finalize(mine)
+    return {"exam": exam, "other_exam": other_exam, "mine": mine, "theirs": theirs}
+
+
+def test_officer_cannot_open_another_officers_sitting(client, officer_user, setup):
+    client.force_login(officer_user)
+    theirs = setup["theirs"]
+    for name in ("sitting", "result", "confirm_submit"):
+        assert client.get(reverse(f"exams:{name}", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("exams:submit", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("exams:autosave", args=[theirs.pk]), "{}",
+                       content_type="application/json").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "open"
+
+
+def test_officer_is_refused_trainer_pages(client, officer_user, setup):
+    client.force_login(officer_user)
+    for url in (reverse("exams:bank"), reverse("exams:marking"), reverse("exams:manage"),
+                reverse("exams:bank_import"), reverse("exams:analysis", args=[setup["exam"].pk]),
+                reverse("exams:bank_export", args=["csv"])):
+        assert client.get(url).status_code == 403, url
+
+
+def test_anonymous_is_sent_to_login(client, setup):
+    r = client.get(reverse("exams:exam_list"))
+    assert r.status_code == 302 and "login" in r.url
+
+
+def test_trainer_sees_managed_exams_only(client, trainer_user, setup):
+    client.force_login(trainer_user)
+    assert client.get(reverse("exams:exam_sittings", args=[setup["exam"].pk])).status_code == 200
+    assert client.get(reverse("exams:exam_sittings", args=[setup["other_exam"].pk])).status_code == 404
+    assert client.get(reverse("exams:analysis", args=[setup["other_exam"].pk])).status_code == 404
+    assert client.get(reverse("exams:manage_sitting", args=[setup["mine"].pk])).status_code == 200
+    body = client.get(reverse("exams:manage")).content.decode()
+    assert setup["exam"].title in body and setup["other_exam"].title not in body
+
+
+def test_trainer_of_another_district_does_not_see_officers_outside_scope(client, units, setup):
+    jn_trainer = make_user(roles.TRAINER, unit=units["SZ-JN"])
+    setup["exam"].managers.add(jn_trainer)
+    client.force_login(jn_trainer)
+    # officer_a (江北) is outside 江南's subtree
+    assert client.get(reverse("exams:manage_sitting", args=[setup["mine"].pk])).status_code == 404
+    body = client.get(reverse("exams:marking")).content.decode()
+    assert reverse("exams:mark", args=[setup["mine"].answers.get(position=2).pk]) not in body
+
+
+def test_trainer_marks_from_queue_and_result_is_released(client, trainer_user, officer_user, setup):
+    client.force_login(trainer_user)
+    answer = setup["mine"].answers.get(position=2)
+    body = client.get(reverse("exams:marking")).content.decode()
+    assert reverse("exams:mark", args=[answer.pk]) in body
+    r = client.post(reverse("exams:mark", args=[answer.pk]), {"score-1": "5", "score-2": "0"})
+    assert r.status_code == 400 and "无效" in r.content.decode()
+    r = client.post(reverse("exams:mark", args=[answer.pk]), {"score-1": "2", "score-2": "3", "comment": "好"})
+    assert r.status_code == 302
+    sitting = Sitting.objects.get(pk=setup["mine"].pk)
+    assert sitting.status == "graded"
+    client.force_login(officer_user)
+    assert "分类得分" in client.get(reverse("exams:result", args=[sitting.pk])).content.decode()
+
+
+def test_blind_marking_hides_names(client, trainer_user, officer_user, setup):
+    exam = setup["exam"]
+    exam.blind_marking = True
+    exam.save()
+    client.force_login(trainer_user)
+    answer = setup["mine"].answers.get(position=2)
+    body = client.get(reverse("exams:marking")).content.decode()
+    body += client.get(reverse("exams:mark", args=[answer.pk])).content.decode()
+    assert officer_user.officer.full_name not in body
+
+
+def test_hr_is_refused_bank_and_marking(client, hr_user, setup):
+    client.force_login(hr_user)
+    assert client.get(reverse("exams:bank")).status_code == 403
+    assert client.get(reverse("exams:marking")).status_code == 403
+
+
+def test_dashboard_panel_and_nav(client, officer_user, trainer_user, setup):
+    client.force_login(officer_user)
+    body = client.get(reverse("portal:home")).content.decode()
+    assert "我的考试" in body and setup["exam"].title in body
+    assert "此功能尚未开通" not in body.split("我的考试")[1].split("</section>")[0]
+    assert reverse("exams:wrong_book") in body and reverse("exams:bank") not in body
+    client.force_login(trainer_user)
+    body = client.get(reverse("portal:home")).content.decode()
+    for url in (reverse("exams:bank"), reverse("exams:marking"), reverse("exams:manage")):
+        assert url in body
+    for name in ("exams:bank", "exams:manage", "exams:marking", "exams:bank_import"):
+        assert client.get(reverse(name)).status_code == 200, name
+    q = setup["exam"].exam_questions.first().question
+    assert client.get(reverse("exams:question_detail", args=[q.pk])).status_code == 200
+    assert client.get(reverse("wagtailsnippets_exams_question:edit", args=[q.pk])).status_code == 200
+    assert client.get(reverse("wagtailsnippets_exams_exam:edit", args=[setup["exam"].pk])).status_code == 200
+
+
+def test_wrong_book_pages(client, officer_user, setup):
+    client.force_login(officer_user)
+    body = client.get(reverse("exams:wrong_book")).content.decode()
+    assert "错题本" in body and "答错 1 次" in body  # the blank single-choice answer
+    r = client.get(reverse("exams:wrong_practice"))
+    assert r.status_code == 200
+    item = officer_user.officer.wrong_items.get()
+    version = item.question.current_version
+    key = [o["key"] for o in version.content["options"] if o["correct"]][0]
+    for _ in range(2):
+        r = client.post(reverse("exams:wrong_practice"), {"item": item.pk, "version": version.pk, "q1-choice": key})
+        assert "回答正确" in r.content.decode()
+    item.refresh_from_db()
+    assert item.resolved_at is not None
