@@ -1,7 +1,7 @@
 """Case bank pages: the index with facets, and the case page (served by Wagtail)."""
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,8 @@ def _apply(qs, filters, skip=None):
 def _counts(base, filters, key):
     qs = _apply(base, filters, skip=key)
     lookup = FACETS[key]
-    rows = qs.exclude(**{f"{lookup}__isnull": True}).values_list(lookup).annotate(n=Count("id", distinct=True))
+    rows = (qs.exclude(**{f"{lookup}__isnull": True}).order_by().values_list(lookup)
+            .annotate(n=Count("id", distinct=True)))
     return {value: n for value, n in rows if value not in ("", None)}
 
 
