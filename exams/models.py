@@ -52,6 +52,14 @@ TRUE_KEY = "T"
 FALSE_KEY = "F"
 
 
+def money(value):
+    """A decimal as a canonical string ("500.00"), so a version's digest does not depend on
+    whether a value came from a form or the database."""
+    if value in (None, ""):
+        return None
+    return str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
 def category_label(code):
     return CATEGORY_LABELS.get(code, code)
 
@@ -165,15 +173,15 @@ class Question(ClusterableModel):
             ]
         elif self.qtype == CASE:
             data["rubric"] = [
-                {"key": str(i + 1), "text": p.text, "score": str(p.score)}
+                {"key": str(i + 1), "text": p.text, "score": money(p.score)}
                 for i, p in enumerate(self.rubric_points.all())
             ]
         elif self.qtype == DISCRETION:
             data["discretion"] = {
                 "levels": self.discretion_level_list(),
                 "correct_level": self.discretion_correct_level,
-                "amount_min": None if self.discretion_amount_min is None else str(self.discretion_amount_min),
-                "amount_max": None if self.discretion_amount_max is None else str(self.discretion_amount_max),
+                "amount_min": money(self.discretion_amount_min),
+                "amount_max": money(self.discretion_amount_max),
             }
         return data
 
@@ -185,16 +193,16 @@ class Question(ClusterableModel):
             for i, lv in enumerate(self.discretion_benchmark.levels.all(), start=1):
                 levels.append({
                     "order": i, "name": lv.name,
-                    "fine_min": None if lv.fine_min is None else str(lv.fine_min),
-                    "fine_max": None if lv.fine_max is None else str(lv.fine_max),
+                    "fine_min": money(lv.fine_min),
+                    "fine_max": money(lv.fine_max),
                 })
             return levels
         for lv in self.discretion_levels or []:
             levels.append({
                 "order": int(lv.get("order")),
                 "name": str(lv.get("name", "")),
-                "fine_min": None if lv.get("fine_min") in (None, "") else str(lv.get("fine_min")),
-                "fine_max": None if lv.get("fine_max") in (None, "") else str(lv.get("fine_max")),
+                "fine_min": money(lv.get("fine_min")),
+                "fine_max": money(lv.get("fine_max")),
             })
         return sorted(levels, key=lambda lv: lv["order"])
 
@@ -305,7 +313,8 @@ class QuestionCase(Orderable):
 class QuestionVersion(models.Model):
     """An immutable snapshot of a question as sittings saw it."""
 
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="versions")
+    #: Deleting an unanswered question removes its versions; answered ones are protected by the answers.
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
     content = models.JSONField(_("内容"))
     digest = models.CharField(max_length=64)
