@@ -46,3 +46,18 @@ def hr_other_user(units):
 @pytest.fixture
 def admin_user(units):
     return make_user(roles.ADMIN, unit=units["SZ"], username="root", superuser=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests flush the database when they end, which would also wipe
+    what data migrations created (role groups, the home page, the 法制审核
+    workflow) for the tests after them. They must restore it: require
+    serialized_rollback=True on every transactional test."""
+    offenders = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            offenders.append(item.nodeid)
+    if offenders:
+        raise pytest.UsageError(
+            "Use @pytest.mark.django_db(transaction=True, serialized_rollback=True) for: " + ", ".join(offenders))

@@ -20,7 +20,7 @@ def test_credit_is_idempotent(officer_user):
     assert hours_total(officer, first.date.year) == Decimal("4")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_credit_counts_once(units):
     """Ten threads crediting the same thing at once leave exactly one ledger line."""
     from tests.factories import make_user
