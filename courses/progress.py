@@ -49,6 +49,8 @@ def final_exams_for(course_ids):
         qs = Exam.objects.filter(course_id__in=list(course_ids))
         if "kind" in field_names:
             qs = qs.filter(kind=FINAL_EXAM_KIND)
+        if "draft" in field_names:  # a draft exam is not offered yet, so it cannot be required
+            qs = qs.filter(draft=False)
         return {e.course_id: e for e in qs.order_by("pk")}
     except FieldError:
         return {}
