@@ -133,8 +133,11 @@ def reissue(cert, *, actor, reason, request=None):
 @lru_cache(maxsize=1)
 def register_font():
     """Parse and register the CJK TrueType font once per process."""
+    from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
+    # Binary (not ASCII85) streams: smaller files, and ~10% faster to write.
+    rl_config.useA85 = 0
     pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_FILE), subfontIndex=0))
     return FONT_NAME
 
@@ -150,11 +153,25 @@ def verification_url(code, request=None):
     return path
 
 
+@lru_cache(maxsize=1)
+def _qrencoder():
+    """reportlab's QR encoder, with its Reed-Solomon generator polynomials
+    cached: they depend only on the block's error-correction length, and
+    rebuilding them for every code is most of the encoding time."""
+    from reportlab.graphics.barcode import qrencoder
+    original = qrencoder.QRUtil.getErrorCorrectPolynomial
+    if not getattr(original, "cached", False):
+        cached = lru_cache(maxsize=64)(original)
+        cached.cached = True
+        qrencoder.QRUtil.getErrorCorrectPolynomial = staticmethod(cached)
+    return qrencoder
+
+
 def qr_matrix(text):
     """QR modules (list of rows of bools) from reportlab's encoder, error
     correction level M. A fixed mask pattern keeps encoding fast (scoring all
     eight masks costs ~15 ms); every mask is valid for readers."""
-    from reportlab.graphics.barcode import qrencoder
+    qrencoder = _qrencoder()
     qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     qr.addData(text)
     qr.version = qr.calculate_version()
@@ -163,25 +180,27 @@ def qr_matrix(text):
 
 
 def draw_qr(canvas, text, x, y, size):
-    """Draw a QR code of ``text`` as one filled path inside (x, y, size, size)."""
+    """Draw a QR code of ``text`` inside (x, y, size, size): one run of dark
+    modules is one rectangle, written in module units under a scaling matrix,
+    so the page content stays small and fast to produce."""
     modules = qr_matrix(text)
     n = len(modules)
     quiet = 2
     box = size / (n + 2 * quiet)
-    path = canvas.beginPath()
+    ops = [f"q 0 g {box:.4f} 0 0 {box:.4f} {x + quiet * box:.2f} {y + quiet * box:.2f} cm"]
     for r, row in enumerate(modules):
         c = 0
-        top = y + size - (r + quiet + 1) * box
+        y_row = n - 1 - r
         while c < n:
             if row[c]:
                 start = c
                 while c < n and row[c]:
                     c += 1
-                path.rect(x + (start + quiet) * box, top, (c - start) * box, box)
+                ops.append(f"{start} {y_row} {c - start} 1 re")
             else:
                 c += 1
-    canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawPath(path, stroke=0, fill=1)
+    ops.append("f Q")
+    canvas.addLiteral("\n".join(ops))
 
 
 TITLES = {

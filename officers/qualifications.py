@@ -328,7 +328,7 @@ def evaluate_all(officer, today=None, *, apply=True, rules=None, data=None):
     return _evaluate_data(data, rules, today, apply=apply)
 
 
-def _evaluate_data(data, rules, today, *, apply, changes=None):
+def _evaluate_data(data, rules, today, *, apply, changes=None, pending=None):
     results = []
     types = sorted(rules.types, key=lambda t: (not t.is_base, t.prerequisite_id is not None, t.sort_order))
     for qtype in types:
@@ -352,13 +352,17 @@ def _evaluate_data(data, rules, today, *, apply, changes=None):
                 ev.record = data.records[qtype.pk] = QualificationRecord.objects.get_or_create(
                     officer=data.officer, qualification_type=qtype)[0]
             if ev.record is not None:
-                _store_summary(ev, today)
+                _store_summary(ev, today, pending)
         results.append(ev)
     return results
 
 
-def _store_summary(ev, today):
-    """Keep the dashboard's denormalised columns in step (no write when unchanged)."""
+SUMMARY_FIELDS = ["reasons", "hours_year", "year_hours", "hours_short", "evaluated_at"]
+
+
+def _store_summary(ev, today, pending=None):
+    """Keep the dashboard's denormalised columns in step (no write when
+    unchanged; with ``pending``, the caller writes them in bulk)."""
     rec = ev.record
     new = {
         "reasons": [str(r) for r in ev.reasons],
@@ -371,7 +375,10 @@ def _store_summary(ev, today):
         for k, v in new.items():
             setattr(rec, k, v)
         rec.evaluated_at = timezone.now()
-        QualificationRecord.objects.filter(pk=rec.pk).update(evaluated_at=rec.evaluated_at, **new)
+        if pending is not None:
+            pending.append(rec)
+        else:
+            QualificationRecord.objects.filter(pk=rec.pk).update(evaluated_at=rec.evaluated_at, **new)
 
 
 def evaluate_many(officers, today=None, *, apply=True, rules=None, batch_size=500):
@@ -384,8 +391,11 @@ def evaluate_many(officers, today=None, *, apply=True, rules=None, batch_size=50
 
     def run(batch):
         data = load_officer_data(batch, today.year)
+        pending = []
         for officer in batch:
-            _evaluate_data(data[officer.pk], rules, today, apply=apply, changes=changes)
+            _evaluate_data(data[officer.pk], rules, today, apply=apply, changes=changes, pending=pending)
+        if pending:
+            QualificationRecord.objects.bulk_update(pending, SUMMARY_FIELDS, batch_size=250)
 
     for officer in officers:
         batch.append(officer)
