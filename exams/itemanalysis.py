@@ -113,9 +113,11 @@ def analyse(exam, sittings=None):
         units[(uid, uname)][cat_of[qid]][1] += pts
     categories = sorted({c for cats in units.values() for c in cats})
     result["categories"] = [category_label(c) for c in categories]
-    for (uid, uname), cats in sorted(units.items(), key=lambda kv: kv[0][1]):
+    from officers.models import Unit
+    unit_objs = {u.pk: u for u in Unit.objects.filter(pk__in=[uid for uid, _n in units])}
+    for (uid, uname), cats in sorted(units.items(), key=lambda kv: unit_objs[kv[0][0]].path):
         result["units"].append({
-            "unit": uname,
+            "unit": unit_objs[uid].full_name,
             "n": sum(1 for pk in percent if unit_of[pk][0] == uid),
             "cells": [round(100 * _ratio(*cats[c]), 1) if c in cats else None for c in categories],
         })
