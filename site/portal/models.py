@@ -10,6 +10,7 @@ class HomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["casebank.CaseIndexPage", "courses.CourseIndexPage"]
 
     class Meta:
         verbose_name = _("首页")
