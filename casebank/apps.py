@@ -10,7 +10,9 @@ class CasebankConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .citations import invalidate_cache
-        from .models import Law
+        from .models import Article, Law
 
         post_save.connect(invalidate_cache, sender=Law, dispatch_uid="casebank_law_saved")
         post_delete.connect(invalidate_cache, sender=Law, dispatch_uid="casebank_law_deleted")
+        post_save.connect(invalidate_cache, sender=Article, dispatch_uid="casebank_article_saved")
+        post_delete.connect(invalidate_cache, sender=Article, dispatch_uid="casebank_article_deleted")

@@ -149,6 +149,7 @@ class Problem:
 @dataclass
 class _Directory:
     names: dict = field(default_factory=dict)  # name → [Law], best version first
+    numbers: dict = field(default_factory=dict)  # law pk → frozenset of article numbers (loaded lazily)
     pattern: re.Pattern | None = None
     built: float = 0.0
 
@@ -302,10 +303,24 @@ def _law_mentions(text, d, as_of):
     return mentions
 
 
-def find_citations(text, as_of=None):
-    """Every citation in ``text``, in order (see the module docstring)."""
+def _article_numbers(d, law_pk):
+    numbers = d.numbers.get(law_pk)
+    if numbers is None:
+        from .models import Article
+
+        numbers = frozenset(Article.objects.filter(law_id=law_pk, number__isnull=False)
+                            .values_list("number", flat=True))
+        d.numbers[law_pk] = numbers
+    return numbers
+
+
+def find_citations(text, as_of=None, *, fetch_articles=True):
+    """Every citation in ``text``, in order (see the module docstring).
+
+    With ``fetch_articles=False`` the articles are verified against a cached
+    index of article numbers and ``article_obj`` stays None (fast checks)."""
     try:
-        return _find(text, as_of)
+        return _find(text, as_of, fetch_articles)
     except Exception:  # noqa: BLE001 — a citation check must never break a page or a save
         import logging
 
@@ -313,7 +328,7 @@ def find_citations(text, as_of=None):
         return []
 
 
-def _find(text, as_of):
+def _find(text, as_of, fetch_articles=True):
     if not text or not isinstance(text, str):
         return []
     as_of = _to_date(as_of)
@@ -373,7 +388,9 @@ def _find(text, as_of):
 
     # Resolve articles in one query.
     wanted = {(r[2].law.pk, n) for r in raw if r[2].law is not None for n in r[3] if n}
-    articles = _fetch_articles(wanted)
+    existing = {w for w in wanted if w[1] in _article_numbers(d, w[0])}
+    laws = {r[2].law.pk: r[2].law for r in raw if r[2].law is not None}
+    articles = _fetch_articles(existing, laws) if fetch_articles else {w: True for w in existing}
 
     citations = []
     for start, end, mention, numbers, para, item in raw:
@@ -385,17 +402,23 @@ def _find(text, as_of):
     return citations
 
 
-def _fetch_articles(wanted):
+def _fetch_articles(wanted, laws):
+    """Article objects for (law pk, number) pairs, one query; ``laws`` maps pk → Law."""
     if not wanted:
         return {}
+    from django.db.models import Q
+
     from .models import Article
 
-    law_ids = {w[0] for w in wanted}
-    numbers = {w[1] for w in wanted}
+    by_law = {}
+    for law_pk, number in wanted:
+        by_law.setdefault(law_pk, set()).add(number)
+    cond = Q()
+    for law_pk, numbers in by_law.items():
+        cond |= Q(law_id=law_pk, number__in=sorted(numbers))
     found = {}
-    qs = (Article.objects.filter(law_id__in=law_ids, number__in=numbers)
-          .select_related("law").order_by("law_id", "number", "position"))
-    for art in qs:
+    for art in Article.objects.filter(cond).order_by("law_id", "number", "position"):
+        art.law = laws[art.law_id]
         found.setdefault((art.law_id, art.number), art)
     return found
 
@@ -409,8 +432,9 @@ def _resolve(c, law, articles, as_of):
     c.law_name = law.full_name
     c.successor = law.successor
     if c.article is not None:
-        c.article_obj = articles.get((law.pk, c.article))
-        if c.article_obj is None:
+        found = articles.get((law.pk, c.article))
+        c.article_obj = found if found is not True else None
+        if found is None:
             c.status = UNKNOWN_ARTICLE
             c.message = _("《%(law)s》没有第%(n)s条。") % {"law": law.short_name or law.full_name, "n": c.article}
             return
@@ -450,7 +474,7 @@ def check_text(text, as_of=None):
     law not in force on ``as_of``. A repealed law cited by material dated before
     the repeal is correct and gives no problem."""
     problems = []
-    for c in find_citations(text, as_of):
+    for c in find_citations(text, as_of, fetch_articles=False):
         if c.status in (UNKNOWN_LAW, UNKNOWN_ARTICLE):
             problems.append(Problem(c, "error", c.status, c.message))
         elif c.status == NOT_IN_FORCE or (c.status == REPEALED and as_of is None):

@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 text = sys.stdin.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"无法读取 {path}：{exc}") from exc
-        for c in find_citations(text, options.get("date")):
+        for c in find_citations(text, options.get("date"), fetch_articles=False):
             obj = c.as_json()
             if options["verbose"]:
                 obj["successor"] = c.successor.full_name if c.successor else None
