@@ -192,7 +192,7 @@ LOGGING = {
 # Everything is served from this origin: bureau intranets often have no internet.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
     "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
     "form-action 'self'; base-uri 'self'; object-src 'none'"
 )
