@@ -37,7 +37,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 #: 第三十三条, 第33条, 第 33 条, 第一百零一款 … (article, paragraph, item, chapter, section, part).
 ARTICLE_REF = re.compile(r"第\s*([0-9０-９零〇一二两三四五六七八九十百千]+)\s*([条款项章节编])")
 _WORD_CHARS = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def chinese_number(text):
@@ -90,6 +90,7 @@ def add_words(words):
         if len(word) > 1 and _CJK.search(word) and jieba.dt.FREQ.get(word, 0) == 0:
             jieba.add_word(word, freq=max(jieba.suggest_freq(word), 20000))
     _split_word.cache_clear()
+    _segment_short.cache_clear()
     query_tokens.cache_clear()
 
 
@@ -113,6 +114,12 @@ def load_db_terms(force=False):
         _dict_state["db_loaded_at"] = 0.0
         return
     add_words(words)
+
+
+def warm_up():
+    """Load the dictionaries now (before forking indexing processes)."""
+    _load_file_dictionary()
+    load_db_terms()
 
 
 def invalidate():
@@ -158,7 +165,43 @@ def _pieces(text):
         yield "text", text[pos:], pos
 
 
+_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[^\u3400-\u4dbf\u4e00-\u9fff]+")
+_LATIN = re.compile(r"[0-9a-z]+(?:[.\-_+#'][0-9a-z]+)*")
+
+
+def _tokenize(piece):
+    """CJK runs go to jieba's precise mode without the HMM guesser (segmentation
+    then depends on the dictionary only, so a word is cut the same way in
+    documents and queries); other runs are split into Latin/number words that
+    keep inner dots and hyphens (pm2.5, poseidon-1234abc, 1.11)."""
+    for run in _RUNS.finditer(piece):
+        text = run.group()
+        offset = run.start()
+        if _CJK.match(text):
+            start = offset
+            for word in jieba.cut(text, HMM=False):
+                end = start + len(word)
+                yield word, start, end
+                start = end
+        else:
+            for m in _LATIN.finditer(text):
+                yield m.group(), offset + m.start(), offset + m.end()
+
+
+@lru_cache(maxsize=50000)
+def _segment_short(text, subwords):
+    return tuple(_segment(text, subwords))
+
+
 def segment(text, subwords=True):
+    """Yield (word, position, startchar, endchar, is_subword) for the text.
+    Short texts (titles, names repeated across many documents) are cached."""
+    if len(text) <= 64:
+        return _segment_short(text, subwords)
+    return _segment(text, subwords)
+
+
+def _segment(text, subwords=True):
     """Yield (word, position, startchar, endchar, is_subword) for the text."""
     _load_file_dictionary()
     text = normalise(text)
@@ -168,7 +211,7 @@ def segment(text, subwords=True):
             yield piece, position, offset, offset + len(piece), False
             position += 1
             continue
-        for word, start, end in jieba.tokenize(piece, HMM=True):
+        for word, start, end in _tokenize(piece):
             if not _WORD_CHARS.search(word):
                 continue
             word = word.strip()
@@ -209,9 +252,9 @@ class ChineseTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        for word, pos, startchar, endchar, _sub in segment(value, subwords=self.subwords):
+        for word, pos, startchar, endchar, boost in _weighted(value, self.subwords):
             token.text = word
-            token.boost = 1.0
+            token.boost = boost
             token.stopped = False
             if keeporiginal:
                 token.original = word
@@ -221,6 +264,44 @@ class ChineseTokenizer(Tokenizer):
                 token.startchar = start_char + startchar
                 token.endchar = start_char + endchar
             yield token
+
+
+#: Separators of a weighted value: "<boost>\x1f<text>\x1e<boost>\x1f<text>…"
+CHUNK_SEP = "\x1e"
+BOOST_SEP = "\x1f"
+#: Position gap between chunks, so that phrases never span two fields.
+CHUNK_GAP = 100
+
+
+def weighted_value(chunks):
+    """Encode [(text, boost)] for the catch-all field: every token of a chunk
+    carries its field's boost as its weight (BM25F's term frequency)."""
+    out = []
+    for text, boost in chunks:
+        text = (text or "").replace(CHUNK_SEP, " ").replace(BOOST_SEP, " ")
+        if text.strip():
+            out.append(f"{float(boost):g}{BOOST_SEP}{text}")
+    return CHUNK_SEP.join(out)
+
+
+def _weighted(value, subwords):
+    if BOOST_SEP not in value:
+        for word, pos, startchar, endchar, _sub in segment(value, subwords=subwords):
+            yield word, pos, startchar, endchar, 1.0
+        return
+    base_pos = base_char = 0
+    for chunk in value.split(CHUNK_SEP):
+        boost_text, _sep, text = chunk.partition(BOOST_SEP)
+        try:
+            boost = float(boost_text)
+        except ValueError:
+            boost, text = 1.0, chunk
+        last = -1
+        for word, pos, startchar, endchar, _sub in segment(text, subwords=subwords):
+            last = pos
+            yield word, base_pos + pos, base_char + startchar, base_char + endchar, boost
+        base_pos += last + 1 + CHUNK_GAP
+        base_char += len(chunk) + 1
 
 
 def text_analyzer():

@@ -1,5 +1,11 @@
 """URLs of the search app."""
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from search import views
 
 app_name = "search"
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", views.search_page, name="search"),
+    path("api/search/", views.search_api, name="api"),
+    path("api/search/suggest/", views.suggest_api, name="suggest"),
+]

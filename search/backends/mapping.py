@@ -9,6 +9,8 @@ Elasticsearch mapping derives them:
     pkn       the primary key as a number when it is an integer (column, for ordering)
     ct        every content type of the object: "casebank.casepage wagtailcore.page"
     fnull     names of the filter fields whose value is empty
+    all       every SearchField (related ones too), each token weighted by its
+              field's boost: one term per word answers searches on all fields
     t_<col>   a SearchField, analysed by the Chinese analyzer (RelatedFields: t_<rel>.<col>)
     a_<col>   an AutocompleteField, edge n-grams
     fi_<col>  an integer-like FilterField (int, bool, date, datetime, time) as int64
@@ -31,7 +33,7 @@ from whoosh import fields as wf
 from modelsearch.backends.base import get_model_root
 from modelsearch.index import AutocompleteField, FilterField, RelatedFields, SearchField, get_indexed_models
 
-from search.analysis import autocomplete_analyzer, text_analyzer
+from search.analysis import autocomplete_analyzer, text_analyzer, weighted_value
 
 INT_TYPES = {
     "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
@@ -46,14 +48,15 @@ def make_schema():
     schema = wf.Schema(
         id=wf.ID(unique=True, stored=True),
         pk=wf.ID(stored=True, sortable=True),
-        pkn=wf.NUMERIC(numtype=int, bits=64, signed=True, sortable=True, shift_step=16),
+        pkn=wf.NUMERIC(numtype=int, bits=64, signed=True, sortable=True, shift_step=64),
         ct=wf.KEYWORD(lowercase=False, commas=False, scorable=False),
         fnull=wf.KEYWORD(lowercase=False, commas=False, scorable=False),
+        all=wf.TEXT(analyzer=text_analyzer(), phrase=True),
     )
-    schema.add("t_*", wf.TEXT(analyzer=text_analyzer(), phrase=True), glob=True)
+    schema.add("t_*", wf.TEXT(analyzer=text_analyzer(), phrase=False), glob=True)
     schema.add("a_*", wf.TEXT(analyzer=autocomplete_analyzer(), phrase=False), glob=True)
-    schema.add("fi_*", wf.NUMERIC(numtype=int, bits=64, signed=True, sortable=True, shift_step=8), glob=True)
-    schema.add("ff_*", wf.NUMERIC(numtype=float, sortable=True), glob=True)
+    schema.add("fi_*", wf.NUMERIC(numtype=int, bits=64, signed=True, sortable=True, shift_step=64), glob=True)
+    schema.add("ff_*", wf.NUMERIC(numtype=float, sortable=True, shift_step=64), glob=True)
     schema.add("fs_*", wf.ID(sortable=True), glob=True)
     schema.add("fm_*", wf.KEYWORD(lowercase=False, commas=True, scorable=False), glob=True)
     return schema
@@ -182,7 +185,7 @@ def _related_values(field, obj):
     return []
 
 
-def _collect(doc, nulls, model, fields, obj, prefix, top_level):
+def _collect(doc, nulls, model, fields, obj, prefix, top_level, chunks=None, boost=1.0):
     for field in fields:
         if isinstance(field, RelatedFields):
             name = prefix + column_name(model, field) + "."
@@ -191,7 +194,7 @@ def _collect(doc, nulls, model, fields, obj, prefix, top_level):
             except Exception:  # noqa: BLE001
                 continue
             for item in _related_values(field, obj):
-                _collect(doc, nulls, related_model, field.fields, item, name, False)
+                _collect(doc, nulls, related_model, field.fields, item, name, False, chunks, boost)
             continue
         if isinstance(field, FilterField):
             if not top_level:
@@ -225,6 +228,8 @@ def _collect(doc, nulls, model, fields, obj, prefix, top_level):
             name = prefix + column_name(model, field)
             if isinstance(field, SearchField):
                 _add_text(doc, "t_" + name, text)
+                if chunks is not None and text:
+                    chunks.append((text, boost * float(field.boost or 1.0)))
             else:
                 _add_text(doc, "a_" + name, text)
 
@@ -239,7 +244,10 @@ def build_document(model, obj):
     if isinstance(obj.pk, int):
         doc["pkn"] = obj.pk
     nulls = []
-    _collect(doc, nulls, model, model.get_search_fields(), obj, "", True)
+    chunks = []
+    _collect(doc, nulls, model, model.get_search_fields(), obj, "", True, chunks)
+    if chunks:
+        doc["all"] = weighted_value(chunks)
     if nulls:
         doc["fnull"] = " ".join(nulls)
     return doc
@@ -292,3 +300,8 @@ def filter_field_info(model, field):
     except Exception:  # noqa: BLE001
         internal = "CharField"
     return f"{kind}_{name}", kind, internal, name
+
+
+# Numeric filter fields are indexed with a single precision tier (shift_step=64):
+# one term per value keeps indexing fast; range queries enumerate the terms in
+# range, which is cheap for the low-cardinality fields filters use.

@@ -8,6 +8,8 @@ Layout of ``PATH``::
     write.lock               flock(): held by the one process writing to the live index
     rebuild.lock             flock(): held for the whole of a rebuild
     rebuild.journal          updates made while a rebuild runs, replayed before the swap
+    deferred.journal         updates a writer could not apply within LOCK_TIMEOUT; the
+                             next writer (or rebuild) applies them first, so none is lost
 
 Why this design
 ---------------
@@ -121,6 +123,7 @@ class IndexStore:
         self.rebuild_lock = _FileLock(self.root / "rebuild.lock")
         self.current_link = self.root / "current"
         self.journal_path = self.root / "rebuild.journal"
+        self.deferred_path = self.root / "deferred.journal"
         self._local = threading.local()
 
     # --- generations ------------------------------------------------------------
@@ -221,6 +224,31 @@ class IndexStore:
         except FileNotFoundError:
             return []
         self.journal_path.unlink()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def defer(self, entries):
+        """Record updates that could not be written now (lock timeout). Appends of
+        short lines with O_APPEND are atomic, so no lock is needed."""
+        data = "".join(json.dumps(e) + "\n" for e in entries).encode("utf-8")
+        fd = os.open(self.deferred_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+
+    def take_deferred(self):
+        """Deferred updates, removed from disk (call under write_lock)."""
+        if not self.deferred_path.exists():
+            return []
+        tmp = self.root / f".deferred-{uuid.uuid4().hex}"
+        try:
+            os.replace(self.deferred_path, tmp)
+        except FileNotFoundError:
+            return []
+        try:
+            lines = tmp.read_text(encoding="utf-8").splitlines()
+        finally:
+            tmp.unlink()
         return [json.loads(line) for line in lines if line.strip()]
 
     # --- reading ------------------------------------------------------------------

@@ -20,6 +20,7 @@ those of the queryset. Ordering by FilterFields runs in Whoosh; ordering by
 expressions runs in the database.
 """
 import logging
+import os
 from collections import OrderedDict
 
 from django.conf import settings
@@ -80,8 +81,10 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
     # -- fields
 
     def get_text_fields(self):
-        return mapping.text_fields(self.model, autocomplete=self.autocomplete,
-                                   names=tuple(self.fields) if self.fields else None)
+        """{field: boost}: the catch-all field, or the named fields' own fields."""
+        if not self.fields:
+            return {"all": 1.0}
+        return mapping.text_fields(self.model, autocomplete=False, names=tuple(self.fields))
 
     # -- text queries
 
@@ -127,7 +130,10 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             return _match_none()
         if len(tokens) == 1:
             return wq.Or([wq.Term(f, tokens[0], boost=b * boost) for f, b in fields.items()])
-        return wq.Or([wq.Phrase(f, tokens, boost=b * boost) for f, b in fields.items()])
+        # Only the catch-all field keeps positions; named fields get all the words.
+        return wq.Or([wq.Phrase(f, tokens, boost=b * boost) if f == "all"
+                      else wq.And([wq.Term(f, t) for t in tokens], boost=b * boost)
+                      for f, b in fields.items()])
 
     def compile_query(self, query, fields, boost=1.0):
         """Translate a modelsearch query into a Whoosh query (NullQuery matches nothing)."""
@@ -521,9 +527,16 @@ class WhooshIndex(BaseIndex):
             return
         docs = self.documents(model, items)
         journal = [{"op": "add", "model": mapping.model_label(type(obj)), "pk": str(obj.pk)} for obj in items]
-        with self.store.writer(journal_entries=journal) as writer:
-            for doc in docs:
-                writer.update_document(**doc)
+        try:
+            with self.store.writer(journal_entries=journal) as writer:
+                self._apply_deferred(writer)
+                for doc in docs:
+                    writer.update_document(**doc)
+        except IndexBusy:
+            # Never fail a publish because the index is busy: leave the update
+            # for the next writer, which applies deferred updates first.
+            self.store.defer(journal)
+            logger.warning("search index busy: %d update(s) deferred", len(journal))
 
     def add_item(self, obj):
         self.add_items(type(obj), [obj])
@@ -532,30 +545,73 @@ class WhooshIndex(BaseIndex):
         model = type(item)
         key = mapping.doc_id(model, item.pk)
         journal = [{"op": "delete", "id": key}]
-        with self.store.writer(journal_entries=journal) as writer:
-            writer.delete_by_term("id", key)
+        try:
+            with self.store.writer(journal_entries=journal) as writer:
+                self._apply_deferred(writer)
+                writer.delete_by_term("id", key)
+        except IndexBusy:
+            self.store.defer(journal)
+            logger.warning("search index busy: a deletion was deferred")
+
+    def _apply_deferred(self, writer):
+        entries = self.store.take_deferred()
+        if entries:
+            apply_entries(writer, entries)
 
 
 class _BuildingIndex(WhooshIndex):
-    """The new generation a rebuild writes into: one writer for the whole build."""
+    """The new generation a rebuild writes into: one writer for the whole build.
+
+    Small builds use one process. Once more than ``PARALLEL_THRESHOLD`` documents
+    arrive, a Whoosh multi-process writer analyses them on ``procs`` cores (jieba
+    segmentation is the costly part), each process writing its own segment."""
+
+    PARALLEL_THRESHOLD = 2000
 
     def __init__(self, backend, path):
         BaseIndex.__init__(self, backend)
         self.store = backend.store
         self.path = path
         self.ix = self.store.open(path)
-        self.writer = self.ix.writer(limitmb=256, procs=1)
+        self.procs = backend.build_procs
+        self.writer = None
+        self.pending = []
+        self.deleted = []
         self.count = 0
+
+    def _open_writer(self, parallel):
+        if parallel and self.procs > 1:
+            analysis.warm_up()
+            self.writer = self.ix.writer(procs=self.procs, multisegment=True, limitmb=128)
+        else:
+            self.writer = self.ix.writer(limitmb=256)
+        for doc in self.pending:
+            self.writer.add_document(**doc)
+        self.pending = []
 
     def add_items(self, model, items):
         if not class_is_indexed(model):
             return
-        for doc in self.documents(model, items):
+        docs = self.documents(model, items)
+        self.count += len(docs)
+        if self.writer is None:
+            self.pending.extend(docs)
+            if len(self.pending) > self.PARALLEL_THRESHOLD:
+                self._open_writer(parallel=True)
+            return
+        for doc in docs:
             self.writer.add_document(**doc)
-            self.count += 1
 
     def delete_item(self, item):
-        self.writer.delete_by_term("id", mapping.doc_id(type(item), item.pk))
+        self.deleted.append(mapping.doc_id(type(item), item.pk))
+
+    def commit(self):
+        if self.writer is None:
+            self._open_writer(parallel=False)
+        self.writer.commit()
+        self.ix.close()
+        if self.deleted:
+            replay(self.store, self.path, [{"op": "delete", "id": key} for key in self.deleted])
 
     def reset(self):
         pass
@@ -584,10 +640,9 @@ class WhooshIndexRebuilder:
 
     def finish(self):
         try:
-            self.building.writer.commit(optimize=True)
-            self.building.ix.close()
+            self.building.commit()
             with self.store.write_lock.hold(self.store.lock_timeout):
-                entries = self.store.take_journal()
+                entries = self.store.take_journal() + self.store.take_deferred()
                 if entries:
                     replay(self.store, self.building.path, entries)
                 self.store.swap_to(self.building.path)
@@ -601,26 +656,35 @@ class WhooshIndexRebuilder:
             self._rebuild_lock_cm = None
 
 
-def replay(store, path, entries):
-    """Apply journal entries (updates made during a rebuild) to the generation at ``path``."""
+def apply_entries(writer, entries):
+    """Apply journal entries ({"op": "add", "model", "pk"} / {"op": "delete", "id"})
+    with ``writer``, reading current objects from the database."""
     from django.apps import apps
 
+    for entry in entries:
+        if entry["op"] == "delete":
+            writer.delete_by_term("id", entry["id"])
+            continue
+        app_label, model_name = entry["model"].split(".")
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            continue
+        obj = model._default_manager.filter(pk=entry["pk"]).first()
+        key = mapping.doc_id(model, entry["pk"])
+        if obj is None:
+            writer.delete_by_term("id", key)
+        else:
+            obj = obj.get_indexed_instance() or obj
+            writer.update_document(**mapping.build_document(type(obj), obj))
+
+
+def replay(store, path, entries):
+    """Apply journal entries (updates made during a rebuild) to the generation at ``path``."""
     ix = store.open(path)
     writer = ix.writer()
     try:
-        for entry in entries:
-            if entry["op"] == "delete":
-                writer.delete_by_term("id", entry["id"])
-                continue
-            app_label, model_name = entry["model"].split(".")
-            model = apps.get_model(app_label, model_name)
-            obj = model._default_manager.filter(pk=entry["pk"]).first()
-            key = mapping.doc_id(model, entry["pk"])
-            if obj is None:
-                writer.delete_by_term("id", key)
-            else:
-                obj = obj.get_indexed_instance() or obj
-                writer.update_document(**mapping.build_document(type(obj), obj))
+        apply_entries(writer, entries)
         writer.commit()
     except BaseException:
         writer.cancel()
@@ -649,6 +713,7 @@ class WhooshSearchBackend(BaseSearchBackend):
             store = IndexStore(path, mapping.make_schema, lock_timeout=float(params.get("LOCK_TIMEOUT", 60)))
             self._stores[key] = store
         self.store = store
+        self.build_procs = int(params.get("BUILD_PROCS", min(os.cpu_count() or 1, 2)))
 
     def get_index_for_model(self, model):
         return WhooshIndex(self)

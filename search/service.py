@@ -1,0 +1,420 @@
+"""Search for people: one search over everything a user may see.
+
+Which models are searched is discovered from modelsearch's registry of indexed
+models (``get_indexed_models()``); each model gets
+
+* a *type* (course, lesson, case, statute, power, benchmark …): the model's
+  ``search_type`` attribute, else ``DEFAULT_TYPES``, else "page" for a page
+  model that declares search fields of its own; anything else is not searched;
+* a *visibility rule*: pages are searched live and public only; a model may
+  narrow its queryset with a ``search_visible_queryset(user)`` classmethod;
+  apps in ``DENIED_APPS`` (the question bank, people data) are never searched.
+
+The view layer (views.py) and the JSON API share ``run_search``.
+"""
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+
+from modelsearch.index import RelatedFields, SearchField, get_indexed_models
+from modelsearch.query import Boost, Or, Phrase, PlainText
+
+from search import analysis
+
+#: Type of the models other apps declare, when the model sets no ``search_type``.
+DEFAULT_TYPES = {
+    "courses.coursepage": "course",
+    "courses.lessonpage": "lesson",
+    "casebank.casepage": "case",
+    "casebank.article": "statute",
+    "casebank.law": "statute",
+    "casebank.poweritem": "power",
+    "casebank.discretionbenchmark": "benchmark",
+}
+TYPE_LABELS = {
+    "course": _("课程"),
+    "lesson": _("课时"),
+    "case": _("案例"),
+    "statute": _("法规"),
+    "power": _("权力清单"),
+    "benchmark": _("裁量基准"),
+    "page": _("页面"),
+}
+TYPE_ORDER = ["statute", "case", "course", "lesson", "power", "benchmark", "page"]
+#: Apps whose data never appears in the people search, whatever they index.
+DENIED_APPS = {"exams", "officers", "auth", "wagtailusers", "wagtailimages", "wagtaildocs", "wagtailcore",
+               "wagtailforms", "wagtailredirects", "wagtailembeds", "taggit", "search"}
+#: Facets: key → FilterField names a model may use for it.
+FACET_FIELDS = {
+    "duty_area": ("duty_area_codes", "duty_area_code"),
+    "year": ("year", "decision_year"),
+    "status": ("law_status",),
+}
+FACET_LABELS = {"duty_area": _("职责领域"), "year": _("年份"), "status": _("时效性")}
+PAGE_SIZE = 10
+MAX_QUERY_LENGTH = 200
+#: Models with more results than this are faceted on their first results only.
+SNIPPET_LENGTH = 120
+
+
+def model_label(model):
+    return f"{model._meta.app_label}.{model.__name__}".lower()
+
+
+def model_type(model):
+    explicit = getattr(model, "search_type", None)
+    if explicit:
+        return explicit
+    label = model_label(model)
+    if label in DEFAULT_TYPES:
+        return DEFAULT_TYPES[label]
+    if issubclass(model, Page) and model is not Page:
+        own = [f for f in model.get_search_fields() if isinstance(f, (SearchField, RelatedFields))
+               and f.field_name not in {g.field_name for g in Page.search_fields}]
+        if own:
+            return "page"
+    return None
+
+
+def searchable_models():
+    """[(type, model)] of the indexed models people may search, in display order."""
+    found = []
+    for model in get_indexed_models():
+        if model._meta.app_label in DENIED_APPS or model._meta.abstract:
+            continue
+        kind = model_type(model)
+        if kind is None:
+            continue
+        # A subclass of a searched model is found through its parent.
+        if any(other is not model and issubclass(model, other) and model_type(other) == kind
+               for _k, other in found):
+            continue
+        found.append((kind, model))
+    found.sort(key=lambda km: (TYPE_ORDER.index(km[0]) if km[0] in TYPE_ORDER else 99, model_label(km[1])))
+    return found
+
+
+def visible_queryset(model, user):
+    """What ``user`` may find of ``model``: live, public pages; a model's own rule."""
+    custom = getattr(model, "search_visible_queryset", None)
+    if custom is not None:
+        return custom(user)
+    qs = model._default_manager.all()
+    if issubclass(model, Page):
+        qs = qs.live().public()
+    return qs
+
+
+def people_query(text):
+    """Full matches first, then partial ones: all words (boosted), the exact
+    phrase (boosted), any word."""
+    tokens = analysis.query_tokens(text)
+    parts = [Boost(PlainText(text, operator="and"), 3.0)]
+    if 1 < len(tokens) <= 12:
+        parts.append(Boost(Phrase(text), 2.0))
+    if len(tokens) > 1:
+        parts.append(PlainText(text, operator="or"))
+    return parts[0] if len(parts) == 1 else Or(parts)
+
+
+# --- snippets ---------------------------------------------------------------------
+
+def _object_text(obj):
+    chunks = []
+    for f in type(obj).get_search_fields():
+        if isinstance(f, SearchField) and f.field_name not in ("title",):
+            try:
+                value = f.get_value(obj)
+            except Exception:  # noqa: BLE001 - a broken callable must not break search
+                continue
+            if isinstance(value, (list, tuple)):
+                value = " ".join(str(v) for v in value)
+            if isinstance(value, str) and value.strip():
+                chunks.append(strip_tags(value))
+    return re.sub(r"\s+", " ", " ".join(chunks)).strip()
+
+
+def highlight(text, terms, length=SNIPPET_LENGTH):
+    """An escaped excerpt of ``text`` around the best cluster of ``terms``, each marked."""
+    if not text:
+        return ""
+    terms = sorted({t for t in terms if t}, key=len, reverse=True)
+    lowered = analysis.normalise(text)
+    if len(lowered) != len(text):
+        lowered = text.lower()
+    hits = []
+    if terms:
+        pattern = re.compile("|".join(re.escape(t) for t in terms))
+        hits = [(m.start(), m.end()) for m in pattern.finditer(lowered)]
+    start = 0
+    if hits:
+        best, best_count = hits[0][0], 0
+        for s, _e in hits:
+            count = sum(1 for s2, _e2 in hits if s <= s2 < s + length)
+            if count > best_count:
+                best, best_count = s, count
+        start = max(0, best - 20)
+    end = min(len(text), start + length)
+    out, cursor = [], start
+    for s, e in hits:
+        if s < cursor or s >= end:
+            continue
+        out.append(html.escape(text[cursor:s]))
+        out.append("<mark>" + html.escape(text[s:min(e, end)]) + "</mark>")
+        cursor = min(e, end)
+    out.append(html.escape(text[cursor:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+def _title(obj):
+    if isinstance(obj, Page):
+        return obj.title
+    return str(obj)
+
+
+def _url(obj, request=None):
+    if isinstance(obj, Page):
+        return obj.get_url(request=request) or ""
+    getter = getattr(obj, "get_absolute_url", None)
+    return getter() if getter else ""
+
+
+@dataclass
+class SearchHit:
+    type: str
+    title: str
+    url: str
+    snippet: str
+    title_html: str
+    score: float
+    extra: dict = field(default_factory=dict)
+
+    def as_json(self):
+        data = {"type": self.type, "type_label": str(TYPE_LABELS.get(self.type, self.type)),
+                "title": self.title, "url": self.url, "snippet": self.snippet, "score": round(self.score, 4)}
+        data.update(self.extra)
+        return data
+
+
+def _hit(kind, obj, terms, request):
+    title = _title(obj)
+    extra = {}
+    law = getattr(obj, "law", None)
+    if kind == "statute":
+        if law is not None and hasattr(obj, "number"):
+            extra = {"law": law.full_name, "article": obj.number, "status": obj.law_status
+                     if hasattr(obj, "law_status") else law.status}
+        elif hasattr(obj, "full_name"):
+            extra = {"law": obj.full_name, "article": None, "status": getattr(obj, "status", "")}
+    text = _object_text(obj) or title
+    return SearchHit(type=kind, title=title, url=_url(obj, request), snippet=highlight(text, terms),
+                     title_html=highlight(title, terms, length=200), score=float(getattr(obj, "_score", 0.0) or 0.0),
+                     extra=extra)
+
+
+# --- the search -------------------------------------------------------------------
+
+@dataclass
+class SearchOutcome:
+    query: str
+    type: str
+    page: int
+    total: int
+    hits: list
+    type_counts: dict
+    facets: dict
+    num_pages: int
+    help: dict = field(default_factory=dict)
+
+    def as_json(self):
+        return {
+            "query": self.query,
+            "type": self.type or "",
+            "total": self.total,
+            "page": self.page,
+            "num_pages": self.num_pages,
+            "results": [h.as_json() for h in self.hits],
+            "facets": self.facets,
+            "help": self.help,
+        }
+
+
+class SearchParamError(ValueError):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _facet_field(model, key):
+    names = {f.field_name for f in model.get_filterable_search_fields()}
+    for candidate in FACET_FIELDS[key]:
+        if candidate in names:
+            return candidate
+    return None
+
+
+def _facet_label(key, value, model):
+    if value is None:
+        return str(_("未标注"))
+    if key == "status":
+        try:
+            return str(dict(model._meta.get_field("law_status").choices).get(value, value))
+        except Exception:  # noqa: BLE001
+            return str(value)
+    if key == "duty_area":
+        from casebank.domain import CATEGORY_LABELS
+
+        return str(CATEGORY_LABELS.get(value, value))
+    return str(value)
+
+
+def _add_facets(facets, results, model, filters):
+    for key in FACET_FIELDS:
+        fname = _facet_field(model, key)
+        if fname is None:
+            continue
+        try:
+            counts = results.facet(fname)
+        except Exception:  # noqa: BLE001 - a model's unusual field must not break search
+            continue
+        bucket = facets.setdefault(key, {})
+        for value, count in counts.items():
+            values = str(value).split() if key == "duty_area" and value else [value]
+            for v in values:
+                vkey = "" if v is None else str(v)
+                entry = bucket.setdefault(vkey, {"value": vkey, "label": _facet_label(key, v, model), "count": 0,
+                                                 "selected": filters.get(key) == vkey})
+                entry["count"] += count
+
+
+def _apply_facet_filters(qs, model, filters):
+    for key, value in filters.items():
+        fname = _facet_field(model, key)
+        if fname is None:
+            return qs.none()
+        if key == "duty_area":
+            qs = qs.filter(**{f"{fname}__contains": value}) if fname.endswith("codes") else qs.filter(**{fname: value})
+        elif key == "year":
+            qs = qs.filter(**{fname: int(value)})
+        else:
+            qs = qs.filter(**{fname: value})
+    return qs
+
+
+def parse_params(params):
+    """Validate request parameters; raises SearchParamError with a code."""
+    q = (params.get("q") or "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        raise SearchParamError("query_too_long", _("搜索词过长（最多 %(n)d 个字）。") % {"n": MAX_QUERY_LENGTH})
+    kind = (params.get("type") or "").strip()
+    known = {k for k, _m in searchable_models()} | set(TYPE_LABELS)
+    if kind and kind not in known:
+        raise SearchParamError("bad_type", _("未知的类型：%(t)s。") % {"t": kind[:30]})
+    raw_page = (params.get("page") or "1").strip()
+    if not raw_page.isdigit() or int(raw_page) < 1 or int(raw_page) > 1000:
+        raise SearchParamError("bad_page", _("页码必须是 1 到 1000 之间的整数。"))
+    filters = {}
+    for key in FACET_FIELDS:
+        value = (params.get(key) or "").strip()
+        if value:
+            if key == "year" and not value.isdigit():
+                raise SearchParamError("bad_facet", _("年份必须是数字。"))
+            if len(value) > 60:
+                raise SearchParamError("bad_facet", _("筛选条件无效。"))
+            filters[key] = value
+    return q, kind, int(raw_page), filters
+
+
+def run_search(user, q, kind="", page=1, filters=None, request=None, page_size=PAGE_SIZE):
+    """Search everything ``user`` may see; ``kind`` limits to one type."""
+    filters = filters or {}
+    backend = get_search_backend()
+    query = people_query(q)
+    terms = analysis.highlight_terms(q)
+    need = page * page_size
+    type_counts = {}
+    facets = {}
+    candidates = []  # (score, order, kind, obj)
+    total = 0
+    order = 0
+    for mkind, model in searchable_models():
+        qs = visible_queryset(model, user)
+        if filters:
+            qs = _apply_facet_filters(qs, model, filters)
+        results = backend.search(query, qs).annotate_score("_score")
+        count = results.count()
+        if not count:
+            type_counts.setdefault(mkind, 0)
+            continue
+        type_counts[mkind] = type_counts.get(mkind, 0) + count
+        if kind and mkind != kind:
+            continue
+        total += count
+        _add_facets(facets, results, model, filters)
+        for obj in results[:need]:
+            candidates.append((-float(getattr(obj, "_score", 0.0) or 0.0), order, mkind, obj))
+            order += 1
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    page_items = candidates[(page - 1) * page_size: need]
+    hits = [_hit(mkind, obj, terms, request) for _s, _o, mkind, obj in page_items]
+    facet_out = {
+        key: {"label": str(FACET_LABELS[key]),
+              "values": sorted(values.values(), key=lambda v: (-v["count"], v["value"]))}
+        for key, values in facets.items()
+    }
+    num_pages = max(1, -(-total // page_size))
+    outcome = SearchOutcome(query=q, type=kind, page=page, total=total, hits=hits, type_counts=type_counts,
+                            facets=facet_out, num_pages=num_pages)
+    if total == 0:
+        outcome.help = no_results_help(user, q)
+    return outcome
+
+
+def no_results_help(user, q):
+    """Suggestions when nothing is found: fewer words, synonyms, spelling."""
+    tokens = [w for w, _s in analysis.query_tokens(q)]
+    fewer = []
+    if len(tokens) > 1:
+        for i in range(len(tokens)):
+            fewer.append(" ".join(tokens[:i] + tokens[i + 1:]))
+    synonyms = []
+    for word in tokens:
+        for syn in analysis.synonyms_for(word):
+            synonyms.append(q.replace(word, syn) if word in q else syn)
+    return {"fewer_words": fewer[:4], "synonyms": synonyms[:6],
+            "tips": [str(_("检查是否有错别字，或换一种说法。")), str(_("减少关键词，或只输入最核心的词语。")),
+                     str(_("法条可按“法律简称 + 条号”查找，例如：行政处罚法 第33条。"))]}
+
+
+def suggest(user, q, limit=8):
+    """Titles for the autocomplete box: partial words on the models' AutocompleteFields."""
+    backend = get_search_backend()
+    found = []
+    for mkind, model in searchable_models():
+        if not model.get_autocomplete_search_fields():
+            continue
+        qs = visible_queryset(model, user)
+        try:
+            results = backend.autocomplete(q, qs)[:limit]
+            for obj in results:
+                found.append({"type": mkind, "type_label": str(TYPE_LABELS.get(mkind, mkind)),
+                              "title": _title(obj), "url": _url(obj)})
+        except Exception:  # noqa: BLE001 - suggestions are best effort
+            continue
+        if len(found) >= limit * 2:
+            break
+    seen, out = set(), []
+    for item in found:
+        if item["title"] in seen:
+            continue
+        seen.add(item["title"])
+        out.append(item)
+    return out[:limit]

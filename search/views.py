@@ -1,0 +1,103 @@
+"""The search page (/search/), the JSON API (/api/search/) and autocomplete
+suggestions (/api/search/suggest/). Login required; every result goes through
+search.service's visibility rules."""
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from search import service
+from search.backends.store import IndexBusy
+
+
+def _api_login_required(view):
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": {"code": "login_required", "message": _("请先登录。")}}, status=401)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _error(code, message, status=400):
+    return JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
+
+
+@require_GET
+@login_required
+def search_page(request):
+    context = {"q": "", "outcome": None, "error": None, "tabs": [], "filters": {}}
+    try:
+        q, kind, page, filters = service.parse_params(request.GET)
+    except service.SearchParamError as exc:
+        context.update(error=exc, q=(request.GET.get("q") or "")[: service.MAX_QUERY_LENGTH])
+        return render(request, "search/search.html", context, status=400)
+    context.update(q=q, kind=kind, filters=filters)
+    if q:
+        outcome = service.run_search(request.user, q, kind=kind, page=page, filters=filters, request=request)
+        context["outcome"] = outcome
+        base = {"q": q, **filters}
+        all_total = sum(outcome.type_counts.values())
+        tabs = [{"key": "", "label": _("全部"), "count": all_total, "url": "?" + urlencode(base),
+                 "current": not kind}]
+        for key, count in outcome.type_counts.items():
+            tabs.append({"key": key, "label": service.TYPE_LABELS.get(key, key), "count": count,
+                         "url": "?" + urlencode({**base, "type": key}), "current": key == kind})
+        context["tabs"] = tabs
+        for key, facet in outcome.facets.items():
+            for value in facet["values"]:
+                params = {"q": q, **filters}
+                if kind:
+                    params["type"] = kind
+                if value["selected"]:
+                    params.pop(key, None)
+                else:
+                    params[key] = value["value"]
+                value["url"] = "?" + urlencode(params)
+        params = {"q": q, **filters}
+        if kind:
+            params["type"] = kind
+        if page > 1:
+            context["prev_url"] = "?" + urlencode({**params, "page": page - 1})
+        if page < outcome.num_pages:
+            context["next_url"] = "?" + urlencode({**params, "page": page + 1})
+        context["help_links"] = {
+            "fewer": [{"q": f, "url": "?" + urlencode({"q": f})} for f in outcome.help.get("fewer_words", [])],
+            "synonyms": [{"q": s, "url": "?" + urlencode({"q": s})} for s in outcome.help.get("synonyms", [])],
+        }
+    return render(request, "search/search.html", context)
+
+
+@require_GET
+@_api_login_required
+def search_api(request):
+    """GET /api/search/?q=&type=&page= → {"query", "total", "page", "results", "facets"}."""
+    try:
+        q, kind, page, filters = service.parse_params(request.GET)
+    except service.SearchParamError as exc:
+        return _error(exc.code, exc.message)
+    if not q:
+        return _error("missing_query", _("请输入搜索词（参数 q）。"))
+    try:
+        outcome = service.run_search(request.user, q, kind=kind, page=page, filters=filters, request=request)
+    except IndexBusy:
+        return _error("index_busy", _("搜索索引正在更新，请稍后再试。"), status=503)
+    data = outcome.as_json()
+    data["type_counts"] = outcome.type_counts
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@_api_login_required
+def suggest_api(request):
+    """GET /api/search/suggest/?q= → {"query", "suggestions": [{"title", "url", "type"}]}."""
+    q = (request.GET.get("q") or "").strip()
+    if len(q) > 50:
+        return _error("query_too_long", _("输入过长。"))
+    suggestions = service.suggest(request.user, q) if q else []
+    return JsonResponse({"query": q, "suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})
