@@ -95,3 +95,24 @@ def qualification_panels(request, role):
         panels.append(Panel(_("执法资格"), "officers/panels/hr_qualifications.html",
                             {"qtype": qtype, "counts": counts}, order=41, slot="hr_qualifications"))
     return panels
+
+
+from .models import RequiredCourse, RequiredExam  # noqa: E402
+
+
+class RequiredExamViewSet(SnippetViewSet):
+    model = RequiredExam
+    icon = "tick"
+    menu_label = _("资格要求的考试")
+    list_display = ["qualification_type", "exam", "min_score", "annual"]
+
+
+class RequiredCourseViewSet(SnippetViewSet):
+    model = RequiredCourse
+    icon = "doc-full"
+    menu_label = _("资格要求的课程")
+    list_display = ["qualification_type", "course"]
+
+
+register_snippet(RequiredExamViewSet)
+register_snippet(RequiredCourseViewSet)

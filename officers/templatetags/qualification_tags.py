@@ -1,6 +1,7 @@
 """Sections of the officer record page about qualifications, certificates,
 exams and courses (filled into officer_detail.html's record_sections block)."""
 from django import template
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import qualifications, roles
@@ -34,7 +35,8 @@ def qualification_sections(context, officer):
         code = status_label(rec, today)
         rec.eval_label = status_display(code)
         rec.eval_badge = qualifications.STATUS_BADGES.get(code, "badge-grey")
-    history = list(AuditLog.objects.filter(officer=officer, action__regex=r"^(qualification|certificate)\.")
+    history = list(AuditLog.objects.filter(Q(action__startswith="qualification.") | Q(action__startswith="certificate."),
+                                           officer=officer)
                    .order_by("-at", "-id")[:200])
     return {
         "officer": officer, "records": recs, "history": history, "is_hr": is_hr, "today": today,

@@ -119,3 +119,24 @@ def test_hr_panel_on_dashboard(client, units, base_type, hr_user):
     client.force_login(hr_user)
     body = client.get("/").content.decode()
     assert "执法资格" in body and "/hr/" in body
+
+
+def test_failed_last_exam_list_and_exam_history(client, units, base_type, hr_user):
+    from exams.models import Exam, Sitting
+    now = timezone.now()
+    exam = Exam.objects.create(title="2026 年度执法能力考试", kind="annual")
+    failed = make_user(roles.OFFICER, unit=units["SZ-JB-01"], full_name="未过者").officer
+    recovered = make_user(roles.OFFICER, unit=units["SZ-JB-01"], full_name="补考者").officer
+    foreign = make_user(roles.OFFICER, unit=units["SZ-JN-01"], full_name="外区者").officer
+    for o in (failed, recovered, foreign):
+        q.evaluate(o)
+        Sitting.objects.create(exam=exam, officer=o, attempt=1, status="graded", passed=False, percent=40,
+                               ended_at=now - datetime.timedelta(days=2), released_at=now)
+    Sitting.objects.create(exam=exam, officer=recovered, attempt=2, status="graded", passed=True, percent=80,
+                           ended_at=now - datetime.timedelta(days=1), released_at=now)
+    client.force_login(hr_user)
+    rows = list(client.get("/hr/lists/failed_exam/").context["page"].object_list)
+    assert [r.officer for r in rows] == [failed]
+    assert client.get("/hr/").context["failed"] == 1
+    body = client.get(f"/people/{recovered.pk}/").content.decode()
+    assert "2026 年度执法能力考试" in body and "未通过" in body and "通过" in body
