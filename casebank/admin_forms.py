@@ -44,9 +44,12 @@ def citation_errors(text, as_of, acknowledged, *, approving=True):
 
 
 class CitationCheckMixin(forms.Form):
-    """Add to a Wagtail admin form; set ``citation_fields`` and optionally ``citation_date_field``."""
+    """Add to a Wagtail admin form; set ``citation_fields`` (judged at the date in
+    ``citation_date_field``, or as current material) and ``current_fields``
+    (always judged as current material)."""
 
     citation_fields: tuple = ()
+    current_fields: tuple = ()
     citation_date_field: str | None = None
 
     acknowledge_citations = forms.BooleanField(
@@ -56,15 +59,21 @@ class CitationCheckMixin(forms.Form):
     def citation_text(self, cleaned):
         return "\n".join(str(cleaned.get(f) or "") for f in self.citation_fields)
 
+    def citation_sections(self, cleaned):
+        as_of = cleaned.get(self.citation_date_field) if self.citation_date_field else None
+        sections = [(self.citation_text(cleaned), as_of)]
+        if self.current_fields:
+            sections.append(("\n".join(str(cleaned.get(f) or "") for f in self.current_fields), None))
+        return sections
+
     def clean(self):
         cleaned = super().clean()
         if not publishing(self.data):
             return cleaned
-        as_of = cleaned.get(self.citation_date_field) if self.citation_date_field else None
         approving = not (self.data.get("action-submit"))
-        for err in citation_errors(self.citation_text(cleaned), as_of, cleaned.get("acknowledge_citations"),
-                                   approving=approving):
-            self.add_error(None, err)
+        for text, as_of in self.citation_sections(cleaned):
+            for err in citation_errors(text, as_of, cleaned.get("acknowledge_citations"), approving=approving):
+                self.add_error(None, err)
         return cleaned
 
 
@@ -73,8 +82,8 @@ class CitationCheckedPageForm(CitationCheckMixin, WagtailAdminPageForm):
 
 
 class CasePageForm(CitationCheckedPageForm):
-    citation_fields = ("summary", "facts", "issues", "legal_basis_text", "outcome", "review_result",
-                       "teaching_points", "discussion_questions")
+    citation_fields = ("summary", "facts", "issues", "legal_basis_text", "outcome", "review_result")
+    current_fields = ("teaching_points", "discussion_questions")
     citation_date_field = "decision_date"
 
     def citation_text(self, cleaned):

@@ -536,14 +536,14 @@ def _render(group, text):
     elif status in (UNKNOWN_LAW, UNKNOWN_ARTICLE):
         badge = f"<span class=\"badge badge-red cite-badge\">{escape(_('引用有误'))}</span>"
     toggle = (f"<button type=\"button\" class=\"cite-toggle\" aria-expanded=\"false\" aria-controls=\"{pid}\" "
-              f"title=\"{escape(_('显示条文'))}\"><span aria-hidden=\"true\">ⓘ</span>"
+              f"title=\"{escape(_('显示条文'))}\"><span aria-hidden=\"true\">{escape(_('原文'))}</span>"
               f"<span class=\"sr-only\">{escape(_('显示条文'))}</span></button>")
     return f"<span class=\"cite cite-{status}\">{link}{badge}{toggle}{pop}</span>"
 
 
 def linkify_citations(html_or_text, as_of=None):
     """Return safe HTML in which each citation links to its article, with the
-    article text inline (shown on focus/hover or by the ⓘ toggle; keyboard
+    article text inline (shown on focus/hover or by the 原文 toggle; keyboard
     reachable without a mouse). Plain text is escaped first; HTML is changed
     only in text outside links, code and buttons. Include the stylesheet
     ``casebank/casebank.css`` (and optionally ``casebank/citations.js``)."""

@@ -510,9 +510,11 @@ class CasePage(Page):
     parent_page_types = ["casebank.CaseIndexPage"]
     subpage_types: list = []
 
-    #: Fields whose text is checked for citations.
-    TEXT_FIELDS = ["summary", "facts", "issues", "legal_basis_text", "outcome", "review_result",
-                   "teaching_points", "discussion_questions"]
+    #: Fields whose citations are judged at the decision date (the case as decided).
+    DATED_FIELDS = ["summary", "facts", "issues", "legal_basis_text", "outcome", "review_result"]
+    #: Fields that speak for today (commentary): citations are judged as current material.
+    CURRENT_FIELDS = ["teaching_points", "discussion_questions"]
+    TEXT_FIELDS = DATED_FIELDS + CURRENT_FIELDS
 
     content_panels = Page.content_panels + [
         MultiFieldPanel([
@@ -569,6 +571,11 @@ class CasePage(Page):
     def citation_text(self):
         """All free text of the case, for citation checks."""
         return "\n".join(getattr(self, f) or "" for f in self.TEXT_FIELDS)
+
+    def citation_sections(self):
+        """[(text, as_of)]: the decided case at its decision date, the commentary as current material."""
+        return [("\n".join(getattr(self, f) or "" for f in self.DATED_FIELDS), self.decision_date),
+                ("\n".join(getattr(self, f) or "" for f in self.CURRENT_FIELDS), None)]
 
     def citation_date(self):
         """The date the case's citations are judged against (decision date)."""

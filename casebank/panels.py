@@ -14,9 +14,13 @@ class CitationReportPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             instance = self.instance
-            text = instance.citation_text() if hasattr(instance, "citation_text") else ""
-            as_of = instance.citation_date() if hasattr(instance, "citation_date") else None
-            citations = find_citations(text, as_of) if instance.pk else []
+            if hasattr(instance, "citation_sections"):
+                sections = instance.citation_sections()
+            else:
+                sections = [(instance.citation_text() if hasattr(instance, "citation_text") else "",
+                             instance.citation_date() if hasattr(instance, "citation_date") else None)]
+            as_of = sections[0][1]
+            citations = [c for text, when in sections for c in find_citations(text, when)] if instance.pk else []
             context.update({"citations": citations, "as_of": as_of,
                             "bad": [c for c in citations if c.status != "ok"]})
             return context

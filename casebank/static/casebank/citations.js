@@ -1,4 +1,4 @@
-/* Citation tooltips: the ⓘ button pins the article text open; Escape closes it.
+/* Citation tooltips: the 原文 button pins the article text open; Escape closes it.
    Without this script the text still shows on keyboard focus and hover (CSS). */
 (function () {
   function close(btn) {
