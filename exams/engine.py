@@ -85,21 +85,28 @@ def draw_paper(exam, rng):
     """[(question, points)] for a new sitting: the fixed list (shuffled and capped as set),
     or a fresh draw by the exam's rules."""
     if exam.mode == MODE_RULES:
+        # one query for the active bank's facets; the rules filter in memory
+        bank = list(Question.objects.filter(status=Q_ACTIVE).order_by("pk")
+                    .values_list("pk", "qtype", "category", "difficulty", "tags"))
         chosen, seen = [], set()
         for rule in exam.draw_rules.all():
-            ids = list(rule.candidates().exclude(pk__in=seen).values_list("pk", flat=True))
+            ids = [pk for pk, qtype, category, difficulty, tags in bank
+                   if pk not in seen and (not rule.qtype or qtype == rule.qtype)
+                   and (not rule.category or category == rule.category)
+                   and (not rule.difficulty or difficulty == rule.difficulty)
+                   and (not rule.tag or rule.tag in tags)]
             if len(ids) < rule.count:
                 raise ExamError(_("题库中符合规则“%(rule)s”的试题不足（需要 %(n)s 道，仅有 %(have)s 道）。")
                                 % {"rule": rule, "n": rule.count, "have": len(ids)}, code="draw_short")
-            picked = rng.sample(sorted(ids), rule.count)
+            picked = rng.sample(ids, rule.count)
             seen.update(picked)
             chosen.extend((pk, rule.points) for pk in picked)
-        questions = Question.objects.in_bulk([pk for pk, _p in chosen])
+        questions = Question.objects.select_related("current_version").in_bulk([pk for pk, _p in chosen])
         paper = [(questions[pk], pts) for pk, pts in chosen]
         if exam.random_order:
             rng.shuffle(paper)
         return paper
-    lines = [(eq.question, eq.points) for eq in exam.exam_questions.select_related("question")
+    lines = [(eq.question, eq.points) for eq in exam.exam_questions.select_related("question__current_version")
              if eq.question.status == Q_ACTIVE]
     if exam.random_order:
         rng.shuffle(lines)
@@ -244,9 +251,14 @@ def finalize(sitting, ended_by=END_SUBMIT, now=None):
                 ans.score, ans.correct = grading.grade(content, ans.response, ans.points,
                                                        multi_scoring=exam.multi_scoring)
                 ans.needs_marking = False
-            ans.locked = True
             to_update.append(ans)
-        Answer.objects.bulk_update(to_update, ["score", "correct", "needs_marking", "locked"])
+        # One UPDATE per distinct outcome (a handful), not a CASE expression per row.
+        groups = {}
+        for ans in to_update:
+            groups.setdefault((ans.score, ans.correct, ans.needs_marking), []).append(ans.pk)
+        for (score, correct, needs_marking), pks in groups.items():
+            Answer.objects.filter(pk__in=pks).update(score=score, correct=correct, needs_marking=needs_marking,
+                                                     locked=True)
         _update_wrong_book(sitting.officer_id, answers, now)
         sitting.refresh_from_db()
         try_release(sitting, now)
@@ -260,9 +272,14 @@ def _update_wrong_book(officer_id, answers, now):
         return
     book = {w.question_id: w for w in WrongItem.objects.filter(
         officer_id=officer_id, question_id__in=[a.question_id for a in objective])}
+    new = [WrongItem(officer_id=officer_id, question_id=a.question_id, version_id=a.version_id,
+                     last_response=a.response, added_at=now, last_wrong_at=now)
+           for a in objective if not a.correct and a.question_id not in book]
+    WrongItem.objects.bulk_create(new, ignore_conflicts=True)
     for ans in objective:
-        record_outcome(officer_id, ans.question_id, ans.version_id, ans.correct, ans.response, now,
-                       existing=book.get(ans.question_id))
+        if ans.question_id in book:
+            record_outcome(officer_id, ans.question_id, ans.version_id, ans.correct, ans.response, now,
+                           existing=book[ans.question_id])
 
 
 def record_outcome(officer_id, question_id, version_id, correct, response, now=None, existing=None):
