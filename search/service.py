@@ -22,9 +22,9 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from modelsearch.index import RelatedFields, SearchField, get_indexed_models
-from modelsearch.query import Boost, Or, Phrase, PlainText
 
 from search import analysis
+from search.query import BestMatch
 
 #: Type of the models other apps declare, when the model sets no ``search_type``.
 DEFAULT_TYPES = {
@@ -111,15 +111,8 @@ def visible_queryset(model, user):
 
 
 def people_query(text):
-    """Full matches first, then partial ones: all words (boosted), the exact
-    phrase (boosted), any word."""
-    tokens = analysis.query_tokens(text)
-    parts = [Boost(PlainText(text, operator="and"), 3.0)]
-    if 1 < len(tokens) <= 12:
-        parts.append(Boost(Phrase(text), 2.0))
-    if len(tokens) > 1:
-        parts.append(PlainText(text, operator="or"))
-    return parts[0] if len(parts) == 1 else Or(parts)
+    """Full matches first (the exact phrase highest), then partial ones."""
+    return BestMatch(text)
 
 
 # --- snippets ---------------------------------------------------------------------

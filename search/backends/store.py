@@ -263,6 +263,7 @@ class IndexStore:
                 if searcher.up_to_date():
                     return searcher
                 state["searcher"] = searcher.refresh()
+                state["cache"] = {}
                 return state["searcher"]
             except (OSError, whoosh_index.EmptyIndexError):
                 pass
@@ -275,6 +276,22 @@ class IndexStore:
         searcher = ix.searcher(weighting=BM25F())
         self._local.state = {"path": path, "searcher": searcher}
         return searcher
+
+    #: Cached document sets per searcher (filters, frequent words).
+    CACHE_SIZE = 256
+
+    def cached(self, searcher, key, compute):
+        """A value computed once per searcher (reset when the index changes)."""
+        state = getattr(self._local, "state", None)
+        if state is None or state["searcher"] is not searcher:
+            return compute()
+        cache = state.setdefault("cache", {})
+        value = cache.get(key)
+        if value is None:
+            if len(cache) >= self.CACHE_SIZE:
+                cache.clear()
+            value = cache[key] = compute()
+        return value
 
     def close(self):
         state = getattr(self._local, "state", None)

@@ -45,6 +45,7 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 
 from search import analysis
 from search.backends import mapping
+from search.query import BestMatch
 from search.backends.store import IndexBusy, IndexStore  # noqa: F401 - re-exported
 
 logger = logging.getLogger("academy.search")
@@ -53,6 +54,8 @@ logger = logging.getLogger("academy.search")
 SYNONYM_BOOST = 0.8
 #: Weight of the "all sub-words present" alternative of a long word.
 SUBWORD_BOOST = 0.6
+#: Score added per tier above the next one (BM25 scores stay far below it).
+TIER_OFFSET = 1000.0
 #: Chunk size for database filtering of Whoosh matches.
 DB_CHUNK = 500
 
@@ -135,8 +138,29 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                       else wq.And([wq.Term(f, t) for t in tokens], boost=b * boost)
                       for f, b in fields.items()])
 
+    def compile_tiers(self, query, fields):
+        """[(scoring query, matching query)] tiers for BestMatch (full matches,
+        then partial ones), or None for other queries."""
+        if not isinstance(query, BestMatch):
+            return None
+        text = query.query_string
+        full = self._plaintext(text, "and", 1.0, fields)
+        if full is wq.NullQuery:
+            return [(wq.NullQuery, wq.NullQuery)]
+        tokens = analysis.query_tokens(text)
+        scoring = full
+        if 1 < len(tokens) <= 12 and "all" in fields:
+            scoring = wq.Or([full, wq.Phrase("all", [t[0] for t in tokens], boost=2.0)])
+        tiers = [(scoring, full)]
+        if len(tokens) > 1:
+            partial = self._plaintext(text, "or", 1.0, fields)
+            tiers.append((partial, partial))
+        return tiers
+
     def compile_query(self, query, fields, boost=1.0):
         """Translate a modelsearch query into a Whoosh query (NullQuery matches nothing)."""
+        if isinstance(query, BestMatch):
+            return self.compile_query(query.as_modelsearch_query(), fields, boost)
         if isinstance(query, MatchAll):
             return wq.Every()
         if isinstance(query, PlainText):
@@ -261,7 +285,8 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         if self._plan is not None:
             return self._plan
         fields = self.get_text_fields()
-        text_q = self.compile_query(self.query, fields)
+        tiers = None if self.autocomplete else self.compile_tiers(self.query, fields)
+        text_q = tiers[-1][1] if tiers else self.compile_query(self.query, fields)
         ct = wq.Term("ct", mapping.model_label(self.model))
         db_filter = False
         if self.queryset.query.is_empty():
@@ -293,6 +318,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                     facets.append(sorting.FieldFacet("pkn", reverse=True))
                 sort = facets
         self._plan = {
+            "tiers": tiers,
             "text": text_q,
             "ct": ct,
             "filter": filter_q,
@@ -357,35 +383,65 @@ class WhooshSearchResults(BaseSearchResults):
     def _to_pk(self, text):
         return self.query_compiler.model._meta.pk.to_python(text)
 
+    def _allowed(self, searcher):
+        """Documents of this model that pass the pushed filters (cached per searcher;
+        a shared set: never modify it)."""
+        plan = self.query_compiler.plan()
+        if plan["filter"] is wq.NullQuery:
+            return set()
+        fq = plan["ct"] if plan["filter"] is None else wq.And([plan["ct"], plan["filter"]])
+        return self.backend.store.cached(searcher, ("filter", repr(fq)), lambda: docset(searcher, fq))
+
     def _matches(self, limit=None):
         """[(pk, score)] in result order; all of them when limit is None."""
         compiler = self.query_compiler
         plan = compiler.plan()
-        q = compiler.whoosh_query()
-        if q is wq.NullQuery:
+        if plan["text"] is wq.NullQuery or plan["filter"] is wq.NullQuery:
             return []
         searcher = self._searcher()
-        pk_col = self._pk_column(searcher)
+        allowed = self._allowed(searcher)
+        if not allowed:
+            return []
         db_stage = plan["db_filter"] or plan["db_order"]
         if db_stage:
             limit = None
-        kwargs = {"limit": limit}
-        if plan["sort"] is not None and not plan["db_order"]:
-            kwargs["sortedby"] = plan["sort"]
-        elif isinstance(plan["text"], wq.Every) and compiler.order_by_relevance:
-            # Everything scores the same: keep the index order stable.
-            kwargs["scored"] = False
-        hits = searcher.search(q, **kwargs)
+        sort = plan["sort"] if plan["sort"] is not None and not plan["db_order"] else None
+        if plan["tiers"] and sort is None:
+            tiers = plan["tiers"]
+        else:
+            tiers = [(plan["text"], plan["text"])]
+        pk_col = self._pk_column(searcher)
         to_pk = self._to_pk
         items = []
-        for docnum, score in hits.items():
-            pk = pk_col[docnum]
-            if isinstance(pk, bytes):
-                pk = pk.decode("utf-8")
-            items.append((to_pk(pk), float(score or 0.0)))
+        excluded = set()
+        for i, (scoring, matching) in enumerate(tiers):
+            if scoring is wq.NullQuery:
+                continue
+            want = None if limit is None else limit - len(items)
+            if want is not None and want <= 0:
+                break
+            kwargs = {"limit": want, "filter": allowed}
+            if excluded:
+                kwargs["mask"] = excluded
+            if sort is not None:
+                kwargs["sortedby"] = sort
+            elif isinstance(scoring, wq.Every):
+                kwargs["scored"] = False  # everything scores the same: keep index order
+            offset = (len(tiers) - 1 - i) * TIER_OFFSET
+            hits = searcher.search(scoring, **kwargs)
+            for docnum, score in hits.items():
+                pk = pk_col[docnum]
+                if isinstance(pk, bytes):
+                    pk = pk.decode("utf-8")
+                items.append((to_pk(pk), float(score or 0.0) + offset))
+            if i < len(tiers) - 1:
+                excluded |= self._docset(searcher, matching) & allowed
         if db_stage:
             items = self._apply_database(items)
         return items
+
+    def _docset(self, searcher, q):
+        return self.backend.store.cached(searcher, ("q", repr(q)), lambda: docset(searcher, q))
 
     def _apply_database(self, items):
         """Filter and/or order Whoosh's matches in the database."""
@@ -441,22 +497,21 @@ class WhooshSearchResults(BaseSearchResults):
         if plan["db_filter"]:
             count = len(self._matches())
         else:
-            q = compiler.whoosh_query()
-            if q is wq.NullQuery:
-                count = 0
-            else:
-                searcher = self._searcher()
-                count = sum(1 for _ in searcher.docs_for_query(q))
+            count = len(self.matched_docnums())
         count -= self.start
         if self.stop is not None:
             count = min(count, self.stop - self.start)
         return max(count, 0)
 
     def matched_docnums(self):
-        q = self.query_compiler.whoosh_query()
-        if q is wq.NullQuery:
+        plan = self.query_compiler.plan()
+        if plan["text"] is wq.NullQuery or plan["filter"] is wq.NullQuery:
             return set()
-        return set(self._searcher().docs_for_query(q))
+        searcher = self._searcher()
+        allowed = self._allowed(searcher)
+        if isinstance(plan["text"], wq.Every):
+            return set(allowed)
+        return set(self._docset(searcher, plan["text"]) & allowed)
 
     def facet(self, field_name):
         compiler = self.query_compiler
@@ -753,6 +808,44 @@ class WhooshSearchBackend(BaseSearchBackend):
         if missing:
             counts[None] = missing
         return OrderedDict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def docset(searcher, q):
+    """The set of document numbers a query matches, computed with set algebra on
+    posting lists (much faster than walking Whoosh's matchers in Python)."""
+    if q is wq.NullQuery:
+        return set()
+    kind = type(q)
+    reader = searcher.reader()
+    if kind is wq.Every:
+        return set(reader.all_doc_ids())
+    if kind is wq.Term:
+        try:
+            field = searcher.schema[q.fieldname]
+            text = q.text if isinstance(q.text, bytes) else field.to_bytes(q.text)
+            return set(reader.postings(q.fieldname, text).all_ids())
+        except (KeyError, Exception):  # noqa: BLE001 - unknown term or field
+            return set()
+    if kind is wq.ConstantScoreQuery:
+        return docset(searcher, q.child)
+    if kind is wq.And:
+        sets = sorted((docset(searcher, c) for c in q.subqueries), key=len)
+        if not sets:
+            return set(reader.all_doc_ids())
+        out = set(sets[0])
+        for other in sets[1:]:
+            if not out:
+                break
+            out &= other
+        return out
+    if kind is wq.Or:
+        out = set()
+        for c in q.subqueries:
+            out |= docset(searcher, c)
+        return out
+    if kind is wq.AndNot:
+        return docset(searcher, q.a) - docset(searcher, q.b)
+    return set(searcher.docs_for_query(q))
 
 
 def _decode_keyword(value, internal):
