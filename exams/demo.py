@@ -23,6 +23,8 @@ from .models import (
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 DIGITS = "零一二三四五六七八九"
+#: How many demo officers sit the exams.
+SITTING_OFFICERS = 40
 
 
 def chinese_number(n):
@@ -222,7 +224,8 @@ def _simulate(sitting, ability, rng):
 
 def load_sittings(stdout, exams, trainer, password):
     from officers.models import Officer
-    officers = list(Officer.objects.filter(user__username__regex=r"^zf00[0-4][0-9]$").order_by("employee_number"))
+    officers = list(Officer.objects.filter(user__username__regex=r"^zf00[0-4][0-9]$")
+                    .order_by("employee_number")[:SITTING_OFFICERS])
     rng = random.Random(20261130)
     made = 0
     targets = [(exams.get("entry-qualification"), officers, 5), (exams.get("annual-2026"), officers[::2], 0),
