@@ -7,6 +7,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import roles
 from .models import (
     Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Officer, QualificationRecord,
     QualificationType,
@@ -50,6 +51,23 @@ def scoped_officers(user, unit_id=None):
     return officers
 
 
+def record_scope(user, unit_id=None):
+    """A filter on QualificationRecord for the viewer's scope (active officers only).
+
+    For HR and superusers, whose scope is whole units (officers.scoping), the
+    filter goes through the handful of visible units rather than a list of
+    every visible officer: the same rows, and far cheaper on 20,000 officers."""
+    if user.is_superuser or roles.has_role(user, roles.HR):
+        units = visible_units(user)
+        if unit_id:
+            unit = units.filter(pk=unit_id).first() if str(unit_id).isdigit() else None
+            if unit is None:
+                return Q(pk__in=[])
+            units = units.filter(path__startswith=unit.path)
+        return Q(officer__unit_id__in=units.values("pk"), officer__is_active=True)
+    return Q(officer__in=scoped_officers(user, unit_id).values("pk"))
+
+
 def status_q(status, today):
     soon = today + datetime.timedelta(days=expiring_days())
     if status == S_EXPIRING:
@@ -74,11 +92,18 @@ def failed_last_exam_subquery():
     return Subquery(last)
 
 
+def ever_failed_officers():
+    """Officers with at least one released failed sitting (narrows the
+    last-result subquery to the few who could match)."""
+    from exams.models import Sitting
+    return Sitting.objects.filter(passed=False, released_at__isnull=False,
+                                  exam__kind__in=ASSESSED_EXAM_KINDS).values("officer_id")
+
+
 def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None):
     """QualificationRecords of the type for officers in scope, for one list."""
     today = today or timezone.localdate()
-    officers = scoped_officers(user, unit_id)
-    qs = (QualificationRecord.objects.filter(qualification_type=qtype, officer__in=officers.values("pk"))
+    qs = (QualificationRecord.objects.filter(record_scope(user, unit_id), qualification_type=qtype)
           .select_related("officer", "officer__unit", "qualification_type"))
     if list_name.startswith("expiring_"):
         days = int(list_name.split("_")[1])
@@ -90,7 +115,8 @@ def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None
         qs = qs.filter(hours_short=True).order_by("year_hours", "officer_id")
     elif list_name == "failed_exam":
         sub = failed_last_exam_subquery()
-        qs = qs.annotate(last_passed=sub).filter(last_passed=False) if sub is not None else qs.none()
+        qs = (qs.filter(officer_id__in=ever_failed_officers()).annotate(last_passed=sub).filter(last_passed=False)
+              if sub is not None else qs.none())
         qs = qs.order_by("officer__unit__path", "officer__employee_number")
     elif list_name in (Q_SUSPENDED, Q_REVOKED, Q_NOT_QUALIFIED):
         qs = qs.filter(status=list_name).order_by("officer__unit__path", "officer__employee_number")
@@ -103,11 +129,12 @@ def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None
 
 def counts(user, *, qtype, unit_id=None, today=None):
     """Officers by evaluated status (adds up to the officers in scope: an
-    officer with no record yet counts as 未取得), plus the list sizes. Two queries."""
+    officer with no record yet counts as 未取得), plus the list sizes. Two
+    queries, each one pass without sorting: the officers in scope, and
+    conditional counts over their records."""
     today = today or timezone.localdate()
-    officers = scoped_officers(user, unit_id)
-    n_officers = officers.count()
-    recs = QualificationRecord.objects.filter(qualification_type=qtype, officer__in=officers.values("pk"))
+    n_officers = scoped_officers(user, unit_id).count()
+    recs = QualificationRecord.objects.filter(record_scope(user, unit_id), qualification_type=qtype)
     agg = {s: Count("pk", filter=status_q(s, today)) for s in STATUS_FILTERS}
     for days in (30, 60, 90):
         agg[f"expiring_{days}"] = Count("pk", filter=Q(status=Q_QUALIFIED, expires_at__gte=today,

@@ -72,7 +72,7 @@ def dashboard(request):
     counts = hr_lists.counts(request.user, qtype=qtype, unit_id=unit_id, today=today)
     failed = hr_lists.failed_count(request.user, qtype=qtype, unit_id=unit_id)
     previews = []
-    for name in ("expiring_30", "expiring_60", "expiring_90", "expired", "short_hours", "failed_exam"):
+    for name in ("expiring_30", "expired", "short_hours", "failed_exam"):
         if name == "failed_exam" and failed is None:
             continue
         rows = list(hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status,

@@ -66,7 +66,7 @@ def test_dashboard_query_count_is_constant(client, units, base_type):
     with CaptureQueriesContext(connection) as big:
         client.get("/hr/")
         client.get("/hr/lists/all/")
-    assert len(big) == len(small)
+    assert len(small) > 10 and len(big) == len(small)
 
 
 def test_filters_by_unit_and_status(client, units, base_type):
