@@ -1,8 +1,8 @@
 """Root URLs. Each app owns the URLs under its own prefixes (its urls.py);
 Wagtail's page tree is served last, at the root."""
 from django.conf import settings
-from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -19,14 +19,15 @@ urlpatterns = [
     path("", include("search.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-else:
-    # Media of the embedded deployment (images, attachments, lesson videos) is
-    # served by Django when no front server does it; see README "Production".
-    from django.views.static import serve
+# Only images (and their renditions) are served straight from the media folder.
+# Documents (lesson PDFs, videos, attachments) go through Wagtail's document
+# view at /documents/, which applies collection privacy; nothing else in the
+# data folder is reachable by URL.
+def serve_image(request, path):
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+urlpatterns += [re_path(r"^media/(?P<path>(?:original_images|images)/[^/]+)$", serve_image)]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -109,3 +109,16 @@ def test_pages_render_without_debug(client, hr_user):
     client.force_login(hr_user)
     for url in ("/", "/people/", "/people/units/", "/me/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_media_folder_serves_images_only(client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "a.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "secret.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "academy.sqlite3").write_bytes(b"SQLite")
+    assert client.get("/media/images/a.png").status_code == 200
+    assert client.get("/media/documents/secret.pdf").status_code == 404
+    assert client.get("/media/academy.sqlite3").status_code == 404
+    assert client.get("/media/images/../academy.sqlite3").status_code == 404
