@@ -126,3 +126,45 @@ class BenchmarkForm(WagtailAdminModelForm):
             for e in exc.error_list:
                 self.add_error(None, e)
         return cleaned
+
+
+class ArticleChooserFilterForm(forms.Form):
+    """Chooser search for articles in the database (no search index needed).
+
+    "《行政处罚法》第三十三条" or "行政处罚法 33" finds that article; other words
+    match law names and article text."""
+
+    q = forms.CharField(label=_lazy("搜索"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _lazy("如：行政处罚法第三十三条")}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_searching = False
+        self.is_filtering_by_collection = False
+        self.search_query = None
+
+    def filter(self, objects):
+        import re
+
+        from django.db.models import Q
+
+        from .citations import find_citations, parse_number
+
+        query = (self.cleaned_data.get("q") or "").strip()
+        if not query:
+            return objects.select_related("law").order_by("law__full_name", "position")
+        self.is_searching, self.search_query = True, query
+        cites = [c for c in find_citations(query) if c.law is not None]
+        if cites:
+            cond = Q()
+            for c in cites:
+                cond |= Q(law=c.law, number=c.article) if c.article else Q(law=c.law)
+            return objects.filter(cond).select_related("law").order_by("law__full_name", "position")
+        words = [w for w in re.split(r"[\s,，、]+", query) if w]
+        for word in words:
+            number = parse_number(word.removeprefix("第").removesuffix("条"))
+            if number:
+                objects = objects.filter(number=number)
+            else:
+                objects = objects.filter(Q(law__full_name__icontains=word) | Q(text__icontains=word))
+        return objects.select_related("law").order_by("law__full_name", "position")

@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from officers import roles
 from portal.dashboard import NavItem, Panel
 
+from .admin_forms import ArticleChooserFilterForm
 from .models import Article, CasePage, DiscretionBenchmark, Law, LawSuccession, PowerItem
 
 
@@ -81,6 +83,7 @@ class LawViewSet(SnippetViewSet):
     list_display = ["full_name", "status", "effective_date", "successor", "article_count"]
     list_per_page = 50
     search_fields = ["full_name", "short_name"]
+    search_backend_name = None
     filterset_class = LawFilterSet
     ordering = ["full_name"]
 
@@ -91,13 +94,35 @@ class ArticleFilterSet(WagtailFilterSet):
         fields = ["law_status"]
 
 
+class ArticleChooseView(ChooseView):
+    filter_form_class = ArticleChooserFilterForm
+
+
+class ArticleChooseResultsView(ChooseResultsView):
+    filter_form_class = ArticleChooserFilterForm
+
+
+class ArticleChooserViewSet(SnippetChooserViewSet):
+    """Article chooser searching the database: 《行政处罚法》第三十三条, 行政处罚法 33, or words of the text."""
+
+    choose_view_class = ArticleChooseView
+    choose_results_view_class = ArticleChooseResultsView
+
+
 class ArticleViewSet(SnippetViewSet):
+    chooser_viewset_class = ArticleChooserViewSet
     model = Article
     icon = "list-ol"
     menu_label = _("法条")
     list_display = ["__str__", "chapter", "law_status"]
     list_per_page = 50
     filterset_class = ArticleFilterSet
+    #: Search with the database (works before the search index is built): law name and article number.
+    search_fields = ["law__short_name", "number_text", "text"]
+    search_backend_name = None
+
+    def get_queryset(self, request):
+        return Article.objects.select_related("law").order_by("law__full_name", "position")
 
 
 class LawSuccessionViewSet(SnippetViewSet):

@@ -113,3 +113,13 @@ def test_trainer_cannot_edit_outside_cases_section(client, trainer_user):
     client.force_login(trainer_user)
     home = Page.objects.get(depth=2)
     assert client.get(f"/cms/pages/{home.pk}/edit/").status_code in (302, 403)
+
+
+def test_article_chooser_finds_cited_article(client, trainer_user, statutes):
+    """The legal-basis chooser understands a citation and plain words (no search index needed)."""
+    client.force_login(trainer_user)
+    url = "/cms/snippets/choose/casebank/article/results/"
+    body = client.get(url, {"q": "行政处罚法第三十三条"}).content.decode()
+    assert "《行政处罚法》第三十三条" in body and "第三十四条" not in body
+    body = client.get(url, {"q": "大气污染防治法 118"}).content.decode()
+    assert "《大气污染防治法》第一百一十八条" in body
