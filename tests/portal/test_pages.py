@@ -122,3 +122,16 @@ def test_media_folder_serves_images_only(client, tmp_path, settings):
     assert client.get("/media/documents/secret.pdf").status_code == 404
     assert client.get("/media/academy.sqlite3").status_code == 404
     assert client.get("/media/images/../academy.sqlite3").status_code == 404
+
+
+def test_documents_need_login(client, officer_user):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    doc = Document.objects.create(title="讲义", file=ContentFile(b"%PDF-1.4 lesson", name="lesson.pdf"))
+    response = client.get(doc.url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(officer_user)
+    response = client.get(doc.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content if response.streaming else [response.content]).startswith(b"%PDF")
