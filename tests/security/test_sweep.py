@@ -1,0 +1,397 @@
+"""Security sweep: every URL of the project as every role, answer keys in the
+responses of an exam sitting, 10^4 guessed certificate codes, security headers.
+(XSS payloads rendered in a real browser: test_xss_browser.py.)"""
+import json
+import re
+import secrets
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from tests.security import world
+from tests.security.urlwalk import all_routes, fill
+
+pytestmark = pytest.mark.django_db
+
+ROLES = list(world.ROLE_USERS)  # anonymous, owner, officer, trainer, reviewer, hr_own, hr_other
+
+
+@pytest.fixture(scope="module")
+def data(django_db_setup, django_db_blocker):
+    """The dataset, built once for the module and rolled back after it."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            yield world.build()
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def clients(data, django_db_blocker):
+    out = {}
+    with django_db_blocker.unblock():
+        for role, username in world.ROLE_USERS.items():
+            client = Client()
+            client.raise_request_exception = False  # a server error is a 500 in the table, not a crash
+            if username:
+                client.force_login(data["users"][username])
+            out[role] = client
+    return out
+
+
+# --- The table ------------------------------------------------------------------------------
+#
+# Expected answer to a GET, per URL name, as one string per role in the order of ROLES:
+#   "200" ok · "L" redirect to the login page · "403"/"404"/"405"/"401"/"400" that status ·
+#   ">/x/" a redirect to /x/ (prefix) · "R" any redirect.
+# Path parameters are filled with objects of 江北区 (PARAMS): for "officer" (江南区) and
+# "hr_other" (HR of 江南区) they belong to another district.
+
+ANON, OWN, OFF, TRN, REV, HRO, HRX = range(7)
+
+
+def row(*codes):
+    assert len(codes) == len(ROLES), codes
+    return codes
+
+
+#           anonymous owner  officer trainer reviewer hr_own hr_other
+EVERYONE = row("200", "200", "200", "200", "200", "200", "200")
+SIGNED_IN = row("L", "200", "200", "200", "200", "200", "200")
+HR_ONLY = row("L", "403", "403", "403", "403", "200", "200")
+HR_SCOPED = row("L", "403", "403", "403", "403", "200", "404")
+TRAINER_ONLY = row("L", "403", "403", "200", "403", "403", "403")
+OFFICER_ONLY = row("L", "200", "200", "403", "403", "403", "403")
+OWN_SITTING = row("L", "200", "404", "403", "403", "403", "403")
+POST_ONLY_OFFICER = row("L", "405", "405", "403", "403", "403", "403")
+POST_ONLY = row("405", "405", "405", "405", "405", "405", "405")
+NOT_FOUND = row("404", "404", "404", "404", "404", "404", "404")
+
+GET_TABLE = {
+    # Wagtail documents, page-tree helpers and the language switch.
+    "wagtaildocs_serve": NOT_FOUND,                  # no such document
+    "wagtaildocs_authenticate_with_password": NOT_FOUND,
+    "wagtailcore_authenticate_with_password": NOT_FOUND,
+    "wagtailcore_login": EVERYONE,
+    "wagtail_serve": NOT_FOUND,                      # an unknown path; real pages: PAGE_TABLE
+    "route:media": NOT_FOUND,                        # media files (no such image)
+    "set_language": row(*[">/"] * 7),
+    # officers
+    "officers:login": row("200", ">/", ">/", ">/", ">/", ">/", ">/"),
+    "officers:logout": POST_ONLY,
+    "officers:officer_list": HR_ONLY,
+    "officers:unit_overview": HR_ONLY,
+    # trainers and reviewers of the city bureau see the city's people (officers.scoping)
+    "officers:officer_detail": row("L", "200", "404", "200", "200", "200", "404"),
+    "officers:hours_add": POST_ONLY,
+    "officers:hours_reverse": POST_ONLY,
+    "officers:my_profile": SIGNED_IN,
+    "officers:verify": EVERYONE,
+    "officers:verify_code": EVERYONE,
+    "officers:hr_dashboard": HR_ONLY,
+    "officers:hr_list": HR_ONLY,
+    "officers:hr_export": HR_ONLY,
+    "officers:hr_report": HR_ONLY,
+    "officers:hr_certificates_zip": HR_ONLY,
+    "officers:hr_record_action": HR_SCOPED,
+    "officers:hr_certificate_reissue": HR_SCOPED,
+    "officers:hr_evaluate": POST_ONLY,
+    "officers:certificate_pdf": row("L", "200", "404", "404", "404", "200", "404"),
+    "officers:my_qualification": SIGNED_IN,
+    # portal
+    "portal:home": EVERYONE,                         # the login page for anonymous visitors
+    # casebank: reference material for signed-in users; the public power list and benchmarks (§39)
+    "casebank:law_index": SIGNED_IN,
+    "casebank:law_detail": SIGNED_IN,
+    "casebank:article_permalink": SIGNED_IN,
+    "casebank:power_list": SIGNED_IN,
+    "casebank:power_detail": SIGNED_IN,
+    "casebank:benchmark_list": SIGNED_IN,
+    "casebank:benchmark_detail": SIGNED_IN,
+    "casebank:public_power_list": EVERYONE,
+    "casebank:public_power_detail": EVERYONE,
+    "casebank:public_benchmark_list": EVERYONE,
+    "casebank:public_benchmark_detail": EVERYONE,
+    "casebank:citation_check": row("L", "403", "403", "200", "200", "200", "200"),
+    # courses
+    "courses:my_learning": SIGNED_IN,
+    "courses:complete_lesson": POST_ONLY,
+    "courses:assignments": row("L", "403", "403", "200", "403", "200", "200"),
+    "courses:assignment_delete": POST_ONLY,
+    "courses:report": row("L", "403", "403", "200", "403", "200", "200"),
+    "courses:sessions": SIGNED_IN,
+    "courses:session_signup": POST_ONLY,
+    "courses:session_attendance": TRAINER_ONLY,
+    # exams: officers (the sitting is officer_a's and already submitted)
+    "exams:exam_list": OFFICER_ONLY,
+    "exams:exam_detail": OFFICER_ONLY,
+    "exams:start": POST_ONLY_OFFICER,
+    "exams:sitting": row("L", ">/exams/sittings/", "404", "403", "403", "403", "403"),
+    "exams:autosave": POST_ONLY_OFFICER,
+    "exams:confirm_submit": row("L", ">/exams/sittings/", "404", "403", "403", "403", "403"),
+    "exams:submit": POST_ONLY_OFFICER,
+    "exams:result": OWN_SITTING,
+    "exams:figure": row("L", "404", "404", "403", "403", "403", "403"),  # the question has no figure
+    "exams:wrong_book": OFFICER_ONLY,
+    "exams:wrong_practice": OFFICER_ONLY,
+    # exams: trainers
+    "exams:bank": TRAINER_ONLY,
+    "exams:bank_export": TRAINER_ONLY,
+    "exams:bank_template": TRAINER_ONLY,
+    "exams:bank_import": TRAINER_ONLY,
+    "exams:question_detail": TRAINER_ONLY,
+    "exams:manage": TRAINER_ONLY,
+    "exams:exam_sittings": TRAINER_ONLY,
+    "exams:manage_sitting": TRAINER_ONLY,
+    "exams:marking": TRAINER_ONLY,
+    "exams:mark": TRAINER_ONLY,
+    "exams:analysis": TRAINER_ONLY,
+    "exams:analysis_export": TRAINER_ONLY,
+    # search
+    "search:search": SIGNED_IN,
+    "search:api": row("401", "400", "400", "400", "400", "400", "400"),   # without ?q=
+    "search:suggest": row("401", "200", "200", "200", "200", "200", "200"),
+}
+
+
+def PARAMS(d):
+    """Path parameters per URL name (objects of 江北区)."""
+    officer, sitting = d["officer"].pk, d["sitting"].pk
+    return {
+        "officers:officer_detail": {"pk": officer},
+        "officers:hours_add": {"pk": officer},
+        "officers:hours_reverse": {"pk": officer, "entry_id": d["hours"].pk},
+        "officers:verify_code": {"code": d["certificate"].code},
+        "officers:hr_list": {"name": "expiring_30"},
+        "officers:hr_export": {"name": "expiring_30", "fmt": "xlsx"},
+        "officers:hr_record_action": {"pk": d["record"].pk, "action": "suspend"},
+        "officers:hr_certificate_reissue": {"pk": d["certificate"].pk},
+        "officers:hr_evaluate": {"pk": officer},
+        "officers:certificate_pdf": {"pk": d["certificate"].pk},
+        "casebank:law_detail": {"law_id": d["law"].source_id},
+        "casebank:article_permalink": {"law_id": d["law"].source_id, "number": d["article"].number},
+        "casebank:power_detail": {"code": d["power"].code},
+        "casebank:public_power_detail": {"code": d["power"].code},
+        "casebank:benchmark_detail": {"code": d["benchmark"].code},
+        "casebank:public_benchmark_detail": {"code": d["benchmark"].code},
+        "courses:complete_lesson": {"pk": d["lesson"].pk},
+        "courses:assignment_delete": {"pk": d["assignment"].pk},
+        "courses:session_signup": {"pk": d["session"].pk},
+        "courses:session_attendance": {"pk": d["session"].pk},
+        "exams:exam_detail": {"pk": d["exam"].pk},
+        "exams:start": {"pk": d["exam"].pk},
+        "exams:sitting": {"pk": sitting},
+        "exams:autosave": {"pk": sitting},
+        "exams:confirm_submit": {"pk": sitting},
+        "exams:submit": {"pk": sitting},
+        "exams:result": {"pk": sitting},
+        "exams:figure": {"pk": sitting, "position": 1},
+        "exams:bank_export": {"fmt": "xlsx"},
+        "exams:bank_template": {"fmt": "xlsx"},
+        "exams:question_detail": {"pk": d["question"].pk},
+        "exams:exam_sittings": {"pk": d["exam"].pk},
+        "exams:manage_sitting": {"pk": sitting},
+        "exams:mark": {"pk": d["marking_answer"].pk},
+        "exams:analysis": {"pk": d["exam"].pk},
+        "exams:analysis_export": {"pk": d["exam"].pk, "fmt": "xlsx"},
+        "route:media": {"path": "images/missing.png"},
+        "wagtaildocs_serve": {"document_id": 999999, "document_filename": "x.pdf"},
+        "wagtaildocs_authenticate_with_password": {"restriction_id": 999999},
+        "wagtailcore_authenticate_with_password": {"page_view_restriction_id": 999999, "page_id": 999999},
+    }
+
+
+def outcome(response):
+    """A response as a table code."""
+    if response.status_code in (301, 302, 303, 307, 308):
+        location = response["Location"]
+        if re.search(r"/(accounts|cms)/login/", location):
+            return "L"
+        return ">" + location
+    return str(response.status_code)
+
+
+def matches(expected, got):
+    if expected == "R":
+        return got == "L" or got.startswith(">")
+    if expected.startswith(">"):
+        return got.startswith(expected)
+    return expected == got
+
+
+def table_key(route):
+    """Unnamed patterns are keyed by their first path segment (e.g. the media route)."""
+    if route.name.startswith("route:"):
+        return "route:" + re.sub(r"^\^?", "", route.route).split("/")[0]
+    return route.name
+
+
+def project_routes():
+    return [r for r in all_routes() if not r.is_cms]
+
+
+def test_every_url_pattern_is_in_the_table():
+    """A new URL fails here until its expected statuses are written down."""
+    missing = sorted({table_key(r) for r in project_routes()} - set(GET_TABLE))
+    assert not missing, f"URL patterns without expected statuses in GET_TABLE: {missing}"
+    stale = sorted(set(GET_TABLE) - {table_key(r) for r in project_routes()})
+    assert not stale, f"GET_TABLE names no longer in the URLconf: {stale}"
+
+
+def test_every_url_as_every_role(data, clients):
+    params = PARAMS(data)
+    problems = []
+    for route in project_routes():
+        url = fill(route, params.get(table_key(route), {}))
+        assert url, f"cannot build a URL for {route.name} ({route.route})"
+        for role, expected in zip(ROLES, GET_TABLE[table_key(route)]):
+            got = outcome(clients[role].get(url))
+            if not matches(expected, got):
+                problems.append(f"{route.name} {url} as {role}: expected {expected}, got {got}")
+    assert not problems, "\n".join(problems)
+
+
+# Wagtail pages (served by wagtail_serve): the case, course and lesson pages.
+PAGE_TABLE = {
+    "case": SIGNED_IN,
+    "course": SIGNED_IN,
+    "lesson": SIGNED_IN,
+}
+
+
+def test_pages_as_every_role(data, clients):
+    problems = []
+    for key, expected_row in PAGE_TABLE.items():
+        url = data[key].url
+        for role, expected in zip(ROLES, expected_row):
+            got = outcome(clients[role].get(url))
+            if not matches(expected, got):
+                problems.append(f"{key} page {url} as {role}: expected {expected}, got {got}")
+    assert not problems, "\n".join(problems)
+
+
+# POSTs that change state: every role that may not do it is refused, and nothing changes.
+def _post_cases(d):
+    officer, sitting = d["officer"].pk, d["sitting"].pk
+    return [
+        # (url name, kwargs, body, roles that must be refused, the refusals accepted)
+        ("officers:hours_add", {"pk": officer}, {"hours": "5", "reason": "x", "date": "2026-01-05"},
+         ["anonymous", "owner", "officer", "hr_other"]),
+        ("officers:hours_reverse", {"pk": officer, "entry_id": d["hours"].pk}, {"reason": "x"},
+         ["anonymous", "owner", "officer", "hr_other"]),
+        ("officers:hr_evaluate", {"pk": officer}, {}, ["anonymous", "owner", "officer", "trainer", "reviewer",
+                                                      "hr_other"]),
+        ("officers:hr_record_action", {"pk": d["record"].pk, "action": "suspend"}, {"reason": "越权暂扣"},
+         ["anonymous", "owner", "officer", "trainer", "reviewer", "hr_other"]),
+        ("officers:hr_record_action", {"pk": d["record"].pk, "action": "revoke"}, {"reason": "越权取消"},
+         ["anonymous", "owner", "officer", "trainer", "reviewer", "hr_other"]),
+        ("officers:hr_certificate_reissue", {"pk": d["certificate"].pk}, {"reason": "越权换发"},
+         ["anonymous", "owner", "officer", "trainer", "reviewer", "hr_other"]),
+        ("courses:assignment_delete", {"pk": d["assignment"].pk}, {},
+         ["anonymous", "owner", "officer", "reviewer", "hr_other"]),
+        ("courses:session_attendance", {"pk": d["session"].pk}, {"present": [str(officer)]},
+         ["anonymous", "owner", "officer", "reviewer", "hr_own", "hr_other"]),
+        ("exams:autosave", {"pk": sitting}, None, ["anonymous", "officer", "trainer", "reviewer", "hr_own",
+                                                   "hr_other"]),
+        ("exams:submit", {"pk": sitting}, {}, ["anonymous", "officer", "trainer", "reviewer", "hr_own",
+                                                "hr_other"]),
+        ("exams:mark", {"pk": d["marking_answer"].pk}, {"p0": "5"}, ["anonymous", "owner", "officer", "reviewer",
+                                                                        "hr_own", "hr_other"]),
+        ("exams:bank_import", {}, {}, ["anonymous", "owner", "officer", "reviewer", "hr_own", "hr_other"]),
+        ("exams:start", {"pk": d["exam"].pk}, {}, ["anonymous", "trainer", "reviewer", "hr_own", "hr_other"]),
+    ]
+
+
+def _state(d):
+    from courses.models import Assignment, OnsiteSession
+    from exams.models import Answer, Sitting
+    from officers.models import Certificate, HoursEntry, QualificationRecord
+
+    return (
+        list(HoursEntry.objects.order_by("pk").values_list("pk", "hours", "reversed_by")),
+        list(QualificationRecord.objects.order_by("pk").values_list("pk", "status", "status_reason")),
+        list(Certificate.objects.order_by("pk").values_list("pk", "status")),
+        list(Assignment.objects.order_by("pk").values_list("pk", flat=True)),
+        list(OnsiteSession.objects.order_by("pk").values_list("pk", flat=True)),
+        list(Sitting.objects.order_by("pk").values_list("pk", "status", "score")),
+        list(Answer.objects.order_by("pk").values_list("pk", "revision", "score", "needs_marking")),
+    )
+
+
+def test_state_changing_posts_are_refused(data, clients):
+    before = _state(data)
+    problems = []
+    for name, kwargs, body, refused in _post_cases(data):
+        url = reverse(name, kwargs=kwargs)
+        for role in refused:
+            if body is None:
+                response = clients[role].post(url, json.dumps({"position": 1, "response": {"choice": "x"}}),
+                                              content_type="application/json")
+            else:
+                response = clients[role].post(url, body)
+            got = outcome(response)
+            if got not in ("L", "403", "404", "409"):
+                problems.append(f"POST {name} {url} as {role}: expected a refusal, got {got}")
+    assert not problems, "\n".join(problems)
+    assert _state(data) == before, "a refused POST changed the database"
+
+
+# --- Wagtail admin (/cms/) -------------------------------------------------------------------
+
+#: Admin URLs anyone may open (the admin's own login, password reset, i18n catalogue and icon sprite).
+CMS_PUBLIC = re.compile(r"^cms/(login/|password_reset/|logout/|jsi18n/|sprite/)")
+#: Wagtail's deliberate error page for testing error reporting (raises for anyone with admin access).
+#: Skipped in the staff walk: Wagtail's deliberate error page (raises for anyone with admin
+#: access), and its logout, which deletes the session cookie even when a GET is refused with 405.
+CMS_SKIP = {"wagtailadmin_error_test", "wagtailadmin_logout"}
+
+
+def cms_urls(data):
+    out = []
+    for route in all_routes():
+        if not route.is_cms:
+            continue
+        url = fill(route, {"page_id": data["case"].pk, "parent_page_id": data["case"].get_parent().pk},
+                   default_int=str(data["case"].pk))
+        out.append((route, url))
+    return out
+
+
+def test_admin_is_closed_to_visitors_officers_and_hr(data, clients):
+    """Every /cms/ URL: anonymous visitors are sent to the admin login; officers and HR
+    (no admin access) never get a page."""
+    problems, checked = [], 0
+    for route, url in cms_urls(data):
+        if url is None or CMS_PUBLIC.match(route.route):
+            continue
+        checked += 1
+        got = outcome(clients["anonymous"].get(url))
+        if got not in ("L", "404", "405"):
+            problems.append(f"{url} ({route.name}) as anonymous: {got}")
+        for role in ("officer", "hr_other"):
+            got = outcome(clients[role].get(url))
+            if got == "200" or got.startswith("5"):
+                problems.append(f"{url} ({route.name}) as {role}: {got}")
+    assert checked > 300
+    assert not problems, "\n".join(problems)
+
+
+def test_admin_works_for_trainers_and_reviewers(data, clients):
+    """Every parameterless admin URL answers trainers and reviewers without a server error."""
+    problems = []
+    for role in ("trainer", "reviewer"):
+        client = Client()
+        client.raise_request_exception = False
+        client.force_login(data["users"][world.ROLE_USERS[role]])
+        assert outcome(client.get("/cms/")) == "200"
+        for route, url in cms_urls(data):
+            if url is None or "<" in route.route or "(" in route.route or route.name in CMS_SKIP:
+                continue
+            got = outcome(client.get(url))
+            if got.startswith("5"):
+                problems.append(f"{url} ({route.name}) as {role}: {got}")
+            if not client.cookies.get("sessionid") or not client.cookies["sessionid"].value:
+                problems.append(f"{url} ({route.name}) as {role} ended the admin session")
+                client.force_login(data["users"][world.ROLE_USERS[role]])
+    assert not problems, "\n".join(problems)
