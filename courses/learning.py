@@ -161,12 +161,12 @@ def my_learning(officer, *, upcoming_limit=5):
                                                                       STATUS_EXAM)), None)
     year = today.year
     now = timezone.now()
-    mine = SessionSignup.objects.filter(session=OuterRef("pk"), officer=officer)
+    mine = SessionSignup.objects.filter(officer=officer)
     sessions = list(
         OnsiteSession.objects.filter(ends_at__gte=now)
-        .filter(Q(course_id__in=list(due_dates)) | Q(signups__officer=officer))
-        .annotate(n_signups=Count("signups", distinct=True), signed_up=Exists(mine))
-        .select_related("course").distinct().order_by("starts_at")[:upcoming_limit]
+        .filter(Q(course_id__in=list(due_dates)) | Q(pk__in=mine.values("session_id")))
+        .annotate(n_signups=Count("signups"), signed_up=Exists(mine.filter(session=OuterRef("pk"))))
+        .select_related("course").order_by("starts_at")[:upcoming_limit]
     )
     return {
         "officer": officer,

@@ -17,7 +17,7 @@ from officers import hours as hours_service
 from officers.events import course_completed
 from officers.models import SOURCE_COURSE
 
-from .models import CourseEnrollment, CoursePage, LessonPage, LessonProgress
+from .models import CourseEnrollment, CoursePage, LessonProgress
 
 FINAL_EXAM_KIND = "final"
 
@@ -199,18 +199,19 @@ def on_exam_passed(sender, officer=None, exam=None, **kwargs):
 
 
 def yearly_hours_requirement(officer):
-    """The officer's yearly training-hours requirement, or None while qualification
-    types do not define one (officers.models.QualificationType.min_hours_per_year)."""
+    """The officer's yearly training-hours requirement: the highest minimum of the
+    qualification types they hold a record of (or else of the base qualification);
+    None while qualification types define none (officers.models.QualificationType)."""
     from officers import models as officer_models
 
     qt = getattr(officer_models, "QualificationType", None)
     if qt is None or not hasattr(qt, "min_hours_per_year"):
         return None
     try:
-        return qt.objects.aggregate(m=Max("min_hours_per_year"))["m"]
+        active = qt.objects.filter(is_active=True)
+        value = active.filter(records__officer=officer).aggregate(m=Max("min_hours_per_year"))["m"]
+        if not value:
+            value = active.filter(is_base=True).aggregate(m=Max("min_hours_per_year"))["m"]
     except (FieldError, TypeError, ValueError):
         return None
-
-
-def lesson_for_update(lesson_id):
-    return LessonPage.objects.live().filter(pk=lesson_id).first()
+    return value or None

@@ -106,3 +106,19 @@ def test_course_completion_message_and_hours(client, officer_user):
     html = response.content.decode()
     assert "您已完成课程" in html and "2.5" in html
     assert officer_user.officer.hours.get().hours == Decimal("2.5")
+
+
+@pytest.mark.django_db
+def test_hours_requirement_from_qualification_types(client, officer_user):
+    """我的学习 shows hours against the officer's yearly requirement when qualification types define one."""
+    from courses.progress import yearly_hours_requirement
+    from officers.models import QualificationType
+
+    officer = officer_user.officer
+    QualificationType.objects.all().delete()
+    assert yearly_hours_requirement(officer) is None
+    QualificationType.objects.create(code="base", name="基础执法资格", is_base=True, min_hours_per_year=Decimal("40"))
+    assert yearly_hours_requirement(officer) == Decimal("40")
+    client.force_login(officer_user)
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    assert "/ 40" in html and "年度要求未设置" not in html

@@ -98,3 +98,15 @@ def test_session_list_and_my_learning_show_upcoming(client, officer_user, traine
     assert "占道经营现场教学" in client.get(reverse("courses:sessions")).content.decode()
     html = client.get(reverse("courses:my_learning")).content.decode()
     assert "占道经营现场教学" in html and "已报名" in html
+
+
+@pytest.mark.django_db
+def test_upcoming_sessions_count_every_signup(officer_user, trainer_user, units):
+    """A session found through the officer's own sign-up still shows the full count of sign-ups."""
+    from courses.learning import my_learning
+
+    session = make_session(make_course(n_lessons=1), trainer_user, capacity=5)
+    SessionSignup.objects.create(session=session, officer=officer_user.officer)
+    SessionSignup.objects.create(session=session, officer=make_user(unit=units["SZ-JB-02"]).officer)
+    [found] = my_learning(officer_user.officer)["sessions"]
+    assert found.pk == session.pk and found.n_signups == 2 and found.signed_up
