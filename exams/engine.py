@@ -200,22 +200,27 @@ def save_answer(sitting, position, raw, revision, now=None):
     if response == answer.response and revision <= answer.revision:
         return SAVED, answer  # nothing changed: keep the revision
     with transaction.atomic():
-        updated = Answer.objects.filter(
-            pk=answer.pk, revision=revision, locked=False, sitting__status=S_OPEN,
-        ).update(response=response, revision=models.F("revision") + 1, saved_at=now)
-        if updated:
-            Sitting.objects.filter(pk=sitting.pk, status=S_OPEN).update(current_position=position)
+        # Touching the sitting row first (only while open) serialises this save with a
+        # concurrent finish: whichever commits first, the other sees it. The answer's own
+        # UPDATE filters on its columns only (no join), so PostgreSQL re-checks the revision
+        # on the newest row version after waiting for a lock.
+        still_open = Sitting.objects.filter(pk=sitting.pk, status=S_OPEN).update(current_position=position)
+        updated = still_open and Answer.objects.filter(pk=answer.pk, revision=revision, locked=False).update(
+            response=response, revision=models.F("revision") + 1, saved_at=now)
     answer.refresh_from_db(fields=["revision", "response", "saved_at", "locked"])
+    if not still_open:
+        return CLOSED, answer
     if not updated:
-        still_open = Sitting.objects.filter(pk=sitting.pk, status=S_OPEN).exists()
-        return (STALE if still_open else CLOSED), answer
+        return (LOCKED if answer.locked else STALE), answer
     return SAVED, answer
 
 
 def check_answer(sitting, position, multi_scoring):
     """Practice with feedback after each question: lock and grade one answer."""
     answer = sitting.answers.select_related("version").get(position=position)
-    Answer.objects.filter(pk=answer.pk, sitting__status=S_OPEN).update(locked=True)
+    with transaction.atomic():
+        if Sitting.objects.filter(pk=sitting.pk, status=S_OPEN).update(current_position=position):
+            Answer.objects.filter(pk=answer.pk).update(locked=True)
     score, correct = grading.grade(answer.version.content, answer.response, answer.points,
                                    multi_scoring=multi_scoring)
     if answer.version.content["qtype"] != CASE:
@@ -353,7 +358,8 @@ def mark_answer(answer, marks, comment, marker, now=None):
         raise ExamError(_("评分要点 %(k)s 的分数无效（须在 0 到该要点分值之间）。") % {"k": exc.args[0]},
                         code="bad_mark") from None
     with transaction.atomic():
-        updated = Answer.objects.filter(pk=answer.pk, sitting__status=S_MARKING).update(
+        updated = Sitting.objects.filter(pk=answer.sitting_id, status=S_MARKING).update(status=S_MARKING)
+        updated = updated and Answer.objects.filter(pk=answer.pk).update(
             marks=marks, comment=comment, score=score, correct=score >= answer.points,
             marked_by=marker, marked_at=now,
         )
