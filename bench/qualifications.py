@@ -44,6 +44,8 @@ from django.utils import timezone  # noqa: E402
 N_OFFICERS = int(os.environ.get("BENCH_OFFICERS", 20_000))
 N_CERTS = int(os.environ.get("BENCH_CERTS", 10_000))
 N_BASELINE_PDF = min(500, N_CERTS)
+#: Which parts to run (comma-separated): dashboard, evaluation, certificates.
+PARTS = set((os.environ.get("BENCH_PARTS") or "dashboard,evaluation,certificates").split(","))
 
 
 def timed(fn, repeat=5):
@@ -151,9 +153,9 @@ def main():
           f"(data dir {os.environ['ACADEMY_DATA_DIR']}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
     call_command("migrate", verbosity=0)
     print(f"  migrate: {time.perf_counter() - started:.0f} s")
-    from officers import certificates, qualifications, roles
+    from officers import roles
     from officers.demo import ensure_units
-    from officers.models import Certificate, Officer, QualificationType
+    from officers.models import Officer, QualificationType
     units = ensure_units()
     QualificationType.objects.create(code="BENCH", name="行政执法资格", is_base=True, validity_months=12,
                                      min_hours_per_year=Decimal("60"))
@@ -169,16 +171,28 @@ def main():
     small = min(1000, N_OFFICERS)
     t = time.perf_counter()
     make_officers(units, 0, small)
-    q_small = bench_dashboard(client, f"{small:>6} officers")
+    if "dashboard" in PARTS:
+        q_small = bench_dashboard(client, f"{small:>6} officers")
     done = small
     while done < N_OFFICERS:
         step = min(5000, N_OFFICERS - done)
         make_officers(units, done, step)
         done += step
     print(f"  (data for {N_OFFICERS} officers made in {time.perf_counter() - t:.0f} s)")
-    q_big = bench_dashboard(client, f"{N_OFFICERS:>6} officers")
-    print(f"  query count constant: {'yes' if q_small == q_big else 'NO'} ({q_small} → {q_big})")
+    if "dashboard" in PARTS:
+        q_big = bench_dashboard(client, f"{N_OFFICERS:>6} officers")
+        print(f"  query count constant: {'yes' if q_small == q_big else 'NO'} ({q_small} → {q_big})")
 
+    if "evaluation" in PARTS:
+        bench_evaluation()
+    if "certificates" in PARTS:
+        bench_certificates()
+    print(f"total {time.perf_counter() - started:.0f} s")
+
+
+def bench_evaluation():
+    from officers import qualifications
+    from officers.models import Officer
     print("2. Evaluation")
     officers = list(Officer.objects.filter(is_active=True).order_by("pk"))
     t = time.perf_counter()
@@ -195,7 +209,13 @@ def main():
           f"second run {second:.1f} s ({n / second:.0f}/s, {len(again)} changes)")
     print(f"  baseline: loading the rule data alone {base:.1f} s ({n / base:.0f} officers/s)")
 
+
+
+def bench_certificates():
+    from officers import certificates
+    from officers.models import Certificate, Officer
     print("3. Certificates")
+    officers = list(Officer.objects.filter(is_active=True).order_by("pk")[:N_CERTS])
     today = timezone.localdate()
     holders = officers[:N_CERTS]
     Certificate.objects.bulk_create([
@@ -203,7 +223,8 @@ def main():
                     subject="行政执法资格", issued_at=today, valid_until=today + datetime.timedelta(days=365),
                     number=f"BENCH{i:07d}", code=certificates.new_code(), source_key=f"bench:{i}")
         for i, o in enumerate(holders)], batch_size=2000)
-    sample = list(Certificate.objects.order_by("pk")[:N_BASELINE_PDF])
+    batch = Certificate.objects.filter(source_key__startswith="bench:").order_by("pk")
+    sample = list(batch[:N_BASELINE_PDF])
     certificates.render_pdf(sample[0])  # parse the font once
     t = time.perf_counter()
     for cert in sample:
@@ -219,14 +240,13 @@ def main():
     t = time.perf_counter()
     total = 0
     pieces = 0
-    for chunk in certificates.stream_zip(Certificate.objects.order_by("pk")):
+    for chunk in certificates.stream_zip(batch):
         total += len(chunk)
         pieces += 1
     elapsed = time.perf_counter() - t
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"  streamed ZIP of {N_CERTS}: {elapsed:.1f} s ({N_CERTS / elapsed:.0f} certificates/s), "
           f"{total / 1024 / 1024:.0f} MB in {pieces} pieces, peak RSS +{(rss_after - rss_before) / 1024:.0f} MB")
-    print(f"total {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import datetime
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy
 
 from . import audit
@@ -38,6 +39,17 @@ from .models import (
 )
 
 logger = logging.getLogger("academy.qualifications")
+
+
+@lru_cache(maxsize=512)
+def _translate(message, language):
+    return gettext(message)
+
+
+def _(message):
+    """gettext, memoised per language: the rules format the same few messages
+    for every officer, and catalogue look-ups dominated bulk evaluation."""
+    return _translate(message, get_language())
 
 #: Evaluated status (not stored): a valid qualification that lapses soon.
 S_EXPIRING = "expiring"
