@@ -88,7 +88,7 @@ def _body(blocks, refs):
             pk = refs.article(b["law"], b["article"])
             value = {"article": pk, "note": b.get("note", "")} if pk else None
         elif kind == "case":
-            pk = refs.case(b.get("case") or b.get("slug"))
+            pk = refs.case(b.get("case_slug") or b.get("case") or b.get("slug"))
             value = {"case": pk, "note": b.get("note", "")} if pk else None
         elif kind == "self_check":
             answer = b.get("answer", 0)
