@@ -72,7 +72,8 @@ class CitationCheckMixin(forms.Form):
             return cleaned
         approving = not (self.data.get("action-submit"))
         for text, as_of in self.citation_sections(cleaned):
-            for err in citation_errors(text, as_of, cleaned.get("acknowledge_citations"), approving=approving):
+            acknowledged = cleaned.get("acknowledge_citations") or cleaned.get("citations_acknowledged")
+            for err in citation_errors(text, as_of, acknowledged, approving=approving):
                 self.add_error(None, err)
         return cleaned
 

@@ -506,6 +506,9 @@ class CasePage(Page):
     tags = ClusterTaggableManager(through=CaseTag, blank=True, verbose_name=_("标签"))
     power_items = ParentalManyToManyField(PowerItem, verbose_name=_("权力清单事项"), blank=True, related_name="cases")
     is_public = models.BooleanField(_("公开（无需登录）"), default=False)
+    citations_acknowledged = models.BooleanField(
+        _("已核对废止法律引用"), default=False,
+        help_text=_("引用了已废止或在决定日期未生效的法律时，法制审核员核对后勾选，方可发布。"))
 
     parent_page_types = ["casebank.CaseIndexPage"]
     subpage_types: list = []
@@ -538,7 +541,7 @@ class CasePage(Page):
         FieldPanel("tags"),
         FieldPanel("power_items", widget=forms.CheckboxSelectMultiple),
         InlinePanel("related_links", heading=_("相关案例"), label=_("案例")),
-        MultiFieldPanel([CitationReportPanel(), FieldPanel("acknowledge_citations")], heading=_("法条引用核验")),
+        MultiFieldPanel([CitationReportPanel(), FieldPanel("citations_acknowledged")], heading=_("法条引用核验")),
     ]
     base_form_class = CasePageForm
 
@@ -618,3 +621,42 @@ class CaseRelation(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("相关案例")
+
+
+# --- Review task ---------------------------------------------------------------------
+
+from wagtail.models import GroupApprovalTask  # noqa: E402
+
+
+class CitationReviewTask(GroupApprovalTask):
+    """法制审核: a group approval task that refuses to approve content whose
+    citations are wrong (unknown law or article) or need acknowledgement
+    (a repealed law in current material). Such an approval sends the reviewer
+    to the edit page, where the citation report lists the problems and the
+    acknowledgement box can be ticked."""
+
+    class Meta:
+        verbose_name = _("法制审核（含法条引用核验）")
+        verbose_name_plural = _("法制审核（含法条引用核验）")
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve":
+            obj = task_state.revision.as_object() if task_state.revision_id else None
+            problems = citation_problems(obj) if obj is not None else []
+            acknowledged = getattr(obj, "citations_acknowledged", False)
+            if any(p.is_error or not acknowledged for p in problems):
+                return reverse("wagtailadmin_pages:edit", args=[obj.pk])
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+
+def citation_problems(obj):
+    """check_text problems of an object with ``citation_sections()`` (or ``citation_text()``)."""
+    from .citations import check_text
+
+    if hasattr(obj, "citation_sections"):
+        sections = obj.citation_sections()
+    elif hasattr(obj, "citation_text"):
+        sections = [(obj.citation_text(), None)]
+    else:
+        return []
+    return [p for text, as_of in sections for p in check_text(text, as_of)]

@@ -96,7 +96,7 @@ def test_repealed_citation_in_current_material_needs_acknowledgement(client, rev
     assert response.status_code == 200 and "已核对废止法律引用" in response.content.decode()
     assert not CasePage.objects.filter(slug="night-noise").exists()
     response = client.post(add_url(), case_form(facts=text, decision_date="2026-09-01",
-                                                acknowledge_citations="on", **{"action-publish": "1"}))
+                                                citations_acknowledged="on", **{"action-publish": "1"}))
     assert response.status_code == 302
     assert CasePage.objects.get(slug="night-noise").live
 
@@ -123,3 +123,33 @@ def test_article_chooser_finds_cited_article(client, trainer_user, statutes):
     assert "《行政处罚法》第三十三条" in body and "第三十四条" not in body
     body = client.get(url, {"q": "大气污染防治法 118"}).content.decode()
     assert "《大气污染防治法》第一百一十八条" in body
+
+
+def _in_review(trainer, facts, **fields):
+    from .factories import make_case
+
+    page = make_case("待审案例", live=False, facts=facts, **fields)
+    page.owner = trainer
+    page.save_revision(user=trainer)
+    page.get_workflow().start(page, trainer)
+    page.refresh_from_db()
+    return page
+
+
+@pytest.mark.parametrize("facts,approved", [
+    ("依据《行政处罚法》第三十三条处理。", True),
+    ("依据《行政处罚法》第九百条处理。", False),           # unknown article
+])
+def test_direct_approval_from_review_queue_checks_citations(client, trainer_user, reviewer_user, statutes,
+                                                              facts, approved):
+    """Approving outside the edit form (dashboard, moderation list) also refuses bad citations."""
+    page = _in_review(trainer_user, facts)
+    state = page.current_workflow_task_state
+    client.force_login(reviewer_user)
+    response = client.post(f"/cms/pages/workflow/action/{page.pk}/approve/{state.pk}/", {"comment": ""})
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.live is approved
+    if not approved:
+        assert response["Location"].endswith(f"/cms/pages/{page.pk}/edit/")
+        assert page.workflow_in_progress
