@@ -262,11 +262,10 @@ class IndexStore:
             try:
                 if searcher.up_to_date():
                     return searcher
-                state["searcher"] = searcher.refresh()
-                state["cache"] = {}
-                return state["searcher"]
             except (OSError, whoosh_index.EmptyIndexError):
                 pass
+            # Not Searcher.refresh(): it reuses segment readers whose deletion
+            # lists are stale, so deleted documents would stay visible.
         if state is not None:
             with contextlib.suppress(Exception):
                 state["searcher"].close()
@@ -274,6 +273,7 @@ class IndexStore:
         from whoosh.scoring import BM25F
 
         searcher = ix.searcher(weighting=BM25F())
+        searcher._academy_store = self
         self._local.state = {"path": path, "searcher": searcher}
         return searcher
 

@@ -810,6 +810,13 @@ class WhooshSearchBackend(BaseSearchBackend):
         return OrderedDict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
+def _deleted(searcher):
+    store = getattr(searcher, "_academy_store", None)
+    compute = lambda: {d for d in range(searcher.reader().doc_count_all())  # noqa: E731
+                       if searcher.reader().is_deleted(d)}
+    return store.cached(searcher, ("deleted",), compute) if store else compute()
+
+
 def docset(searcher, q):
     """The set of document numbers a query matches, computed with set algebra on
     posting lists (much faster than walking Whoosh's matchers in Python)."""
@@ -823,7 +830,11 @@ def docset(searcher, q):
         try:
             field = searcher.schema[q.fieldname]
             text = q.text if isinstance(q.text, bytes) else field.to_bytes(q.text)
-            return set(reader.postings(q.fieldname, text).all_ids())
+            ids = set(reader.postings(q.fieldname, text).all_ids())
+            if reader.has_deletions():
+                # Posting lists keep deleted documents until segments merge.
+                ids -= _deleted(searcher)
+            return ids
         except (KeyError, Exception):  # noqa: BLE001 - unknown term or field
             return set()
     if kind is wq.ConstantScoreQuery:

@@ -1,0 +1,124 @@
+"""The Whoosh backend on the statute models: Chinese search, synonyms, partial
+matches, filters, ordering, counts, pagination, scores, facets, autocomplete,
+updates and deletes."""
+import pytest
+from modelsearch.query import MATCH_ALL, Phrase, PlainText
+
+from casebank.models import Article, Law
+from search.models import SynonymGroup
+from search.query import BestMatch
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(results):
+    return [str(r) for r in results]
+
+
+def test_chinese_query_finds_article(whoosh_index, statutes):
+    """A domain term kept whole by the dictionary finds the article that uses it."""
+    results = whoosh_index.search("占道经营", Article)
+    assert [r.pk for r in results] == [statutes["articles"]["stall"].pk]
+
+
+def test_multi_word_and_or(whoosh_index, statutes):
+    arts = statutes["articles"]
+    both = whoosh_index.search("流动摊贩 罚款", Article, operator="and")
+    assert {r.pk for r in both} == {arts["stall"].pk}
+    either = whoosh_index.search("流动摊贩 罚款", Article, operator="or")
+    assert {arts["stall"].pk, arts["summary"].pk, arts["fine_only"].pk} <= {r.pk for r in either}
+
+
+def test_best_match_ranks_partial_matches_below_full_matches(whoosh_index, statutes):
+    """No article has both words: partial matches still come; a full match comes first."""
+    arts = statutes["articles"]
+    results = list(whoosh_index.search(BestMatch("占道经营 罚款"), Article).annotate_score("_score"))
+    assert results[0].pk == arts["stall"].pk  # has both words
+    others = {r.pk for r in results[1:]}
+    assert {arts["summary"].pk, arts["fine_only"].pk} <= others
+    assert results[0]._score > max(r._score for r in results[1:])
+    nothing_full = list(whoosh_index.search(BestMatch("共享单车 门前三包"), Article))
+    assert {r.pk for r in nothing_full} == {arts["bike"].pk, arts["three"].pk}
+
+
+def test_statute_reference_in_either_numeral_style(whoosh_index, statutes):
+    """第33条 finds 第三十三条 and the law name narrows it."""
+    results = list(whoosh_index.search(BestMatch("行政处罚法 第33条"), Article))
+    assert results[0].pk == statutes["articles"]["first_minor"].pk
+
+
+def test_mixed_latin_numbers(whoosh_index, statutes):
+    assert [r.pk for r in whoosh_index.search("PM2.5", Article)] == [statutes["articles"]["pm"].pk]
+    assert [r.pk for r in whoosh_index.search("pm2.5 露天焚烧", Article)] == [statutes["articles"]["pm"].pk]
+
+
+def test_synonyms_at_query_time(whoosh_index, statutes):
+    """摆摊 finds the article about 流动摊贩 once reviewers declare them synonyms."""
+    assert list(whoosh_index.search("摆摊", Article)) == []
+    SynonymGroup.objects.create(name="摊贩", terms="流动摊贩、摆摊、流动商贩")
+    assert [r.pk for r in whoosh_index.search("摆摊", Article)] == [statutes["articles"]["stall"].pk]
+
+
+def test_phrase(whoosh_index, statutes):
+    results = whoosh_index.search(Phrase("不予行政处罚"), Article)
+    assert [r.pk for r in results] == [statutes["articles"]["first_minor"].pk]
+
+
+def test_filters_are_applied(whoosh_index, statutes):
+    old = statutes["laws"]["old"]
+    in_force = whoosh_index.search(MATCH_ALL, Article.objects.filter(law_status="in_force"))
+    assert statutes["articles"]["pm"].pk not in {r.pk for r in in_force}
+    assert in_force.count() == 6
+    by_law = whoosh_index.search("超标", Article.objects.filter(law_id=old.pk))
+    assert [r.pk for r in by_law] == [statutes["articles"]["pm"].pk]
+    related = whoosh_index.search(MATCH_ALL, Article.objects.filter(law__status="repealed"))
+    assert [r.pk for r in related] == [statutes["articles"]["pm"].pk]
+
+
+def test_ordering_count_pagination_scores(whoosh_index, statutes):
+    qs = Article.objects.filter(law_id=statutes["laws"]["chufa"].pk).order_by("-number")
+    results = whoosh_index.search(MATCH_ALL, qs, order_by_relevance=False)
+    numbers = [r.number for r in results]
+    assert numbers == sorted(numbers, reverse=True)
+    assert results.count() == 6
+    page2 = results[2:4]
+    assert [r.number for r in page2] == numbers[2:4]
+    assert page2.count() == 2
+    scored = whoosh_index.search("罚款", Article).annotate_score("score")
+    assert all(isinstance(r.score, float) and r.score > 0 for r in scored)
+
+
+def test_facets(whoosh_index, statutes):
+    facets = whoosh_index.search(MATCH_ALL, Article).facet("law_status")
+    assert dict(facets) == {"in_force": 6, "repealed": 1}
+    assert list(facets)[0] == "in_force"
+    numbers = whoosh_index.search("罚款", Article).facet("number")
+    assert set(numbers) >= {51, 90}
+
+
+def test_autocomplete_partial_words(whoosh_index, statutes):
+    results = whoosh_index.autocomplete("行政处", Law)
+    assert [r.pk for r in results] == [statutes["laws"]["chufa"].pk]
+    assert list(whoosh_index.autocomplete("大气污", Law))[0].pk == statutes["laws"]["old"].pk
+
+
+def test_update_and_delete_follow_the_database(whoosh_index, statutes):
+    art = statutes["articles"]["bike"]
+    art.text = "互联网租赁自行车应当规范停放。"
+    art.save()
+    whoosh_index.add(art)
+    assert list(whoosh_index.search("共享单车", Article)) == []
+    assert [r.pk for r in whoosh_index.search("自行车", Article)] == [art.pk]
+    whoosh_index.delete(art)
+    assert whoosh_index.search("自行车", Article).count() == 0
+
+
+def test_reset_and_rebuild_command(whoosh_index, statutes):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    whoosh_index.reset_indexes()
+    assert whoosh_index.search("罚款", Article).count() == 0
+    call_command("update_index", stdout=StringIO())
+    assert whoosh_index.search("罚款", Article).count() >= 3
