@@ -395,3 +395,191 @@ def test_admin_works_for_trainers_and_reviewers(data, clients):
                 problems.append(f"{url} ({route.name}) as {role} ended the admin session")
                 client.force_login(data["users"][world.ROLE_USERS[role]])
     assert not problems, "\n".join(problems)
+
+
+# --- Answer keys in the responses of a sitting ---------------------------------------------
+
+def _key_markers(exam_questions):
+    """Strings that would give an answer away, from the questions' frozen versions."""
+    markers = {"KEY-EXPLANATION-7Q", "KEY-REFERENCE-ANSWER-3R", "KEY-RUBRIC-POINT-5P", "KEY-SUCCESS-TEXT",
+               "KEY-FAIL-TEXT", "解析密文XJ7", "参考答案密文RK9", "认定违法事实", "适用法律正确",
+               "is_correct", "data-correct", "is-correct", "truefalse_answer", "discretion_correct_level",
+               "fine_min", "fine_max", "reference_answer", "rubric"}
+    return markers
+
+
+def test_no_answer_key_in_any_response_of_a_sitting(data, django_db_blocker):
+    """Everything an officer's browser receives while sitting an exam — the exam page,
+    each question page, the whole paper, the autosave replies, form posts, the submit
+    confirmation, and the result while marking is pending — carries no correct option,
+    explanation, reference answer, rubric, score or pass/fail text."""
+    from exams.models import CASE, DISCRETION, MULTI, SINGLE, TRUEFALSE
+    from tests.exams.factories import make_exam, make_question
+
+    with transaction.atomic():
+        questions = [make_question(SINGLE), make_question(MULTI), make_question(TRUEFALSE, answer=True),
+                     make_question(DISCRETION, band=("600", "900")), make_question(CASE)]
+        exam = make_exam(questions, points=2, kind="qualification", time_limit_minutes=45,
+                         success_text="KEY-SUCCESS-TEXT", fail_text="KEY-FAIL-TEXT")
+        client = Client()
+        client.force_login(data["users"]["officer_a"])
+        responses = []
+
+        def get(url, **kw):
+            r = client.get(url, **kw)
+            responses.append((url, r))
+            return r
+
+        get(reverse("exams:exam_list"))
+        get(reverse("exams:exam_detail", args=[exam.pk]))
+        r = client.post(reverse("exams:start", args=[exam.pk]))
+        responses.append(("start", r))
+        sitting_url = r["Location"]
+        sitting_id = int(re.search(r"/sittings/(\d+)/", sitting_url).group(1))
+        from exams.models import Sitting
+        sitting = Sitting.objects.get(pk=sitting_id)
+        for n in range(1, len(questions) + 1):
+            get(f"{sitting_url.split('?')[0]}?q={n}")
+        page = get(f"{sitting_url.split('?')[0]}?all=1")
+        # Answer every question by autosave (a wrong choice too), then by a plain form post.
+        answers = {a.position: a for a in sitting.answers.select_related("version")}
+        for pos, a in answers.items():
+            content = a.version.content
+            qtype = content["qtype"]
+            if qtype in ("single",):
+                response = {"choice": content["options"][0]["key"]}
+            elif qtype == "multi":
+                response = {"choices": [o["key"] for o in content["options"][:2]]}
+            elif qtype == "truefalse":
+                response = {"choice": "false"}
+            elif qtype == "discretion":
+                response = {"level": "1", "amount": "100"}
+            else:
+                response = {"text": "当事人首次违法。"}
+            r = client.post(reverse("exams:autosave", args=[sitting.pk]),
+                            json.dumps({"position": pos, "revision": a.revision, "response": response}),
+                            content_type="application/json")
+            responses.append((f"autosave {pos}", r))
+            assert r.status_code == 200, r.content
+            assert set(json.loads(r.content)) <= {"ok", "revision", "saved_at"}
+        r = client.post(f"{sitting_url.split('?')[0]}?q=1", {"go": "2", "q1-choice": "nonsense", "q1-rev": "0"})
+        responses.append(("form post", r))
+        get(reverse("exams:confirm_submit", args=[sitting.pk]))
+        r = client.post(reverse("exams:submit", args=[sitting.pk]), HTTP_ACCEPT="application/json")
+        responses.append(("submit", r))
+        assert set(json.loads(r.content)) <= {"ok", "status", "url"}
+        result = get(reverse("exams:result", args=[sitting.pk]))
+        assert "阅卷后发布成绩" in result.content.decode()  # the essay waits for marking
+
+        markers = _key_markers(questions)
+        leaks = []
+        for url, r in responses:
+            body = r.content.decode("utf-8", "replace")
+            for m in markers:
+                if m in body:
+                    leaks.append(f"{url}: {m}")
+            if r.get("Content-Type", "").startswith("application/json"):
+                for k in ("score", "correct", "explanation", "passed", "percent"):
+                    if k in json.loads(body):
+                        leaks.append(f"{url}: JSON key {k}")
+        # The whole paper page offers each option without marking the right one.
+        assert page.status_code == 200 and "选项甲" in page.content.decode()
+        assert not leaks, "\n".join(leaks)
+        transaction.set_rollback(True)
+
+
+# --- Certificate codes ---------------------------------------------------------------------
+
+@override_settings(VERIFY_RATE_LIMIT="100000000/m")
+def test_ten_thousand_guessed_certificate_codes_find_nothing(data, monkeypatch):
+    """10^4 codes (the real codes' format, and near misses of a real code) at
+    /verify/<code>/ all find nothing. The first 100 go through the whole stack and
+    read the page; for speed the rest are resolved by the URLconf and passed to the
+    view directly (no middleware), with the page rendering replaced by a stub that
+    records what the view looked up (routing, rate limiting and the query stay real)."""
+    from django.test import RequestFactory
+    from django.urls import resolve
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    from officers import verification
+
+    cache.clear()
+    real = data["certificate"].code
+    client = Client()
+    found = client.get(reverse("officers:verify_code", args=[real])).content.decode()
+    assert "证书有效" in found and data["certificate"].number in found
+    near = [real[:-1], real[1:], real + "A", real.swapcase(), real[:-1] + ("A" if real[-1] != "A" else "B"),
+            real[:16], real.replace(real[5], "-" if real[5] != "-" else "_", 1)]
+    codes = near + [secrets.token_urlsafe(24) for _ in range(10_000 - len(near))]
+    hits = []
+    for code in codes[:100]:
+        r = client.get(f"/verify/{code}/")
+        body = r.content.decode()
+        if r.status_code != 200 or "未找到该证书" not in body or "证书有效" in body:
+            hits.append((code, r.status_code))
+    seen = []
+
+    def stub(request, template, context=None, status=None):
+        seen.append(context.get("result"))
+        return HttpResponse(status=status or 200)
+
+    monkeypatch.setattr(verification, "render", stub)
+    factory = RequestFactory()
+    from django.contrib.auth.models import AnonymousUser
+    for code in codes[100:]:
+        path = f"/verify/{code}/"
+        match = resolve(path)
+        assert match.url_name == "verify_code"
+        request = factory.get(path)
+        request.user = AnonymousUser()
+        r = match.func(request, *match.args, **match.kwargs)
+        if r.status_code != 200:
+            hits.append((code, r.status_code))
+    assert len(seen) == len(codes) - 100
+    hits += [r for r in seen if r is not None]
+    assert not hits, hits[:10]
+    cache.clear()
+
+
+# --- Security headers -----------------------------------------------------------------------
+
+def test_security_headers_on_representative_pages(data, clients):
+    pages = [
+        ("anonymous", "/"), ("anonymous", "/accounts/login/"), ("anonymous", "/verify/"),
+        ("anonymous", f"/verify/{data['certificate'].code}/"), ("anonymous", "/public/powers/"),
+        ("owner", "/learning/"), ("owner", data["lesson"].url), ("owner", data["case"].url),
+        ("owner", reverse("exams:result", args=[data["sitting"].pk])),
+        ("owner", reverse("officers:certificate_pdf", args=[data["certificate"].pk])),
+        ("hr_own", "/hr/"), ("hr_own", "/hr/lists/expiring_30/export.xlsx"),
+        ("trainer", "/exams/bank/"), ("trainer", "/cms/"), ("trainer", "/api/search/?q=处罚"),
+        ("anonymous", "/no-such-page/"),
+    ]
+    problems = []
+    for role, url in pages:
+        r = clients[role].get(url)
+        csp = r.get("Content-Security-Policy", "")
+        for directive in ("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'"):
+            if directive not in csp:
+                problems.append(f"{url} as {role}: CSP lacks {directive!r}")
+        if r.get("X-Frame-Options") != "DENY":
+            problems.append(f"{url} as {role}: X-Frame-Options {r.get('X-Frame-Options')!r}")
+        if r.get("X-Content-Type-Options") != "nosniff":
+            problems.append(f"{url} as {role}: X-Content-Type-Options {r.get('X-Content-Type-Options')!r}")
+        if r.get("Referrer-Policy") not in ("same-origin", "no-referrer", "strict-origin-when-cross-origin"):
+            problems.append(f"{url} as {role}: Referrer-Policy {r.get('Referrer-Policy')!r}")
+    # Personal documents are not cached by browsers or proxies.
+    pdf = clients["owner"].get(reverse("officers:certificate_pdf", args=[data["certificate"].pk]))
+    assert "no-store" in pdf["Cache-Control"]
+    sitting_page = clients["owner"].get(reverse("exams:result", args=[data["sitting"].pk]))
+    assert sitting_page.status_code == 200
+    assert not problems, "\n".join(problems)
+
+
+def test_session_and_csrf_cookies_are_http_only_where_possible(clients):
+    from django.conf import settings
+
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+    r = Client().get("/accounts/login/")
+    assert "csrftoken" in r.cookies
+    assert r.cookies["csrftoken"]["samesite"].lower() in ("lax", "strict")
