@@ -127,6 +127,7 @@ def _sitting_context(sitting, answers, current, show_all):
         "next": current + 1 if current < len(answers) else None,
         "show_all": show_all,
         "seconds_left": sitting.seconds_left(),
+        "minutes_left": (sitting.seconds_left() + 59) // 60 if sitting.deadline else None,
         "n_answered": sum(1 for a in answers if a.answered),
     }
 
