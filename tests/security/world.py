@@ -22,6 +22,15 @@ ROLE_USERS = {
 }
 
 
+#: The free-text fields of a case a trainer fills in.
+CASE_TEXT = (
+    ("case_number", "江北城管罚〔2025〕1号"), ("violation_type", "占道经营"), ("summary", "首次违法及时改正。"),
+    ("facts", "当事人在人行道摆摊。"), ("issues", "是否适用首违不罚。"), ("legal_basis_text", "行政处罚法第三十三条。"),
+    ("outcome", "不予处罚。"), ("review_result", "未申请复议。"), ("teaching_points", "教育与处罚相结合。"),
+    ("discussion_questions", "本案是否适用首违不罚？"),
+)
+
+
 def build(*, text=None):
     """Create the dataset; ``text`` (a function name → str) lets the XSS sweep
     plant payloads in every free-text field. Returns a dict of objects."""
@@ -58,7 +67,7 @@ def build(*, text=None):
     power = make_power_item(code="CG-SW-001", name=t("power.name", "对占道经营的处罚"))
     benchmark = make_benchmark(code="BM-SW-001", violation=t("benchmark.violation", "占道经营"))
     case = make_case(title=t("case.title", "占道经营首违不罚案"),
-                     **{k: t(f"case.{k}", v) for k, v in (("facts", "当事人在人行道摆摊。"),)})
+                     **{k: t(f"case.{k}", v) for k, v in CASE_TEXT})
 
     index = CourseIndexPage.objects.get()
     course = CoursePage(title=t("course.title", "首违不罚"), slug="sweep-course", tier="entry", hours=Decimal("2"),
