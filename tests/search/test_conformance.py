@@ -1,0 +1,34 @@
+"""modelsearch's own backend test suite (BackendTests, 120 tests) against
+search.backends.whoosh, with the shared fixture ../shared/search-conformance/.
+
+It needs other settings (modelsearch's test app), so it runs in a subprocess:
+``python -m django test search.conformance --settings=search.conformance_settings``.
+Skipped, with the reason, when the fixture is absent."""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE_DIR = Path(os.environ.get("SEARCH_CONFORMANCE_DIR", REPO.parent / "shared" / "search-conformance"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (FIXTURE_DIR / "search.json").exists(),
+                    reason=f"search conformance fixture absent: {FIXTURE_DIR / 'search.json'}")
+def test_modelsearch_backend_suite_passes():
+    env = {**os.environ, "SEARCH_CONFORMANCE_DIR": str(FIXTURE_DIR), "PYTHONPATH": str(REPO)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "django", "test", "search.conformance", "--settings=search.conformance_settings",
+         "--noinput", "-v", "1"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=1800,
+    )
+    output = proc.stdout + proc.stderr
+    ran = re.search(r"Ran (\d+) tests?", output)
+    assert proc.returncode == 0 and re.search(r"^OK\b", output, re.M), output[-8000:]
+    assert ran and int(ran.group(1)) >= 100, output[-8000:]
+    assert "skipped" not in output.split("Ran")[-1], output[-3000:]
