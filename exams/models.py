@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
 from casebank.domain import CATEGORY_CHOICES, CATEGORY_LABELS
@@ -260,6 +261,10 @@ class Option(models.Model):
     text = models.CharField(_("选项内容"), max_length=500)
     is_correct = models.BooleanField(_("正确"), default=False)
 
+    #: The admin's inline form orders options by dragging (modelcluster fills sort_order).
+    sort_order_field = "sort_order"
+    panels = [FieldPanel("text"), FieldPanel("is_correct")]
+
     class Meta:
         verbose_name = _("选项")
         verbose_name_plural = _("选项")
@@ -276,6 +281,9 @@ class RubricPoint(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     text = models.CharField(_("评分要点"), max_length=500)
     score = models.DecimalField(_("分值"), max_digits=6, decimal_places=1, default=Decimal("1"))
+
+    sort_order_field = "sort_order"
+    panels = [FieldPanel("text"), FieldPanel("score")]
 
     class Meta:
         verbose_name = _("评分要点")

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -12,6 +12,7 @@ from officers import roles
 from officers.scoping import own_profile
 from portal.dashboard import NavItem, Panel
 
+from .forms import QuestionAdminForm
 from .models import S_MARKING, S_OPEN, Exam, Question
 
 
@@ -22,7 +23,7 @@ class QuestionViewSet(SnippetViewSet):
     list_display = ["text", "qtype", "category", "difficulty", "status"]
     list_filter = ["qtype", "category", "difficulty", "status"]
     search_fields = ["text"]
-    panels = [
+    question_panels = [
         FieldRowPanel([FieldPanel("qtype"), FieldPanel("category"), FieldPanel("difficulty"), FieldPanel("status")]),
         FieldPanel("text"),
         FieldPanel("image"),
@@ -39,6 +40,7 @@ class QuestionViewSet(SnippetViewSet):
         FieldPanel("article_refs"),
         FieldPanel("tags"),
     ]
+    edit_handler = ObjectList(question_panels, base_form_class=QuestionAdminForm)
 
 
 class ExamViewSet(SnippetViewSet):

@@ -133,3 +133,31 @@ def test_wrong_book_pages(client, officer_user, setup):
         assert "回答正确" in r.content.decode()
     item.refresh_from_db()
     assert item.resolved_at is not None
+
+
+def test_admin_form_refuses_a_single_choice_without_one_right_option(client, trainer_user, setup):
+    """Creating a question in the Wagtail admin checks the key for the type."""
+    client.force_login(trainer_user)
+    data = {
+        "qtype": "single", "category": "traffic", "difficulty": "2", "status": "active", "text": "管理后台新建的题",
+        "explanation": "", "reference_answer": "", "truefalse_answer": "", "discretion_levels": "[]",
+        "discretion_correct_level": "", "discretion_amount_min": "", "discretion_amount_max": "",
+        "article_refs": "[]", "tags": "",
+        "options-TOTAL_FORMS": "2", "options-INITIAL_FORMS": "0", "options-MIN_NUM_FORMS": "0",
+        "options-MAX_NUM_FORMS": "1000",
+        "options-0-text": "甲", "options-0-ORDER": "1", "options-1-text": "乙", "options-1-ORDER": "2",
+    }
+    for prefix in ("rubric_points", "article_links", "case_links"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
+                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+    from exams.models import Question
+    url = reverse("wagtailsnippets_exams_question:add")
+    r = client.post(url, data)
+    assert r.status_code == 200 and "单选题必须恰有一个正确选项" in r.content.decode()
+    assert not Question.objects.filter(text="管理后台新建的题").exists()
+    data["options-1-is_correct"] = "on"
+    r = client.post(url, data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    q = Question.objects.get(text="管理后台新建的题")
+    assert q.current_version is not None and q.created_by == trainer_user
+    assert [o["correct"] for o in q.current_version.content["options"]] == [False, True]
