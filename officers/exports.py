@@ -138,7 +138,7 @@ def report_pdf(title, subtitle, header, rows):
     font = register_font()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=28, rightMargin=28, topMargin=28,
-                            bottomMargin=28, title=title)
+                            bottomMargin=28, title=title, initialFontName=font, initialFontSize=10)
     h = ParagraphStyle("h", fontName=font, fontSize=16, leading=22)
     p = ParagraphStyle("p", fontName=font, fontSize=10, leading=14)
     cell = ParagraphStyle("c", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
@@ -148,6 +148,7 @@ def report_pdf(title, subtitle, header, rows):
     widths = [50, 52, 90, 56, 50, 50, 44, 50, 52, 62, 180]
     table = LongTable(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), font),
         ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.94, 0.96)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -4,6 +4,7 @@ A known and an unknown code get the same page shape after the same single
 indexed query; the page shows only the status, what the certificate is for,
 its dates, the holder's masked name and unit.
 """
+import re
 import time
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET
 from .audit import client_ip
 from .models import Certificate
 
+CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -70,7 +72,12 @@ def verify_form(request):
     if code:
         if rate_limited(request):
             return _too_many(request)
-        return redirect(reverse("officers:verify_code", args=[code[:64]]))
+        if CODE_RE.fullmatch(code):
+            return redirect(reverse("officers:verify_code", args=[code]))
+        # Not a possible code: the same "not found" page, without a redirect.
+        Certificate.objects.filter(code=code[:64]).only("pk").first()
+        return _headers(render(request, "officers/certificates/verify.html",
+                               {"result": None, "code": code[:64], "checked": True}))
     return _headers(render(request, "officers/certificates/verify.html", {"form_only": True}))
 
 

@@ -76,3 +76,10 @@ def test_rate_limit_per_address(client, cert):
     statuses = [client.get(f"/verify/{cert.code}/", REMOTE_ADDR="10.0.0.1").status_code for _ in range(7)]
     assert statuses[:5] == [200] * 5 and statuses[5:] == [429, 429]
     assert client.get(f"/verify/{cert.code}/", REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["abc/def", "<script>", "x" * 100, "代码"])
+def test_form_handles_impossible_codes(client, typed):
+    r = client.get("/verify/", {"code": typed})
+    assert r.status_code == 200 and "未找到该证书" in r.content.decode()
+    assert "<script>" not in r.content.decode()

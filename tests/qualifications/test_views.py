@@ -140,3 +140,23 @@ def test_failed_last_exam_list_and_exam_history(client, units, base_type, hr_use
     assert client.get("/hr/").context["failed"] == 1
     body = client.get(f"/people/{recovered.pk}/").content.decode()
     assert "2026 年度执法能力考试" in body and "未通过" in body and "通过" in body
+
+
+@pytest.mark.skipif(not __import__("shutil").which("pdffonts"), reason="poppler-utils not installed")
+def test_annual_report_pdf_and_xlsx(client, units, base_type, hr_user, officer_user, tmp_path):
+    import io
+    import subprocess
+
+    import openpyxl
+    q.grant(officer_user.officer, base_type, reason="t")
+    add_hours(officer_user.officer, 12, date=timezone.localdate())
+    client.force_login(hr_user)
+    r = client.get("/hr/report/", {"format": "pdf"})
+    path = tmp_path / "r.pdf"
+    path.write_bytes(r.content)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert all(line.split()[-5:-3] == ["yes", "yes"] for line in fonts.splitlines()[2:])
+    r = client.get("/hr/report/", {"format": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    row = next(x for x in rows if x[0] == officer_user.officer.employee_number)
+    assert row[4] == "12.0" and row[8] == "有效"
