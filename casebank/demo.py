@@ -191,7 +191,7 @@ def _load_cases(rows, areas, articles, stdout):
             outcome=row.get("outcome") or "", review_result=row.get("review_result") or "",
             teaching_points=row.get("teaching_points") or "",
             discussion_questions="\n".join(questions) if isinstance(questions, list) else str(questions),
-            is_public=bool(row.get("public")),
+            is_public=bool(row.get("public")), citations_acknowledged=True,
         )
         page.duty_areas = [areas[c] for c in row.get("duty_areas") or [] if c in areas]
         codes = [MEASURE_ALIASES.get(c, c) for c in row.get("measures") or []]
@@ -213,8 +213,24 @@ def _load_cases(rows, areas, articles, stdout):
     stdout.write(f"  casebank: 案例 新建并发布 {created}，共 {CasePage.objects.live().count()}")
 
 
+def _without_search_auto_update():
+    """Settings override that stops per-save search indexing during the bulk load:
+    search.demo builds the whole index afterwards (it runs after casebank.demo)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    backends = {name: {**config, "AUTO_UPDATE": False}
+                for name, config in getattr(settings, "WAGTAILSEARCH_BACKENDS", {}).items()}
+    return override_settings(WAGTAILSEARCH_BACKENDS=backends)
+
+
 def load(stdout, password=None):
     """Import the statutes and load the demo power list, benchmarks and cases."""
+    with _without_search_auto_update():
+        _load(stdout)
+
+
+def _load(stdout):
     try:
         summary = import_statutes(if_changed=True)
         stdout.write(f"  casebank: 法规库 {summary}")
@@ -225,6 +241,7 @@ def load(stdout, password=None):
     with transaction.atomic():
         _load_power_items(_read("power_items", stdout), areas, articles, stdout)
         _load_benchmarks(_read("benchmarks", stdout), areas, articles, stdout)
-    _load_cases(_read("cases", stdout), areas, articles, stdout)
+    with transaction.atomic():  # one commit for all pages: much faster on SQLite
+        _load_cases(_read("cases", stdout), areas, articles, stdout)
     if articles.missing:
         stdout.write("  casebank: 法规库中找不到的条文：" + "、".join(sorted(articles.missing)))
