@@ -107,7 +107,17 @@ def visible_queryset(model, user):
     qs = model._default_manager.all()
     if issubclass(model, Page):
         qs = qs.live().public()
-    return qs
+    # Forward relations shown in results (an article's law) come in the same query.
+    related = []
+    for f in model.get_search_fields():
+        if isinstance(f, RelatedFields):
+            try:
+                rel = f.get_field(model)
+            except Exception:  # noqa: BLE001
+                continue
+            if getattr(rel, "many_to_one", False) or (getattr(rel, "one_to_one", False) and rel.concrete):
+                related.append(f.field_name)
+    return qs.select_related(*related) if related else qs
 
 
 def people_query(text):
