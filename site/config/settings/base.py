@@ -168,9 +168,11 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
 # --- Search ----------------------------------------------------------------
 SEARCH_INDEX_DIR = DATA_DIR / "search-index"
+# Whoosh + jieba (search/README.md); Elasticsearch/OpenSearch by configuration at scale.
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        "BACKEND": "search.backends.whoosh",
+        "PATH": SEARCH_INDEX_DIR,
     }
 }
 
