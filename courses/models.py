@@ -77,8 +77,20 @@ class CoursePageForm(WagtailAdminPageForm):
 
     def clean_prerequisites(self):
         prerequisites = self.cleaned_data.get("prerequisites")
-        if prerequisites and self.instance.pk and any(p.pk == self.instance.pk for p in prerequisites):
+        if not prerequisites or not self.instance.pk:
+            return prerequisites
+        if any(p.pk == self.instance.pk for p in prerequisites):
             raise ValidationError(_("课程不能以自身为先修课程。"), code="self_prerequisite")
+        # Walk the prerequisites' own prerequisites: reaching this course would make a cycle.
+        through = CoursePage.prerequisites.through
+        seen, frontier = set(), {p.pk for p in prerequisites}
+        while frontier:
+            if self.instance.pk in frontier:
+                raise ValidationError(_("先修课程不能形成循环（所选课程直接或间接要求先修本课程）。"),
+                                      code="prerequisite_cycle")
+            seen |= frontier
+            frontier = set(through.objects.filter(from_coursepage_id__in=frontier)
+                           .values_list("to_coursepage_id", flat=True)) - seen
         return prerequisites
 
 

@@ -79,3 +79,26 @@ def test_lessons_copy_course_filters_for_search():
     assert lesson.tier == "advanced"
     fields = {f.field_name for f in CoursePage.get_search_fields() if f.__class__.__name__ == "FilterField"}
     assert {"tier", "duty_area_codes", "year"} <= fields
+
+
+@pytest.mark.django_db
+def test_prerequisite_cycles_are_refused():
+    from courses.models import CoursePageForm
+
+    a = make_course(n_lessons=0)
+    b = make_course(n_lessons=0, prerequisites=[a])
+    c = make_course(n_lessons=0, prerequisites=[b])
+    form_class = CoursePage.get_edit_handler().get_form_class()
+    assert issubclass(form_class, CoursePageForm)
+    form = form_class(instance=a, for_user=None)
+    form.cleaned_data = {"prerequisites": [c]}
+    with pytest.raises(Exception) as exc:
+        form.clean_prerequisites()
+    assert exc.value.code == "prerequisite_cycle"
+    form.cleaned_data = {"prerequisites": [a]}
+    with pytest.raises(Exception) as exc:
+        form.clean_prerequisites()
+    assert exc.value.code == "self_prerequisite"
+    form = form_class(instance=c, for_user=None)
+    form.cleaned_data = {"prerequisites": [a]}
+    assert form.clean_prerequisites() == [a]

@@ -189,3 +189,16 @@ def test_unpublished_lessons_do_not_count(officer_user):
     make_lesson(course, live=False)
     complete_course(officer_user.officer, course)
     assert CourseEnrollment.objects.get(officer=officer_user.officer, course=course).is_complete
+
+
+@pytest.mark.django_db
+def test_course_page_points_to_pending_final_exam(client, officer_user):
+    Exam = apps.get_model("exams", "Exam")
+    course = make_course(n_lessons=1)
+    exam = Exam.objects.create(title="结业考试甲", kind="final", course=course, draft=False)
+    complete_course(officer_user.officer, course)
+    client.force_login(officer_user)
+    html = client.get(course.url).content.decode()
+    assert "通过本课程的结业考试后" in html and exam.get_absolute_url() in html
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    assert "待结业考试" in html
