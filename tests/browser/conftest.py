@@ -15,9 +15,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the
-# tests make between browser steps are ordinary synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -26,12 +23,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(transactional_db, live_server, monkeypatch):
+    """A headless Chromium for one test.
+
+    Function-scoped on purpose, and set up after the database: Playwright's sync
+    API keeps an asyncio loop running in this thread, and while it runs Django's
+    thread-local connections resolve differently, so the database set-up and
+    teardown of *other* tests (serialized rollback) must never happen under it.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package.")
     from playwright.sync_api import sync_playwright
 
+    # The ORM calls a test makes between browser steps are ordinary synchronous
+    # calls, made while Playwright's loop is running in this thread.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM, headless=True,
