@@ -2,6 +2,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from casebank.importers import StatuteImportError, import_statutes
 
@@ -21,4 +22,8 @@ class Command(BaseCommand):
             summary = import_statutes(options.get("path"), if_changed=options["if_changed"])
         except StatuteImportError as exc:
             raise CommandError(f"导入失败，未写入任何数据：{exc}") from exc
+        except DatabaseError as exc:
+            # e.g. "database or disk is full": the import runs in one transaction,
+            # so the database is as it was before.
+            raise CommandError(f"导入失败，数据库拒绝写入（{exc}），已全部回滚，未写入任何数据。") from exc
         self.stdout.write(f"{summary}（{time.monotonic() - started:.1f} 秒）")
