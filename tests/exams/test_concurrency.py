@@ -14,6 +14,16 @@ from tests.factories import make_user
 N = 20
 
 
+@pytest.fixture(autouse=True)
+def role_groups(transactional_db):
+    """Other transactional tests may have flushed the migrations' data: recreate the role groups."""
+    from django.contrib.auth.models import Group
+
+    from officers import roles
+    for name in roles.ROLE_GROUPS:
+        Group.objects.get_or_create(name=name)
+
+
 def run_threads(fn, n=N):
     barrier = threading.Barrier(n)
     results, errors = [], []
