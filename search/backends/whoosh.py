@@ -19,7 +19,9 @@ are applied by the database to Whoosh's matches, so results are always exactly
 those of the queryset. Ordering by FilterFields runs in Whoosh; ordering by
 expressions runs in the database.
 """
+import heapq
 import logging
+import math
 import os
 from collections import OrderedDict
 
@@ -428,6 +430,17 @@ class WhooshSearchResults(BaseSearchResults):
             elif isinstance(scoring, wq.Every):
                 kwargs["scored"] = False  # everything scores the same: keep index order
             offset = (len(tiers) - 1 - i) * TIER_OFFSET
+            if i > 0 and sort is None and type(scoring) is wq.Or:
+                # Partial matches: rank by the rarity of the words each document
+                # has (sum of IDF), computed on posting-list sets; scoring every
+                # document that shares one common word with Whoosh is too slow.
+                ranked = self._partial_ranking(searcher, scoring.subqueries, allowed, excluded, want)
+                for docnum, score in ranked:
+                    pk = pk_col[docnum]
+                    if isinstance(pk, bytes):
+                        pk = pk.decode("utf-8")
+                    items.append((to_pk(pk), score + offset))
+                continue
             hits = searcher.search(scoring, **kwargs)
             for docnum, score in hits.items():
                 pk = pk_col[docnum]
@@ -439,6 +452,21 @@ class WhooshSearchResults(BaseSearchResults):
         if db_stage:
             items = self._apply_database(items)
         return items
+
+    def _partial_ranking(self, searcher, word_queries, allowed, excluded, want):
+        total = max(searcher.doc_count_all(), 1)
+        scores = {}
+        for wq_ in word_queries:
+            docs = self._docset(searcher, wq_)
+            if not docs:
+                continue
+            weight = math.log(1.0 + total / (len(docs) + 1.0))
+            for d in docs:
+                if d in allowed and d not in excluded:
+                    scores[d] = scores.get(d, 0.0) + weight
+        if want is None:
+            return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return heapq.nsmallest(want, scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def _docset(self, searcher, q):
         return self.backend.store.cached(searcher, ("q", repr(q)), lambda: docset(searcher, q))
