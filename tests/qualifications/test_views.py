@@ -159,4 +159,4 @@ def test_annual_report_pdf_and_xlsx(client, units, base_type, hr_user, officer_u
     r = client.get("/hr/report/", {"format": "xlsx"})
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     row = next(x for x in rows if x[0] == officer_user.officer.employee_number)
-    assert row[4] == "12.0" and row[8] == "有效"
+    assert float(row[4]) == 12 and row[8] == "有效"
