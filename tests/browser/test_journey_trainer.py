@@ -20,6 +20,7 @@ GOOD_FACTS = "当事人在人行道摆摊，经劝导当场改正，依据《中
 
 def _footer_action(page, selector):
     """Click a button of the editor's footer action menu, opening the menu if needed."""
+    page.wait_for_load_state("networkidle")  # the editor's scripts have attached their handlers
     button = page.locator(selector).first
     if not button.is_visible():
         page.locator("footer [data-w-dropdown-target='toggle'], footer .dropdown-toggle").first.click()
@@ -77,6 +78,7 @@ def test_trainer_writes_case_reviewer_approves_import_and_marking(browser, live_
 
     # 1. Write the case in the admin, first with a citation of an article that does not exist.
     page.goto(f"/cms/pages/add/casebank/casepage/{index.pk}/")
+    page.wait_for_load_state("networkidle")
     page.fill("#id_title", CASE_TITLE)
     page.fill("#id_decision_date", "2025-05-01")
     page.fill("#id_district", "江北区")
@@ -100,6 +102,7 @@ def test_trainer_writes_case_reviewer_approves_import_and_marking(browser, live_
 
     # 2. Correct the citation, save, read the check, submit to 法制审核.
     page.goto(f"/cms/pages/{case.pk}/edit/")
+    page.wait_for_load_state("networkidle")
     page.fill("#id_facts", GOOD_FACTS)
     with page.expect_navigation():
         page.locator("button.action-save").first.click()

@@ -1,6 +1,6 @@
 """Security sweep: every URL of the project as every role, answer keys in the
 responses of an exam sitting, 10^4 guessed certificate codes, security headers.
-(XSS payloads rendered in a real browser: test_xss_browser.py.)"""
+(XSS payloads rendered in a real browser: tests/browser/test_security_xss.py.)"""
 import json
 import re
 import secrets
