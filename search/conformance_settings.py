@@ -23,6 +23,9 @@ if os.environ.get("DATABASE_URL"):
     import dj_database_url
 
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+    # The project's own test run (which starts this suite) already uses
+    # test_<name>; this suite gets a database of its own beside it.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_conformance"}
 
 INSTALLED_APPS = [*INSTALLED_APPS, "search"]
 SEARCH_INDEX_DIR = _tmp / "index"
