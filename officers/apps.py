@@ -7,4 +7,6 @@ class OfficersConfig(AppConfig):
     verbose_name = _("人员与资格")
 
     def ready(self):
-        from . import signal_handlers  # noqa: F401
+        # Login auditing, and qualification rules following the cross-app events
+        # (exam passed, course completed, hours added).
+        from . import qualification_signals, signal_handlers  # noqa: F401

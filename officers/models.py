@@ -470,7 +470,3 @@ class RequiredCourse(models.Model):
 
     def __str__(self):
         return f"{self.qualification_type} ← {self.course}"
-
-
-# Qualification rules follow the cross-app events (exam passed, course completed, hours added).
-from . import qualification_signals  # noqa: E402,F401
