@@ -33,7 +33,8 @@ def test_wrong_password_keeps_username_and_explains(phone, officer_user):
 def test_hr_switches_language(desktop, shots, hr_user):
     login(desktop, "hr_jb", PASSWORD)
     assert "本单位人员" in desktop.content()
-    desktop.select_option("#lang-select", "en")
-    desktop.wait_for_load_state()
+    # Choosing a language submits the switch form; wait for the page it leads to.
+    with desktop.expect_navigation():
+        desktop.select_option("#lang-select", "en")
     assert desktop.locator("html").get_attribute("lang") == "en"
     shots(desktop, "english")
