@@ -8,7 +8,7 @@ must be acknowledged with the "acknowledge_citations" checkbox."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 from .citations import check_text
@@ -53,8 +53,8 @@ class CitationCheckMixin(forms.Form):
     citation_date_field: str | None = None
 
     acknowledge_citations = forms.BooleanField(
-        label=_lazy("已核对废止法律引用"), required=False,
-        help_text=_lazy("材料引用了已废止或未生效的法律时，法制审核员核对后勾选，方可发布。"))
+        label=gettext_lazy("已核对废止法律引用"), required=False,
+        help_text=gettext_lazy("材料引用了已废止或未生效的法律时，法制审核员核对后勾选，方可发布。"))
 
     def citation_text(self, cleaned):
         return "\n".join(str(cleaned.get(f) or "") for f in self.citation_fields)
@@ -135,8 +135,8 @@ class ArticleChooserFilterForm(forms.Form):
     "《行政处罚法》第三十三条" or "行政处罚法 33" finds that article; other words
     match law names and article text."""
 
-    q = forms.CharField(label=_lazy("搜索"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _lazy("如：行政处罚法第三十三条")}))
+    q = forms.CharField(label=gettext_lazy("搜索"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如：行政处罚法第三十三条")}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
