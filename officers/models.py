@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -40,11 +41,42 @@ class Unit(MP_Node):
         """This unit and every unit below it."""
         return Unit.objects.filter(path__startswith=self.path)
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(UNIT_NAMES_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        cache.delete(UNIT_NAMES_CACHE_KEY)
+        return super().delete(*args, **kwargs)
+
+    def move(self, *args, **kwargs):
+        # Moving rewrites descendants' paths in bulk, without save().
+        super().move(*args, **kwargs)
+        cache.delete(UNIT_NAMES_CACHE_KEY)
+
     @property
     def full_name(self):
-        """Name with ancestors, e.g. 江北区城市管理执法局 / 第一中队."""
-        names = [u.name for u in self.get_ancestors()] + [self.name]
-        return " / ".join(names[1:] if len(names) > 2 else names)
+        """Name with ancestors, e.g. 江北区城市管理执法局 / 第一中队.
+
+        Built from a cached map of every unit's path to its name, so a list or a
+        unit drop-down costs no query per unit."""
+        names = unit_names()
+        if names.get(self.path) != self.name:  # stale map (a unit added or renamed elsewhere)
+            names = unit_names(refresh=True)
+        chain = [names.get(self.path[:end], "") for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return " / ".join(chain[1:] if len(chain) > 2 else chain)
+
+
+UNIT_NAMES_CACHE_KEY = "officers:unit-names"
+
+
+def unit_names(refresh=False):
+    """{tree path: unit name} of every unit (a bureau has hundreds at most), cached."""
+    names = None if refresh else cache.get(UNIT_NAMES_CACHE_KEY)
+    if names is None:
+        names = dict(Unit.objects.values_list("path", "name"))
+        cache.set(UNIT_NAMES_CACHE_KEY, names, 3600)
+    return names
 
 
 # --- Officers ------------------------------------------------------------------
