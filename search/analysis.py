@@ -91,6 +91,7 @@ def add_words(words):
             jieba.add_word(word, freq=max(jieba.suggest_freq(word), 20000))
     _split_word.cache_clear()
     _segment_short.cache_clear()
+    _recent.clear()
     query_tokens.cache_clear()
 
 
@@ -193,12 +194,26 @@ def _segment_short(text, subwords):
     return tuple(_segment(text, subwords))
 
 
+#: The last long texts segmented: a document's text is analysed for two fields
+#: in a row (words, then word pairs), and jieba runs once for both.
+_recent = {}
+_RECENT_SIZE = 4
+
+
 def segment(text, subwords=True):
     """Yield (word, position, startchar, endchar, is_subword) for the text.
     Short texts (titles, names repeated across many documents) are cached."""
     if len(text) <= 64:
         return _segment_short(text, subwords)
-    return _segment(text, subwords)
+    tokens = _recent.get(text)
+    if tokens is None:
+        tokens = tuple(_segment(text, True))
+        if len(_recent) >= _RECENT_SIZE:
+            _recent.clear()
+        _recent[text] = tokens
+    if subwords:
+        return tokens
+    return [t for t in tokens if not t[4]]
 
 
 def _segment(text, subwords=True):
@@ -304,8 +319,47 @@ def _weighted(value, subwords):
         base_char += len(chunk) + 1
 
 
+class WordPairTokenizer(Tokenizer):
+    """Pairs of neighbouring words ("占道 经营"): a phrase of n words is a
+    document containing its n-1 pairs, found without word positions. Pairs
+    never span two fields of the catch-all value."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            yield token
+            return
+        previous = None
+        for word, pos, _start, _end, boost in _weighted(value, False):
+            if previous is not None and pos == previous[1] + 1:
+                token.text = f"{previous[0]} {word}"
+                token.boost = boost
+                token.stopped = False
+                if keeporiginal:
+                    token.original = token.text
+                if positions:
+                    token.pos = start_pos + previous[1]
+                yield token
+            previous = (word, pos)
+
+
+def word_pairs(words):
+    """The pair terms of a sequence of query words."""
+    return [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
 def text_analyzer():
     return ChineseTokenizer(subwords=True)
+
+
+def pair_analyzer():
+    return WordPairTokenizer()
 
 
 def autocomplete_analyzer():

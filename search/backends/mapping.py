@@ -11,6 +11,8 @@ Elasticsearch mapping derives them:
     fnull     names of the filter fields whose value is empty
     all       every SearchField (related ones too), each token weighted by its
               field's boost: one term per word answers searches on all fields
+    pairs     the same text as pairs of neighbouring words ("占道 经营"), for
+              phrases: no word positions are stored, so posting lists stay small
     t_<col>   a SearchField, analysed by the Chinese analyzer (RelatedFields: t_<rel>.<col>)
     a_<col>   an AutocompleteField, edge n-grams
     fi_<col>  an integer-like FilterField (int, bool, date, datetime, time) as int64
@@ -33,7 +35,7 @@ from whoosh import fields as wf
 from modelsearch.backends.base import get_model_root
 from modelsearch.index import AutocompleteField, FilterField, RelatedFields, SearchField, get_indexed_models
 
-from search.analysis import autocomplete_analyzer, text_analyzer, weighted_value
+from search.analysis import autocomplete_analyzer, pair_analyzer, text_analyzer, weighted_value
 
 INT_TYPES = {
     "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
@@ -51,7 +53,8 @@ def make_schema():
         pkn=wf.NUMERIC(numtype=int, bits=64, signed=True, sortable=True, shift_step=64),
         ct=wf.KEYWORD(lowercase=False, commas=False, scorable=False),
         fnull=wf.KEYWORD(lowercase=False, commas=False, scorable=False),
-        all=wf.TEXT(analyzer=text_analyzer(), phrase=True),
+        all=wf.TEXT(analyzer=text_analyzer(), phrase=False),
+        pairs=wf.TEXT(analyzer=pair_analyzer(), phrase=False),
     )
     schema.add("t_*", wf.TEXT(analyzer=text_analyzer(), phrase=False), glob=True)
     schema.add("a_*", wf.TEXT(analyzer=autocomplete_analyzer(), phrase=False), glob=True)
@@ -247,7 +250,7 @@ def build_document(model, obj):
     chunks = []
     _collect(doc, nulls, model, model.get_search_fields(), obj, "", True, chunks)
     if chunks:
-        doc["all"] = weighted_value(chunks)
+        doc["all"] = doc["pairs"] = weighted_value(chunks)
     if nulls:
         doc["fnull"] = " ".join(nulls)
     return doc

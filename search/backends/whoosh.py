@@ -47,6 +47,7 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 
 from search import analysis
 from search.backends import mapping
+from search.backends.postings import Postings
 from search.query import BestMatch
 from search.backends.store import IndexBusy, IndexStore  # noqa: F401 - re-exported
 
@@ -68,6 +69,15 @@ class NotPushable(Exception):
 
 def _match_none():
     return wq.NullQuery
+
+
+def _phrase_query(fname, words, boost):
+    """Words next to each other: on the catch-all field, all the word pairs of
+    the phrase (its "pairs" field); named fields keep no order, so all the words."""
+    if fname == "all":
+        pairs = [wq.Term("pairs", p) for p in analysis.word_pairs(words)]
+        return pairs[0].with_boost(boost) if len(pairs) == 1 else wq.And(pairs, boost=boost)
+    return wq.And([wq.Term(fname, w) for w in words], boost=boost)
 
 
 # --- query compilation -------------------------------------------------------------
@@ -115,7 +125,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                     if len(syn_tokens) == 1:
                         alternatives.append(wq.Term(fname, syn_tokens[0][0], boost=b))
                     else:
-                        alternatives.append(wq.Phrase(fname, [t[0] for t in syn_tokens], boost=b))
+                        alternatives.append(_phrase_query(fname, [t[0] for t in syn_tokens], b))
         if not alternatives:
             return _match_none()
         return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
@@ -135,10 +145,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             return _match_none()
         if len(tokens) == 1:
             return wq.Or([wq.Term(f, tokens[0], boost=b * boost) for f, b in fields.items()])
-        # Only the catch-all field keeps positions; named fields get all the words.
-        return wq.Or([wq.Phrase(f, tokens, boost=b * boost) if f == "all"
-                      else wq.And([wq.Term(f, t) for t in tokens], boost=b * boost)
-                      for f, b in fields.items()])
+        return wq.Or([_phrase_query(f, tokens, b * boost) for f, b in fields.items()])
 
     def compile_tiers(self, query, fields):
         """[(scoring query, matching query)] tiers for BestMatch (full matches,
@@ -152,7 +159,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         tokens = analysis.query_tokens(text)
         scoring = full
         if 1 < len(tokens) <= 12 and "all" in fields:
-            scoring = wq.Or([full, wq.Phrase("all", [t[0] for t in tokens], boost=2.0)])
+            scoring = wq.Or([full, _phrase_query("all", [t[0] for t in tokens], 2.0)])
         tiers = [(scoring, full)]
         if len(tokens) > 1:
             partial = self._plaintext(text, "or", 1.0, fields)
@@ -380,7 +387,8 @@ class WhooshSearchResults(BaseSearchResults):
         return self.backend.store.searcher()
 
     def _pk_column(self, searcher):
-        return searcher.reader().column_reader("pk")
+        # Opening a column reader parses its offsets table: once per searcher.
+        return self.backend.store.cached(searcher, ("column", "pk"), lambda: searcher.reader().column_reader("pk"))
 
     def _to_pk(self, text):
         return self.query_compiler.model._meta.pk.to_python(text)
@@ -392,7 +400,8 @@ class WhooshSearchResults(BaseSearchResults):
         if plan["filter"] is wq.NullQuery:
             return set()
         fq = plan["ct"] if plan["filter"] is None else wq.And([plan["ct"], plan["filter"]])
-        return self.backend.store.cached(searcher, ("filter", repr(fq)), lambda: docset(searcher, fq))
+        # A set (not frozenset): Whoosh's own search takes it as its filter.
+        return self.backend.store.cached(searcher, ("filter", repr(fq)), lambda: set(docset(searcher, fq)))
 
     def _matches(self, limit=None):
         """[(pk, score)] in result order; all of them when limit is None."""
@@ -441,6 +450,27 @@ class WhooshSearchResults(BaseSearchResults):
                         pk = pk.decode("utf-8")
                     items.append((to_pk(pk), score + offset))
                 continue
+            if sort is None and not isinstance(scoring, wq.Every) and Postings.scorable(scoring):
+                # Score only the matching documents, from posting lists in memory
+                # (the same BM25F scores as Whoosh's search, without walking
+                # every posting of the common words).
+                matched = self._docset(searcher, matching) & allowed
+                if excluded:
+                    matched -= excluded
+                scores = Postings.of(searcher).scores(scoring, matched)
+
+                def key(d, scores=scores):
+                    return (-scores.get(d, 0.0), d)
+
+                ranked = sorted(matched, key=key) if want is None else heapq.nsmallest(want, matched, key=key)
+                for docnum in ranked:
+                    pk = pk_col[docnum]
+                    if isinstance(pk, bytes):
+                        pk = pk.decode("utf-8")
+                    items.append((to_pk(pk), scores.get(docnum, 0.0) + offset))
+                if i < len(tiers) - 1:
+                    excluded |= matched
+                continue
             hits = searcher.search(scoring, **kwargs)
             for docnum, score in hits.items():
                 pk = pk_col[docnum]
@@ -454,16 +484,37 @@ class WhooshSearchResults(BaseSearchResults):
         return items
 
     def _partial_ranking(self, searcher, word_queries, allowed, excluded, want):
+        """[(docnum, score)] best first: a document scores the sum of the IDF of
+        the query words it contains.
+
+        Words are taken rarest first; once the ``want``-th best score is higher
+        than what the words still to come could add, no new document can enter
+        the top (MaxScore), so the common words only update the candidates
+        already found instead of touching every document that contains them."""
         total = max(searcher.doc_count_all(), 1)
-        scores = {}
+        terms = []
         for wq_ in word_queries:
             docs = self._docset(searcher, wq_)
-            if not docs:
-                continue
-            weight = math.log(1.0 + total / (len(docs) + 1.0))
-            for d in docs:
-                if d in allowed and d not in excluded:
-                    scores[d] = scores.get(d, 0.0) + weight
+            if docs:
+                terms.append((math.log(1.0 + total / (len(docs) + 1.0)), docs))
+        terms.sort(key=lambda t: -t[0])
+        remaining = [0.0] * (len(terms) + 1)
+        for k in range(len(terms) - 1, -1, -1):
+            remaining[k] = remaining[k + 1] + terms[k][0]
+        scores = {}
+        for k, (weight, docs) in enumerate(terms):
+            if want is not None and len(scores) >= want:
+                kth = heapq.nlargest(want, scores.values())[-1]
+                if kth > remaining[k]:
+                    for weight2, docs2 in terms[k:]:
+                        for d in docs2.intersection(scores):
+                            scores[d] += weight2
+                    break
+            new = docs & allowed
+            if excluded:
+                new -= excluded
+            for d in new:
+                scores[d] = scores.get(d, 0.0) + weight
         if want is None:
             return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return heapq.nsmallest(want, scores.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -614,7 +665,7 @@ class WhooshIndex(BaseIndex):
             with self.store.writer(journal_entries=journal) as writer:
                 self._apply_deferred(writer)
                 for doc in docs:
-                    writer.update_document(**doc)
+                    writer.update_document(**fit_to_schema(writer.schema, doc))
         except IndexBusy:
             # Never fail a publish because the index is busy: leave the update
             # for the next writer, which applies deferred updates first.
@@ -759,7 +810,17 @@ def apply_entries(writer, entries):
             writer.delete_by_term("id", key)
         else:
             obj = obj.get_indexed_instance() or obj
-            writer.update_document(**mapping.build_document(type(obj), obj))
+            writer.update_document(**fit_to_schema(writer.schema, mapping.build_document(type(obj), obj)))
+
+
+def fit_to_schema(schema, doc):
+    """The document without the fields an index built by an older version lacks
+    (so that publishing keeps working until ``update_index`` rebuilds it)."""
+    unknown = [name for name in doc if name not in schema]
+    if not unknown:
+        return doc
+    logger.warning("search index lacks field(s) %s: run manage.py update_index", ", ".join(unknown))
+    return {k: v for k, v in doc.items() if k not in unknown}
 
 
 def replay(store, path, entries):
@@ -818,8 +879,9 @@ class WhooshSearchBackend(BaseSearchBackend):
                 terms = field.sortable_terms(reader, fname)
             else:
                 terms = (t for t in reader.lexicon(fname))
+            postings = Postings.of(searcher)
             for term in terms:
-                ids = set(reader.postings(fname, term).all_ids()) & docnums
+                ids = postings.term_set(fname, term) & docnums
                 if not ids:
                     continue
                 with_value |= ids
@@ -838,53 +900,10 @@ class WhooshSearchBackend(BaseSearchBackend):
         return OrderedDict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
-def _deleted(searcher):
-    store = getattr(searcher, "_academy_store", None)
-    compute = lambda: {d for d in range(searcher.reader().doc_count_all())  # noqa: E731
-                       if searcher.reader().is_deleted(d)}
-    return store.cached(searcher, ("deleted",), compute) if store else compute()
-
-
 def docset(searcher, q):
-    """The set of document numbers a query matches, computed with set algebra on
-    posting lists (much faster than walking Whoosh's matchers in Python)."""
-    if q is wq.NullQuery:
-        return set()
-    kind = type(q)
-    reader = searcher.reader()
-    if kind is wq.Every:
-        return set(reader.all_doc_ids())
-    if kind is wq.Term:
-        try:
-            field = searcher.schema[q.fieldname]
-            text = q.text if isinstance(q.text, bytes) else field.to_bytes(q.text)
-            ids = set(reader.postings(q.fieldname, text).all_ids())
-            if reader.has_deletions():
-                # Posting lists keep deleted documents until segments merge.
-                ids -= _deleted(searcher)
-            return ids
-        except (KeyError, Exception):  # noqa: BLE001 - unknown term or field
-            return set()
-    if kind is wq.ConstantScoreQuery:
-        return docset(searcher, q.child)
-    if kind is wq.And:
-        sets = sorted((docset(searcher, c) for c in q.subqueries), key=len)
-        if not sets:
-            return set(reader.all_doc_ids())
-        out = set(sets[0])
-        for other in sets[1:]:
-            if not out:
-                break
-            out &= other
-        return out
-    if kind is wq.Or:
-        out = set()
-        for c in q.subqueries:
-            out |= docset(searcher, c)
-        return out
-    if kind is wq.AndNot:
-        return docset(searcher, q.a) - docset(searcher, q.b)
-    return set(searcher.docs_for_query(q))
+    """The set of document numbers a query matches (set algebra on posting
+    lists held in memory, see search.backends.postings)."""
+    return Postings.of(searcher).docs(q)
 
 
 def _decode_keyword(value, internal):
