@@ -10,12 +10,14 @@ a TrueType font, so it renders the same on a machine without Chinese fonts.
 The QR code is encoded with reportlab's own barcode module
 (reportlab.graphics.barcode.qrencoder) and drawn as one path.
 """
-import io
+import collections
+import itertools
+import multiprocessing
+import os
 import secrets
 import time
 import zipfile
-from functools import lru_cache
-from pathlib import Path
+from concurrent.futures import ProcessPoolExecutor
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,14 +25,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, certpdf
 from .models import (
     C_REPLACED, C_VALID, CERT_COURSE, CERT_EXAM, CERT_QUALIFICATION, Certificate,
 )
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT_FILE = FONT_DIR / "wqy-microhei.ttc"
-FONT_NAME = "AcademyCJK"
+from .certpdf import FONT_DIR, FONT_FILE, FONT_NAME, draw_qr, qr_matrix, register_font  # noqa: F401
 
 #: Number prefixes by kind: 资格 / 考试 / 结业.
 NUMBER_PREFIX = {CERT_QUALIFICATION: "ZG", CERT_EXAM: "KS", CERT_COURSE: "JY"}
@@ -130,18 +130,6 @@ def reissue(cert, *, actor, reason, request=None):
 # --- PDF ------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def register_font():
-    """Parse and register the CJK TrueType font once per process."""
-    from reportlab import rl_config
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    # Binary (not ASCII85) streams: smaller files, and ~10% faster to write.
-    rl_config.useA85 = 0
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_FILE), subfontIndex=0))
-    return FONT_NAME
-
-
 def verification_url(code, request=None):
     """Absolute URL of a certificate's verification page."""
     path = reverse("officers:verify_code", args=[code])
@@ -151,56 +139,6 @@ def verification_url(code, request=None):
     if request is not None:
         return request.build_absolute_uri(path)
     return path
-
-
-@lru_cache(maxsize=1)
-def _qrencoder():
-    """reportlab's QR encoder, with its Reed-Solomon generator polynomials
-    cached: they depend only on the block's error-correction length, and
-    rebuilding them for every code is most of the encoding time."""
-    from reportlab.graphics.barcode import qrencoder
-    original = qrencoder.QRUtil.getErrorCorrectPolynomial
-    if not getattr(original, "cached", False):
-        cached = lru_cache(maxsize=64)(original)
-        cached.cached = True
-        qrencoder.QRUtil.getErrorCorrectPolynomial = staticmethod(cached)
-    return qrencoder
-
-
-def qr_matrix(text):
-    """QR modules (list of rows of bools) from reportlab's encoder, error
-    correction level M. A fixed mask pattern keeps encoding fast (scoring all
-    eight masks costs ~15 ms); every mask is valid for readers."""
-    qrencoder = _qrencoder()
-    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    qr.addData(text)
-    qr.version = qr.calculate_version()
-    qr.makeImpl(False, 2)
-    return qr.modules
-
-
-def draw_qr(canvas, text, x, y, size):
-    """Draw a QR code of ``text`` inside (x, y, size, size): one run of dark
-    modules is one rectangle, written in module units under a scaling matrix,
-    so the page content stays small and fast to produce."""
-    modules = qr_matrix(text)
-    n = len(modules)
-    quiet = 2
-    box = size / (n + 2 * quiet)
-    ops = [f"q 0 g {box:.4f} 0 0 {box:.4f} {x + quiet * box:.2f} {y + quiet * box:.2f} cm"]
-    for r, row in enumerate(modules):
-        c = 0
-        y_row = n - 1 - r
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                ops.append(f"{start} {y_row} {c - start} 1 re")
-            else:
-                c += 1
-    ops.append("f Q")
-    canvas.addLiteral("\n".join(ops))
 
 
 TITLES = {
@@ -221,49 +159,14 @@ def _fmt_score(score):
     return text
 
 
-def render_pdf(cert, request=None, *, url=None):
-    """The certificate as a landscape A4 PDF (bytes)."""
-    from reportlab.lib.colors import Color
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.pdfgen import canvas as pdfcanvas
-
-    font = register_font()
-    buf = io.BytesIO()
-    width, height = landscape(A4)
-    c = pdfcanvas.Canvas(buf, pagesize=(width, height), initialFontName=font, initialFontSize=12,
-                         pageCompression=1)
-    c.setTitle(f"{TITLES[cert.kind]} {cert.number}")
-    c.setAuthor(settings.ACADEMY_BUREAU_NAME)
-    c.setSubject(cert.subject)
-    c.setCreator("执法学堂")
-    red = Color(0.70, 0.10, 0.10)
-    # Frame.
-    c.setStrokeColor(red)
-    c.setLineWidth(3)
-    c.rect(24, 24, width - 48, height - 48)
-    c.setLineWidth(0.8)
-    c.rect(32, 32, width - 64, height - 64)
-    # Heading.
-    c.setFillColor(red)
-    c.setFont(font, 20)
-    c.drawCentredString(width / 2, height - 90, settings.ACADEMY_BUREAU_NAME)
-    c.setFont(font, 38)
-    c.drawCentredString(width / 2, height - 145, TITLES[cert.kind])
-    # Body.
-    c.setFillColorRGB(0.1, 0.1, 0.1)
-    left = 90
-    c.setFont(font, 17)
-    c.drawString(left, height - 210, f"兹证明  {cert.holder_name}  同志")
-    c.setFont(font, 13)
-    c.drawString(left, height - 236, f"单位：{cert.unit_name}")
-    c.setFont(font, 16)
+def pdf_data(cert, request=None, *, url=None):
+    """What the certificate's page says (plain data for officers.certpdf.render)."""
     if cert.kind == CERT_QUALIFICATION:
         line = f"经培训考核合格，取得{cert.subject}。"
     elif cert.kind == CERT_EXAM:
         line = f"参加“{cert.subject}”，考试合格。"
     else:
         line = f"完成“{cert.subject}”全部学习内容，准予结业。"
-    c.drawString(left, height - 272, line)
     rows = []
     if cert.score is not None:
         rows.append(("成　　绩", f"{_fmt_score(cert.score)} 分"))
@@ -271,32 +174,27 @@ def render_pdf(cert, request=None, *, url=None):
     rows.append(("有效期至", _fmt_date(cert.valid_until) if cert.valid_until else "长期有效"))
     rows.append(("证书编号", cert.number or ""))
     rows.append(("查 验 码", cert.code))
-    c.setFont(font, 13)
-    y = height - 318
-    for label, value in rows:
-        c.drawString(left, y, f"{label}：{value}")
-        y -= 24
-    # QR code and how to verify.
     url = url or verification_url(cert.code, request)
-    qr_size = 128
-    qx, qy = width - 90 - qr_size, 70
-    draw_qr(c, url, qx, qy + 14, qr_size)
-    c.setFont(font, 9)
-    c.drawCentredString(qx + qr_size / 2, qy + 2, "扫码查验证书真伪")
-    c.setFont(font, 9)
-    c.setFillColorRGB(0.35, 0.35, 0.35)
-    c.drawString(left, 66, f"查验网址：{url}")
-    c.drawString(left, 52, "证书状态以查验结果为准。")
-    # Seal-like mark.
-    c.setStrokeColor(red)
-    c.setFillColor(red)
-    c.setLineWidth(2)
-    c.circle(width - 300, 140, 52, stroke=1, fill=0)
-    c.setFont(font, 11)
-    c.drawCentredString(width - 300, 136, "培训考核专用")
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return {
+        "doc_title": f"{TITLES[cert.kind]} {cert.number}",
+        "bureau": settings.ACADEMY_BUREAU_NAME,
+        "subject": cert.subject,
+        "creator": "执法学堂",
+        "title": TITLES[cert.kind],
+        "holder_line": f"兹证明  {cert.holder_name}  同志",
+        "unit_line": f"单位：{cert.unit_name}",
+        "achievement": line,
+        "rows": rows,
+        "url": url,
+        "qr_caption": "扫码查验证书真伪",
+        "footer": [f"查验网址：{url}", "证书状态以查验结果为准。"],
+        "seal": "培训考核专用",
+    }
+
+
+def render_pdf(cert, request=None, *, url=None):
+    """The certificate as a landscape A4 PDF (bytes)."""
+    return certpdf.render(pdf_data(cert, request, url=url))
 
 
 def pdf_filename(cert):
@@ -330,16 +228,62 @@ class _Sink:
         return data
 
 
-def stream_zip(certificates, request=None):
+#: Certificates per task sent to a rendering process.
+RENDER_BATCH = 16
+
+
+def _render_processes(count):
+    """How many worker processes render a bulk download of ``count`` certificates
+    (settings.CERTIFICATE_RENDER_PROCESSES, default: the CPU count, at most 4;
+    small downloads render in the request's own process)."""
+    configured = getattr(settings, "CERTIFICATE_RENDER_PROCESSES", None)
+    workers = int(configured) if configured is not None else min(os.cpu_count() or 1, 4)
+    if workers <= 1 or count < getattr(settings, "CERTIFICATE_PARALLEL_MIN", 200):
+        return 0
+    return workers
+
+
+def _rendered(certificates, request, workers):
+    """(name in the archive, PDF bytes) per certificate, in the queryset's order.
+
+    With workers, PDFs are rendered by that many processes of a pool started
+    through the "forkserver" method: they start clean (no copy of the web
+    process, its threads or its database connections) and import only
+    officers.certpdf. At most a few batches per worker are in flight, so memory
+    stays flat whatever the size of the download."""
+    items = ((f"{cert.number}_{cert.holder_name}.pdf", pdf_data(cert, request))
+             for cert in certificates.iterator(chunk_size=500))
+    if not workers:
+        for name, data in items:
+            yield name, certpdf.render(data)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["officers.certpdf"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending = collections.deque()
+        while True:
+            batch = list(itertools.islice(items, RENDER_BATCH))
+            if batch:
+                pending.append(pool.submit(certpdf.render_many, batch))
+            if pending and (not batch or len(pending) >= 3 * workers):
+                yield from pending.popleft().result()
+            if not batch and not pending:
+                break
+
+
+def stream_zip(certificates, request=None, *, workers=None):
     """Yield a ZIP archive of the certificates' PDFs piece by piece: memory stays
-    flat however many certificates there are (the queryset is iterated in chunks)."""
+    flat however many certificates there are (the queryset is iterated in chunks,
+    rendering runs a few batches ahead of the download at most)."""
+    if workers is None:
+        workers = _render_processes(certificates.count())
     sink = _Sink()
     when = time.localtime()[:6]
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-        for cert in certificates.iterator(chunk_size=500):
-            info = zipfile.ZipInfo(f"{cert.number}_{cert.holder_name}.pdf", date_time=when)
+        for name, pdf in _rendered(certificates, request, workers):
+            info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_STORED
-            zf.writestr(info, render_pdf(cert, request))
+            zf.writestr(info, pdf)
             chunk = sink.take()
             if chunk:
                 yield chunk
