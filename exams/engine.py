@@ -207,12 +207,15 @@ def save_answer(sitting, position, raw, revision, now=None):
         still_open = Sitting.objects.filter(pk=sitting.pk, status=S_OPEN).update(current_position=position)
         updated = still_open and Answer.objects.filter(pk=answer.pk, revision=revision, locked=False).update(
             response=response, revision=models.F("revision") + 1, saved_at=now)
+    if updated:
+        # The UPDATE matched this revision and nothing else may have changed it
+        # since (the next save must name the new revision): no need to re-read.
+        answer.response, answer.revision, answer.saved_at = response, revision + 1, now
+        return SAVED, answer
     answer.refresh_from_db(fields=["revision", "response", "saved_at", "locked"])
     if not still_open:
         return CLOSED, answer
-    if not updated:
-        return (LOCKED if answer.locked else STALE), answer
-    return SAVED, answer
+    return (LOCKED if answer.locked else STALE), answer
 
 
 def check_answer(sitting, position, multi_scoring):
