@@ -189,11 +189,16 @@ def run_step(args, users):
         csv_prefix = str(data_dir / "locust")
         load_before = os.getloadavg()[0]
         t0 = time.monotonic()
-        subprocess.run(
+        locust = subprocess.Popen(
             [str(BIN / "locust"), "-f", str(HERE / "locustfile.py"), "--headless", "-u", str(users),
              "-r", str(users), "--run-time", f"{int(answer_s + args.start_allowance)}s", "--host", f"http://127.0.0.1:{port}",
              "--csv", csv_prefix, "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"],
             env=lenv, cwd=REPO, stdout=open(data_dir / "locust.log", "w"), stderr=subprocess.STDOUT)
+        cpu = CpuMeter({"locust": [locust.pid], "gunicorn": [gunicorn.pid], "trainers": [trainers.pid]},
+                       postgres=args.db == "postgres")
+        cpu.start()
+        locust.wait()
+        cpu.stop()
         elapsed = time.monotonic() - t0
         load_after = os.getloadavg()[0]
         trainers.wait(timeout=answer_s + 120)
@@ -232,6 +237,7 @@ def run_step(args, users):
             "failures_by_name": {name: int(r["Failure Count"]) for name, r in stats.items()
                                  if name != "Aggregated" and int(r["Failure Count"])},
             "loadavg_before": round(load_before, 1), "loadavg_after": round(load_after, 1),
+            "cpu_seconds": cpu.seconds(), "cpu_capacity_s": round(elapsed * (os.cpu_count() or 1), 0),
             "data_dir": str(data_dir),
         }
         return result
@@ -247,6 +253,63 @@ def run_step(args, users):
             pg_drop(dbname)
         if not args.keep:
             shutil.rmtree(data_dir, ignore_errors=True)
+
+
+class CpuMeter:
+    """CPU seconds used by each group of processes (and their children) during the
+    run, sampled every second with psutil: who used the machine's cores."""
+
+    def __init__(self, groups, postgres=False):
+        import threading
+
+        self.groups = groups
+        self.postgres = postgres
+        self.totals = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _sample(self):
+        import psutil
+
+        seen = {}
+        for name, pids in self.groups.items():
+            for pid in pids:
+                try:
+                    root = psutil.Process(pid)
+                    for proc in [root] + root.children(recursive=True):
+                        t = proc.cpu_times()
+                        seen[(name, proc.pid)] = t.user + t.system
+                except psutil.Error:
+                    continue
+        if self.postgres:
+            for proc in psutil.process_iter(["name"]):
+                if proc.info["name"] in ("postgres", "postmaster"):
+                    try:
+                        t = proc.cpu_times()
+                        seen[("postgres", proc.pid)] = t.user + t.system
+                    except psutil.Error:
+                        continue
+        for key, value in seen.items():
+            first, _last = self.totals.get(key, (value, value))
+            self.totals[key] = (first, value)
+
+    def _loop(self):
+        while not self._stop.wait(1.0):
+            self._sample()
+
+    def start(self):
+        self._sample()
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+    def seconds(self):
+        out = {}
+        for (name, _pid), (first, last) in self.totals.items():
+            out[name] = out.get(name, 0.0) + (last - first)
+        return {k: round(v, 0) for k, v in sorted(out.items())}
 
 
 def verdict(r):

@@ -178,6 +178,11 @@ WAGTAILSEARCH_BACKENDS = {
 
 # --- Product settings ---------------------------------------------------------
 ACADEMY_BUREAU_NAME = os.environ.get("ACADEMY_BUREAU_NAME", "某市城市管理综合执法局")
+# Processes rendering a bulk certificate download (ZIP) of at least CERTIFICATE_PARALLEL_MIN
+# certificates; unset: the CPU count, at most 4. 1 renders in the web process itself.
+CERTIFICATE_RENDER_PROCESSES = (int(os.environ["CERTIFICATE_RENDER_PROCESSES"])
+                                if os.environ.get("CERTIFICATE_RENDER_PROCESSES") else None)
+CERTIFICATE_PARALLEL_MIN = 200
 DEMO_PASSWORD_DEFAULT = "Academy-Demo-2026"
 
 LOGGING = {
