@@ -386,25 +386,29 @@ class Postings:
                 local = [d - offset for d in matched]
             if not local:
                 continue
+            # No list of (doc, weight) pairs: thousands of surviving tuples would
+            # set off full garbage collections over the whole process.
             if len(local) * 16 < len(ids):
-                pairs = []
+                found = []
                 for d in local:
                     i = bisect.bisect_left(ids, d)
                     if i < len(ids) and ids[i] == d:
-                        pairs.append((d, weights[i]))
+                        found.append(i)
+                positions = found
             else:
                 wanted = set(local)
-                pairs = [(d, w) for d, w in zip(ids, weights) if d in wanted]
+                positions = [i for i, d in enumerate(ids) if d in wanted]
             if field.scorable:
                 lens = lengths[offset]
-                for d, w in pairs:
+                for i in positions:
+                    d, w = ids[i], weights[i]
                     # Whoosh's own expression (scoring.bm25), so the floats are identical.
                     s = idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lens[d] / avgfl)))
                     g = d + offset
                     out[g] = out.get(g, 0.0) + s * boost
             else:
-                for d, w in pairs:
-                    g = d + offset
-                    out[g] = out.get(g, 0.0) + w * boost
+                for i in positions:
+                    g = ids[i] + offset
+                    out[g] = out.get(g, 0.0) + weights[i] * boost
 
 
