@@ -487,10 +487,12 @@ class WhooshSearchResults(BaseSearchResults):
         """[(docnum, score)] best first: a document scores the sum of the IDF of
         the query words it contains.
 
-        Words are taken rarest first; once the ``want``-th best score is higher
-        than what the words still to come could add, no new document can enter
-        the top (MaxScore), so the common words only update the candidates
-        already found instead of touching every document that contains them."""
+        Exact top ``want`` without scoring every document that shares one common
+        word (MaxScore): the documents of the rarest words give a lower bound L
+        of the ``want``-th best score; a document holding none of the words whose
+        weights, summed from the rarest, reach L cannot score L, so only the
+        documents of those "essential" words are scored, and the common words
+        are only intersected with them."""
         total = max(searcher.doc_count_all(), 1)
         terms = []
         for wq_ in word_queries:
@@ -498,25 +500,54 @@ class WhooshSearchResults(BaseSearchResults):
             if docs:
                 terms.append((math.log(1.0 + total / (len(docs) + 1.0)), docs))
         terms.sort(key=lambda t: -t[0])
-        remaining = [0.0] * (len(terms) + 1)
-        for k in range(len(terms) - 1, -1, -1):
-            remaining[k] = remaining[k + 1] + terms[k][0]
-        scores = {}
-        for k, (weight, docs) in enumerate(terms):
-            if want is not None and len(scores) >= want:
-                kth = heapq.nlargest(want, scores.values())[-1]
-                if kth > remaining[k]:
-                    for weight2, docs2 in terms[k:]:
-                        for d in docs2.intersection(scores):
-                            scores[d] += weight2
-                    break
-            new = docs & allowed
+
+        def eligible(docs):
+            out = docs & allowed
             if excluded:
-                new -= excluded
-            for d in new:
-                scores[d] = scores.get(d, 0.0) + weight
+                out -= excluded
+            return out
+
+        scores = {}
+
+        def score(candidates):
+            for weight, docs in terms:
+                for d in docs.intersection(candidates):
+                    scores[d] = scores.get(d, 0.0) + weight
+
         if want is None:
+            every = set()
+            for _weight, docs in terms:
+                every |= eligible(docs)
+            score(every)
             return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        # Seed: documents holding the two rarest words (likely the best partial
+        # matches), else the rarest words' documents until there are enough to
+        # bound the page. Any seed gives a valid bound; a good one a small page.
+        seeded = set()
+        k = 0
+        if len(terms) > 2:
+            seeded = eligible(terms[0][1] & terms[1][1])
+        if len(seeded) < want:
+            seeded = set()
+            while k < len(terms) and len(seeded) < want:
+                seeded |= eligible(terms[k][1])
+                k += 1
+        score(seeded)
+        if len(scores) >= want:
+            bound = heapq.nlargest(want, scores.values())[-1]
+            # Essential words: the fewest rarest ones whose remaining (commoner) words
+            # together weigh less than the bound.
+            remaining = sum(w for w, _d in terms)
+            essential = 0
+            while essential < len(terms) and remaining >= bound:
+                remaining -= terms[essential][0]
+                essential += 1
+            more = set()
+            for _weight, docs in terms[k:essential]:
+                more |= eligible(docs)
+            more -= seeded
+            if more:
+                score(more)
         return heapq.nsmallest(want, scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def _docset(self, searcher, q):

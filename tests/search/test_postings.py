@@ -141,3 +141,39 @@ def test_an_index_of_an_older_format_still_takes_updates(tmp_path):
         assert list(s.documents()) == [{"id": "x:1", "pk": "1"}]
     assert fit_to_schema(mapping.make_schema(), doc) is doc
     assert isinstance(mapping.make_schema()["pairs"], wf.TEXT)
+
+
+@pytest.mark.parametrize("want", [1, 5, 10, 40, None])
+def test_partial_ranking_equals_brute_force(searcher, want):
+    """The MaxScore shortcut of BestMatch's partial tier returns exactly the top
+    documents (and order) of scoring every document by the IDF of its words."""
+    import math
+
+    from search.backends.whoosh import WhooshSearchResults
+
+    postings = Postings(searcher)
+
+    class Results:
+        def _docset(self, s, q):
+            return postings.docs(q)
+
+    rng = random.Random(want or 0)
+    total = searcher.doc_count_all()
+    for _ in range(15):
+        words = rng.sample(WORDS, rng.randint(2, 6))
+        word_queries = [wq.Term("all", w) for w in words]
+        allowed = set(range(total)) - {d for d in range(total) if d % 7 == 0}
+        excluded = {d for d in range(total) if d % 11 == 0}
+        got = WhooshSearchResults._partial_ranking(Results(), searcher, word_queries, allowed, excluded, want)
+        scores = {}
+        for w in words:
+            docs = postings.term_set("all", w)
+            weight = math.log(1.0 + total / (len(docs) + 1.0))
+            for d in docs:
+                if d in allowed and d not in excluded:
+                    scores[d] = scores.get(d, 0.0) + weight
+        expected = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        if want is not None:
+            expected = expected[:want]
+        assert [d for d, _s in got] == [d for d, _s in expected]
+        assert [s for _d, s in got] == pytest.approx([s for _d, s in expected])
