@@ -40,9 +40,8 @@ from modelsearch.backends.base import (
     BaseSearchQueryCompiler,
     BaseSearchResults,
     FilterFieldError,
-    get_model_root,
 )
-from modelsearch.index import class_is_indexed, get_indexed_models
+from modelsearch.index import class_is_indexed
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 
 from search import analysis
