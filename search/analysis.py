@@ -5,9 +5,10 @@ Latin/number text (PM2.5, 1234ABC) and query-time synonyms.
 
 Positions: every word of jieba's precise segmentation takes the next position;
 the sub-words that search mode adds for a long word (中华人民共和国 → 中华, 人民,
-共和国 …) share the position of their word. Queries are analysed in precise
-mode, so phrase queries line up with the document's positions while single
-words still find the sub-words.
+共和国 …) share the position of their word. Neighbouring words (by position)
+make the word pairs of the index's "pairs" field. Queries are analysed in
+precise mode, so a phrase's pairs are the document's pairs while single words
+still find the sub-words.
 """
 import logging
 import re
