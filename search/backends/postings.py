@@ -32,9 +32,8 @@ from whoosh.util.numeric import byte_to_length
 #: Postings kept in memory per process (about 70 bytes each with the set of
 #: document numbers: 2,000,000 postings ≈ 140 MB at most).
 MAX_CACHED_POSTINGS = 2_000_000
-#: Documents in the term sets a searcher keeps beyond the segments' own (its
-#: copies for multi-segment indexes or deletions); the sets are shared, never modified.
-MAX_TERM_SET_DOCS = 500_000
+#: Term sets kept per searcher (the sets are shared, never modified).
+MAX_TERM_SETS = 4096
 
 _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
@@ -122,7 +121,6 @@ class Postings:
                        if leaf.segment() is not None]
         self._sizes = {offset: leaf.doc_count_all() for leaf, offset, _s in self.leaves}
         self._sets = {}
-        self._sets_size = 0
         self._deleted = None
         self._idf = {}
         self._avgfl = {}
@@ -214,12 +212,9 @@ class Postings:
                     docs -= deleted
                 found = frozenset(docs)
             with self._lock:
-                size = 0 if parts and found is parts[0][1] else len(found)
-                if self._sets_size + size > MAX_TERM_SET_DOCS:
+                if len(self._sets) >= MAX_TERM_SETS:
                     self._sets.clear()
-                    self._sets_size = 0
                 self._sets[key] = found
-                self._sets_size += size
         return found
 
     # -- matching
