@@ -256,6 +256,10 @@ class ChineseTokenizer(Tokenizer):
     def __eq__(self, other):
         return type(self) is type(other) and self.subwords == other.subwords
 
+    def _terms(self, value):
+        """(text, position, startchar, endchar, boost) of each term of the value."""
+        return _weighted(value, self.subwords)
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
@@ -268,7 +272,7 @@ class ChineseTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        for word, pos, startchar, endchar, boost in _weighted(value, self.subwords):
+        for word, pos, startchar, endchar, boost in self._terms(value):
             token.text = word
             token.boost = boost
             token.stopped = False
@@ -320,34 +324,22 @@ def _weighted(value, subwords):
         base_char += len(chunk) + 1
 
 
-class WordPairTokenizer(Tokenizer):
+class WordPairTokenizer(ChineseTokenizer):
     """Pairs of neighbouring words ("占道 经营"): a phrase of n words is a
     document containing its n-1 pairs, found without word positions. Pairs
     never span two fields of the catch-all value."""
 
-    def __eq__(self, other):
-        return type(self) is type(other)
+    subwords = False
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            token.original = token.text = value
-            token.boost = 1.0
-            yield token
-            return
+    def __init__(self):
+        super().__init__(subwords=False)
+
+    def _terms(self, value):
         previous = None
-        for word, pos, _start, _end, boost in _weighted(value, False):
+        for word, pos, startchar, endchar, boost in _weighted(value, False):
             if previous is not None and pos == previous[1] + 1:
-                token.text = f"{previous[0]} {word}"
-                token.boost = boost
-                token.stopped = False
-                if keeporiginal:
-                    token.original = token.text
-                if positions:
-                    token.pos = start_pos + previous[1]
-                yield token
-            previous = (word, pos)
+                yield f"{previous[0]} {word}", previous[1], previous[2], endchar, boost
+            previous = (word, pos, startchar)
 
 
 def word_pairs(words):

@@ -421,7 +421,11 @@ class WhooshSearchResults(BaseSearchResults):
         else:
             tiers = [(plan["text"], plan["text"])]
         pk_col = self._pk_column(searcher)
-        to_pk = self._to_pk
+
+        def pk_of(docnum):
+            pk = pk_col[docnum]
+            return self._to_pk(pk.decode("utf-8") if isinstance(pk, bytes) else pk)
+
         items = []
         excluded = set()
         for i, (scoring, matching) in enumerate(tiers):
@@ -444,10 +448,7 @@ class WhooshSearchResults(BaseSearchResults):
                 # document that shares one common word with Whoosh is too slow.
                 ranked = self._partial_ranking(searcher, scoring.subqueries, allowed, excluded, want)
                 for docnum, score in ranked:
-                    pk = pk_col[docnum]
-                    if isinstance(pk, bytes):
-                        pk = pk.decode("utf-8")
-                    items.append((to_pk(pk), score + offset))
+                    items.append((pk_of(docnum), score + offset))
                 continue
             if sort is None and not isinstance(scoring, wq.Every) and Postings.scorable(scoring):
                 # Score only the matching documents, from posting lists in memory
@@ -463,19 +464,13 @@ class WhooshSearchResults(BaseSearchResults):
 
                 ranked = sorted(matched, key=key) if want is None else heapq.nsmallest(want, matched, key=key)
                 for docnum in ranked:
-                    pk = pk_col[docnum]
-                    if isinstance(pk, bytes):
-                        pk = pk.decode("utf-8")
-                    items.append((to_pk(pk), scores.get(docnum, 0.0) + offset))
+                    items.append((pk_of(docnum), scores.get(docnum, 0.0) + offset))
                 if i < len(tiers) - 1:
                     excluded |= matched
                 continue
             hits = searcher.search(scoring, **kwargs)
             for docnum, score in hits.items():
-                pk = pk_col[docnum]
-                if isinstance(pk, bytes):
-                    pk = pk.decode("utf-8")
-                items.append((to_pk(pk), float(score or 0.0) + offset))
+                items.append((pk_of(docnum), float(score or 0.0) + offset))
             if i < len(tiers) - 1:
                 excluded |= self._docset(searcher, matching) & allowed
         if db_stage:
