@@ -133,7 +133,7 @@ def _read_sqlite(path):
 
 
 LAW_FIELDS = ["full_name", "short_name", "doc_type", "level", "department", "issuing_body", "publish_date",
-              "effective_date", "version_date", "status", "local"]
+              "effective_date", "version_date", "status", "local", "source"]
 ARTICLE_FIELDS = ["number", "number_text", "chapter", "section", "text", "anchor", "source_id", "law_status"]
 
 
@@ -150,6 +150,7 @@ def _law_values(row):
         "version_date": _date(row.get("version_date")),
         "status": Law.SOURCE_STATUS.get(row.get("status") or "", Law.IN_FORCE),
         "local": False,
+        "source": Law.SOURCE_PACKAGE,
     }
 
 

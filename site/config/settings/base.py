@@ -178,6 +178,10 @@ WAGTAILSEARCH_BACKENDS = {
 
 # --- Product settings ---------------------------------------------------------
 ACADEMY_BUREAU_NAME = os.environ.get("ACADEMY_BUREAU_NAME", "某市城市管理综合执法局")
+# The bureau's province and city: their local regulations come first in the statute library and search,
+# and a citation of another region's local regulation is noted as such. Default: the demo bureau's.
+ACADEMY_PROVINCE = os.environ.get("ACADEMY_PROVINCE", "浙江省")
+ACADEMY_CITY = os.environ.get("ACADEMY_CITY", "宁波市")
 # Processes rendering a bulk certificate download (ZIP) of at least CERTIFICATE_PARALLEL_MIN
 # certificates; unset: the CPU count, at most 4. 1 renders in the web process itself.
 CERTIFICATE_RENDER_PROCESSES = (int(os.environ["CERTIFICATE_RENDER_PROCESSES"])
