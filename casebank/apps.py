@@ -49,13 +49,15 @@ def register_references():
     references.register(
         CasePage, references.CASE, fields=_case_texts,
         articles=lambda page: [("legal_basis", b.article_id) for b in page.legal_basis.all()],
-        label=lambda page: f"{page.title}（{page.case_number}）" if page.case_number else page.title)
+        label=lambda page: f"{page.title}（{page.case_number}）" if page.case_number else page.title,
+        prefetch=["legal_basis"])
     references.register(
         PowerItem, references.POWER_ITEM,
         fields=["legal_basis_text", "procedure", "dispute_resolution", "supervision", "accountability"],
         articles=lambda item: [("basis", b.article_id) for b in item.basis.all()],
-        watch=[(PowerItemBasis, "item_id")])
+        watch=[(PowerItemBasis, "item_id")], prefetch=["basis"])
     references.register(
         DiscretionBenchmark, references.BENCHMARK, fields=_benchmark_texts,
         articles=lambda bm: [("basis", b.article_id) for b in bm.basis.all()],
-        watch=[(DiscretionBenchmarkBasis, "benchmark_id"), (DiscretionLevel, "benchmark_id")])
+        watch=[(DiscretionBenchmarkBasis, "benchmark_id"), (DiscretionLevel, "benchmark_id")],
+        prefetch=["basis", "levels"])

@@ -31,6 +31,8 @@ Arguments of ``register``:
 ``watch``
     ``[(child_model, "parent_id")]``: saving or deleting such a row rebuilds its parent (the
     inline legal-basis rows of a ClusterableModel are saved after the parent's ``post_save``).
+``prefetch``
+    ``prefetch_related`` lookups for ``rebuild_all`` (the relations ``fields``/``articles`` read).
 
 Rebuilds run when the transaction commits (once per object however many rows were saved), and read
 the object again from the database, so they see what was committed: for pages, the live version.
@@ -42,13 +44,14 @@ from typing import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from .citations import find_citations
-from .models import ArticleReference
+from .models import Article, ArticleReference
 
 CASE = "case"
 POWER_ITEM = "power_item"
@@ -78,6 +81,7 @@ class Source:
     url: Callable | None = None
     visible_to: Callable | None = None
     watch: list = field(default_factory=list)
+    prefetch: list = field(default_factory=list)
 
     @property
     def is_page(self):
@@ -110,9 +114,9 @@ _SOURCES: dict[type, Source] = {}
 
 
 def register(model, kind, *, fields=(), as_of=None, articles=None, label=None, url=None, visible_to=None,
-             watch=()):
+             watch=(), prefetch=()):
     """Declare that ``model`` cites articles (see the module docstring) and connect its signals."""
-    source = Source(model, kind, fields, as_of, articles, label, url, visible_to, list(watch))
+    source = Source(model, kind, fields, as_of, articles, label, url, visible_to, list(watch), list(prefetch))
     _SOURCES[model] = source
     uid = f"casebank.references.{model._meta.label_lower}"
 
@@ -178,33 +182,66 @@ def delete_references(model, pk):
     return ArticleReference.objects.filter(content_type=ct, object_id=str(pk)).delete()[0]
 
 
-def collect(obj, source=None):
-    """The ArticleReference rows (unsaved) an object should have now."""
-    source = source or source_for(type(obj))
-    if source is None or (source.is_page and not obj.live):
-        return []
-    ct = ContentType.objects.get_for_model(type(obj))
-    label, url = source.label_of(obj)[:255], source.url_of(obj)[:255]
-    rows = {}
-
-    def add(article_id, field_name, row_label):
-        key = (article_id, field_name[:60])
-        if key not in rows:
-            rows[key] = ArticleReference(article_id=article_id, content_type=ct, object_id=str(obj.pk),
-                                         kind=source.kind, label=(row_label or label)[:255], url=url,
-                                         field=key[1])
-
+def _citations(obj, source):
+    """[(field, label or None, article id or (law pk, number))] of one object: panel rows by id,
+    citations in its texts by law and number (resolved in bulk by :func:`_article_ids`)."""
+    found = []
     if source.articles:
         for field_name, article in source.articles(obj):
             if article is not None:
-                add(getattr(article, "pk", article), field_name, None)
+                found.append((field_name, None, getattr(article, "pk", article)))
     for field_name, text, as_of, row_label in source.texts(obj):
         if not text or not text.strip():
             continue
-        for citation in find_citations(text, as_of=as_of):
-            if citation.article_obj is not None:
-                add(citation.article_obj.pk, field_name, str(row_label) if row_label else None)
+        # Without fetching articles the parser makes no query; the numbers it accepts exist.
+        for citation in find_citations(text, as_of=as_of, fetch_articles=False):
+            if citation.law is not None and citation.article is not None:
+                found.append((field_name, str(row_label) if row_label else None,
+                              (citation.law.pk, citation.article)))
+    return found
+
+
+def _article_ids(pairs, chunk=200):
+    """{(law pk, number): article id} (the first article of that number), a query per ``chunk`` laws."""
+    by_law = {}
+    for law_pk, number in pairs:
+        by_law.setdefault(law_pk, set()).add(number)
+    law_pks = sorted(by_law)
+    out = {}
+    for i in range(0, len(law_pks), chunk):
+        cond = Q()
+        for law_pk in law_pks[i:i + chunk]:
+            cond |= Q(law_id=law_pk, number__in=sorted(by_law[law_pk]))
+        rows = Article.objects.filter(cond).order_by("law_id", "number", "-position").values_list(
+            "law_id", "number", "pk")
+        for law_pk, number, pk in rows:
+            out[(law_pk, number)] = pk  # the last one wins: the smallest position
+    return out
+
+
+def _rows(objects, source):
+    """The ArticleReference rows (unsaved) the objects should have now."""
+    ct = ContentType.objects.get_for_model(source.model)
+    found = [(obj, _citations(obj, source)) for obj in objects
+             if not (source.is_page and not obj.live)]
+    ids = _article_ids({ref for _obj, cites in found for _f, _l, ref in cites if isinstance(ref, tuple)})
+    rows = {}
+    for obj, cites in found:
+        label, url = source.label_of(obj)[:255], source.url_of(obj)[:255]
+        for field_name, row_label, ref in cites:
+            article_id = ids.get(ref) if isinstance(ref, tuple) else ref
+            key = (article_id, obj.pk, field_name[:60])
+            if article_id is not None and key not in rows:
+                rows[key] = ArticleReference(article_id=article_id, content_type=ct, object_id=str(obj.pk),
+                                             kind=source.kind, label=(row_label or label)[:255], url=url,
+                                             field=key[2])
     return list(rows.values())
+
+
+def collect(obj, source=None):
+    """The ArticleReference rows (unsaved) an object should have now."""
+    source = source or source_for(type(obj))
+    return _rows([obj], source) if source is not None else []
 
 
 @transaction.atomic
@@ -230,9 +267,9 @@ def rebuild_all(stdout=None):
         qs = source.model._default_manager.all()
         if source.is_page:
             qs = qs.live()
-        rows = []
-        for obj in qs.order_by("pk").iterator(chunk_size=200):
-            rows.extend(collect(obj, source))
+        if source.prefetch:
+            qs = qs.prefetch_related(*source.prefetch)
+        rows = _rows(qs.order_by("pk"), source)
         ArticleReference.objects.bulk_create(rows, batch_size=500)
         counts[source.kind] = counts.get(source.kind, 0) + len(rows)
         if stdout is not None:

@@ -19,16 +19,14 @@ def register_references():
     from django.urls import reverse
     from officers import roles
 
-    from .models import Question, QuestionArticle
+    from .models import Option, Question, QuestionArticle
 
-    def texts(question):
-        content = question.content()
-        options = "\n".join(str(o.get("text", "")) for o in content.get("options", []) if isinstance(o, dict))
-        return [("text", content.get("text") or "", None),
-                ("options", options, None),
-                ("explanation", content.get("explanation") or "", None),
-                ("reference_answer", content.get("reference_answer") or "", None),
-                ("articles", "\n".join(content.get("articles") or []), None)]
+    def texts(q):
+        return [("text", q.text or "", None),
+                ("options", "\n".join(o.text for o in q.options.all()), None),
+                ("explanation", q.explanation or "", None),
+                ("reference_answer", q.reference_answer or "", None),
+                ("articles", "\n".join(str(ref) for ref in q.article_refs or []), None)]
 
     references.register(
         Question, references.QUESTION, fields=texts,
@@ -36,4 +34,5 @@ def register_references():
         label=lambda q: f"#{q.pk} {q.text[:60]}",
         url=lambda q: reverse("exams:question_detail", args=[q.pk]),
         visible_to=lambda user: roles.has_role(user, roles.TRAINER, roles.LEGAL_REVIEWER),
-        watch=[(QuestionArticle, "question_id")])
+        watch=[(QuestionArticle, "question_id"), (Option, "question_id")],
+        prefetch=["options", "article_links"])
