@@ -191,3 +191,18 @@ def test_power_page_links_to_article_pages(client, officer_user, library):
     item.save()
     client.force_login(officer_user)
     assert 'href="/statutes/t-road-2019/4/"' in client.get("/powers/CG-R-3/").content.decode()
+
+
+def test_article_page_query_count_is_bounded(client, trainer_user, library, commit, django_assert_max_num_queries):
+    """However many objects cite an article, the article page makes the same few queries."""
+    client.force_login(trainer_user)
+    client.get("/statutes/t-road-2019/2/")
+    with commit():
+        for n in range(25):
+            make_power_item(f"CG-Q-{n}", name=f"批量事项{n}", legal_basis_text="《城市道路测试条例》第二条")
+            make_case(f"批量案例{n}", facts="依据《城市道路测试条例》第二条。")
+            Question.objects.create(qtype=TRUEFALSE, category="municipal", truefalse_answer=True,
+                                    text=f"批量试题{n}：《城市道路测试条例》第二条")
+    with django_assert_max_num_queries(15):
+        body = client.get("/statutes/t-road-2019/2/").content.decode()
+    assert body.count("批量事项") == 25 and body.count("批量案例") == 25 and body.count("批量试题") == 25
