@@ -80,12 +80,32 @@ def _html(text):
     return escape(text).replace("\n", "<br>")
 
 
+#: An unchanged run this short between two changes is shown as changed too (readability: a stray
+#: common character such as 的 or 法 inside a rewritten phrase is not worth its own fragment).
+SHORT_EQUAL = 1
+
+
+def _opcodes(old, new):
+    """difflib opcodes with short unchanged runs between changes folded into them: [(equal?, i1, i2, j1, j2)]."""
+    ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    merged = []
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+        equal = tag == "equal"
+        if (equal and i2 - i1 <= SHORT_EQUAL and 0 < n < len(ops) - 1):
+            equal = False
+        if merged and not equal and not merged[-1][0]:
+            merged[-1] = (False, merged[-1][1], i2, merged[-1][3], j2)
+        else:
+            merged.append((equal, i1, i2, j1, j2))
+    return merged
+
+
 def mark_changes(old, new):
     """(old_html, new_html): both texts escaped, removed characters in <del>, added ones in <ins>."""
     old, new = old or "", new or ""
     left, right = [], []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "equal":
+    for equal, i1, i2, j1, j2 in _opcodes(old, new):
+        if equal:
             left.append(_html(old[i1:i2]))
             right.append(_html(new[j1:j2]))
             continue

@@ -115,7 +115,7 @@ def test_compare_side_by_side(client, officer_user, library):
     assert response.status_code == 200
     body = response.content.decode()
     # 第二条: changed words marked on both sides.
-    assert "<del>理</del>" in body and "<ins>主</ins>" in body and "<del>千</del>" in body and "<ins>万</ins>" in body
+    assert "<del>管理</del>" in body and "<ins>主管</ins>" in body and "<del>千</del>" in body and "<ins>万</ins>" in body
     # The old 第三条 is paired with the new 第四条 by its text (renumbered, unchanged).
     assert "原第三条" in body
     # Old 第四条 removed; new 第三条 and 第五条 added; markup in the text is escaped.
@@ -127,7 +127,7 @@ def test_compare_side_by_side(client, officer_user, library):
 def test_compare_defaults_to_previous_version(client, officer_user, library):
     client.force_login(officer_user)
     response = client.get("/statutes/t-road-2019/compare/")
-    assert response.status_code == 200 and "<ins>主</ins>" in response.content.decode()
+    assert response.status_code == 200 and "<ins>主管</ins>" in response.content.decode()
 
 
 def test_compare_changed_only(client, officer_user, library):
@@ -175,3 +175,9 @@ def test_article_page_links_other_versions(client, officer_user, library):
     client.force_login(officer_user)
     body = client.get("/statutes/t-road-2019/2/").content.decode()
     assert 'href="/statutes/t-road-2000/2/"' in body and "法条联想" in body
+
+
+def test_mark_changes_escapes_and_folds_stray_common_characters():
+    old_html, new_html = versions.mark_changes("道路管理部门<b>", "道路主管部门<i>")
+    assert old_html == "道路<del>管理</del>部门&lt;<del>b</del>&gt;"
+    assert new_html == "道路<ins>主管</ins>部门&lt;<ins>i</ins>&gt;"
