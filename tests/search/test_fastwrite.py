@@ -18,7 +18,7 @@ def _documents(statutes):
     docs += [mapping.build_document(Article, a) for a in Article.get_indexed_objects().order_by("pk")]
     # A document of every field kind: text copies, autocomplete n-grams, numbers, keywords.
     docs.append({"id": "x:1", "pk": "1", "pkn": 1, "ct": "x", "t_title": "占道经营 第三十三条 PM2.5",
-                 "a_title": "占道经营", "fi_year": 2024, "ff_amount": 2.5, "fs_kind": "甲", "fm_tags": "1,2",
+                 "a_title": "占道经营", "fi_year": 2024, "fs_kind": "甲", "fm_tags": "1,2",
                  "all": "3\x1f占道经营罚款\x1e1\x1f责令改正", "pairs": "3\x1f占道经营罚款\x1e1\x1f责令改正",
                  "fnull": "district"})
     docs.append({"id": "x:2", "pk": "2", "pkn": 2, "ct": "x", "all": "占道经营", "pairs": "占道经营"})
@@ -39,10 +39,7 @@ def _content(ix):
     """Everything a search reads, by document id: postings with weights and field lengths,
     term statistics, stored fields."""
     with ix.searcher() as searcher:
-        ids = {}
-        for leaf, offset in searcher.leaf_readers():
-            for docnum in range(leaf.doc_count_all()):
-                ids[offset + docnum] = searcher.stored_fields(offset + docnum)["id"]
+        ids = {d: searcher.stored_fields(d)["id"] for d in range(searcher.doc_count_all())}
         postings, stats = {}, {}
         reader = searcher.reader()
         for fieldname, btext in reader.all_terms():
