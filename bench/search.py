@@ -3,7 +3,7 @@ on the full statute library (national laws, and the regulations and local
 regulations when the importer is there), with known-item queries generated from
 the corpus.
 
-    .venv/bin/python bench/search.py [--queries 200] [--scale10]
+    .venv/bin/python bench/search.py [--queries 200] [--scale10] [--sample N] [--skip-db]
 
 Prints: index build rate (articles/s) of this backend, of the previous build
 pipeline (Whoosh's own writer, per-field copies), of a plain Whoosh + jieba index
@@ -41,6 +41,17 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command, get_commands  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
+
+#: With --sample N: the primary keys of the N articles (of all levels) everything is measured on.
+SAMPLE = {"pks": None}
+
+
+def in_force_articles():
+    from casebank.models import Article
+
+    qs = Article.objects.filter(law_status="in_force")
+    return qs.filter(pk__in=SAMPLE["pks"]) if SAMPLE["pks"] is not None else qs
+
 
 WHOOSH = {"BACKEND": "search.backends.whoosh", "PATH": str(Path(DATA) / "whoosh")}
 DB = {"BACKEND": "wagtail.search.backends.database"}
@@ -120,8 +131,7 @@ def build_plain():
     load, cpu, started = os.getloadavg()[0], cpu_seconds(), time.perf_counter()
     writer = ix.writer(procs=2, multisegment=True, limitmb=128)
     n = 0
-    for pk, text in Article.objects.filter(law_status="in_force").order_by("pk").values_list("pk", "text").iterator(
-            chunk_size=2000):
+    for pk, text in in_force_articles().order_by("pk").values_list("pk", "text").iterator(chunk_size=2000):
         writer.add_document(id=str(pk), text=text)
         n += 1
     writer.commit()
@@ -143,7 +153,7 @@ def build(backend_conf, label):
         target.add_model(Law)
         target.add_items(Law, list(Law.objects.all()))
         target.add_model(Article)
-        qs = Article.get_indexed_objects().filter(law_status="in_force").order_by("pk")
+        qs = Article.get_indexed_objects().filter(pk__in=in_force_articles().values("pk")).order_by("pk")
         n = 0
         chunk = []
         for art in qs.iterator(chunk_size=2000):
@@ -319,6 +329,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=300,
                         help="other queries answered before the warm measurement")
     parser.add_argument("--scale10", action="store_true")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="measure on N articles in force drawn evenly from all levels (a busy machine)")
+    parser.add_argument("--skip-db", action="store_true", help="leave out Wagtail's database backend")
     args = parser.parse_args()
     print(f"data dir {DATA}")
     call_command("migrate", verbosity=0)
@@ -338,7 +351,10 @@ def main():
     else:
         print("(no import_regulations command: national laws only)")
     analysis.warm_up()
-    articles = list(Article.objects.filter(law_status="in_force").select_related("law"))
+    if args.sample:
+        pks = sorted(Article.objects.filter(law_status="in_force").values_list("pk", flat=True))
+        SAMPLE["pks"] = pks[::max(1, len(pks) // args.sample)][:args.sample]
+    articles = list(in_force_articles().select_related("law"))
     levels = {}
     for art in articles:
         levels[art.law.level or "?"] = levels.get(art.law.level or "?", 0) + 1
@@ -350,17 +366,19 @@ def main():
     warm = make_queries(articles, args.warmup, seed=99, picked=picked[n:n + args.warmup])
     warm_queries = make_queries(articles, n, seed=8, picked=picked[n + args.warmup:2 * n + args.warmup])
     api_queries = make_queries(articles, n, seed=9, picked=picked[2 * n + args.warmup:])
-    print(f"{len(articles)} articles in force; {n} known-item queries per measurement, e.g. {queries[0][0]!r}")
+    print(f"{len(articles)} articles in force{' (sample)' if args.sample else ''}; {n} known-item queries per measurement, e.g. {queries[0][0]!r}")
     build(WHOOSH, "whoosh+jieba")
     with previous_pipeline():
         build(WHOOSH, "whoosh+jieba, previous build pipeline (baseline)")
     build_plain()
     build(WHOOSH, "whoosh+jieba, again")
-    build(DB, "wagtail database (baseline)")
+    if not args.skip_db:
+        build(DB, "wagtail database (baseline)")
     in_process(WHOOSH, "whoosh+jieba, fresh process", queries, BestMatch)
     warm_up(WHOOSH, warm, BestMatch)
     in_process(WHOOSH, "whoosh+jieba, warm", warm_queries, BestMatch)
-    in_process(DB, "wagtail database (baseline)", queries, lambda q: PlainText(q, operator="or"))
+    if not args.skip_db:
+        in_process(DB, "wagtail database (baseline)", queries, lambda q: PlainText(q, operator="or"))
     through_api(api_queries)
     citations_first(articles, n)
     if args.scale10:
