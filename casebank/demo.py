@@ -13,6 +13,7 @@ from django.db import transaction
 
 from .citations import resolve_law_name
 from .importers import StatuteImportError, import_statutes
+from .regulations import import_regulations
 from .models import (
     Article,
     CaseIndexPage,
@@ -236,6 +237,11 @@ def _load(stdout):
         stdout.write(f"  casebank: 法规库 {summary}")
     except StatuteImportError as exc:
         stdout.write(f"  casebank: 法规库导入失败：{exc}")
+    try:
+        summary = import_regulations(if_changed=True)
+        stdout.write(f"  casebank: 行政法规、部门规章、地方性法规 {summary}")
+    except StatuteImportError as exc:
+        stdout.write(f"  casebank: 法规导入失败：{exc}")
     areas = {a.code: a for a in DutyArea.objects.all()}
     articles = _Articles(stdout)
     with transaction.atomic():

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_load_is_idempotent(statutes, monkeypatch):
     monkeypatch.setattr(demo, "import_statutes", lambda **kw: ImportSummary(unchanged_file=True))
+    monkeypatch.setattr(demo, "import_regulations", lambda **kw: ImportSummary(unchanged_file=True))
     out = io.StringIO()
     demo.load(out, "x")
     n_cases, n_items, n_bms = CasePage.objects.live().count(), PowerItem.objects.count(), \

@@ -104,6 +104,7 @@ GET_TABLE = {
     # casebank: reference material for signed-in users; the public power list and benchmarks (§39)
     "casebank:law_index": SIGNED_IN,
     "casebank:law_detail": SIGNED_IN,
+    "casebank:law_compare": SIGNED_IN,
     "casebank:article_permalink": SIGNED_IN,
     "casebank:power_list": SIGNED_IN,
     "casebank:power_detail": SIGNED_IN,
