@@ -372,7 +372,10 @@ def resolve_law_name(name, as_of=None):
 
 
 def _home():
-    return (getattr(settings, "ACADEMY_PROVINCE", "") or "").strip(), (getattr(settings, "ACADEMY_CITY", "") or "").strip()
+    """The bureau's (province, city), from settings ACADEMY_PROVINCE and ACADEMY_CITY."""
+    province = getattr(settings, "ACADEMY_PROVINCE", "") or ""
+    city = getattr(settings, "ACADEMY_CITY", "") or ""
+    return province.strip(), city.strip()
 
 
 def _home_rank(law):
