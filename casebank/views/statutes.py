@@ -161,8 +161,9 @@ def law_compare(request, law_id):
                  and (v.version_date or v.effective_date) and (b_law.version_date or b_law.effective_date)
                  and (v.version_date or v.effective_date) < (b_law.version_date or b_law.effective_date)]
         a_id = older[0].source_id if older else ""
-        if not a_id:
-            error = _("本法规只有一个版本，没有可对照的版本。")
+        if not a_id:  # nothing to compare with: not bad input, the page says so
+            return render(request, "casebank/law_compare.html", {
+                "law": law, "versions": all_versions, "notice": _("本法规没有更早的版本，没有可对照的版本。")})
     if not error:
         for value in (a_id, b_id):
             if value not in by_source:

@@ -147,10 +147,12 @@ def test_compare_refuses_other_laws_with_a_message(client, officer_user, library
     assert response.status_code == 400 and message in response.content.decode()
 
 
-def test_compare_single_version_is_a_clear_error(client, officer_user, library):
+def test_compare_without_an_earlier_version_says_so(client, officer_user, library):
     client.force_login(officer_user)
     response = client.get("/statutes/t-zj/compare/")
-    assert response.status_code == 400 and "只有一个版本" in response.content.decode()
+    assert response.status_code == 200 and "没有更早的版本" in response.content.decode()
+    response = client.get("/statutes/t-road-2000/compare/")  # the oldest version
+    assert response.status_code == 200 and "没有更早的版本" in response.content.decode()
 
 
 def test_compare_needs_login(client, library):

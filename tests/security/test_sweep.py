@@ -171,6 +171,7 @@ def PARAMS(d):
         "officers:hr_evaluate": {"pk": officer},
         "officers:certificate_pdf": {"pk": d["certificate"].pk},
         "casebank:law_detail": {"law_id": d["law"].source_id},
+        "casebank:law_compare": {"law_id": d["law"].source_id},
         "casebank:article_permalink": {"law_id": d["law"].source_id, "number": d["article"].number},
         "casebank:power_detail": {"code": d["power"].code},
         "casebank:public_power_detail": {"code": d["power"].code},
