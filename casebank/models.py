@@ -161,6 +161,7 @@ class Law(index.Indexed, models.Model):
         verbose_name = _("法律法规")
         verbose_name_plural = _("法律法规")
         ordering = ["full_name", "-version_date"]
+        indexes = [models.Index(fields=["full_name", "region", "version_date"], name="casebank_law_versions")]
 
     def __str__(self):
         if self.status == self.HISTORICAL and self.version_date:
