@@ -65,6 +65,10 @@ def test_reviewer_preview_shows_what_officers_will_see(client, reviewer_user, of
     assert client.post(edit_url(page) + "preview/", form).json()["is_valid"] is True
     preview = client.get(edit_url(page) + "preview/", {"mode": ""})
     assert preview.status_code == 200
+    # The page's own Content-Security-Policy, framable by the admin's preview panel only.
+    csp = {d.split()[0]: d.split()[1:] for d in preview["Content-Security-Policy"].split(";") if d.strip()}
+    assert csp["script-src"] == ["'self'"] and csp["frame-ancestors"] == ["'self'"]
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
     seen = _sections(preview.content.decode())
     assert [key for key, shown in seen.items() if not shown] == []
     # The draft as saved (Wagtail's "view draft") shows the same.
