@@ -701,9 +701,6 @@ def check_text(text, as_of=None):
 # --- rendering ---------------------------------------------------------------------
 
 _TAG_RE = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
-#: Plain strings are taken for HTML only when they hold ordinary markup (a bare "<script>" is text).
-_HTML_HINT_RE = re.compile(r"</?(?:p|div|span|a|br|strong|b|em|i|u|ul|ol|li|h[1-6]|table|tr|td|th|blockquote|section|"
-                           r"article|figure|pre|code|hr)(?:\s[^>]*)?/?>", re.I)
 _SKIP_TAGS = {"a", "script", "style", "textarea", "code", "pre", "button", "select", "option", "title", "summary"}
 _counter = threading.local()
 
@@ -760,22 +757,26 @@ def _render(group, text):
 def linkify_citations(html_or_text, as_of=None):
     """Return safe HTML in which each citation links to its article, with the
     article text inline (shown on focus/hover or by the 原文 toggle; keyboard
-    reachable without a mouse). Plain text is escaped first; HTML is changed
-    only in text outside links, code and buttons. Include the stylesheet
-    ``casebank/casebank.css`` (and optionally ``casebank/citations.js``)."""
+    reachable without a mouse). Include the stylesheet ``casebank/casebank.css``
+    (and optionally ``casebank/citations.js``).
+
+    Nothing is guessed: only a safe string (``SafeData``, e.g. RichText or
+    Markdown already sanitised by nh3) is taken as HTML, and is changed only in
+    text outside links, code and buttons. Anything else is text and is escaped,
+    whatever it looks like; so is the fallback when linking fails."""
     if not html_or_text:
         return mark_safe("")
-    source = str(html_or_text)
-    is_html = hasattr(html_or_text, "__html__") or bool(_HTML_HINT_RE.search(source))
-    if not is_html:
-        source = escape(source)
+    if hasattr(html_or_text, "__html__"):  # SafeData: HTML already made safe
+        source = str(html_or_text.__html__())
+    else:
+        source = escape(str(html_or_text))
     try:
-        return mark_safe(_linkify_html(source, as_of))
+        return mark_safe(_linkify_html(source, as_of))  # noqa: S308 — safe HTML or escaped text, plus escaped links
     except Exception:  # noqa: BLE001
         import logging
 
         logging.getLogger("academy").exception("citation linking failed")
-        return mark_safe(source)
+        return mark_safe(source)  # noqa: S308 — safe HTML or escaped text (above)
 
 
 def _linkify_html(source, as_of):
