@@ -1,9 +1,16 @@
 """Search benchmark: the Whoosh + jieba backend against Wagtail's database backend
-on the full statute library, with known-item queries generated from the corpus.
+on the full statute library (national laws, and the regulations and local
+regulations when the importer is there), with known-item queries generated from
+the corpus.
 
-    .venv/bin/python bench/search.py [--queries 200] [--scale10]
+    .venv/bin/python bench/search.py [--queries 200] [--scale10] [--sample N] [--skip-db]
 
-Prints: index build rate (articles/s) for both backends; recall@10, p50/p95
+Prints: index build rate (articles/s) of this backend, of the previous build
+pipeline (Whoosh's own writer, per-field copies), of a plain Whoosh + jieba index
+(one text field, jieba's ChineseAnalyzer, Whoosh's 2-process writer) and of the
+database backend, each with the CPU seconds it used and the load average (the
+machine is shared); 法条直达 (citation queries whose article comes first);
+recall@10, p50/p95
 latency in-process (first queries of a fresh process, and after --warmup other
 queries, when the posting lists of common words are in memory) and through
 /api/search/ (as an officer). --scale10 also
@@ -11,6 +18,7 @@ builds a synthetic corpus ten times larger (sentences of real articles
 recombined) directly in a Whoosh index and reports its p95.
 """
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -30,9 +38,20 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+from django.core.management import call_command, get_commands  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
+
+#: With --sample N: the primary keys of the N articles (of all levels) everything is measured on.
+SAMPLE = {"pks": None}
+
+
+def in_force_articles():
+    from casebank.models import Article
+
+    qs = Article.objects.filter(law_status="in_force")
+    return qs.filter(pk__in=SAMPLE["pks"]) if SAMPLE["pks"] is not None else qs
+
 
 WHOOSH = {"BACKEND": "search.backends.whoosh", "PATH": str(Path(DATA) / "whoosh")}
 DB = {"BACKEND": "wagtail.search.backends.database"}
@@ -57,6 +76,68 @@ def make_queries(articles, n, seed=7, picked=None):
     return queries
 
 
+def cpu_seconds():
+    """CPU time of this process and of its finished children (the index workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def report_rate(label, n, wall, cpu, load_before):
+    print(f"[{label}] indexed {n} articles in {wall:.1f} s: {n / wall:,.0f} articles/s "
+          f"(CPU {cpu:.1f} s = {n / cpu:,.0f} articles per CPU-second; load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after)")
+
+
+@contextlib.contextmanager
+def previous_pipeline():
+    """The build as it was before: per-field copies of the article text and Whoosh's own
+    multi-process writer (limitmb 128)."""
+    from search.backends import mapping, whoosh
+
+    saved = set(mapping.CATCH_ALL_ONLY), whoosh._BuildingIndex._open_writer
+
+    def open_writer(self, parallel):
+        if parallel and self.procs > 1:
+            whoosh.analysis.warm_up()
+            self.writer = self.ix.writer(procs=self.procs, multisegment=True, limitmb=128)
+        else:
+            self.writer = self.ix.writer(limitmb=256)
+        for doc in self.pending:
+            self.writer.add_document(**doc)
+        self.pending = []
+
+    mapping.CATCH_ALL_ONLY.clear()
+    whoosh._BuildingIndex._open_writer = open_writer
+    try:
+        yield
+    finally:
+        mapping.CATCH_ALL_ONLY.update(saved[0])
+        whoosh._BuildingIndex._open_writer = saved[1]
+
+
+def build_plain():
+    """A plain Whoosh + jieba index of the same articles: one text field, jieba's own
+    ChineseAnalyzer, Whoosh's 2-process writer."""
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import fields as wf
+    from whoosh import index as wix
+
+    from casebank.models import Article
+
+    path = Path(DATA) / "plain"
+    path.mkdir()
+    schema = wf.Schema(id=wf.ID(unique=True, stored=True), text=wf.TEXT(analyzer=ChineseAnalyzer()))
+    ix = wix.create_in(str(path), schema)
+    load, cpu, started = os.getloadavg()[0], cpu_seconds(), time.perf_counter()
+    writer = ix.writer(procs=2, multisegment=True, limitmb=128)
+    n = 0
+    for pk, text in in_force_articles().order_by("pk").values_list("pk", "text").iterator(chunk_size=2000):
+        writer.add_document(id=str(pk), text=text)
+        n += 1
+    writer.commit()
+    report_rate("plain whoosh + jieba (reference)", n, time.perf_counter() - started, cpu_seconds() - cpu, load)
+
+
 def build(backend_conf, label):
     from wagtail.search.backends import get_search_backend
 
@@ -68,11 +149,11 @@ def build(backend_conf, label):
         index = backend.get_index_for_model(Article)
         rebuilder = backend.rebuilder_class(index) if backend.rebuilder_class else None
         target = rebuilder.start() if rebuilder else index
-        started = time.perf_counter()
+        load, cpu, started = os.getloadavg()[0], cpu_seconds(), time.perf_counter()
         target.add_model(Law)
         target.add_items(Law, list(Law.objects.all()))
         target.add_model(Article)
-        qs = Article.get_indexed_objects().filter(law_status="in_force").order_by("pk")
+        qs = Article.get_indexed_objects().filter(pk__in=in_force_articles().values("pk")).order_by("pk")
         n = 0
         chunk = []
         for art in qs.iterator(chunk_size=2000):
@@ -87,7 +168,7 @@ def build(backend_conf, label):
         if rebuilder:
             rebuilder.finish()
         elapsed = time.perf_counter() - started
-    print(f"[{label}] indexed {n} articles in {elapsed:.1f} s: {n / elapsed:,.0f} articles/s")
+    report_rate(label, n, elapsed, cpu_seconds() - cpu, load)
     return n / elapsed
 
 
@@ -127,6 +208,31 @@ def in_process(backend_conf, label, queries, make_query):
     return recall, times
 
 
+def citations_first(articles, n, seed=11):
+    """法条直达: "<law name>第<n>条" (Chinese numerals or digits, with or without 《》) puts that article first."""
+    from officers import roles
+    from tests.factories import make_user
+
+    rng = random.Random(seed)
+    picked = [a for a in rng.sample(articles, min(len(articles), n * 3)) if a.number][:n]
+    forms = [lambda a: f"{a.law.short_name}{a.number_text}", lambda a: f"{a.law.short_name}第{a.number}条",
+             lambda a: f"《{a.law.full_name}》{a.number_text}"]
+    user = make_user(roles.OFFICER, username="bench_citations")
+    client = Client()
+    client.force_login(user)
+    first, times = 0, []
+    with override_settings(WAGTAILSEARCH_BACKENDS={"default": WHOOSH}):
+        for i, art in enumerate(picked):
+            q = forms[i % len(forms)](art)
+            t = time.perf_counter()
+            data = client.get("/api/search/", {"q": q}).json()
+            times.append((time.perf_counter() - t) * 1000)
+            top = data["results"][0] if data["results"] else {}
+            first += top.get("law") == art.law.full_name and top.get("article") == art.number
+    print(f"[法条直达] {first}/{len(picked)} citation queries put the cited article first "
+          f"(p95 {pct(times, 95):.1f} ms), e.g. {forms[0](picked[0])!r}")
+
+
 def through_api(queries):
     from officers import roles
     from tests.factories import make_user
@@ -145,6 +251,22 @@ def through_api(queries):
             hits += any(r.get("url", "").endswith(f"#a{_number(target)}") and r.get("law") for r in data["results"])
     print(f"[whoosh via /api/search/] recall@10 {hits / len(queries):.3f}  p50 {pct(times, 50):.1f} ms  "
           f"p95 {pct(times, 95):.1f} ms")
+    with override_settings(WAGTAILSEARCH_BACKENDS={"default": WHOOSH}):
+        ftimes, facets = [], {}
+        for text, _target in queries:
+            t = time.perf_counter()
+            data = client.get("/api/search/", {"q": text.split()[-1], "type": "statute"}).json()
+            ftimes.append((time.perf_counter() - t) * 1000)
+            for value in data["facets"].get("level", {}).get("values", []):
+                facets[value["label"]] = facets.get(value["label"], 0) + value["count"]
+        level = max(facets, key=facets.get) if facets else ""
+        ltimes = []
+        for text, _target in queries:
+            t = time.perf_counter()
+            client.get("/api/search/", {"q": text.split()[-1], "type": "statute", "level": level})
+            ltimes.append((time.perf_counter() - t) * 1000)
+    print(f"[whoosh via /api/search/, clause only, with 效力级别/region facets] p50 {pct(ftimes, 50):.1f} ms  "
+          f"p95 {pct(ftimes, 95):.1f} ms; filtered to {level}: p95 {pct(ltimes, 95):.1f} ms")
     return times
 
 
@@ -207,6 +329,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=300,
                         help="other queries answered before the warm measurement")
     parser.add_argument("--scale10", action="store_true")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="measure on N articles in force drawn evenly from all levels (a busy machine)")
+    parser.add_argument("--skip-db", action="store_true", help="leave out Wagtail's database backend")
     args = parser.parse_args()
     print(f"data dir {DATA}")
     call_command("migrate", verbosity=0)
@@ -219,8 +344,21 @@ def main():
 
     t = time.perf_counter()
     print(import_statutes(None), f"({time.perf_counter() - t:.0f} s)")
+    if "import_regulations" in get_commands():
+        t = time.perf_counter()
+        call_command("import_regulations")
+        print(f"(regulations imported in {time.perf_counter() - t:.0f} s)")
+    else:
+        print("(no import_regulations command: national laws only)")
     analysis.warm_up()
-    articles = list(Article.objects.filter(law_status="in_force").select_related("law"))
+    if args.sample:
+        pks = sorted(Article.objects.filter(law_status="in_force").values_list("pk", flat=True))
+        SAMPLE["pks"] = pks[::max(1, len(pks) // args.sample)][:args.sample]
+    articles = list(in_force_articles().select_related("law"))
+    levels = {}
+    for art in articles:
+        levels[art.law.level or "?"] = levels.get(art.law.level or "?", 0) + 1
+    print(f"articles in force by 效力级别: {levels}")
     # Disjoint sets of articles: measured on a fresh process, warm-up, measured warm, through the API.
     n = args.queries
     picked = random.Random(7).sample(articles, 3 * n + args.warmup)
@@ -228,14 +366,21 @@ def main():
     warm = make_queries(articles, args.warmup, seed=99, picked=picked[n:n + args.warmup])
     warm_queries = make_queries(articles, n, seed=8, picked=picked[n + args.warmup:2 * n + args.warmup])
     api_queries = make_queries(articles, n, seed=9, picked=picked[2 * n + args.warmup:])
-    print(f"{len(articles)} articles in force; {n} known-item queries per measurement, e.g. {queries[0][0]!r}")
+    print(f"{len(articles)} articles in force{' (sample)' if args.sample else ''}; {n} known-item queries per measurement, e.g. {queries[0][0]!r}")
     build(WHOOSH, "whoosh+jieba")
-    build(DB, "wagtail database (baseline)")
+    with previous_pipeline():
+        build(WHOOSH, "whoosh+jieba, previous build pipeline (baseline)")
+    build_plain()
+    build(WHOOSH, "whoosh+jieba, again")
+    if not args.skip_db:
+        build(DB, "wagtail database (baseline)")
     in_process(WHOOSH, "whoosh+jieba, fresh process", queries, BestMatch)
     warm_up(WHOOSH, warm, BestMatch)
     in_process(WHOOSH, "whoosh+jieba, warm", warm_queries, BestMatch)
-    in_process(DB, "wagtail database (baseline)", queries, lambda q: PlainText(q, operator="or"))
+    if not args.skip_db:
+        in_process(DB, "wagtail database (baseline)", queries, lambda q: PlainText(q, operator="or"))
     through_api(api_queries)
+    citations_first(articles, n)
     if args.scale10:
         scale10(warm_queries, warm)
     print(f"settings: {settings.WAGTAILSEARCH_BACKENDS['default']['BACKEND']}; cpu count {os.cpu_count()}; "

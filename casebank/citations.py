@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -111,6 +112,10 @@ class Citation:
     cited_name: str = ""  # the name as written
     paragraph: int | None = None
     item: int | None = None
+    #: The laws an ambiguous name could mean (status unknown_law, law None).
+    candidates: list = field(default_factory=list)
+    #: A local regulation of another region than the bureau's (region_note); the status stays as it is.
+    note: str = ""
 
     def as_json(self):
         """The object check_citations prints."""
@@ -148,16 +153,25 @@ class Problem:
 
 @dataclass
 class _Directory:
-    names: dict = field(default_factory=dict)  # name → [Law], best version first
+    names: dict = field(default_factory=dict)  # name → (tier, [[Law, …] per law, best version first])
     numbers: dict = field(default_factory=dict)  # law pk → frozenset of article numbers (loaded lazily)
-    pattern: re.Pattern | None = None
+    plain: object = None  # _NameScanner of the names cited without title marks
     built: float = 0.0
+    fingerprint: int = 0
 
 
 _lock = threading.Lock()
 _cache = {"dir": None, "version": 0}
 _version = [0]
 CACHE_SECONDS = 60
+#: Best version first when no date is given (Law.STATUS_CHOICES codes).
+_STATUS_RANK = {"in_force": 0, "amended": 1, "repealed": 2, "historical": 3}
+#: Law.LOCAL_REGULATION and Law.LOCAL_RULE (the models import this module, so no import here).
+_LOCAL_LEVELS = ("地方性法规", "地方政府规章")
+_TITLE_MARKS = set("《》〈〉")
+_TIER_REGIONLESS = 3
+_SPACE_RE = re.compile(r"\s+")
+_TRAILING_BRACKET_RE = re.compile(r"[（(][^（）()]*[)）]$")
 
 
 def invalidate_cache(*args, **kwargs):
@@ -165,10 +179,113 @@ def invalidate_cache(*args, **kwargs):
     _version[0] += 1
 
 
+def _clean(name):
+    return _SPACE_RE.sub("", name or "")
+
+
+def _strip_bracket(name):
+    """'城市道路管理条例（2019年修订）' → '城市道路管理条例'."""
+    return _TRAILING_BRACKET_RE.sub("", name)
+
+
+def _strip_china(name):
+    return name[len(CHINA_PREFIX):] if name.startswith(CHINA_PREFIX) else name
+
+
 def _normalise_name(name):
-    name = re.sub(r"\s+", "", name or "")
-    name = re.sub(r"[（(][^（）()]*[)）]$", "", name)  # （2021年修订）
-    return name
+    """A cited name as the parser keeps it: no spaces, no trailing edition note."""
+    return _strip_bracket(_clean(name))
+
+
+def _start(law):
+    """The day a version took effect (its version date when the effective date is unknown)."""
+    return law.effective_date or law.version_date or datetime.date.min
+
+
+def _is_local(law):
+    return bool(law.local or law.province or law.city or law.level in _LOCAL_LEVELS)
+
+
+def _law_keys(law):
+    """(tier, name) pairs a law is cited by. Tier 0: full name, with or without 中华人民共和国; 1: the
+    recorded short name, and a city's regulation with its province in front; 2: any of these without a
+    trailing bracket (（试行）, （2019年修订）); 3 (_TIER_REGIONLESS): a local regulation's name without its
+    province or city. A name is given to the laws of its best tier only, so 城市市容和环境卫生管理条例 is the
+    State Council's regulation even though it is also 台州市城市市容和环境卫生管理条例 without 台州市."""
+    full, short = _clean(law.full_name), _clean(law.short_name)
+    official = [(0, full), (0, _strip_china(full)), (1, short), (1, _strip_china(short))]
+    province, city = _clean(law.province), _clean(law.city)
+    if _is_local(law) and province and city and full.startswith(city) and not full.startswith(province):
+        official.append((1, province + full))
+    yield from official
+    for _tier, key in official:
+        yield 2, _strip_bracket(key)
+    if _is_local(law):
+        for prefix in sorted({province + city, city, province, _clean(law.region)}, key=len, reverse=True):
+            if prefix and full.startswith(prefix):
+                rest = full[len(prefix):]
+                for key in (rest, _strip_bracket(rest)):
+                    if len(key) >= 4 and _looks_like_law(key):
+                        yield _TIER_REGIONLESS, key
+                break
+
+
+class _NameScanner:
+    """Finds known law names in plain text: at each position the longest name starting there, left to
+    right, without overlaps (what a regex alternation of every name longest first would find).
+
+    Names are kept in a trie of reversed names: a scan jumps to the characters a name can end with
+    (例, 法, 定, …; a C-speed character-class search) and walks back from there, so its cost follows the
+    length of the text, not the number of names (an alternation of ~3,000 names is ~10× slower)."""
+
+    _END = ""
+
+    def __init__(self, names):
+        self.trie = {}
+        for name in names:
+            node = self.trie
+            for ch in reversed(name):
+                node = node.setdefault(ch, {})
+            node[self._END] = True
+        self.ends = re.compile("[" + "".join(re.escape(ch) for ch in sorted(self.trie)) + "]") if self.trie else None
+
+    def find(self, text):
+        """``[(start, end)]`` of the names in ``text``, in order."""
+        if self.ends is None:
+            return []
+        found = []
+        for m in self.ends.finditer(text):
+            end = m.end()
+            node = self.trie
+            i = end
+            while i > 0:
+                node = node.get(text[i - 1])
+                if node is None:
+                    break
+                i -= 1
+                if self._END in node:
+                    found.append((i, end))
+        found.sort(key=lambda se: (se[0], -se[1]))
+        chosen, last_end = [], -1
+        for start, end in found:
+            if start >= last_end:
+                chosen.append((start, end))
+                last_end = end
+        return chosen
+
+
+def _scanner(names, _memo={}):  # noqa: B006 — one scanner per set of names, kept across directory rebuilds
+    """The scanner of plain (untitled) names; rebuilt only when the set of names changes."""
+    scanner = _memo.get(names)
+    if scanner is None:
+        _memo.clear()
+        scanner = _memo[names] = _NameScanner(names)
+    return scanner
+
+
+#: The Law fields the directory depends on; the cache is kept while they are unchanged.
+_FINGERPRINT_FIELDS = ("pk", "source_id", "full_name", "short_name", "level", "status", "local", "region", "province",
+                       "city", "effective_date", "version_date", "repeal_date", "successor_id")
 
 
 def _directory():
@@ -178,43 +295,116 @@ def _directory():
             return d
         from .models import Law
 
+        if d is not None and _cache["version"] == _version[0]:
+            # Only the time is up: laws may have changed in another process. Compare a fingerprint of the
+            # fields that matter (a fifth of the cost of loading 3,000 laws) and keep the names if unchanged.
+            if d.fingerprint == hash(tuple(Law.objects.order_by("pk").values_list(*_FINGERPRINT_FIELDS))):
+                d.numbers = {}  # articles are re-read lazily
+                d.built = time.monotonic()
+                return d
         d = _Directory()
-        laws = list(Law.objects.select_related("successor").order_by("full_name"))
-        rank = {Law.IN_FORCE: 0, Law.AMENDED: 1, Law.REPEALED: 2, Law.HISTORICAL: 3}
+        # Versions of one law: the rows sharing full name and region (Law.versions()).
+        groups = {}
+        laws = list(Law.objects.select_related("successor").order_by("pk"))
+        d.fingerprint = hash(tuple(tuple(getattr(law, f) for f in _FINGERPRINT_FIELDS) for law in laws))
         for law in laws:
-            keys = {_normalise_name(law.full_name), _normalise_name(law.short_name)}
-            if law.full_name.startswith(CHINA_PREFIX):
-                keys.add(_normalise_name(law.full_name[len(CHINA_PREFIX):]))
-            for key in keys:
-                if key:
-                    d.names.setdefault(key, []).append(law)
-        for key, versions in d.names.items():
-            versions.sort(key=lambda lw: (rank.get(lw.status, 9), -(lw.version_date or datetime.date.min).toordinal()))
-        # Plain names: longest first so 中华人民共和国行政处罚法 wins over 行政处罚法.
-        plain = sorted((n for n in d.names if len(n) >= 2), key=len, reverse=True)
-        if plain:
-            d.pattern = re.compile("|".join(re.escape(n) for n in plain))
+            groups.setdefault((law.full_name.strip(), law.region or ""), []).append(law)
+        tiers = {}  # name → {law identity: best tier}
+        for ident, versions in groups.items():
+            versions.sort(key=lambda lw: (_STATUS_RANK.get(lw.status, 9), -_start(lw).toordinal()))
+            for law in versions:
+                for tier, key in _law_keys(law):
+                    if key:
+                        seen = tiers.setdefault(key, {})
+                        seen[ident] = min(tier, seen.get(ident, tier))
+        for key, seen in tiers.items():
+            top = min(seen.values())
+            d.names[key] = (top, [groups[ident] for ident, tier in seen.items() if tier == top])
+        d.plain = _scanner(frozenset(n for n in d.names if len(n) >= 2 and not _TITLE_MARKS & set(n)))
         d.built = time.monotonic()
         _cache["dir"], _cache["version"] = d, _version[0]
         return d
 
 
-def resolve_law_name(name, as_of=None):
-    """The Law a name refers to (best version for ``as_of``), or None."""
+def _pick_version(versions, as_of):
+    """The version in force on ``as_of``: the latest one that had taken effect by then; the first one
+    when the date is before every version (the citation is then not in force); without a date, the
+    best version (in force first)."""
+    if as_of is None or len(versions) == 1:
+        return versions[0]
+    started = [v for v in versions if _start(v) <= as_of]
+    if not started:
+        return min(versions, key=_start)
+    return max(started, key=lambda v: (_start(v), -_STATUS_RANK.get(v.status, 9)))
+
+
+def _query_keys(name):
+    name = _clean(name)
+    keys = [name, _strip_bracket(name), _strip_china(name), _strip_china(_strip_bracket(name))]
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def lookup_law_name(name, as_of=None):
+    """``(law, candidates)`` for a cited name: the Law (its version in force on ``as_of``) and ``[]``
+    when the name means one law; ``(None, [Law, …])`` when it could mean several (the bureau's own
+    region first); ``(None, [])`` when the library has no such name.
+
+    A local regulation cited without its province or city (市容和环境卫生管理条例) is resolved only when
+    it is the one regulation of that name in the bureau's own region (ACADEMY_PROVINCE / ACADEMY_CITY);
+    any other match is a guess about which region is meant, so it is listed as a candidate instead."""
     d = _directory()
-    versions = d.names.get(_normalise_name(name))
-    if not versions and name.startswith(CHINA_PREFIX):
-        versions = d.names.get(_normalise_name(name[len(CHINA_PREFIX):]))
-    if not versions:
-        return None
-    if as_of is not None and len(versions) > 1:
-        usable = [v for v in versions if v.effective_date is None or v.effective_date <= as_of]
-        if usable:
-            # The version in force on that date: the latest one that had taken effect.
-            usable.sort(key=lambda lw: lw.effective_date or datetime.date.min, reverse=True)
-            current = [v for v in usable if v.status != v.REPEALED] or usable
-            return current[0]
-    return versions[0]
+    entry = None
+    for key in _query_keys(name):
+        entry = d.names.get(key)
+        if entry:
+            break
+    if not entry:
+        return None, []
+    tier, groups = entry
+    laws = [_pick_version(g, as_of) for g in groups]
+    if len(laws) == 1 and (tier < _TIER_REGIONLESS or _home_rank(laws[0]) in (1, 2)):
+        return laws[0], []
+    return None, sorted(laws, key=lambda lw: (_home_rank(lw), lw.full_name))
+
+
+def resolve_law_name(name, as_of=None):
+    """The Law a name refers to (the version in force on ``as_of``), or None when it is unknown or
+    could mean more than one law."""
+    return lookup_law_name(name, as_of)[0]
+
+
+def _home():
+    """The bureau's (province, city), from settings ACADEMY_PROVINCE and ACADEMY_CITY."""
+    province = getattr(settings, "ACADEMY_PROVINCE", "") or ""
+    city = getattr(settings, "ACADEMY_CITY", "") or ""
+    return province.strip(), city.strip()
+
+
+def _home_rank(law):
+    """0 national; 1 the bureau's city; 2 its province's own; 3 another city of its province; 4 elsewhere."""
+    province, city = _home()
+    if not _is_local(law):
+        return 0
+    if province and law.province == province:
+        if not law.city:
+            return 2
+        return 1 if city and law.city == city else 3
+    return 4
+
+
+def region_note(law):
+    """A note when ``law`` is a local regulation of another province or city than the bureau's
+    (settings ACADEMY_PROVINCE / ACADEMY_CITY); "" otherwise."""
+    if law is None or not _is_local(law):
+        return ""
+    province, city = _home()
+    other_province = bool(province and law.province and law.province != province)
+    other_city = bool(city and law.city and law.city != city)
+    if not (other_province or other_city):
+        return ""
+    return _("《%(law)s》是%(region)s的%(level)s，本局所在地为%(home)s，请确认其适用范围。") % {
+        "law": law.full_name, "region": (law.province or "") + (law.city or ""),
+        "level": law.get_level_display() if law.level else _("地方性法规"), "home": province + city}
 
 
 def _looks_like_law(name):
@@ -248,6 +438,10 @@ _title_re = re.compile(TITLE_RE)
 _plain_unknown_re = re.compile(
     rf"[\u4e00-\u9fff]{{2,40}}?(?:法典|法|条例|规定|办法|细则|规则|决定)(?=\s*第\s*{NUM}\s*(?:条|{_RANGE_WORD}))")
 _edition_re = re.compile(EDITION_RE)
+#: Last characters of a place name (浙江省, 宁波市, 鄞州区) that, right before a known name, make it
+#: part of a longer local name; how far back such a name is looked for.
+_REGION_ENDS = frozenset("省市区县州盟旗")
+_REGION_REACH = 12
 
 
 @dataclass
@@ -257,6 +451,7 @@ class _Mention:
     name: str
     law: object
     titled: bool
+    candidates: list = field(default_factory=list)
 
 
 def _to_date(as_of):
@@ -278,27 +473,33 @@ def _law_mentions(text, d, as_of):
     def free(s, e):
         return all(e <= ts or s >= te for ts, te in taken)
 
+    def add(start, end, name, lookup_name, titled):
+        law, candidates = lookup_law_name(lookup_name, as_of)
+        mentions.append(_Mention(start, end, name, law, titled, candidates))
+        taken.append((start, end))
+
     for m in _title_re.finditer(text):
-        name = _normalise_name(m.group("title"))
-        law = resolve_law_name(name, as_of)
-        mentions.append(_Mention(m.start(), m.end(), name, law, True))
-        taken.append((m.start(), m.end()))
-    if d.pattern is not None:
-        for m in d.pattern.finditer(text):
-            if free(m.start(), m.end()):
-                mentions.append(_Mention(m.start(), m.end(), m.group(0), resolve_law_name(m.group(0), as_of), False))
-                taken.append((m.start(), m.end()))
+        add(m.start(), m.end(), _normalise_name(m.group("title")), m.group("title"), True)
+    if d.plain is not None:
+        for start, end in d.plain.find(text):
+            if not free(start, end):
+                continue
+            name = text[start:end]
+            if start >= 2 and text[start - 1] in _REGION_ENDS and "\u4e00" <= text[start - 2] <= "\u9fff":
+                # 浙江省城市市容和环境卫生管理条例: a region's own regulation that the library lacks, not the
+                # national one whose name it ends with.
+                longer = _strip_plain_candidate(text[max(0, start - _REGION_REACH):start] + name)
+                if longer and len(longer) > len(name):
+                    start, name = end - len(longer), longer
+            add(start, end, name, name, False)
     for m in _plain_unknown_re.finditer(text):
         if not free(m.start(), m.end()):
             continue
         name = _strip_plain_candidate(m.group(0))
         if not name or not _looks_like_law(name) or len(name) < 3:
             continue
-        start = m.end() - len(name)
         # A known name may hide at the end of the candidate (e.g. after an odd lead word).
-        law = resolve_law_name(name, as_of)
-        mentions.append(_Mention(start, m.end(), name, law, False))
-        taken.append((start, m.end()))
+        add(m.end() - len(name), m.end(), name, name, False)
     mentions.sort(key=lambda x: x.start)
     return mentions
 
@@ -396,7 +597,7 @@ def _find(text, as_of, fetch_articles=True):
     for start, end, mention, numbers, para, item in raw:
         for n in numbers:
             c = Citation(text=text[start:end], start=start, end=end, article=n, cited_name=mention.name,
-                         paragraph=para, item=item)
+                         paragraph=para, item=item, candidates=list(mention.candidates))
             _resolve(c, mention.law, articles, as_of)
             citations.append(c)
     return citations
@@ -423,14 +624,29 @@ def _fetch_articles(wanted, laws):
     return found
 
 
+#: Candidates of an ambiguous name listed in its message (all of them under check_citations --verbose).
+_CANDIDATES_SHOWN = 6
+
+
 def _resolve(c, law, articles, as_of):
     if law is None:
         c.status = UNKNOWN_LAW
-        c.message = _("法规库中没有“%(name)s”。") % {"name": c.cited_name}
+        if len(c.candidates) > 1:
+            shown = c.candidates[:_CANDIDATES_SHOWN]
+            c.message = _("“%(name)s”可能指%(n)s部法规：%(laws)s%(more)s，无法确定所指，请写明全称。") % {
+                "name": c.cited_name, "n": len(c.candidates),
+                "laws": "、".join(f"《{lw.full_name}》" for lw in shown),
+                "more": _("等") if len(c.candidates) > len(shown) else ""}
+        elif c.candidates:
+            c.message = _("“%(name)s”未写明地区，可能指《%(law)s》，请写明全称。") % {
+                "name": c.cited_name, "law": c.candidates[0].full_name}
+        else:
+            c.message = _("法规库中没有“%(name)s”。") % {"name": c.cited_name}
         return
     c.law = law
     c.law_name = law.full_name
     c.successor = law.successor
+    c.note = region_note(law)
     if c.article is not None:
         found = articles.get((law.pk, c.article))
         c.article_obj = found if found is not True else None
@@ -438,7 +654,7 @@ def _resolve(c, law, articles, as_of):
             c.status = UNKNOWN_ARTICLE
             c.message = _("《%(law)s》没有第%(n)s条。") % {"law": law.short_name or law.full_name, "n": c.article}
             return
-    not_yet = as_of is not None and law.effective_date is not None and as_of < law.effective_date
+    not_yet = as_of is not None and _start(law) > as_of
     if law.status == law.REPEALED:
         after = as_of is not None and (law.repeal_date is None or as_of >= law.repeal_date)
         c.status = NOT_IN_FORCE if (after or not_yet) else REPEALED
@@ -454,7 +670,7 @@ def _resolve(c, law, articles, as_of):
     elif c.status == NOT_IN_FORCE:
         if not_yet:
             c.message = _("《%(law)s》自%(d)s起施行，所涉日期%(on)s时尚未施行。") % {
-                "law": law.short_name or law.full_name, "d": law.effective_date.isoformat(), "on": as_of.isoformat()}
+                "law": law.short_name or law.full_name, "d": _start(law).isoformat(), "on": as_of.isoformat()}
         else:
             c.message = _("《%(law)s》于%(d)s废止，所涉日期%(on)s时已不再有效%(succ)s。") % {
                 "law": law.short_name or law.full_name,
@@ -485,9 +701,6 @@ def check_text(text, as_of=None):
 # --- rendering ---------------------------------------------------------------------
 
 _TAG_RE = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
-#: Plain strings are taken for HTML only when they hold ordinary markup (a bare "<script>" is text).
-_HTML_HINT_RE = re.compile(r"</?(?:p|div|span|a|br|strong|b|em|i|u|ul|ol|li|h[1-6]|table|tr|td|th|blockquote|section|"
-                           r"article|figure|pre|code|hr)(?:\s[^>]*)?/?>", re.I)
 _SKIP_TAGS = {"a", "script", "style", "textarea", "code", "pre", "button", "select", "option", "title", "summary"}
 _counter = threading.local()
 
@@ -544,22 +757,26 @@ def _render(group, text):
 def linkify_citations(html_or_text, as_of=None):
     """Return safe HTML in which each citation links to its article, with the
     article text inline (shown on focus/hover or by the 原文 toggle; keyboard
-    reachable without a mouse). Plain text is escaped first; HTML is changed
-    only in text outside links, code and buttons. Include the stylesheet
-    ``casebank/casebank.css`` (and optionally ``casebank/citations.js``)."""
+    reachable without a mouse). Include the stylesheet ``casebank/casebank.css``
+    (and optionally ``casebank/citations.js``).
+
+    Nothing is guessed: only a safe string (``SafeData``, e.g. RichText or
+    Markdown already sanitised by nh3) is taken as HTML, and is changed only in
+    text outside links, code and buttons. Anything else is text and is escaped,
+    whatever it looks like; so is the fallback when linking fails."""
     if not html_or_text:
         return mark_safe("")
-    source = str(html_or_text)
-    is_html = hasattr(html_or_text, "__html__") or bool(_HTML_HINT_RE.search(source))
-    if not is_html:
-        source = escape(source)
+    if hasattr(html_or_text, "__html__"):  # SafeData: HTML already made safe
+        source = str(html_or_text.__html__())
+    else:
+        source = escape(str(html_or_text))
     try:
-        return mark_safe(_linkify_html(source, as_of))
+        return mark_safe(_linkify_html(source, as_of))  # noqa: S308 — safe HTML or escaped text, plus escaped links
     except Exception:  # noqa: BLE001
         import logging
 
         logging.getLogger("academy").exception("citation linking failed")
-        return mark_safe(source)
+        return mark_safe(source)  # noqa: S308 — safe HTML or escaped text (above)
 
 
 def _linkify_html(source, as_of):

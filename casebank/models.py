@@ -3,7 +3,9 @@ power list, discretion benchmarks and the case pages (案例)."""
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -161,6 +163,7 @@ class Law(index.Indexed, models.Model):
         verbose_name = _("法律法规")
         verbose_name_plural = _("法律法规")
         ordering = ["full_name", "-version_date"]
+        indexes = [models.Index(fields=["full_name", "region", "version_date"], name="casebank_law_versions")]
 
     def __str__(self):
         if self.status == self.HISTORICAL and self.version_date:
@@ -537,13 +540,93 @@ class CaseIndexPage(Page):
     max_count = 1
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
+    #: Facets of the case list: URL parameter → lookup on CasePage.
+    FACETS = {
+        "area": "duty_areas__code",
+        "measure": "measures__code",
+        "level": "discretion_level__name",
+        "year": "decision_year",
+        "district": "district",
+        "tag": "tagged_items__tag__name",
+    }
+    FACET_LABELS = {"area": _("职责领域"), "measure": _("执法措施"), "level": _("裁量等级"), "year": _("年份"),
+                    "district": _("区域"), "tag": _("标签")}
+    #: Discretion levels from the mildest, for ordering the level facet.
+    LEVEL_ORDER = ["免罚", "不予处罚", "轻微", "较轻", "一般", "较重", "严重", "特别严重"]
+    PER_PAGE = 20
+
     class Meta:
         verbose_name = _("案例库")
 
     def serve(self, request, *args, **kwargs):
-        from .views.cases import case_index
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
 
-        return case_index(request, index_page=self)
+    def get_context(self, request, *args, **kwargs):
+        """Live cases under the index, filtered by duty area, measure, discretion level, year, district, tag."""
+        context = super().get_context(request, *args, **kwargs)
+        filters = self.requested_filters(request)
+        q = (request.GET.get("q") or "").strip()[:100]
+        base = self.get_cases(q)
+        cases = Paginator(self.filtered(base, filters).distinct()
+                          .prefetch_related("duty_areas", "measures").select_related("discretion_level")
+                          .order_by("-decision_date", "-pk"), self.PER_PAGE).get_page(request.GET.get("page"))
+        facets = self.facets(base, filters)
+        context.update({
+            "cases": cases, "filters": filters, "q": q, "total": cases.paginator.count,
+            "facets": [(key, self.FACET_LABELS[key], facets[key]) for key in self.FACETS],
+            "active": any(filters.values()) or bool(q),
+        })
+        return context
+
+    def requested_filters(self, request):
+        filters = {key: (request.GET.get(key) or "").strip()[:60] for key in self.FACETS}
+        if filters["year"] and not filters["year"].isdigit():
+            filters["year"] = ""
+        return filters
+
+    def get_cases(self, q=""):
+        """Live cases of this index, matching ``q`` in title, case number or violation type."""
+        cases = CasePage.objects.live().descendant_of(self)
+        if q:
+            cases = cases.filter(models.Q(title__icontains=q) | models.Q(case_number__icontains=q)
+                                 | models.Q(violation_type__icontains=q))
+        return cases
+
+    def filtered(self, cases, filters, skip=None):
+        for key, value in filters.items():
+            if key != skip and value:
+                cases = cases.filter(**{self.FACETS[key]: value})
+        return cases
+
+    def facet_counts(self, cases, filters, key):
+        """{value: number of cases} for one facet, under the other facets' filters."""
+        lookup = self.FACETS[key]
+        rows = (self.filtered(cases, filters, skip=key).exclude(**{f"{lookup}__isnull": True}).order_by()
+                .values_list(lookup).annotate(n=models.Count("id", distinct=True)))
+        return {value: n for value, n in rows if value not in ("", None)}
+
+    def facets(self, cases, filters):
+        """Per facet: [(value, label, count)] in display order."""
+        counts = {key: self.facet_counts(cases, filters, key) for key in self.FACETS}
+        return {
+            "area": [(a.code, a.name, counts["area"].get(a.code, 0))
+                     for a in DutyArea.objects.filter(kind=DutyArea.AREA)],
+            "measure": [(m.code, m.name, counts["measure"][m.code]) for m in EnforcementMeasure.objects.all()
+                        if m.code in counts["measure"]],
+            "level": sorted(((k, k, n) for k, n in counts["level"].items()), key=lambda x: self.level_rank(x[0])),
+            "year": sorted(((str(k), str(k), n) for k, n in counts["year"].items()), reverse=True),
+            "district": sorted((k, k, n) for k, n in counts["district"].items()),
+            "tag": sorted(((k, k, n) for k, n in counts["tag"].items()), key=lambda x: (-x[2], x[0]))[:30],
+        }
+
+    @classmethod
+    def level_rank(cls, name):
+        for i, word in enumerate(cls.LEVEL_ORDER):
+            if word in name:
+                return (i, name)
+        return (len(cls.LEVEL_ORDER), name)
 
 
 class CasePage(Page):
@@ -650,10 +733,43 @@ class CasePage(Page):
         """The date the case's citations are judged against (decision date)."""
         return self.decision_date
 
-    def serve(self, request, *args, **kwargs):
-        from .views.cases import case_detail
+    # -- the page as officers see it (live, and in the reviewer's preview) ---------------
 
-        return case_detail(request, page=self)
+    def serve(self, request, *args, **kwargs):
+        """Public cases for everyone, the others for signed-in users."""
+        if not self.is_public and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        """Everything the case page shows. Wagtail's preview renders the same context
+        from the draft (its inline children and tags in memory), so the 法制审核
+        reviewer sees exactly what will be published."""
+        context = super().get_context(request, *args, **kwargs)
+        context.update({
+            "basis": self.legal_basis_articles(), "steps": self.procedure_steps.all(),
+            "related": self.related_cases(), "level": self.applied_level(),
+            "tags": self.tags.all(), "power_items": self.power_items.all(),
+            "duty_areas": self.duty_areas.all(), "measures": self.measures.all(),
+            "questions": self.question_lines(),
+        })
+        return context
+
+    def legal_basis_articles(self):
+        return self.legal_basis.select_related("article__law__successor").order_by("sort_order")
+
+    def related_cases(self):
+        """Related cases that are published."""
+        return [link.related for link in self.related_links.select_related("related").all() if link.related.live]
+
+    def applied_level(self):
+        if not self.discretion_level_id:
+            return None
+        return DiscretionLevel.objects.select_related("benchmark").filter(pk=self.discretion_level_id).first()
+
+    def question_lines(self):
+        """The discussion questions, one a line."""
+        return [q for q in (self.discussion_questions or "").splitlines() if q.strip()]
 
 
 class CaseLegalBasis(Orderable):

@@ -39,6 +39,8 @@ FIELDS = ["full_name", "short_name", "doc_type", "level", "issuing_body", "publi
 CITY_MANAGEMENT_WORDS = (
     "市容", "环境卫生", "城市管理", "综合行政执法", "综合执法", "户外广告", "招牌", "牌匾", "建筑垃圾", "违法建设",
     "城乡规划", "物业", "绿化", "园林", "燃气", "排水", "供水", "道路", "停车", "养犬", "烟花爆竹", "生活垃圾",
+    # Also enforced by city-management bureaus in most provinces:
+    "市政", "扬尘", "渣土", "噪声", "公园", "文明行为",
 )
 
 #: The collection's province folders (DLC/<name>地方法规) → province.

@@ -7,6 +7,7 @@ app_name = "casebank"
 urlpatterns = [
     path("statutes/", statutes.law_index, name="law_index"),
     path("statutes/<str:law_id>/", statutes.law_detail, name="law_detail"),
+    path("statutes/<str:law_id>/compare/", statutes.law_compare, name="law_compare"),
     path("statutes/<str:law_id>/<int:number>/", statutes.article_permalink, name="article_permalink"),
     path("powers/", powers.power_list, name="power_list"),
     path("powers/<str:code>/", powers.power_detail, name="power_detail"),

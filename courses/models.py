@@ -5,8 +5,12 @@ Page tree: CourseIndexPage (课程中心) → CoursePage (课程) → LessonPage
 """
 from django import forms
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -18,6 +22,7 @@ from wagtail.search import index
 
 from casebank.domain import DUTY_AREA_CHOICES, SUBJECT_CHOICES
 from officers.models import POSITION_CHOICES
+from officers.scoping import own_profile
 
 from .blocks import LessonStreamBlock
 
@@ -63,9 +68,35 @@ class CourseIndexPage(Page):
         verbose_name = _("课程中心")
 
     def serve(self, request, *args, **kwargs):
-        from .views import course_index
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
 
-        return course_index(request, self)
+    def get_context(self, request, *args, **kwargs):
+        """Published courses, filterable by tier, duty area and subject, with the officer's progress."""
+        from .learning import build_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        chosen = {key: request.GET.get(key) or "" for key in ("tier", "area", "subject")}
+        page_obj = Paginator(self.get_courses(**chosen).select_related("cover_image"), 30).get_page(
+            request.GET.get("page"))
+        context.update(chosen)
+        context.update({
+            "items": build_progress(own_profile(request.user), page_obj.object_list), "page_obj": page_obj,
+            "tiers": TIER_CHOICES, "areas": DUTY_AREA_CHOICES, "subjects": SUBJECT_CHOICES,
+        })
+        return context
+
+    def get_courses(self, tier="", area="", subject=""):
+        """Published courses of the catalogue, lowest tier first; unknown filter values are ignored."""
+        courses = CoursePage.objects.live().child_of(self).order_by("tier_rank", "path")
+        if tier in dict(TIER_CHOICES):
+            courses = courses.filter(tier=tier)
+        if area in DUTY_AREA_LABELS:
+            courses = courses.filter(duty_area_codes__contains=area)
+        if subject in dict(SUBJECT_CHOICES):
+            courses = courses.filter(subject=subject)
+        return courses
 
 
 class CoursePageForm(WagtailAdminPageForm):
@@ -219,9 +250,35 @@ class CoursePage(Page):
         return LessonPage.objects.child_of(self).live().order_by("path")
 
     def serve(self, request, *args, **kwargs):
-        from .views import course_detail
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
 
-        return course_detail(request, self)
+    def get_context(self, request, *args, **kwargs):
+        """Objectives, lessons with the officer's progress and due date, the prerequisite
+        lock, upcoming on-site sessions: the same live and in the reviewer's preview."""
+        context = super().get_context(request, *args, **kwargs)
+        officer = own_profile(request.user)
+        context.update({"item": self.progress_for(officer), "officer": officer,
+                        "sessions": self.upcoming_sessions()})
+        return context
+
+    def progress_for(self, officer, *, with_due_date=True):
+        """The officer's progress through this course (learning.build_progress), with the due date."""
+        from .learning import assignments_for, build_progress
+
+        item = build_progress(officer, [self])[0]
+        if officer is not None and with_due_date:
+            due = (assignments_for(officer).filter(course=self).order_by("due_date")
+                   .values_list("due_date", flat=True).first())
+            item.due_date, item.assigned = due, due is not None
+        return item
+
+    def upcoming_sessions(self, limit=5):
+        if not self.pk:
+            return []
+        return list(OnsiteSession.objects.filter(course=self, ends_at__gte=timezone.now())
+                    .order_by("starts_at")[:limit])
 
 
 class LessonPage(Page):
@@ -290,9 +347,49 @@ class LessonPage(Page):
         super().save(*args, **kwargs)
 
     def serve(self, request, *args, **kwargs):
-        from .views import lesson_detail
+        """A published lesson. Opening it starts the completion timer (the only write,
+        never made by a preview); a locked course shows why instead."""
+        from . import progress
 
-        return lesson_detail(request, self)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        course = self.get_course()
+        if course is None or not course.live:
+            raise Http404
+        officer = own_profile(request.user)
+        item = course.progress_for(officer, with_due_date=False)
+        if officer is not None and item.missing_prerequisites:
+            return TemplateResponse(request, "courses/locked.html", {
+                "page": self, "course": course, "item": item}, status=403)
+        lesson_progress = progress.open_lesson(officer, self, course) if officer is not None else None
+        return super().serve(request, *args, course=course, item=item, officer=officer,
+                             lesson_progress=lesson_progress, **kwargs)
+
+    def get_context(self, request, *args, course=None, item=None, officer=None, lesson_progress=None, **kwargs):
+        """The lesson with the officer's place in the course. ``serve`` passes what it has
+        already looked up (and written); a preview reads them without writing anything."""
+        from . import progress
+
+        context = super().get_context(request, *args, **kwargs)
+        if course is None:  # a preview
+            course = self.get_course() or self.get_parent().specific
+            officer = own_profile(request.user)
+            item = course.progress_for(officer, with_due_date=False)
+            if officer is not None and self.pk:
+                lesson_progress = LessonProgress.objects.filter(officer=officer, lesson=self).first()
+        if lesson_progress is not None:
+            item.opened_ids.add(self.pk)
+        lessons = item.lessons
+        index = next((i for i, x in enumerate(lessons) if x.pk == self.pk), None)
+        context.update({
+            "course": course, "item": item, "officer": officer, "progress": lesson_progress,
+            "wait_seconds": progress.seconds_until_completable(lesson_progress, self),
+            "done": bool(lesson_progress and lesson_progress.completed_at),
+            "prev_lesson": lessons[index - 1] if index else None,
+            "next_lesson": lessons[index + 1] if index is not None and index + 1 < len(lessons) else None,
+            "position": (index + 1) if index is not None else None,
+        })
+        return context
 
 
 # --- Progress ----------------------------------------------------------------------

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_cache_tables(using="default", **kwargs):
+    """After every migrate (make run, make test, CI, the production steps): the table of
+    the shared database cache (settings.CACHES["shared"]); nothing when it exists."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class OfficersConfig(AppConfig):
@@ -10,3 +18,5 @@ class OfficersConfig(AppConfig):
         # Login auditing, and qualification rules following the cross-app events
         # (exam passed, course completed, hours added).
         from . import qualification_signals, signal_handlers  # noqa: F401
+
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="officers.create_cache_tables")

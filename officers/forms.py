@@ -4,17 +4,20 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .auth import is_locked
+from . import audit
+from .auth import LOCKED, LOGIN_LOCKED, login_block, normalise
 
 
 class LoginForm(AuthenticationForm):
-    """Login form with one answer for every failure, and the lockout message
-    for any locked user name (existing or not)."""
+    """Login form with one answer for every failure, and the lockout message for a
+    blocked user name and address (existing or not; rules in officers.auth)."""
 
     error_messages = {
-        "invalid_login": _("用户名或密码不正确。连续失败 %(attempts)s 次后，该账号将被锁定 %(minutes)s 分钟。"),
-        "inactive": _("用户名或密码不正确。连续失败 %(attempts)s 次后，该账号将被锁定 %(minutes)s 分钟。"),
+        "invalid_login": _("用户名或密码不正确。从同一地址连续失败 %(attempts)s 次后，该地址将暂停登录此账号 %(minutes)s 分钟。"),
+        "inactive": _("用户名或密码不正确。从同一地址连续失败 %(attempts)s 次后，该地址将暂停登录此账号 %(minutes)s 分钟。"),
         "locked": _("登录失败次数过多，该账号已被暂时锁定，请 %(minutes)s 分钟后再试。"),
+        "throttled": _("该账号近期登录失败次数过多，已被暂时锁定，暂不接受从新的地址登录，请 %(minutes)s 分钟后再试，"
+                       "或在您常用的设备上登录。"),
     }
 
     username = forms.CharField(label=_("用户名"), max_length=150,
@@ -25,15 +28,23 @@ class LoginForm(AuthenticationForm):
     def _params(self):
         return {"attempts": settings.LOGIN_LOCKOUT_ATTEMPTS, "minutes": settings.LOGIN_LOCKOUT_MINUTES}
 
+    def _blocked_error(self, block):
+        reason, minutes = block
+        code = "locked" if reason == LOCKED else "throttled"
+        return ValidationError(self.error_messages[code], code=code, params={"minutes": minutes})
+
     def clean(self):
         username = self.cleaned_data.get("username")
-        if username and is_locked(username):
-            raise ValidationError(self.error_messages["locked"], code="locked", params=self._params())
+        block = login_block(username, self.request) if username else None
+        if block:
+            audit.record(LOGIN_LOCKED, request=self.request, username=normalise(username), outcome="refused")
+            raise self._blocked_error(block)
         try:
             return super().clean()
         except ValidationError as exc:
-            if username and is_locked(username):
-                raise ValidationError(self.error_messages["locked"], code="locked", params=self._params()) from None
+            block = login_block(username, self.request) if username else None
+            if block:
+                raise self._blocked_error(block) from None
             raise exc
 
     def get_invalid_login_error(self):

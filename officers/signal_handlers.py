@@ -15,10 +15,10 @@ def on_login(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = normalise(credentials.get("username", ""))
-    was_locked = is_locked(username)
+    was_locked = is_locked(username, request)
     action = LOGIN_LOCKED if was_locked else LOGIN_FAILURE
     audit.record(action, request=request, username=username, outcome="locked" if was_locked else "failed")
-    if not was_locked and is_locked(username):
+    if not was_locked and is_locked(username, request):
         audit.record(LOGIN_LOCKED, request=request, username=username, outcome="lockout_started")
 
 

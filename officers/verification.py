@@ -1,24 +1,23 @@
-"""Public certificate verification (证书查验): no login, rate-limited per address.
+"""Public certificate verification (证书查验): no login, rate-limited per client
+address (VERIFY_RATE_LIMIT, counted once per lookup in the shared cache).
 
 A known and an unknown code get the same page shape after the same single
 indexed query; the page shows only the status, what the certificate is for,
 its dates, the holder's masked name and unit.
 """
 import re
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import ratelimit
 from .audit import client_ip
 from .models import Certificate
 
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def mask_name(name):
@@ -31,30 +30,19 @@ def mask_name(name):
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def parse_rate(rate):
-    """"30/m" → (30, 60)."""
-    count, _sep, unit = str(rate).partition("/")
-    return int(count), RATE_UNITS.get((unit or "m")[0].lower(), 60)
+def _rate():
+    return getattr(settings, "VERIFY_RATE_LIMIT", "30/m")
 
 
 def rate_limited(request, scope="verify"):
-    """True when this client address has used up the configured rate."""
-    limit, period = parse_rate(getattr(settings, "VERIFY_RATE_LIMIT", "30/m"))
-    window = int(time.time() // period)
-    key = f"ratelimit:{scope}:{client_ip(request) or 'unknown'}:{window}"
-    if cache.add(key, 1, timeout=period + 1):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=period + 1)
-        return False
-    return count > limit
+    """Count one lookup by this client (officers.audit.client_ip) in the shared cache;
+    True when the client has used up VERIFY_RATE_LIMIT."""
+    return ratelimit.hit(scope, client_ip(request), _rate())
 
 
 def _too_many(request):
     response = render(request, "officers/certificates/verify.html", {"limited": True}, status=429)
-    response["Retry-After"] = str(parse_rate(getattr(settings, "VERIFY_RATE_LIMIT", "30/m"))[1])
+    response["Retry-After"] = str(ratelimit.parse_rate(_rate())[1])
     return response
 
 
@@ -70,10 +58,11 @@ def verify_form(request):
     """The form to type a code in (GET, works without JavaScript)."""
     code = (request.GET.get("code") or "").strip()
     if code:
+        if CODE_RE.fullmatch(code):
+            # Counted once, by the page it leads to (verify_code).
+            return redirect(reverse("officers:verify_code", args=[code]))
         if rate_limited(request):
             return _too_many(request)
-        if CODE_RE.fullmatch(code):
-            return redirect(reverse("officers:verify_code", args=[code]))
         # Not a possible code: the same "not found" page, without a redirect.
         Certificate.objects.filter(code=code[:64]).only("pk").first()
         return _headers(render(request, "officers/certificates/verify.html",

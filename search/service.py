@@ -14,8 +14,11 @@ The view layer (views.py) and the JSON API share ``run_search``.
 """
 import html
 import re
+import threading
+import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -23,6 +26,7 @@ from wagtail.search.backends import get_search_backend
 
 from modelsearch.index import RelatedFields, SearchField, get_indexed_models
 
+from casebank import citations
 from search import analysis
 from search.query import BestMatch
 
@@ -53,9 +57,22 @@ DENIED_APPS = {"exams", "officers", "auth", "wagtailusers", "wagtailimages", "wa
 FACET_FIELDS = {
     "duty_area": ("duty_area_codes", "duty_area_code"),
     "year": ("year", "decision_year"),
-    "status": ("law_status",),
+    "status": ("law_status", "status"),
+    "level": ("level",),
+    "province": ("province",),
 }
-FACET_LABELS = {"duty_area": _("职责领域"), "year": _("年份"), "status": _("时效性")}
+FACET_LABELS = {"duty_area": _("职责领域"), "year": _("年份"), "status": _("时效性"), "level": _("效力级别"),
+                "province": _("地区")}
+#: Facets a model without the field itself takes from a related object it filters on
+#: (an article's 效力级别 and province are its law's): key → (filter field, related field).
+RELATED_FACETS = {"level": ("law_id", "level"), "province": ("law_id", "province")}
+#: Score factor of the bureau's own province's (and more, its city's) local regulations:
+#: first among equals, never above a clearly better national match.
+LOCAL_BOOST = {"province": 1.03, "city": 1.06}
+#: Results beyond the page fetched per statute model, so that a boosted local article can move up.
+LOCAL_LOOKAHEAD = 10
+#: Most articles a query may cite and get first (法条直达).
+MAX_DIRECT = 3
 PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
 #: Models with more results than this are faceted on their first results only.
@@ -138,8 +155,29 @@ def _object_text(obj):
             if isinstance(value, (list, tuple)):
                 value = " ".join(str(v) for v in value)
             if isinstance(value, str) and value.strip():
-                chunks.append(strip_tags(value))
+                chunks.append(plain_text(value))
     return re.sub(r"\s+", " ", " ".join(chunks)).strip()
+
+
+_MD_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*|>[ \t]?|[-*+][ \t]+|\d{1,3}[.)][ \t]+|[-*_]{3,}[ \t]*$)",
+                      re.MULTILINE)
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|~~|`+)")
+_MD_STAR = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_MD_TABLE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$|[ \t]*\|[ \t]*", re.MULTILINE)
+
+
+def plain_text(value):
+    """Text for snippets: HTML tags and Markdown marks (headings, emphasis, list
+    markers, quotes, links, tables) removed, the words kept."""
+    text = strip_tags(value or "")
+    if not any(ch in text for ch in "#*_>`[|~-+.)"):
+        return text
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_TABLE.sub(" ", text)
+    text = _MD_LINE.sub("", text)
+    text = _MD_STAR.sub(r"\1", text)
+    return _MD_EMPHASIS.sub("", text)
 
 
 def highlight(text, terms, length=SNIPPET_LENGTH):
@@ -178,8 +216,8 @@ def highlight(text, terms, length=SNIPPET_LENGTH):
 
 def _title(obj):
     if isinstance(obj, Page):
-        return obj.title
-    return str(obj)
+        return plain_text(obj.title)
+    return plain_text(str(obj))
 
 
 def _url(obj, request=None):
@@ -206,16 +244,36 @@ class SearchHit:
         return data
 
 
+def _choice_label(obj, name):
+    """The label of a choice field's value (现行有效 for in_force); the value when unknown."""
+    value = getattr(obj, name, "")
+    try:
+        return str(dict(type(obj)._meta.get_field(name).flatchoices).get(value, value))
+    except Exception:  # noqa: BLE001 - a model without that field
+        return str(value or "")
+
+
+def _law_extra(law):
+    return {"level": getattr(law, "level", "") or "", "level_label": _choice_label(law, "level") if getattr(
+        law, "level", "") else "", "province": getattr(law, "province", "") or "",
+        "region": getattr(law, "region", "") or ""}
+
+
 def _hit(kind, obj, terms, request):
     title = _title(obj)
     extra = {}
     law = getattr(obj, "law", None)
     if kind == "statute":
+        # ``status`` is the machine code (in_force …); people read ``status_label``.
         if law is not None and hasattr(obj, "number"):
-            extra = {"law": law.full_name, "article": obj.number, "status": obj.law_status
-                     if hasattr(obj, "law_status") else law.status}
+            has_own = hasattr(obj, "law_status")
+            extra = {"law": law.full_name, "article": obj.number,
+                     "status": obj.law_status if has_own else law.status,
+                     "status_label": _choice_label(obj, "law_status") if has_own else _choice_label(law, "status"),
+                     **_law_extra(law)}
         elif hasattr(obj, "full_name"):
-            extra = {"law": obj.full_name, "article": None, "status": getattr(obj, "status", "")}
+            extra = {"law": obj.full_name, "article": None, "status": getattr(obj, "status", ""),
+                     "status_label": _choice_label(obj, "status"), **_law_extra(obj)}
     text = _object_text(obj) or title
     return SearchHit(type=kind, title=title, url=_url(obj, request), snippet=highlight(text, terms),
                      title_html=highlight(title, terms, length=200), score=float(getattr(obj, "_score", 0.0) or 0.0),
@@ -264,14 +322,56 @@ def _facet_field(model, key):
     return None
 
 
+def _related_facet(model, key):
+    """(filter field, related model, related field) when ``model`` takes facet ``key``
+    from a related object (an article's law), else None."""
+    if key not in RELATED_FACETS or _facet_field(model, key) is not None:
+        return None
+    fk_name, attr = RELATED_FACETS[key]
+    if fk_name not in {f.field_name for f in model.get_filterable_search_fields()}:
+        return None
+    try:
+        related = model._meta.get_field(fk_name.removesuffix("_id")).related_model
+    except Exception:  # noqa: BLE001 - no such relation
+        return None
+    if related is None or attr not in {f.field_name for f in getattr(related, "get_filterable_search_fields",
+                                                                      lambda: [])()}:
+        return None
+    return fk_name, related, attr
+
+
+_related_lock = threading.Lock()
+_related_cache = {}
+#: Seconds a process trusts its copy of a related field's values (laws change rarely).
+RELATED_TTL = 30.0
+
+
+def _related_values(related, attr):
+    """{pk: value} of ``attr`` over all rows of ``related`` (the laws: a few thousand rows), cached."""
+    key = (related._meta.label, attr)
+    now = time.monotonic()
+    with _related_lock:
+        entry = _related_cache.get(key)
+        if entry is not None and now - entry[0] < RELATED_TTL:
+            return entry[1]
+    values = dict(related._default_manager.values_list("pk", attr))
+    with _related_lock:
+        _related_cache[key] = (now, values)
+    return values
+
+
 def _facet_label(key, value, model):
-    if value is None:
+    if key == "province" and value == "":
+        return str(_("全国"))
+    if value is None or value == "":
         return str(_("未标注"))
-    if key == "status":
-        try:
-            return str(dict(model._meta.get_field("law_status").choices).get(value, value))
-        except Exception:  # noqa: BLE001
-            return str(value)
+    if key in ("status", "level"):
+        for fname in FACET_FIELDS[key]:
+            try:
+                return str(dict(model._meta.get_field(fname).flatchoices).get(value, value))
+            except Exception:  # noqa: BLE001 - the model names the field differently
+                continue
+        return str(value)
     if key == "duty_area":
         from casebank.domain import CATEGORY_LABELS
 
@@ -279,22 +379,38 @@ def _facet_label(key, value, model):
     return str(value)
 
 
+def _facet_counts(results, model, key):
+    """[(value, count, model the value's label comes from)] of one facet over the results."""
+    fname = _facet_field(model, key)
+    if fname is not None:
+        return [(v, c, model) for v, c in results.facet(fname).items()]
+    via = _related_facet(model, key)
+    if via is None:
+        return []
+    fk_name, related, attr = via
+    values = _related_values(related, attr)
+    merged = {}
+    for pk, count in results.facet(fk_name).items():
+        value = values.get(pk) if pk is not None else None
+        merged[value] = merged.get(value, 0) + count
+    return [(v, c, related) for v, c in merged.items()]
+
+
 def _add_facets(facets, results, model, filters):
     for key in FACET_FIELDS:
-        fname = _facet_field(model, key)
-        if fname is None:
-            continue
         try:
-            counts = results.facet(fname)
+            counts = _facet_counts(results, model, key)
         except Exception:  # noqa: BLE001 - a model's unusual field must not break search
             continue
+        if not counts:
+            continue
         bucket = facets.setdefault(key, {})
-        for value, count in counts.items():
+        for value, count, label_model in counts:
             values = str(value).split() if key == "duty_area" and value else [value]
             for v in values:
                 vkey = "" if v is None else str(v)
-                entry = bucket.setdefault(vkey, {"value": vkey, "label": _facet_label(key, v, model), "count": 0,
-                                                 "selected": filters.get(key) == vkey})
+                entry = bucket.setdefault(vkey, {"value": vkey, "label": _facet_label(key, v, label_model),
+                                                 "count": 0, "selected": filters.get(key) == vkey})
                 entry["count"] += count
 
 
@@ -302,14 +418,62 @@ def _apply_facet_filters(qs, model, filters):
     for key, value in filters.items():
         fname = _facet_field(model, key)
         if fname is None:
-            return qs.none()
-        if key == "duty_area":
+            via = _related_facet(model, key)
+            if via is None:
+                return qs.none()
+            # Through the related rows' keys: a filter on the model's own field runs in the index.
+            fk_name, related, attr = via
+            pks = sorted(pk for pk, v in _related_values(related, attr).items() if (v or "") == value)
+            qs = qs.filter(**{f"{fk_name}__in": pks}) if pks else qs.none()
+        elif key == "duty_area":
             qs = qs.filter(**{f"{fname}__contains": value}) if fname.endswith("codes") else qs.filter(**{fname: value})
         elif key == "year":
             qs = qs.filter(**{fname: int(value)})
         else:
             qs = qs.filter(**{fname: value})
     return qs
+
+
+# --- 法条直达 and local regulations ------------------------------------------------------
+
+_CITES_ARTICLE = re.compile(citations.ARTICLE_RE)
+
+
+def direct_articles(user, q, filters=None):
+    """Articles the query cites by law name and number (行政处罚法第三十三条,
+    《城市道路管理条例》第42条), in the query's order; the version in force is the one the
+    statute library resolves a name to. Only articles ``user`` may see and the filters allow."""
+    if not q or not _CITES_ARTICLE.search(q):
+        return []
+    found = []
+    for citation in citations.find_citations(q):
+        article = citation.article_obj
+        if article is None or any(a.pk == article.pk for a in found):
+            continue
+        found.append(article)
+        if len(found) >= MAX_DIRECT:
+            break
+    if not found:
+        return []
+    model = type(found[0])
+    qs = visible_queryset(model, user)
+    if filters:
+        qs = _apply_facet_filters(qs, model, filters)
+    visible = {a.pk: a for a in qs.filter(pk__in=[a.pk for a in found])}
+    return [visible[a.pk] for a in found if a.pk in visible]
+
+
+def local_factor(obj):
+    """Score factor of a statute result: the bureau's own province's and city's
+    local regulations come first among equals."""
+    law = obj if hasattr(obj, "province") else getattr(obj, "law", None)
+    province = getattr(settings, "ACADEMY_PROVINCE", "")
+    if law is None or not province or getattr(law, "province", "") != province:
+        return 1.0
+    city = getattr(settings, "ACADEMY_CITY", "")
+    if city and getattr(law, "city", "") == city:
+        return LOCAL_BOOST["city"]
+    return LOCAL_BOOST["province"]
 
 
 def parse_params(params):
@@ -348,6 +512,8 @@ def run_search(user, q, kind="", page=1, filters=None, request=None, page_size=P
     candidates = []  # (score, order, kind, obj)
     total = 0
     order = 0
+    direct = direct_articles(user, q, filters) if not kind or kind == "statute" else []
+    direct_keys = {(type(a), a.pk) for a in direct}
     for mkind, model in searchable_models():
         qs = visible_queryset(model, user)
         if filters:
@@ -362,10 +528,24 @@ def run_search(user, q, kind="", page=1, filters=None, request=None, page_size=P
             continue
         total += count
         _add_facets(facets, results, model, filters)
-        for obj in results[:need]:
-            candidates.append((-float(getattr(obj, "_score", 0.0) or 0.0), order, mkind, obj))
+        statute = mkind == "statute"
+        for obj in results[:need + (LOCAL_LOOKAHEAD if statute else 0)]:
+            if (type(obj), obj.pk) in direct_keys:
+                direct_keys.discard((type(obj), obj.pk))
+                continue
+            score = float(getattr(obj, "_score", 0.0) or 0.0)
+            if statute:
+                score *= local_factor(obj)
+            candidates.append((-score, order, mkind, obj))
             order += 1
+    # Cited articles the text search did not find are results too.
+    for obj in direct:
+        if (type(obj), obj.pk) in direct_keys:
+            total += 1
+            type_counts["statute"] = type_counts.get("statute", 0) + 1
     candidates.sort(key=lambda c: (c[0], c[1]))
+    top = -candidates[0][0] if candidates else 0.0
+    candidates = [(-top, -len(direct) + i, "statute", obj) for i, obj in enumerate(direct)] + candidates
     page_items = candidates[(page - 1) * page_size: need]
     hits = [_hit(mkind, obj, terms, request) for _s, _o, mkind, obj in page_items]
     facet_out = {

@@ -3,7 +3,7 @@
     {% load casebank_tags %}
     {% casebank_assets %}                         in {% block extra_head %}
     {{ case.facts|cite_paragraphs:case.decision_date }}   plain text → <p> paragraphs with citation links
-    {{ some_html|cite }}                          HTML or text → citation links (current material)
+    {{ text|cite }}                               text (always escaped) or safe HTML → citation links
 """
 from django import template
 from django.templatetags.static import static
@@ -24,7 +24,8 @@ def casebank_assets():
 
 @register.filter
 def cite(value, as_of=None):
-    """Citation links in HTML or plain text."""
+    """Citation links in a value: a plain string is text and is always escaped,
+    whatever it contains; only a safe string (RichText, sanitised Markdown) is HTML."""
     return linkify_citations(value or "", as_of or None)
 
 

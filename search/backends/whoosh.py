@@ -46,6 +46,7 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 
 from search import analysis
 from search.backends import mapping
+from search.backends.fastwrite import FastMpWriter, FastSegmentWriter
 from search.backends.postings import Postings
 from search.query import BestMatch
 from search.backends.store import IndexBusy, IndexStore  # noqa: F401 - re-exported
@@ -96,7 +97,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
 
     def get_text_fields(self):
         """{field: boost}: the catch-all field, or the named fields' own fields."""
-        if not self.fields:
+        if not self.fields or mapping.catch_all_only(self.model):
             return {"all": 1.0}
         return mapping.text_fields(self.model, autocomplete=False, names=tuple(self.fields))
 
@@ -722,8 +723,9 @@ class _BuildingIndex(WhooshIndex):
     """The new generation a rebuild writes into: one writer for the whole build.
 
     Small builds use one process. Once more than ``PARALLEL_THRESHOLD`` documents
-    arrive, a Whoosh multi-process writer analyses them on ``procs`` cores (jieba
-    segmentation is the costly part), each process writing its own segment."""
+    arrive, a multi-process writer analyses them on ``procs`` cores, each process
+    writing its own segment. Both write with ``fastwrite.FastSegmentWriter`` (the
+    same segment files as Whoosh's writer, written without its per-posting pipeline)."""
 
     PARALLEL_THRESHOLD = 2000
 
@@ -741,9 +743,9 @@ class _BuildingIndex(WhooshIndex):
     def _open_writer(self, parallel):
         if parallel and self.procs > 1:
             analysis.warm_up()
-            self.writer = self.ix.writer(procs=self.procs, multisegment=True, limitmb=128)
+            self.writer = FastMpWriter(self.ix, procs=self.procs)
         else:
-            self.writer = self.ix.writer(limitmb=256)
+            self.writer = FastSegmentWriter(self.ix)
         for doc in self.pending:
             self.writer.add_document(**doc)
         self.pending = []

@@ -26,8 +26,10 @@ def payload(field, default):
                 f"<iframe src=\"javascript:alert({n})\"></iframe>\n\n依据《中华人民共和国行政处罚法》第三十三条。")
     if field.endswith(("full_name", "title", "place", "name", "note", "case_number", "violation", "violation_type",
                        "description")) and not field.startswith(("case.summary", "session.description")):
-        return f"<img src=x onerror=alert({n})>"[:50]
-    return f"\"'><img src=x onerror=alert({n})><script>window.__xss={n}</script>{default}"
+        return f"<b>x</b><img src=x onerror=alert({n})>"[:50]
+    # "<b>x</b>" first: ordinary markup must not make a plain string count as HTML (|cite once did).
+    return (f"<b>x</b><img src=x onerror=alert({n})>\"'><svg onload=alert({n})>"
+            f"<script>window.__xss={n}</script>{default}")
 
 
 def _pages(d):

@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from django.utils.safestring import mark_safe
 
 from casebank.citations import check_text, find_citations, linkify_citations, parse_number
 
@@ -202,7 +203,7 @@ def test_linkify_plain_text(statutes):
 def test_linkify_html_leaves_links_and_attributes(statutes):
     source = ('<p title="《行政处罚法》第三十三条">见<a href="/x">《行政处罚法》第三十三条</a>，'
               '另见第三十四条。</p>')
-    html = str(linkify_citations(source))
+    html = str(linkify_citations(mark_safe(source)))
     assert html.count('class="cite ') == 1  # only the bare 第三十四条 outside the existing link
     assert 'title="《行政处罚法》第三十三条"' in html
     assert 'href="/statutes/penalty/#a34"' in html

@@ -1,9 +1,13 @@
-"""Security sweep: every URL of the project as every role, answer keys in the
-responses of an exam sitting, 10^4 guessed certificate codes, security headers.
-(XSS payloads rendered in a real browser: tests/browser/test_security_xss.py.)"""
+"""Security sweep: every URL of the project as every role, stored-XSS payloads planted
+in every text field and looked for in every page that renders them (officer, public
+and admin pages, citation previews), no inline script on the site's pages, answer
+keys in the responses of an exam sitting, 10^4 guessed certificate codes, security
+headers and the Content-Security-Policy of each area.
+(The same payloads rendered in a real browser: tests/browser/test_security_xss.py.)"""
 import json
 import re
 import secrets
+from html.parser import HTMLParser
 
 import pytest
 from django.db import transaction
@@ -11,6 +15,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.security import world
+from tests.security.htmlscan import active_markup
 from tests.security.urlwalk import all_routes, fill
 
 pytestmark = pytest.mark.django_db
@@ -18,12 +23,43 @@ pytestmark = pytest.mark.django_db
 ROLES = list(world.ROLE_USERS)  # anonymous, owner, officer, trainer, reviewer, hr_own, hr_other
 
 
+#: Markup that must stay text wherever stored text is shown; N numbers the field.
+XSS_LINES = (
+    "<b>x</b><img src=x onerror=alert({n})>依据《中华人民共和国行政处罚法》第三十三条",
+    "<svg onload=alert({n})>行政处罚法第三十三条",
+    "\"><script>alert({n})</script><script>window.__xss={n}</script>",
+    "'><a href=\"javascript:alert({n})\">链接</a><a href=\" java&#09;script:alert({n})\">x</a>",
+    "&lt;img src=x onerror=alert({n})&gt;&#60;script&#62;alert({n})&#60;/script&#62;&amp;lt;b&amp;gt;",
+    "<details open ontoggle=alert({n})>《<b>x</b>城管法》第三条<iframe srcdoc=\"<script>alert({n})</script>\">",
+)
+#: Fields short enough that only one payload fits (names, titles, numbers).
+SHORT_FIELDS = ("full_name", "title", "place", "name", "note", "case_number", "violation", "violation_type",
+                "description", "option.0", "option.2")
+PLANTED = []
+
+
+def sweep_payload(field, default):
+    """Payloads for one text field of the dataset (world.build's ``text``)."""
+    PLANTED.append(field)
+    n = len(PLANTED)
+    if field == "lesson.markdown":  # Markdown is sanitised (nh3), then its citations are linked
+        return (f"## 标题\n\n<img src=y onerror=alert({n})>\n\n<svg onload=alert({n})>\n\n"
+                f"<script>window.__xss={n}</script>\n\n[链接](javascript:alert({n}))\n\n"
+                f"<a href=\"javascript:alert({n})\">a</a>\n\n&lt;img src=x onerror=alert({n})&gt;\n\n"
+                "依据《中华人民共和国行政处罚法》第三十三条。")
+    if field.endswith(SHORT_FIELDS) and field not in ("case.summary", "session.description"):
+        return f"<b>x</b><img src=x onerror=alert({n})>"
+    return "\n".join(line.format(n=n) for line in XSS_LINES) + "\n" + default
+
+
 @pytest.fixture(scope="module")
 def data(django_db_setup, django_db_blocker):
-    """The dataset, built once for the module and rolled back after it."""
+    """The dataset, with XSS payloads in every free-text field, built once for the
+    module and rolled back after it."""
+    PLANTED.clear()
     with django_db_blocker.unblock():
         with transaction.atomic():
-            yield world.build()
+            yield world.build(text=sweep_payload)
             transaction.set_rollback(True)
 
 
@@ -104,6 +140,7 @@ GET_TABLE = {
     # casebank: reference material for signed-in users; the public power list and benchmarks (§39)
     "casebank:law_index": SIGNED_IN,
     "casebank:law_detail": SIGNED_IN,
+    "casebank:law_compare": SIGNED_IN,
     "casebank:article_permalink": SIGNED_IN,
     "casebank:power_list": SIGNED_IN,
     "casebank:power_detail": SIGNED_IN,
@@ -170,6 +207,7 @@ def PARAMS(d):
         "officers:hr_evaluate": {"pk": officer},
         "officers:certificate_pdf": {"pk": d["certificate"].pk},
         "casebank:law_detail": {"law_id": d["law"].source_id},
+        "casebank:law_compare": {"law_id": d["law"].source_id},
         "casebank:article_permalink": {"law_id": d["law"].source_id, "number": d["article"].number},
         "casebank:power_detail": {"code": d["power"].code},
         "casebank:public_power_detail": {"code": d["power"].code},
@@ -239,16 +277,38 @@ def test_every_url_pattern_is_in_the_table():
     assert not stale, f"GET_TABLE names no longer in the URLconf: {stale}"
 
 
-def test_every_url_as_every_role(data, clients):
+@pytest.fixture(scope="module")
+def walk(data, clients, django_db_blocker):
+    """Every project URL (and the case, course and lesson pages) GET as every role:
+    [(name, url, role, expected answer, response)]."""
     params = PARAMS(data)
+    out = []
+    with django_db_blocker.unblock():
+        for route in project_routes():
+            url = fill(route, params.get(table_key(route), {}))
+            assert url, f"cannot build a URL for {route.name} ({route.route})"
+            for role, expected in zip(ROLES, GET_TABLE[table_key(route)]):
+                out.append((route.name, url, role, expected, clients[role].get(url)))
+        for key, expected_row in PAGE_TABLE.items():
+            for role, expected in zip(ROLES, expected_row):
+                out.append((f"page:{key}", data[key].url, role, expected, clients[role].get(data[key].url)))
+    return out
+
+
+def _html(response):
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    return response.content.decode("utf-8", "replace")
+
+
+def test_every_url_as_every_role(walk):
     problems = []
-    for route in project_routes():
-        url = fill(route, params.get(table_key(route), {}))
-        assert url, f"cannot build a URL for {route.name} ({route.route})"
-        for role, expected in zip(ROLES, GET_TABLE[table_key(route)]):
-            got = outcome(clients[role].get(url))
-            if not matches(expected, got):
-                problems.append(f"{route.name} {url} as {role}: expected {expected}, got {got}")
+    for name, url, role, expected, response in walk:
+        if name.startswith("page:"):
+            continue
+        got = outcome(response)
+        if not matches(expected, got):
+            problems.append(f"{name} {url} as {role}: expected {expected}, got {got}")
     assert not problems, "\n".join(problems)
 
 
@@ -260,15 +320,89 @@ PAGE_TABLE = {
 }
 
 
-def test_pages_as_every_role(data, clients):
+def test_pages_as_every_role(walk):
     problems = []
-    for key, expected_row in PAGE_TABLE.items():
-        url = data[key].url
-        for role, expected in zip(ROLES, expected_row):
-            got = outcome(clients[role].get(url))
-            if not matches(expected, got):
-                problems.append(f"{key} page {url} as {role}: expected {expected}, got {got}")
+    for name, url, role, expected, response in walk:
+        if not name.startswith("page:"):
+            continue
+        got = outcome(response)
+        if not matches(expected, got):
+            problems.append(f"{name} {url} as {role}: expected {expected}, got {got}")
     assert not problems, "\n".join(problems)
+
+
+# --- Stored XSS: the planted payloads stay text everywhere ----------------------------------
+
+def test_payloads_were_planted_in_every_text_field(data):
+    for field in ["case." + name for name, _default in world.CASE_TEXT] + [
+            "officer.full_name", "trainer.full_name", "lesson.markdown", "question.text", "essay.answer",
+            "session.description", "hours.description", "power.name", "benchmark.violation"]:
+        assert field in PLANTED, field
+    questions = data["case"].discussion_questions.splitlines()
+    assert any(q.startswith("<b>x</b><img src=x onerror=") for q in questions)
+
+
+def test_planted_payloads_are_inert_on_every_page(walk):
+    """Every HTML page of the project, as every role: nothing the payloads carry became markup
+    (a tag, an event handler, a javascript: URL, a script)."""
+    problems, scanned = [], 0
+    for name, url, role, expected, response in walk:
+        html = _html(response)
+        if html is None:
+            continue
+        scanned += 1
+        problems += [f"{name} {url} as {role}: {p}" for p in active_markup(html)]
+    assert scanned > 150
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_case_text_and_citation_previews_are_inert_where_they_render(data, clients, django_db_blocker):
+    """The places case text, discussion questions and citation previews render beyond the
+    URL walk: the officer's case page, a public case for anonymous visitors, search
+    results, the citation check page, and the admin's editor, preview, draft view,
+    revisions and listings, as trainer, reviewer and administrator."""
+    from tests.casebank.factories import make_case
+
+    case = data["case"]
+    with django_db_blocker.unblock(), transaction.atomic():
+        public = make_case(title=case.title, is_public=True,
+                           **{k: getattr(case, k) for k, _default in world.CASE_TEXT})
+        admin = Client()
+        admin.raise_request_exception = False
+        admin.force_login(data["users"]["admin"])
+        viewers = {"trainer": clients["trainer"], "reviewer": clients["reviewer"], "admin": admin}
+        pages = [(clients["owner"], case.url), (clients["anonymous"], public.url), (clients["owner"], public.url),
+                 (clients["owner"], "/search/?q=占道经营"), (clients["owner"], "/search/?q=alert"),
+                 (clients["hr_own"], f"/people/{data['officer'].pk}/")]
+        for viewer in viewers.values():
+            for url in (f"/cms/pages/{case.pk}/edit/", f"/cms/pages/{case.pk}/view_draft/",
+                        f"/cms/pages/{case.get_parent().pk}/", f"/cms/pages/{case.pk}/history/",
+                        f"/cms/pages/search/?q=占道",
+                        f"/cms/pages/{data['lesson'].pk}/edit/", f"/cms/pages/{data['lesson'].pk}/view_draft/",
+                        f"/cms/pages/{public.pk}/edit/", "/cms/"):
+                pages.append((viewer, url))
+        problems, seen = [], 0
+        for client, url in pages:
+            response = client.get(url)
+            html = _html(response)
+            if html is None:
+                problems.append(f"{url}: {response.status_code} {response.get('Content-Type')}")
+                continue
+            seen += 1
+            problems += [f"{url}: {p}" for p in active_markup(html)]
+        # The officer's case page does show every discussion question (as text), citations linked.
+        page = clients["owner"].get(case.url).content.decode()
+        assert page.count("&lt;b&gt;x&lt;/b&gt;&lt;img src=x onerror=alert(") >= 2 and "cite-link" in page
+        # Citation previews: the check page, with each payload typed in.
+        for role in ("trainer", "reviewer", "hr_own"):
+            for line in XSS_LINES:
+                text = line.format(n=99) + "依据《中华人民共和国行政处罚法》第三十三条"
+                response = clients[role].post(reverse("casebank:citation_check"), {"text": text})
+                assert response.status_code == 200 and "cite-link" in response.content.decode()
+                problems += [f"citation check as {role}: {p}" for p in active_markup(response.content.decode())]
+        transaction.set_rollback(True)
+    assert not problems, "\n".join(problems[:40])
+    assert seen == len(pages)
 
 
 # POSTs that change state: every role that may not do it is refused, and nothing changes.
@@ -378,7 +512,8 @@ def test_admin_is_closed_to_visitors_officers_and_hr(data, clients):
 
 
 def test_admin_works_for_trainers_and_reviewers(data, clients):
-    """Every parameterless admin URL answers trainers and reviewers without a server error."""
+    """Every parameterless admin URL answers trainers and reviewers without a server error,
+    and none shows a planted payload as markup."""
     problems = []
     for role in ("trainer", "reviewer"):
         client = Client()
@@ -388,9 +523,13 @@ def test_admin_works_for_trainers_and_reviewers(data, clients):
         for route, url in cms_urls(data):
             if url is None or "<" in route.route or "(" in route.route or route.name in CMS_SKIP:
                 continue
-            got = outcome(client.get(url))
+            response = client.get(url)
+            got = outcome(response)
             if got.startswith("5"):
                 problems.append(f"{url} ({route.name}) as {role}: {got}")
+            html = _html(response)
+            if html is not None:  # the planted payloads stay text in the admin too
+                problems += [f"{url} ({route.name}) as {role}: {p}" for p in active_markup(html)]
             if not client.cookies.get("sessionid") or not client.cookies["sessionid"].value:
                 problems.append(f"{url} ({route.name}) as {role} ended the admin session")
                 client.force_login(data["users"][world.ROLE_USERS[role]])
@@ -574,6 +713,73 @@ def test_security_headers_on_representative_pages(data, clients):
     sitting_page = clients["owner"].get(reverse("exams:result", args=[data["sitting"].pk]))
     assert sitting_page.status_code == 200
     assert not problems, "\n".join(problems)
+
+
+def _policy(response):
+    """The Content-Security-Policy header as {directive: [sources]}."""
+    return {part.split()[0]: part.split()[1:]
+            for part in response.get("Content-Security-Policy", "").split(";") if part.strip()}
+
+
+def test_content_security_policy_of_each_area(data, clients):
+    """The site runs scripts from its own files only; Wagtail's admin (/cms/), which writes
+    inline scripts, has its own policy; a page preview has the site's policy and may be
+    framed by the admin's preview panel only."""
+    site = [("anonymous", "/"), ("anonymous", "/accounts/login/"), ("anonymous", "/verify/"),
+            ("anonymous", "/public/powers/"), ("anonymous", "/no-such-page/"), ("owner", "/learning/"),
+            ("owner", data["lesson"].url), ("owner", data["course"].url), ("owner", data["case"].url),
+            ("trainer", "/exams/bank/"), ("trainer", "/citations/check/"), ("hr_own", "/hr/"),
+            ("trainer", "/api/search/?q=处罚")]
+    for role, url in site:
+        policy = _policy(clients[role].get(url))
+        assert policy.get("script-src") == ["'self'"], (url, policy)
+        assert policy.get("frame-ancestors") == ["'none'"] and policy.get("object-src") == ["'none'"], url
+    for role in ("trainer", "reviewer"):
+        for url in ("/cms/", f"/cms/pages/{data['case'].pk}/edit/"):
+            policy = _policy(clients[role].get(url))
+            assert policy.get("script-src") == ["'self'", "'unsafe-inline'"], (url, policy)
+            assert policy.get("frame-ancestors") == ["'none'"] and policy.get("default-src") == ["'self'"], url
+    preview = clients["reviewer"].get(f"/cms/pages/{data['case'].pk}/view_draft/")
+    assert preview.status_code == 200
+    policy = _policy(preview)
+    assert policy.get("script-src") == ["'self'"] and policy.get("frame-ancestors") == ["'self'"], policy
+    # (The editor's live preview panel, an iframe, is checked in tests/casebank/test_preview.py.)
+
+
+class _InlineScripts(HTMLParser):
+    """Inline scripts, inline event handlers and javascript: URLs in a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and not attrs.get("src") and attrs.get("type") not in ("application/json",
+                                                                                  "application/ld+json"):
+            self.found.append("<script> without src")
+        if tag == "script" and (attrs.get("src") or "").startswith(("http:", "https:", "//")):
+            self.found.append(f"<script src={attrs['src']}> from another origin")
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}>")
+            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
+                    "javascript:"):
+                self.found.append(f"<{tag} {name}=javascript:>")
+
+
+def test_site_pages_have_no_inline_script(walk):
+    """Every HTML page outside the admin, as every role, works under script-src 'self':
+    scripts come from static files, behaviour is attached by them (no onclick=…)."""
+    problems = []
+    for name, url, role, expected, response in walk:
+        html = _html(response)
+        if html is None:
+            continue
+        parser = _InlineScripts()
+        parser.feed(html)
+        problems += [f"{name} {url} as {role}: {p}" for p in parser.found]
+    assert not problems, "\n".join(sorted(set(problems))[:40])
 
 
 def test_session_and_csrf_cookies_are_http_only_where_possible(clients):

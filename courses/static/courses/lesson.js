@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   document.querySelectorAll("[data-self-check]").forEach(function (form) {
+    form.addEventListener("submit", function (event) { event.preventDefault(); });  // practice only: never sent
     var button = form.querySelector("[data-self-check-submit]");
     var result = form.querySelector(".self-check-result");
     var explanation = form.querySelector(".self-check-explanation");

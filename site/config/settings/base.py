@@ -4,12 +4,18 @@ Environment variables:
   ACADEMY_DATA_DIR   folder for the SQLite database, media and the search index (default: ./data)
   DATABASE_URL       e.g. postgres://user:pass@host/db; SQLite in the data folder when unset
   SESSION_IDLE_SECONDS  idle timeout of a session (default 1800)
-  LOGIN_LOCKOUT_ATTEMPTS / LOGIN_LOCKOUT_MINUTES  failed logins before an account is locked, and for how long
+  LOGIN_LOCKOUT_ATTEMPTS / LOGIN_LOCKOUT_MINUTES  failed logins from one address before that address is
+                     locked out of the user name, and for how long at first (officers.auth)
+  LOGIN_USER_THROTTLE_ATTEMPTS / LOGIN_USER_THROTTLE_MINUTES  failed logins for a user name from all
+                     addresses together before new addresses are refused for it
+  ACADEMY_TRUSTED_PROXIES  comma-separated addresses/networks of the reverse proxies in front
+                     (default none); only through them is X-Forwarded-For read (officers.audit.client_ip)
 """
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 SITE_DIR = Path(__file__).resolve().parent.parent.parent  # site/
 BASE_DIR = SITE_DIR.parent  # repository root
@@ -124,6 +130,8 @@ WAGTAILADMIN_LOGIN_URL = "officers:login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", 5))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15))
+LOGIN_USER_THROTTLE_ATTEMPTS = int(os.environ.get("LOGIN_USER_THROTTLE_ATTEMPTS", 30))
+LOGIN_USER_THROTTLE_MINUTES = int(os.environ.get("LOGIN_USER_THROTTLE_MINUTES", 60))
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
@@ -200,14 +208,50 @@ LOGGING = {
     },
 }
 
-# Content-Security-Policy sent on every response (portal.middleware).
-# Everything is served from this origin: bureau intranets often have no internet.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
-    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
-    "form-action 'self'; base-uri 'self'; object-src 'none'"
-)
+# --- Client addresses, shared counters ------------------------------------------
+# The reverse proxies in front of the app servers (addresses or networks). Only a
+# request whose peer is one of them has its X-Forwarded-For read (right-most hop
+# that is not a trusted proxy); elsewhere the header is ignored. Name the proxies
+# themselves, never the network the clients are on.
+ACADEMY_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ACADEMY_TRUSTED_PROXIES", "").split(",") if p.strip()]
+CACHES = {
+    # Per process: Wagtail's and Django's own small caches.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Shared by every worker and host (a table in the project's database, created by
+    # migrate): rate-limit counters (officers.ratelimit).
+    "shared": {
+        "BACKEND": "officers.ratelimit.SharedDatabaseCache",
+        "LOCATION": "academy_shared_cache",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+RATE_LIMIT_CACHE = "shared"
+VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30/m")
+
+# Content-Security-Policy (django-csp through portal.middleware): one policy for the site
+# and one for Wagtail's admin. Everything is served from this origin: bureau intranets
+# often have no internet. The site runs scripts only from its static files (no inline
+# script, no inline event handler); Wagtail's admin writes inline scripts (inline panels,
+# date pickers), so /cms/ alone allows them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "script-src": [SELF, UNSAFE_INLINE]},
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

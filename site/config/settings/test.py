@@ -1,4 +1,5 @@
-"""Settings for the test suite: fast hasher, in-memory cache, throwaway data folder."""
+"""Settings for the test suite: fast hasher, in-memory default cache (the shared cache is the
+database one, as in production), throwaway data folder."""
 import os
 import tempfile
 from pathlib import Path
@@ -12,7 +13,7 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret-1f4e9a7c3b2d"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405
 MEDIA_ROOT = Path(DATA_DIR) / "media"
 SEARCH_INDEX_DIR = Path(DATA_DIR) / "search-index"
 DEMO_CONTENT_ALLOWED = True
