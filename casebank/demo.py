@@ -8,7 +8,6 @@ import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -238,11 +237,8 @@ def _load(stdout):
         stdout.write(f"  casebank: 法规库 {summary}")
     except StatuteImportError as exc:
         stdout.write(f"  casebank: 法规库导入失败：{exc}")
-    # The bureau's own province in full (the default selection holds only the city-management
-    # titles of every province): the demo cases cite e.g. 宁波市市政设施管理条例.
-    provinces = [p for p in [getattr(settings, "ACADEMY_PROVINCE", "")] if p]
     try:
-        summary = import_regulations(if_changed=True, provinces=provinces)
+        summary = import_regulations(if_changed=True)
         stdout.write(f"  casebank: 行政法规、部门规章、地方性法规 {summary}")
     except StatuteImportError as exc:
         stdout.write(f"  casebank: 法规导入失败：{exc}")
