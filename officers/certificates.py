@@ -131,14 +131,11 @@ def reissue(cert, *, actor, reason, request=None):
 
 
 def verification_url(code, request=None):
-    """Absolute URL of a certificate's verification page."""
+    """Absolute URL of a certificate's verification page, on the site's public address
+    (settings.ACADEMY_PUBLIC_URL), never the address a request happened to arrive at:
+    the printed URL and QR code must work for whoever holds the paper."""
     path = reverse("officers:verify_code", args=[code])
-    base = (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/")
-    if base:
-        return base + path
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return path
+    return settings.ACADEMY_PUBLIC_URL.rstrip("/") + path
 
 
 TITLES = {

@@ -7,8 +7,11 @@ CSRF, and static files collected into the run's own folder (BENCH_STATIC_ROOT).
 import os
 from pathlib import Path
 
-from config.settings.production import *  # noqa: F401,F403
-from config.settings.production import ALLOWED_HOSTS, DATA_DIR
+# Production requires the public address; here it is the loopback server under test.
+os.environ.setdefault("ACADEMY_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('BENCH_PORT', '8765')}")
+
+from config.settings.production import *  # noqa: E402,F401,F403
+from config.settings.production import ALLOWED_HOSTS, DATA_DIR  # noqa: E402
 
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("门户")
+
+    def ready(self):
+        from .site_address import sync_default_site
+
+        post_migrate.connect(sync_default_site, sender=self, dispatch_uid="portal.sync_default_site")

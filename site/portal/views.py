@@ -20,8 +20,9 @@ def home(request):
     })
 
 
-def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+def error_403(request, exception=None, reason=""):
+    """403 page; ``reason="cms"``: a signed-in user without access to the admin (portal.admin_access)."""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def error_404(request, exception=None):

@@ -1,7 +1,10 @@
 """Settings shared by every environment.
 
 Environment variables:
-  ACADEMY_DATA_DIR   folder for the SQLite database, media and the search index (default: ./data)
+  ACADEMY_DATA_DIR   folder for the SQLite database, media, the search index and collected
+                     static files (default: ./data)
+  ACADEMY_PUBLIC_URL the site's public address, printed on certificates and in e-mailed links
+                     (default: http://127.0.0.1:8000, what `make run` serves; required in production)
   DATABASE_URL       e.g. postgres://user:pass@host/db; SQLite in the data folder when unset
   SESSION_IDLE_SECONDS  idle timeout of a session (default 1800)
   LOGIN_LOCKOUT_ATTEMPTS / LOGIN_LOCKOUT_MINUTES  failed logins from one address before that address is
@@ -16,6 +19,8 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+
+from config import public_url
 
 SITE_DIR = Path(__file__).resolve().parent.parent.parent  # site/
 BASE_DIR = SITE_DIR.parent  # repository root
@@ -60,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.admin_access.AdminAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "officers.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -105,6 +111,8 @@ SQLITE_OPTIONS = {
 }
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # sqlite:///path: the same tuning
+        DATABASES["default"].update(CONN_MAX_AGE=0, OPTIONS=dict(SQLITE_OPTIONS))
 else:
     DATABASES = {
         "default": {
@@ -152,7 +160,8 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 STATICFILES_DIRS = [SITE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic's output (served by WhiteNoise): beside the rest of what a deployment writes.
+STATIC_ROOT = Path(os.environ.get("ACADEMY_STATIC_ROOT", DATA_DIR / "static")).resolve()
 STATIC_URL = "/static/"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
@@ -165,7 +174,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Wagtail ---------------------------------------------------------------
 WAGTAIL_SITE_NAME = "执法学堂"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public address (config/public_url.py): certificates, QR codes, e-mailed links.
+ACADEMY_PUBLIC_URL = public_url.parse(os.environ.get(public_url.ENV) or "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = ACADEMY_PUBLIC_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx", "zip", "mp4", "webm"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024

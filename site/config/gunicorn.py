@@ -1,0 +1,75 @@
+"""gunicorn settings for `make run` and production (README "Production"):
+
+    .venv/bin/gunicorn --config site/config/gunicorn.py config.wsgi --bind 127.0.0.1:8000
+
+Command-line options override what is set here; so do WEB_CONCURRENCY (workers) and
+GUNICORN_THREADS (threads per worker) in the environment.
+
+* Workers × threads: one worker process per core (at most 4 by default), each with 4
+  threads (``gthread``). Python runs one thread at a time per process, so a second
+  process is what uses the second core; the threads keep a worker answering while one
+  of its requests waits on the database, the disk or a slow client (a certificate ZIP
+  streaming, an export). More processes would each hold their own copy of the search
+  index's caches and, on SQLite, add writers that queue on its single write lock.
+* preload_app: the application is imported once in the master, which also loads jieba's
+  dictionary, the URL patterns and the templates (config/warmup.py) before forking;
+  workers share that memory. Each worker then opens the search index in every one of its
+  request threads before it accepts a connection, so no request pays for a cold start.
+"""
+import os
+import time
+from pathlib import Path
+
+_SITE_DIR = Path(__file__).resolve().parents[1]
+
+# site/ (the project package `config`) and the repository root (the apps), whatever
+# the working directory; config/wsgi.py does the same for other servers.
+pythonpath = f"{_SITE_DIR},{_SITE_DIR.parent}"
+wsgi_app = "config.wsgi:application"
+
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(os.cpu_count() or 1, 4))
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+preload_app = True
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# No control socket: its default path ($HOME/.gunicorn/gunicorn.ctl) is shared by every
+# gunicorn of the user (make run, the tests, benchmarks); nothing here uses it.
+control_socket_disable = True
+# gunicorn's own logs on stderr; the access log only when asked for (--access-logfile -).
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+#: ACADEMY_WARMUP=0 skips the warm-up (only to measure what it saves: bench/serve.py --no-warmup).
+WARMUP = os.environ.get("ACADEMY_WARMUP", "1") != "0"
+
+
+def _fmt(timings):
+    return ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in timings.items())
+
+
+def when_ready(server):
+    """In the master, after the application was preloaded and before the first fork."""
+    if not WARMUP or not server.cfg.preload_app:  # --no-preload: each worker warms up on its own
+        return
+    from config import warmup
+
+    started = time.perf_counter()
+    timings = warmup.before_fork()
+    server.log.info("warm-up before fork in %.0f ms: %s", (time.perf_counter() - started) * 1000, _fmt(timings))
+
+
+def post_worker_init(worker):
+    """In each worker, after it loaded the application and before it accepts connections."""
+    if not WARMUP:
+        return
+    from config import warmup
+
+    started = time.perf_counter()
+    if not worker.cfg.preload_app:
+        warmup.before_fork()
+    timings = warmup.warm_threads(getattr(worker, "tpool", None), worker.cfg.threads)
+    worker.log.info("worker %s warmed %d request threads in %.0f ms: %s", worker.pid, worker.cfg.threads,
+                    (time.perf_counter() - started) * 1000, _fmt(timings))
