@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from officers.forms import IsoDateInput
 from officers.scoping import visible_units
 
 from .models import Assignment, CoursePage
@@ -14,13 +15,14 @@ class AssignmentForm(forms.ModelForm):
 
     class Meta:
         model = Assignment
-        fields = ["course", "unit", "include_subunits", "position", "due_date", "note"]
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+        fields = ["course", "unit", "include_subunits", "position", "tier_only", "due_date", "note"]
+        widgets = {"due_date": IsoDateInput()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["course"].queryset = CoursePage.objects.live().order_by("tier_rank", "path")
+        self.fields["course"].label_from_instance = lambda c: f"{c.title}（{c.get_tier_display()}）"
         self.fields["unit"].queryset = visible_units(user).order_by("path")
         self.fields["unit"].label_from_instance = lambda u: "　" * (u.depth - 1) + u.name
         self.fields["unit"].error_messages["invalid_choice"] = _("只能指派给本人管辖范围内的单位。")

@@ -30,12 +30,14 @@ STATUS_LABELS = {
 
 def assignments_for(officer):
     """Assignments that target this officer: their unit (or an ancestor with
-    sub-units included) and, when set, their position."""
+    sub-units included) and, when set, their position and the course's tier
+    (``Assignment.target_q`` is the same rule seen from the assignment)."""
     path = officer.unit.path
     step = Unit.steplen
     ancestors = [path[:i] for i in range(step, len(path) + 1, step)]
     q = Q(unit_id=officer.unit_id) | Q(include_subunits=True, unit__path__in=ancestors)
-    return Assignment.objects.filter(q).filter(Q(position="") | Q(position=officer.position))
+    return (Assignment.objects.filter(q).filter(Q(position="") | Q(position=officer.position))
+            .filter(Q(tier_only=False) | Q(course__tier=officer.training_tier)))
 
 
 def lessons_by_course(courses):

@@ -21,24 +21,15 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from casebank.domain import DUTY_AREA_CHOICES, SUBJECT_CHOICES
-from officers.models import POSITION_CHOICES
+from officers.models import (  # noqa: F401 (TIER_* re-exported)
+    POSITION_CHOICES, TIER_ADVANCED, TIER_CHOICES, TIER_ENTRY, TIER_INSERVICE, TIER_SPECIAL,
+)
 from officers.scoping import own_profile
 
 from .blocks import LessonStreamBlock
 
 # --- Tiers -------------------------------------------------------------------------
 
-TIER_ENTRY = "entry"
-TIER_INSERVICE = "inservice"
-TIER_SPECIAL = "special"
-TIER_ADVANCED = "advanced"
-#: The tier ladder, lowest first (分层分类、分阶段).
-TIER_CHOICES = [
-    (TIER_ENTRY, _("初任培训")),
-    (TIER_INSERVICE, _("岗位培训")),
-    (TIER_SPECIAL, _("专项培训")),
-    (TIER_ADVANCED, _("骨干·师资")),
-]
 TIER_RANK = {code: i for i, (code, _label) in enumerate(TIER_CHOICES)}
 
 #: The workflow created by the case bank; courses that require legal review use it.
@@ -457,6 +448,8 @@ class Assignment(models.Model):
     include_subunits = models.BooleanField(_("含下级单位"), default=True)
     position = models.CharField(_("岗位"), max_length=32, choices=POSITION_CHOICES, blank=True,
                                 help_text=_("留空表示该单位的全部人员。"))
+    tier_only = models.BooleanField(_("仅限该课程层级的人员"), default=False,
+                                    help_text=_("勾选后只指派给培训层级与课程层级相同的人员（人员的培训层级由人事登记）。"))
     due_date = models.DateField(_("完成期限"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
@@ -477,6 +470,8 @@ class Assignment(models.Model):
             else models.Q(**{f"{prefix}unit_id": self.unit_id})
         if self.position:
             q &= models.Q(**{f"{prefix}position": self.position})
+        if self.tier_only:
+            q &= models.Q(**{f"{prefix}training_tier": self.course.tier})
         return q
 
 

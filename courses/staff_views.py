@@ -62,7 +62,7 @@ def assignment_list(request):
             assignment.save()
             audit.record("course.assigned", request=request, obj=assignment, after={
                 "course": assignment.course_id, "unit": assignment.unit_id, "position": assignment.position,
-                "due": assignment.due_date.isoformat()})
+                "tier_only": assignment.tier_only, "due": assignment.due_date.isoformat()})
             messages.success(request, _("已指派课程《%(c)s》给 %(u)s。") % {
                 "c": assignment.course.title, "u": assignment.unit.name})
             return redirect("courses:assignments")

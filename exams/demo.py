@@ -84,7 +84,7 @@ def load_questions(stdout, items):
         if qtype == DISCRETION and bench is None:
             skipped += 1
             continue
-        q = Question.objects.create(
+        q = Question(
             qtype=qtype, category=it["category"], difficulty=int(it.get("difficulty") or 2), text=it["text"],
             explanation=it.get("explanation", ""), reference_answer=it.get("reference_answer", ""),
             truefalse_answer=bool(it["correct"]) if qtype == TRUEFALSE else None,
@@ -95,8 +95,10 @@ def load_questions(stdout, items):
             discretion_amount_max=(Decimal(str(it["correct_amount_max"]))
                                    if it.get("correct_amount_max") is not None else None),
             article_refs=[f"{a['law']} 第{chinese_number(int(a['article']))}条" for a in it.get("articles", [])],
-            tags=",".join(it.get("tags", []))[:255],
         )
+        if it.get("tags"):
+            q.tags.add(*it["tags"])
+        q.save()
         if qtype in (SINGLE, MULTI):
             right = set(it.get("correct") or [])
             Option.objects.bulk_create([Option(question=q, sort_order=i, text=t, is_correct=i in right)

@@ -21,7 +21,7 @@ from officers.events import exam_passed
 from . import grading
 from .models import (
     CASE, END_COMMAND, END_SUBMIT, END_TIMEOUT, MODE_RULES, ORDER_CONTENT, ORDER_RANDOM, Q_ACTIVE, S_GRADED,
-    S_MARKING, S_OPEN, Answer, Question, Sitting, WrongItem,
+    S_MARKING, S_OPEN, Answer, Question, QuestionTag, Sitting, WrongItem,
 )
 
 log = logging.getLogger("academy")
@@ -34,18 +34,15 @@ class ExamError(ValidationError):
 # --- eligibility and start ------------------------------------------------------------------
 
 
-def officer_tiers(officer):
-    """Training tiers an officer belongs to; an override point (courses may know). Empty = unknown."""
-    return set()
-
-
 def is_eligible(exam, officer):
-    unit_ids = list(exam.eligible_units.values_list("path", flat=True))
-    if unit_ids and not any(officer.unit.path.startswith(p) for p in unit_ids):
+    """The exam's audience: officers of its units (with their sub-units) and, when the exam
+    names training tiers, of one of those tiers (an officer whose tier HR has not recorded is
+    outside every tier-limited exam). Uses prefetched ``eligible_units`` when there are."""
+    unit_paths = [u.path for u in exam.eligible_units.all()]
+    if unit_paths and not any(officer.unit.path.startswith(p) for p in unit_paths):
         return False
-    tiers = set(exam.eligible_tiers or [])
-    known = officer_tiers(officer)
-    if tiers and known and not (tiers & known):
+    tiers = exam.eligible_tiers or []
+    if tiers and officer.training_tier not in tiers:
         return False
     return True
 
@@ -87,14 +84,20 @@ def draw_paper(exam, rng):
     if exam.mode == MODE_RULES:
         # one query for the active bank's facets; the rules filter in memory
         bank = list(Question.objects.filter(status=Q_ACTIVE).order_by("pk")
-                    .values_list("pk", "qtype", "category", "difficulty", "tags"))
+                    .values_list("pk", "qtype", "category", "difficulty"))
+        rules = list(exam.draw_rules.all())
+        wanted = {rule.tag for rule in rules if rule.tag}
+        tagged = {}  # tag name → ids of active questions with exactly that tag
+        for qid, name in (QuestionTag.objects.filter(tag__name__in=wanted, content_object__status=Q_ACTIVE)
+                          .values_list("content_object_id", "tag__name") if wanted else ()):
+            tagged.setdefault(name, set()).add(qid)
         chosen, seen = [], set()
-        for rule in exam.draw_rules.all():
-            ids = [pk for pk, qtype, category, difficulty, tags in bank
+        for rule in rules:
+            ids = [pk for pk, qtype, category, difficulty in bank
                    if pk not in seen and (not rule.qtype or qtype == rule.qtype)
                    and (not rule.category or category == rule.category)
                    and (not rule.difficulty or difficulty == rule.difficulty)
-                   and (not rule.tag or rule.tag in tags)]
+                   and (not rule.tag or pk in tagged.get(rule.tag, ()))]
             if len(ids) < rule.count:
                 raise ExamError(_("题库中符合规则“%(rule)s”的试题不足（需要 %(n)s 道，仅有 %(have)s 道）。")
                                 % {"rule": rule, "n": rule.count, "have": len(ids)}, code="draw_short")
@@ -267,31 +270,34 @@ def finalize(sitting, ended_by=END_SUBMIT, now=None):
         for (score, correct, needs_marking), pks in groups.items():
             Answer.objects.filter(pk__in=pks).update(score=score, correct=correct, needs_marking=needs_marking,
                                                      locked=True)
-        _update_wrong_book(sitting.officer_id, answers, now)
+        _update_wrong_book(sitting.officer_id, answers, now, sitting.pk)
         sitting.refresh_from_db()
         try_release(sitting, now)
     return True
 
 
-def _update_wrong_book(officer_id, answers, now):
-    """Wrong objective answers enter the book; right ones advance the streak of a book entry."""
+def _update_wrong_book(officer_id, answers, now, sitting_id):
+    """Wrong objective answers enter the book; right ones advance the streak of a book entry.
+    Entries remember the sitting, whose exam's review policy decides when the book shows them."""
     objective = [a for a in answers if a.correct is not None]
     if not objective:
         return
     book = {w.question_id: w for w in WrongItem.objects.filter(
         officer_id=officer_id, question_id__in=[a.question_id for a in objective])}
     new = [WrongItem(officer_id=officer_id, question_id=a.question_id, version_id=a.version_id,
-                     last_response=a.response, added_at=now, last_wrong_at=now)
+                     sitting_id=sitting_id, last_response=a.response, added_at=now, last_wrong_at=now)
            for a in objective if not a.correct and a.question_id not in book]
     WrongItem.objects.bulk_create(new, ignore_conflicts=True)
     for ans in objective:
         if ans.question_id in book:
             record_outcome(officer_id, ans.question_id, ans.version_id, ans.correct, ans.response, now,
-                           existing=book[ans.question_id])
+                           existing=book[ans.question_id], sitting_id=sitting_id)
 
 
-def record_outcome(officer_id, question_id, version_id, correct, response, now=None, existing=None):
-    """Update the wrong-question book with one graded answer."""
+def record_outcome(officer_id, question_id, version_id, correct, response, now=None, existing=None,
+                   sitting_id=None):
+    """Update the wrong-question book with one graded answer (from ``sitting_id``, or from
+    practice in the book when None)."""
     now = now or timezone.now()
     item = existing if existing is not None else WrongItem.objects.filter(
         officer_id=officer_id, question_id=question_id).first()
@@ -306,14 +312,15 @@ def record_outcome(officer_id, question_id, version_id, correct, response, now=N
         try:
             with transaction.atomic():
                 return WrongItem.objects.create(officer_id=officer_id, question_id=question_id,
-                                                version_id=version_id, last_response=response,
-                                                added_at=now, last_wrong_at=now)
+                                                version_id=version_id, sitting_id=sitting_id,
+                                                last_response=response, added_at=now, last_wrong_at=now)
         except IntegrityError:
             item = WrongItem.objects.get(officer_id=officer_id, question_id=question_id)
-    WrongItem.objects.filter(pk=item.pk).update(
-        version_id=version_id, last_response=response, times_wrong=models.F("times_wrong") + 1, streak=0,
-        last_wrong_at=now, resolved_at=None,
-    )
+    changes = {"version_id": version_id, "last_response": response, "times_wrong": models.F("times_wrong") + 1,
+               "streak": 0, "last_wrong_at": now, "resolved_at": None}
+    if sitting_id is not None:
+        changes["sitting_id"] = sitting_id
+    WrongItem.objects.filter(pk=item.pk).update(**changes)
     return item
 
 

@@ -25,11 +25,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casebank.domain import CATEGORY_CHOICES
+from portal.spreadsheets import Column, Sheet, csv_text, restore, xlsx_bytes
 
 from .models import (
     CASE, DIFFICULTY_CHOICES, DISCRETION, MULTI, Q_ACTIVE, QSTATUS_CHOICES, QTYPE_CHOICES, SINGLE, TRUEFALSE,
     Option, Question, RubricPoint,
 )
+from .validation import validate_question
 
 LETTERS = "ABCDEFGH"
 OPTION_COLUMNS = [f"选项{c}" for c in LETTERS]
@@ -52,6 +54,14 @@ STATUS_OUT = {code: str(label) for code, label in QSTATUS_CHOICES}
 TRUE_WORDS = {"正确", "对", "是", "√", "T", "TRUE", "Y"}
 FALSE_WORDS = {"错误", "错", "否", "×", "X", "F", "FALSE", "N"}
 SPLIT = re.compile(r"[；;,，\n]+")
+TAG_MAX = 100  # taggit's tag name length
+#: The column a validation error (exams.validation) is reported in.
+COLUMN_OF_CODE = {
+    "bad_type": "题型", "text_required": "题干", "text_too_long": "题干", "too_few_options": "选项A",
+    "single_correct": "答案", "multi_correct": "答案", "truefalse_answer": "答案", "rubric_required": "评分要点",
+    "bad_rubric_score": "评分要点", "too_few_levels": "选项A", "bad_levels": "选项A",
+    "discretion_correct_level": "答案", "discretion_band": "罚款区间",
+}
 
 
 @dataclass
@@ -104,7 +114,8 @@ def read_rows(data, filename):
                 continue
         else:
             raise FileFormatError(_("CSV 文件编码无法识别，请保存为 UTF-8。"))
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        # restore(): undo the formula guard our own CSV export puts on text like "=…"
+        rows = [[restore(c).strip() for c in row] for row in csv.reader(io.StringIO(text))]
     else:
         raise FileFormatError(_("只支持 .xlsx 和 .csv 文件。"))
     if not rows:
@@ -146,10 +157,6 @@ def parse_row(rowno, cells):
     if not difficulty:
         err("难度", _("难度“%(v)s”无效，应为 易/中/难。") % {"v": diff_text}, "bad_difficulty")
     text = cells.get("题干", "")
-    if not text:
-        err("题干", _("题干不能为空。"), "text_required")
-    elif len(text) > 5000:
-        err("题干", _("题干过长（超过 5000 字）。"), "text_too_long")
     status = STATUS_NAMES.get(cells.get("状态", "") or Q_ACTIVE)
     if not status:
         err("状态", _("状态“%(v)s”无效，应为 草稿/启用/停用。") % {"v": cells.get("状态", "")}, "bad_status")
@@ -167,20 +174,18 @@ def parse_row(rowno, cells):
         "qtype": qtype, "category": category, "difficulty": difficulty, "text": text, "status": status,
         "explanation": cells.get("解析", ""), "reference_answer": cells.get("参考答案", ""),
         "article_refs": [a.strip() for a in SPLIT.split(cells.get("法条依据", "")) if a.strip()],
-        "tags": ",".join(t.strip() for t in SPLIT.split(cells.get("标签", "")) if t.strip())[:255],
+        "tags": list(dict.fromkeys(t.strip() for t in SPLIT.split(cells.get("标签", "")) if t.strip())),
         "options": [], "truefalse": None, "rubric": [], "levels": [], "correct_level": None,
         "amount_min": None, "amount_max": None,
     }
+    if any(len(t) > TAG_MAX for t in parsed["tags"]):
+        err("标签", _("单个标签不能超过 %(n)s 字。") % {"n": TAG_MAX}, "tag_too_long")
+    # Below: reading the cells only. Whether the question can be graded (enough options, one
+    # right answer, levels …) is decided by exams.validation, as for the admin form and the model.
     if qtype in (SINGLE, MULTI):
-        if len(options) < 2:
-            err("选项A", _("选择题至少需要两个选项。"), "too_few_options")
         letters = list(answer)
-        if not letters:
-            err("答案", _("答案不能为空。"), "answer_required")
-        elif any(c not in LETTERS[: len(options)] for c in letters) or len(set(letters)) != len(letters):
+        if any(c not in LETTERS[: len(options)] for c in letters) or len(set(letters)) != len(letters):
             err("答案", _("答案“%(v)s”不是有效的选项字母。") % {"v": answer}, "bad_answer")
-        elif qtype == SINGLE and len(letters) != 1:
-            err("答案", _("单选题只能有一个答案。"), "single_answer")
         parsed["options"] = [(o, LETTERS[i] in letters) for i, o in enumerate(options)]
     elif qtype == TRUEFALSE:
         if answer in TRUE_WORDS or cells.get("答案", "") in TRUE_WORDS:
@@ -200,23 +205,26 @@ def parse_row(rowno, cells):
                 err("评分要点", _("评分要点“%(v)s”格式应为“要点|分值”。") % {"v": line}, "bad_rubric")
                 continue
             parsed["rubric"].append((point.strip(), value))
-        if not parsed["rubric"] and not any(e.column == "评分要点" for e in errors):
-            err("评分要点", _("案例分析题至少需要一个评分要点。"), "rubric_required")
     elif qtype == DISCRETION:
-        if len(options) < 2:
-            err("选项A", _("裁量题至少需要两个裁量等级（写在选项列）。"), "too_few_levels")
-        if len(answer) != 1 or answer not in LETTERS[: len(options)]:
+        if answer and (len(answer) != 1 or answer not in LETTERS[: len(options)]):
             err("答案", _("裁量题答案应为正确等级的字母。"), "bad_answer")
-        else:
+        elif answer:
             parsed["correct_level"] = LETTERS.index(answer) + 1
         parsed["levels"] = [{"order": i + 1, "name": o} for i, o in enumerate(options)]
         band = cells.get("罚款区间", "")
         if band:
             m = re.fullmatch(r"\s*([\d.,]+)\s*[-~～至到]\s*([\d.,]+)\s*元?\s*", band)
             lo, hi = (_decimal(m.group(1)), _decimal(m.group(2))) if m else (None, None)
-            if lo is None or hi is None or lo > hi:
+            if lo is None or hi is None:
                 err("罚款区间", _("罚款区间“%(v)s”格式应为“下限-上限”，如 500-2000。") % {"v": band}, "bad_band")
             parsed["amount_min"], parsed["amount_max"] = lo, hi
+    if qtype:
+        seen = {e.column for e in errors}
+        for e in validate_question(build_question(parsed, with_tags=False).content()):
+            column = COLUMN_OF_CODE.get(e.code, "题干")
+            if column not in seen:  # one reason per cell: a cell that cannot be read says so first
+                err(column, e.messages[0], e.code)
+                seen.add(column)
     return parsed, errors
 
 
@@ -243,20 +251,28 @@ def analyse(header, body):
     return report
 
 
-def create_question(parsed, user=None):
+def build_question(parsed, user=None, *, with_tags=True):
+    """An unsaved Question holding the row's options, rubric points and tags in memory:
+    what validation reads (``content()``) and what ``create_question`` saves. (Adding tags
+    creates missing tag names, so a dry run leaves them out.)"""
     q = Question(
-        qtype=parsed["qtype"], category=parsed["category"], difficulty=parsed["difficulty"], text=parsed["text"],
-        status=parsed["status"], explanation=parsed["explanation"], reference_answer=parsed["reference_answer"],
-        article_refs=parsed["article_refs"], tags=parsed["tags"], truefalse_answer=parsed["truefalse"],
-        discretion_levels=parsed["levels"], discretion_correct_level=parsed["correct_level"],
-        discretion_amount_min=parsed["amount_min"], discretion_amount_max=parsed["amount_max"],
-        created_by=user if user is not None and user.pk else None,
+        qtype=parsed["qtype"], category=parsed["category"] or "", difficulty=parsed["difficulty"] or 2,
+        text=parsed["text"], status=parsed["status"] or Q_ACTIVE, explanation=parsed["explanation"],
+        reference_answer=parsed["reference_answer"], article_refs=parsed["article_refs"],
+        truefalse_answer=parsed["truefalse"], discretion_levels=parsed["levels"],
+        discretion_correct_level=parsed["correct_level"], discretion_amount_min=parsed["amount_min"],
+        discretion_amount_max=parsed["amount_max"], created_by=user if user is not None and user.pk else None,
     )
-    q.save()
-    Option.objects.bulk_create([Option(question=q, sort_order=i, text=t, is_correct=c)
-                                for i, (t, c) in enumerate(parsed["options"])])
-    RubricPoint.objects.bulk_create([RubricPoint(question=q, sort_order=i, text=t, score=s)
-                                     for i, (t, s) in enumerate(parsed["rubric"])])
+    q.options = [Option(sort_order=i, text=t, is_correct=c) for i, (t, c) in enumerate(parsed["options"])]
+    q.rubric_points = [RubricPoint(sort_order=i, text=t, score=s) for i, (t, s) in enumerate(parsed["rubric"])]
+    if with_tags and parsed["tags"]:
+        q.tags.add(*parsed["tags"])
+    return q
+
+
+def create_question(parsed, user=None):
+    q = build_question(parsed, user)
+    q.save()  # with its options, rubric points and tags
     q.publish_version()
     return q
 
@@ -338,39 +354,23 @@ TEMPLATE_NOTES = [
 ]
 
 
-def build_xlsx(rows, *, title="题库"):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    ws.append(COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    ws.freeze_panes = "A2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def bank_sheet(rows, *, title=None):
+    """The question bank (or the template's examples) as a spreadsheet sheet."""
+    return Sheet(title or _("题库"), COLUMNS, rows)
+
+
+def build_xlsx(rows, *, title=None):
+    return xlsx_bytes(bank_sheet(rows, title=title))
 
 
 def build_csv(rows):
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf)
-    writer.writerow(COLUMNS)
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+    return csv_text(bank_sheet(rows)).encode("utf-8")
+
+
+def template_sheets():
+    return [bank_sheet(TEMPLATE_EXAMPLES, title=_("题库模板")),
+            Sheet(_("填写说明"), [Column(TEMPLATE_NOTES[0], width=100)], [[line] for line in TEMPLATE_NOTES[1:]])]
 
 
 def template_xlsx():
-    from openpyxl import load_workbook
-    data = build_xlsx(TEMPLATE_EXAMPLES, title="题库模板")
-    wb = load_workbook(io.BytesIO(data))
-    notes = wb.create_sheet("填写说明")
-    for line in TEMPLATE_NOTES:
-        notes.append([line])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(*template_sheets())

@@ -12,7 +12,7 @@ Definitions (classical test theory):
 from collections import defaultdict
 from decimal import Decimal
 
-from .models import CHOICE_TYPES, TRUEFALSE, Answer, QuestionVersion, S_GRADED, category_label
+from .models import CHOICE_TYPES, QTYPE_LABELS, S_GRADED, TRUEFALSE, Answer, QuestionVersion, category_label
 
 GROUP_SHARE = Decimal("0.27")
 
@@ -129,5 +129,5 @@ def table_rows(result):
     yield ["题目ID", "题型", "类别", "题干", "作答人数", "难度系数(P)", "区分度(D)", "选项分布", "未作答"]
     for q in result["questions"]:
         opts = "；".join(f"{o['label'] or o['text']}{'*' if o['correct'] else ''}:{o['count']}" for o in q["options"])
-        yield [q["question_id"], q["qtype"], str(q["category"]), q["text"], q["n"], q["facility"],
-               "" if q["discrimination"] is None else q["discrimination"], opts, q["blank"]]
+        yield [q["question_id"], str(QTYPE_LABELS.get(q["qtype"], q["qtype"])), str(q["category"]), q["text"], q["n"],
+               q["facility"], q["discrimination"], opts, q["blank"]]

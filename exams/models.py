@@ -15,12 +15,15 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
 from casebank.domain import CATEGORY_CHOICES, CATEGORY_LABELS
+from officers.models import TIER_LABELS
 
 # --- Question types, difficulty, status -------------------------------------------
 
@@ -97,7 +100,9 @@ class Question(ClusterableModel):
     )
     #: Statute citations as text, e.g. ["中华人民共和国行政处罚法 第三十三条"].
     article_refs = models.JSONField(_("法条依据"), default=list, blank=True)
-    tags = models.CharField(_("标签"), max_length=255, blank=True, help_text=_("多个标签用逗号分隔"))
+    #: Real tags (taggit, like case tags): draw rules and the bank filter match a tag exactly.
+    tags = ClusterTaggableManager(through="QuestionTag", blank=True, verbose_name=_("标签"),
+                                  help_text=_("每个标签单独输入；抽题规则和题库筛选按标签完全匹配"))
     status = models.CharField(_("状态"), max_length=16, choices=QSTATUS_CHOICES, default=Q_ACTIVE, db_index=True)
     image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("配图"))
@@ -134,7 +139,17 @@ class Question(ClusterableModel):
 
     @property
     def tag_list(self):
-        return [t.strip() for t in self.tags.replace("，", ",").split(",") if t.strip()]
+        """Tag names, sorted (uses prefetched tags when there are)."""
+        return sorted(t.name for t in self.tags.all())
+
+    def clean(self):
+        """The question must be gradeable (exams.validation.validate_question); the admin form hands
+        over the options and rubric points being edited before this runs."""
+        super().clean()
+        from .validation import question_errors
+        errors = question_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
     def category_label(self):
         return category_label(self.category)
@@ -207,31 +222,6 @@ class Question(ClusterableModel):
             })
         return sorted(levels, key=lambda lv: lv["order"])
 
-    def validate_content(self):
-        """Raise ValidationError unless the question can be graded."""
-        data = self.content()
-        qtype = data["qtype"]
-        if not (self.text or "").strip():
-            raise ValidationError(_("题干不能为空。"), code="text_required")
-        if qtype in CHOICE_TYPES:
-            opts = data["options"]
-            n_correct = sum(o["correct"] for o in opts)
-            if len(opts) < 2:
-                raise ValidationError(_("选择题至少需要两个选项。"), code="too_few_options")
-            if qtype == SINGLE and n_correct != 1:
-                raise ValidationError(_("单选题必须恰有一个正确选项。"), code="single_correct")
-            if qtype == MULTI and n_correct < 1:
-                raise ValidationError(_("多选题至少需要一个正确选项。"), code="multi_correct")
-        elif qtype == TRUEFALSE and self.truefalse_answer is None:
-            raise ValidationError(_("判断题须设置答案。"), code="truefalse_answer")
-        elif qtype == CASE and not data["rubric"]:
-            raise ValidationError(_("案例分析题至少需要一个评分要点。"), code="rubric_required")
-        elif qtype == DISCRETION:
-            d = data["discretion"]
-            orders = [lv["order"] for lv in d["levels"]]
-            if len(orders) < 2 or d["correct_level"] not in orders:
-                raise ValidationError(_("裁量题须至少有两个等级，且正确等级在其中。"), code="discretion_level")
-
     @transaction.atomic
     def publish_version(self):
         """Freeze the current content. The current version is updated in place while no
@@ -251,6 +241,16 @@ class Question(ClusterableModel):
         Question.objects.filter(pk=self.pk).update(current_version=version)
         self.current_version = version
         return version
+
+
+class QuestionTag(TaggedItemBase):
+    """A tag of a question (the tags themselves are shared with case tags)."""
+
+    content_object = ParentalKey(Question, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("试题标签")
+        verbose_name_plural = _("试题标签")
 
 
 class Option(models.Model):
@@ -394,13 +394,6 @@ MULTI_SCORING_CHOICES = [
     (MULTI_PARTIAL, _("少选按比例得分，错选不得分")),
 ]
 
-TIER_CHOICES = [
-    ("entry", _("初任培训")),
-    ("inservice", _("岗位培训")),
-    ("special", _("专项培训")),
-    ("advanced", _("骨干/师资")),
-]
-
 
 class Exam(ClusterableModel):
     """An exam, a mock exam or a practice set."""
@@ -428,14 +421,14 @@ class Exam(ClusterableModel):
                                      default=MULTI_ALL)
     success_text = models.TextField(_("通过提示"), blank=True)
     fail_text = models.TextField(_("未通过提示"), blank=True)
-    exam_paper = models.BooleanField(_("保存答卷"), default=True,
-                                     help_text=_("保存每次作答的答卷（阅卷和试卷分析需要，始终保存）"))
     blind_marking = models.BooleanField(_("匿名阅卷"), default=False)
     one_per_page = models.BooleanField(_("逐题作答"), default=True, help_text=_("否则整卷一页"))
     hours = models.DecimalField(_("通过后计学时"), max_digits=5, decimal_places=1, default=Decimal("0"))
     eligible_units = models.ManyToManyField("officers.Unit", blank=True, related_name="+",
                                             verbose_name=_("适用单位"), help_text=_("含下级单位；留空为全部"))
-    eligible_tiers = models.JSONField(_("适用培训层级"), default=list, blank=True)
+    #: Training tier codes (officers.models.TIER_CHOICES) of the officers who may sit it; empty = all.
+    eligible_tiers = models.JSONField(_("适用培训层级"), default=list, blank=True,
+                                      help_text=_("只有培训层级在其中的人员可以参加；留空为全部"))
     #: A course final exam: passing it completes the course (courses listens to exam_passed).
     course = models.ForeignKey("courses.CoursePage", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="final_exams", verbose_name=_("所属课程（结业考试）"))
@@ -481,6 +474,15 @@ class Exam(ClusterableModel):
             raise ValidationError({"closes_at": _("关闭时间须晚于开放时间。")}, code="close_before_open")
         if self.pass_mark > 100:
             raise ValidationError({"pass_mark": _("及格线不能超过 100。")}, code="pass_mark")
+        tiers = self.eligible_tiers or []
+        if not isinstance(tiers, list) or any(t not in TIER_LABELS for t in tiers):
+            raise ValidationError({"eligible_tiers": _("培训层级无效。")}, code="bad_tier")
+        if self.feedback == FEEDBACK_EACH and self.review != REVIEW_AFTER_SUBMIT:
+            raise ValidationError({"feedback": _("每题即时反馈会在作答时显示答案，只能用于“成绩发布后可查看答案与解析”的考试。")},
+                                  code="feedback_review")
+
+    def eligible_tier_labels(self):
+        return [str(TIER_LABELS.get(t, t)) for t in self.eligible_tiers or []]
 
 
 class ExamQuestion(models.Model):
@@ -506,7 +508,7 @@ class DrawRule(models.Model):
     qtype = models.CharField(_("题型"), max_length=16, choices=QTYPE_CHOICES, blank=True)
     category = models.CharField(_("类别"), max_length=32, choices=CATEGORY_CHOICES, blank=True)
     difficulty = models.PositiveSmallIntegerField(_("难度"), choices=DIFFICULTY_CHOICES, null=True, blank=True)
-    tag = models.CharField(_("标签"), max_length=50, blank=True)
+    tag = models.CharField(_("标签"), max_length=100, blank=True, help_text=_("只抽带有这个标签的试题（完全匹配）"))
     points = models.DecimalField(_("每题分值"), max_digits=6, decimal_places=1, default=Decimal("1"))
 
     class Meta:
@@ -527,7 +529,7 @@ class DrawRule(models.Model):
         if self.difficulty:
             qs = qs.filter(difficulty=self.difficulty)
         if self.tag:
-            qs = qs.filter(tags__contains=self.tag)
+            qs = qs.filter(tags__name=self.tag)
         return qs
 
 
@@ -685,6 +687,9 @@ class WrongItem(models.Model):
     officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="wrong_items")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    #: The sitting of the latest wrong answer: its exam's review policy decides when the book may
+    #: show the question and its key (exams.review). Null: not shown.
+    sitting = models.ForeignKey(Sitting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_response = models.JSONField(null=True, blank=True)
     times_wrong = models.PositiveIntegerField(default=1)
     streak = models.PositiveSmallIntegerField(default=0)

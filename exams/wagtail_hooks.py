@@ -12,7 +12,7 @@ from officers import roles
 from officers.scoping import own_profile
 from portal.dashboard import NavItem, Panel
 
-from .forms import QuestionAdminForm
+from .forms import ExamAdminForm, QuestionAdminForm
 from .models import S_MARKING, S_OPEN, Exam, Question
 
 
@@ -50,7 +50,7 @@ class ExamViewSet(SnippetViewSet):
     list_display = ["title", "kind", "draft", "opens_at", "closes_at"]
     list_filter = ["kind", "draft"]
     search_fields = ["title"]
-    panels = [
+    exam_panels = [
         FieldRowPanel([FieldPanel("title"), FieldPanel("kind")]),
         FieldPanel("course"),
         FieldPanel("description"),
@@ -65,13 +65,15 @@ class ExamViewSet(SnippetViewSet):
         MultiFieldPanel([
             FieldRowPanel([FieldPanel("answer_order"), FieldPanel("random_order"), FieldPanel("max_questions")]),
             FieldRowPanel([FieldPanel("feedback"), FieldPanel("review"), FieldPanel("multi_scoring")]),
-            FieldRowPanel([FieldPanel("one_per_page"), FieldPanel("exam_paper"), FieldPanel("blind_marking")]),
+            FieldRowPanel([FieldPanel("one_per_page"), FieldPanel("blind_marking")]),
         ], heading=_("组卷与作答")),
         FieldPanel("success_text"),
         FieldPanel("fail_text"),
         FieldPanel("eligible_units"),
+        FieldPanel("eligible_tiers"),
         FieldPanel("managers"),
     ]
+    edit_handler = ObjectList(exam_panels, base_form_class=ExamAdminForm)
 
 
 class ExamsGroup(SnippetViewSetGroup):
@@ -119,6 +121,7 @@ def nav_items(request):
 def dashboard_panels(request, role):
     from .access import managed_exams
     from .models import Answer, Sitting
+    from .review import wrong_items
     from .views.officer import visible_exams
 
     user = request.user
@@ -132,7 +135,7 @@ def dashboard_panels(request, role):
         panels.append(Panel(_("我的考试"), "exams/panels/my_exams.html", {
             "exams": [{"exam": e, "in_progress": e.pk in open_ids} for e in exams],
             "recent": recent,
-            "n_wrong": profile.wrong_items.filter(resolved_at__isnull=True).count(),
+            "n_wrong": wrong_items(profile).count(),
         }, order=20, slot="my_exams"))
     if role in (roles.TRAINER, roles.ADMIN):
         mine = managed_exams(user)

@@ -9,7 +9,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from . import roles
-from .models import LEVEL_CITY, LEVEL_DISTRICT, LEVEL_SQUAD, Officer, Unit
+from .models import (
+    LEVEL_CITY, LEVEL_DISTRICT, LEVEL_SQUAD, TIER_ADVANCED, TIER_ENTRY, TIER_INSERVICE, Officer, Unit,
+)
 
 CITY = ("SZ", "某市城市管理综合执法局")
 DISTRICTS = [
@@ -71,6 +73,13 @@ def _user(username, password, *, first_name="", superuser=False):
     return user, created
 
 
+def _demo_tier(position, has_certificate):
+    """初任 for officers who have no enforcement certificate yet, 骨干 for squad leaders, else 岗位."""
+    if not has_certificate:
+        return TIER_ENTRY
+    return TIER_ADVANCED if position == "squad_leader" else TIER_INSERVICE
+
+
 @transaction.atomic
 def load(stdout, password):
     units = ensure_units()
@@ -88,6 +97,7 @@ def load(stdout, password):
             user=user, employee_number=number, full_name=name, unit=units[squads[i % len(squads)]],
             position=position, hire_date=datetime.date(2010 + rng.randrange(0, 16), rng.randrange(1, 13), 1),
             certificate_number=f"320{rng.randrange(100000, 999999)}" if i % 7 else "",
+            training_tier=_demo_tier(position, i % 7 != 0),
         )
         created += 1
     for username, (role, unit_code, full_name, position, number) in DEMO_USERS.items():
@@ -99,7 +109,11 @@ def load(stdout, password):
         Officer.objects.get_or_create(user=user, defaults={
             "employee_number": number, "full_name": full_name, "unit": units[unit_code], "position": position,
             "hire_date": datetime.date(2018, 3, 1), "certificate_number": "320100001" if role == roles.OFFICER else "",
+            "training_tier": TIER_ADVANCED if role in (roles.TRAINER, roles.LEGAL_REVIEWER) else TIER_INSERVICE,
         })
         created += int(new)
+    # Demo data loaded before officers had a training tier: give them one once.
+    for o in Officer.objects.filter(training_tier="", employee_number__startswith="ZF"):
+        Officer.objects.filter(pk=o.pk).update(training_tier=_demo_tier(o.position, bool(o.certificate_number)))
     _user("admin", password, first_name="系统管理员", superuser=True)
     stdout.write(f"  units: {Unit.objects.count()}, officers: {Officer.objects.count()} ({created} new)")

@@ -1,25 +1,30 @@
 """Exports of HR lists (CSV, XLSX) and the annual training and assessment
-report per unit (年度培训考核汇总, XLSX and PDF). Rows always come from
-querysets already limited to the viewer's scope."""
-import csv
-import io
-from collections import defaultdict
-from decimal import Decimal
+report per unit (年度培训考核汇总, XLSX, CSV and PDF). Rows always come from
+querysets already limited to the viewer's scope.
 
-from django.db.models import Count, Q, Sum
-from django.http import HttpResponse, StreamingHttpResponse
+Spreadsheets are written by ``portal.spreadsheets`` (the project's one export
+path: formulas neutralised, numbers as numbers, header frozen); rows here hold
+typed values (hours as ``Decimal``, dates as ``date``), never their text."""
+import io
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.apps import apps
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.spreadsheets import Column, Sheet, spreadsheet_response
 
 from .hr_lists import status_display, status_label
 from .models import ACH_EXAM, Achievement, HoursEntry, QualificationRecord
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HOURS_FORMAT = "0.0"
 
 
 def list_header():
-    return [_("工号"), _("姓名"), _("单位"), _("岗位"), _("资格"), _("状态"), _("取得日期"), _("有效期至"),
-            _("最近年审"), _("本年学时"), _("欠缺事项")]
+    return [_("工号"), _("姓名"), _("单位"), _("岗位"), _("培训层级"), _("资格"), _("状态"), _("取得日期"),
+            _("有效期至"), _("最近年审"), Column(_("本年学时"), number_format=HOURS_FORMAT), _("欠缺事项")]
 
 
 def list_rows(records, today=None):
@@ -27,66 +32,41 @@ def list_rows(records, today=None):
     for rec in records.iterator(chunk_size=1000):
         o = rec.officer
         yield [
-            o.employee_number, o.full_name, o.unit.name, o.get_position_display(), rec.qualification_type.name,
-            str(status_display(status_label(rec, today))),
-            rec.granted_at.isoformat() if rec.granted_at else "",
-            rec.expires_at.isoformat() if rec.expires_at else "",
-            rec.last_review.isoformat() if rec.last_review else "",
-            str(rec.year_hours), "；".join(rec.reasons or []),
+            o.employee_number, o.full_name, o.unit.name, o.get_position_display(),
+            str(o.get_training_tier_display() or _("未登记")), rec.qualification_type.name,
+            str(status_display(status_label(rec, today))), rec.granted_at, rec.expires_at, rec.last_review,
+            rec.year_hours, "；".join(rec.reasons or []),
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas in text cells (CSV/XLSX injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def csv_response(filename, header, rows):
-    """A streamed UTF-8 CSV (with BOM, so spreadsheet programs read Chinese)."""
-    writer = csv.writer(_Echo())
-
-    def generate():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([_safe_cell(v) for v in row])
-
-    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def xlsx_response(filename, header, rows, title="Sheet"):
-    from openpyxl import Workbook
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    ws.append(header)
-    for row in rows:
-        ws.append([_safe_cell(v) for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name):
-    from urllib.parse import quote
-    return quote(name)
+def spreadsheet(fmt, filename, title, header, rows):
+    """An HR list or report as an XLSX or (streamed) CSV download."""
+    return spreadsheet_response(fmt, filename, Sheet(str(title), header, rows))
 
 
 # --- Annual report -------------------------------------------------------------------
 
 
 def report_header(year):
-    return [_("工号"), _("姓名"), _("单位"), _("岗位"), _("%(y)s 年学时") % {"y": year}, _("要求学时"),
-            _("考试通过"), _("考试未通过"), _("资格状态"), _("有效期至"), _("欠缺事项")]
+    return [_("工号"), _("姓名"), _("单位"), _("岗位"),
+            Column(_("%(y)s 年学时") % {"y": year}, number_format=HOURS_FORMAT),
+            Column(_("要求学时"), number_format=HOURS_FORMAT), _("考试通过"), _("考试未通过"), _("资格状态"),
+            _("有效期至"), _("欠缺事项")]
+
+
+def header_titles(header):
+    return [getattr(h, "title", h) for h in header]
+
+
+def failed_exam_counts(officer_ids, year):
+    """{officer id: released failed sittings taken in the year} (dated like passes: by the sitting's end);
+    empty when the exams app is not installed. Database errors are not hidden."""
+    if not apps.is_installed("exams"):
+        return {}
+    from exams.models import Sitting
+    return dict(Sitting.objects.filter(officer_id__in=officer_ids, passed=False, released_at__isnull=False,
+                                       ended_at__year=year)
+                .values("officer_id").annotate(n=Count("pk")).order_by().values_list("officer_id", "n"))
 
 
 def report_rows(officers, qtype, year):
@@ -102,29 +82,29 @@ def report_rows(officers, qtype, year):
                      .annotate(t=Sum("hours")).order_by().values_list("officer_id", "t"))
         passed = dict(Achievement.objects.filter(officer_id__in=ids, kind=ACH_EXAM, year=year)
                       .values("officer_id").annotate(n=Count("pk")).order_by().values_list("officer_id", "n"))
-        failed = defaultdict(int)
-        try:
-            from exams.models import Sitting
-            for oid, n in (Sitting.objects.filter(officer_id__in=ids, passed=False, released_at__isnull=False,
-                                                  ended_at__year=year)
-                           .values("officer_id").annotate(n=Count("pk")).order_by()
-                           .values_list("officer_id", "n")):
-                failed[oid] = n
-        except Exception:  # exams absent
-            pass
+        failed = failed_exam_counts(ids, year)
         recs = {r.officer_id: r for r in QualificationRecord.objects.filter(officer_id__in=ids,
                                                                            qualification_type=qtype)}
         for o in chunk:
             rec = recs.get(o.pk)
             rows.append([
                 o.employee_number, o.full_name, o.unit.name, o.get_position_display(),
-                str(hours.get(o.pk) or Decimal("0")), str(qtype.min_hours_per_year), passed.get(o.pk, 0),
+                hours.get(o.pk) or Decimal("0.0"), qtype.min_hours_per_year, passed.get(o.pk, 0),
                 failed.get(o.pk, 0),
                 str(status_display(status_label(rec, today))) if rec else str(status_display("not_qualified")),
-                rec.expires_at.isoformat() if rec and rec.expires_at else "",
+                rec.expires_at if rec else None,
                 "；".join(rec.reasons or []) if rec else "",
             ])
     return rows
+
+
+def display(value):
+    """A report cell as text (dates ISO, empty for none), for the page and the PDF."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def report_pdf(title, subtitle, header, rows):
@@ -142,9 +122,9 @@ def report_pdf(title, subtitle, header, rows):
     h = ParagraphStyle("h", fontName=font, fontSize=16, leading=22)
     p = ParagraphStyle("p", fontName=font, fontSize=10, leading=14)
     cell = ParagraphStyle("c", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
-    data = [[Paragraph(str(x), cell) for x in header]]
+    data = [[Paragraph(escape(str(x)), cell) for x in header_titles(header)]]
     for row in rows:
-        data.append([Paragraph(str(x), cell) for x in row])
+        data.append([Paragraph(escape(display(x)), cell) for x in row])
     widths = [50, 52, 90, 56, 50, 50, 44, 50, 52, 62, 180]
     table = LongTable(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
@@ -153,5 +133,5 @@ def report_pdf(title, subtitle, header, rows):
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.94, 0.96)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
-    doc.build([Paragraph(title, h), Paragraph(subtitle, p), Spacer(1, 8), table])
+    doc.build([Paragraph(escape(title), h), Paragraph(escape(subtitle), p), Spacer(1, 8), table])
     return buf.getvalue()

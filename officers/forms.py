@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .auth import LOCKED, LOGIN_LOCKED, login_block, normalise
+from .models import Officer
 
 
 class LoginForm(AuthenticationForm):
@@ -55,11 +56,29 @@ class LoginForm(AuthenticationForm):
             raise self.get_invalid_login_error()
 
 
+class IsoDateInput(forms.DateInput):
+    """``<input type="date">``: browsers accept only ISO dates (2026-12-06) in its value, whatever
+    the page's language (the localized 2026/12/06 would leave the field empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class ManualHoursForm(forms.Form):
     hours = forms.DecimalField(label=_("学时"), min_value=0.5, max_value=200, decimal_places=1)
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=IsoDateInput())
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
 
 
 class ReverseHoursForm(forms.Form):
     reason = forms.CharField(label=_("冲销原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+
+class TrainingTierForm(forms.ModelForm):
+    """HR records an officer's training tier (培训层级)."""
+
+    class Meta:
+        model = Officer
+        fields = ["training_tier"]

@@ -10,11 +10,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import audit, exports, hr_lists, qualifications, roles
 from . import certificates as cert_service
-from . import exports, hr_lists, qualifications, roles
+from .forms import TrainingTierForm
 from .forms_qualifications import ReasonForm
 from .models import Certificate, Officer, QualificationRecord, QualificationType
 from .scoping import own_profile, visible_officers, visible_units
@@ -123,10 +125,7 @@ def record_export(request, name, fmt):
         raise Http404
     qs = hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status)
     filename = f"{hr_lists.LISTS[name]}_{timezone.localdate():%Y%m%d}.{fmt}"
-    rows = exports.list_rows(qs)
-    if fmt == "csv":
-        return exports.csv_response(filename, exports.list_header(), rows)
-    return exports.xlsx_response(filename, exports.list_header(), rows, title=str(hr_lists.LISTS[name]))
+    return exports.spreadsheet(fmt, filename, hr_lists.LISTS[name], exports.list_header(), exports.list_rows(qs))
 
 
 @hr_required
@@ -153,21 +152,20 @@ def annual_report(request):
     if fmt in ("xlsx", "pdf", "csv"):
         rows = exports.report_rows(officers, qtype, year)
         filename = f"{year}_{unit.name}_年度培训考核汇总.{fmt}"
-        if fmt == "xlsx":
-            return exports.xlsx_response(filename, header, rows, title=str(year))
-        if fmt == "csv":
-            return exports.csv_response(filename, header, rows)
+        if fmt in ("xlsx", "csv"):
+            return exports.spreadsheet(fmt, filename, str(year), header, rows)
         subtitle = _("单位：%(unit)s　资格：%(type)s　生成时间：%(now)s") % {
             "unit": unit.full_name, "type": qtype.name, "now": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
         pdf = exports.report_pdf(f"{unit.name} {title}", subtitle, header, rows)
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{exports._quote(filename)}"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
     page = Paginator(officers.order_by("unit__path", "employee_number"), 200)
     return render(request, "officers/hr/annual_report.html", {
-        "unit": unit, "units": units, "year": year, "title": title, "header": header, "qtype": qtype,
-        "rows": exports.report_rows(officers.filter(pk__in=[o.pk for o in page.get_page(
-            request.GET.get("page")).object_list]), qtype, year),
+        "unit": unit, "units": units, "year": year, "title": title, "header": exports.header_titles(header),
+        "qtype": qtype,
+        "rows": [[exports.display(c) for c in row] for row in exports.report_rows(officers.filter(pk__in=[
+            o.pk for o in page.get_page(request.GET.get("page")).object_list]), qtype, year)],
         "n_officers": page.count, "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
     })
 
@@ -283,6 +281,24 @@ def my_qualification(request):
 
 @require_POST
 @hr_required
+def officer_tier(request, pk):
+    """Record an officer's training tier (HR, within scope); audited."""
+    officer = get_object_or_404(visible_officers(request.user), pk=pk)
+    before = officer.training_tier
+    form = TrainingTierForm(request.POST, instance=officer)
+    if not form.is_valid():
+        messages.error(request, _("培训层级无效。"))
+    elif form.cleaned_data["training_tier"] != before:
+        form.save()
+        audit.record("officer.training_tier", request=request, officer=officer, obj=officer,
+                     before={"training_tier": before}, after={"training_tier": officer.training_tier})
+        messages.success(request, _("已将 %(name)s 的培训层级设为：%(tier)s") % {
+            "name": officer.full_name, "tier": officer.get_training_tier_display() or _("未登记")})
+    return redirect(officer.get_absolute_url())
+
+
+@require_POST
+@hr_required
 def evaluate_officer(request, pk):
     """Re-run the rules for one officer now (HR button on the record page)."""
     officer = get_object_or_404(visible_officers(request.user), pk=pk)
@@ -292,4 +308,4 @@ def evaluate_officer(request, pk):
 
 
 __all__ = ["dashboard", "record_list", "record_export", "annual_report", "record_action", "certificates_zip",
-           "certificate_pdf", "my_qualification", "Officer"]
+           "certificate_pdf", "my_qualification", "officer_tier", "Officer"]

@@ -93,6 +93,21 @@ POSITION_CHOICES = [
 ]
 
 
+#: Training tiers (分层分类、分阶段), lowest first: an officer's current stage, a course's
+#: level and an exam's audience use the same codes (courses.models re-exports them).
+TIER_ENTRY = "entry"
+TIER_INSERVICE = "inservice"
+TIER_SPECIAL = "special"
+TIER_ADVANCED = "advanced"
+TIER_CHOICES = [
+    (TIER_ENTRY, _("初任培训")),
+    (TIER_INSERVICE, _("岗位培训")),
+    (TIER_SPECIAL, _("专项培训")),
+    (TIER_ADVANCED, _("骨干·师资")),
+]
+TIER_LABELS = dict(TIER_CHOICES)
+
+
 class OfficerQuerySet(models.QuerySet):
     def in_units(self, units):
         """Officers whose unit lies in any of the given units' subtrees."""
@@ -121,6 +136,10 @@ class Officer(models.Model):
     hire_date = models.DateField(_("入职日期"), null=True, blank=True)
     certificate_number = models.CharField(_("执法证号"), max_length=32, blank=True)
     is_active = models.BooleanField(_("在岗"), default=True)
+    #: Set by HR; exams limited to tiers and tier-only course assignments use it. Blank = not recorded
+    #: (such an officer is outside every tier-limited exam or assignment).
+    training_tier = models.CharField(_("培训层级"), max_length=16, choices=TIER_CHOICES, blank=True,
+                                     help_text=_("决定可参加哪些限定层级的考试、收到哪些按层级指派的课程"))
 
     objects = OfficerQuerySet.as_manager()
 

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from . import hours as hours_service
 from . import roles
-from .forms import LoginForm, ManualHoursForm, ReverseHoursForm
-from .models import Officer, Unit
+from .forms import LoginForm, ManualHoursForm, ReverseHoursForm, TrainingTierForm
+from .models import TIER_CHOICES, TIER_LABELS, Officer, Unit
 from .scoping import get_visible_officer_or_404, own_profile, visible_officers, visible_units
 
 
@@ -39,11 +39,18 @@ def staff_required(view):
 
 @staff_required
 def officer_list(request):
-    """Officers in the viewer's scope, filterable by unit, position and name."""
+    """Officers in the viewer's scope, filterable by unit, training tier and name."""
     qs = visible_officers(request.user).select_related("unit")
     units = visible_units(request.user)
     unit_id = request.GET.get("unit") or ""
     q = (request.GET.get("q") or "").strip()
+    tier = request.GET.get("tier") or ""
+    if tier == "none":
+        qs = qs.filter(training_tier="")
+    elif tier in TIER_LABELS:
+        qs = qs.filter(training_tier=tier)
+    else:
+        tier = ""
     if unit_id:
         unit = units.filter(pk=unit_id).first() if unit_id.isdigit() else None
         qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
@@ -54,7 +61,7 @@ def officer_list(request):
     page = Paginator(qs.order_by("unit__path", "employee_number"), 50).get_page(request.GET.get("page"))
     return render(request, "officers/officer_list.html", {
         "page": page, "units": units, "unit_id": unit_id, "q": q, "year": year,
-        "total": page.paginator.count,
+        "total": page.paginator.count, "tier": tier, "tiers": TIER_CHOICES,
     })
 
 
@@ -70,7 +77,7 @@ def officer_detail(request, pk):
     return render(request, "officers/officer_detail.html", {
         "officer": officer, "entries": entries, "totals": totals, "year": year, "is_hr": is_hr,
         "audit_entries": audit_entries, "manual_form": ManualHoursForm(initial={"date": timezone.localdate()}),
-        "reverse_form": ReverseHoursForm(),
+        "reverse_form": ReverseHoursForm(), "tier_form": TrainingTierForm(instance=officer) if is_hr else None,
     })
 
 

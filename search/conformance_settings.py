@@ -2,9 +2,8 @@
 
     python -m django test search.conformance --settings=search.conformance_settings
 
-Needs the fixture folder (see /work/shared/search-conformance/README.md); its path
-is taken from SEARCH_CONFORMANCE_DIR, else ../shared/search-conformance beside
-the repository.
+Needs modelsearch's ``search`` fixture, kept in the repository at
+tests/search/conformance/ (SEARCH_CONFORMANCE_DIR may point elsewhere).
 """
 import os
 import tempfile
@@ -14,7 +13,7 @@ from modelsearch.test.settings import *  # noqa: F401,F403
 from modelsearch.test.settings import INSTALLED_APPS
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-FIXTURE_DIR = Path(os.environ.get("SEARCH_CONFORMANCE_DIR", REPO_DIR.parent / "shared" / "search-conformance"))
+FIXTURE_DIR = Path(os.environ.get("SEARCH_CONFORMANCE_DIR", REPO_DIR / "tests" / "search" / "conformance"))
 FIXTURE_DIRS = [str(FIXTURE_DIR)]
 
 _tmp = Path(tempfile.mkdtemp(prefix="search-conformance-"))

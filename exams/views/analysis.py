@@ -1,11 +1,10 @@
 """Item analysis for trainers (试卷分析), with CSV and xlsx export."""
-import csv
-import io
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from officers.scoping import visible_officers
+from portal.spreadsheets import FORMATS, Sheet, spreadsheet_response
 
 from .. import itemanalysis
 from ..access import get_managed_exam_or_404, managed_sittings, trainer_required
@@ -28,34 +27,15 @@ def analysis_view(request, pk):
 
 @trainer_required
 def analysis_export(request, pk, fmt):
-    exam, result = _result(request, pk)
-    rows = list(itemanalysis.table_rows(result))
-    name = f"exam-{exam.pk}-analysis"
-    if fmt == "csv":
-        buf = io.StringIO()
-        buf.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-        csv.writer(buf).writerows(rows)
-        resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        from openpyxl import Workbook
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "试题分析"
-        for row in rows:
-            ws.append(row)
-        ws2 = wb.create_sheet("分数分布")
-        ws2.append(["分数段", "人数"])
-        for i, c in enumerate(result["distribution"]):
-            ws2.append([f"{i * 10}-{i * 10 + 9 if i < 9 else 100}", c])
-        ws3 = wb.create_sheet("单位分类得分率")
-        ws3.append(["单位", "人次"] + [str(c) for c in result.get("categories", [])])
-        for u in result["units"]:
-            ws3.append([u["unit"], u["n"]] + u["cells"])
-        buf = io.BytesIO()
-        wb.save(buf)
-        resp = HttpResponse(buf.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
+    if fmt not in FORMATS:
         raise Http404
-    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return resp
+    exam, result = _result(request, pk)
+    header, *rows = itemanalysis.table_rows(result)
+    sheets = [
+        Sheet(_("试题分析"), header, rows),
+        Sheet(_("分数分布"), [_("分数段"), _("人数")],
+              [[f"{i * 10}-{i * 10 + 9 if i < 9 else 100}", c] for i, c in enumerate(result["distribution"])]),
+        Sheet(_("单位分类得分率"), [_("单位"), _("人次")] + [str(c) for c in result.get("categories", [])],
+              [[u["unit"], u["n"]] + u["cells"] for u in result["units"]]),
+    ]
+    return spreadsheet_response(fmt, f"exam-{exam.pk}-analysis.{fmt}", *sheets)

@@ -7,18 +7,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from taggit.models import Tag
 
 from casebank.domain import CATEGORY_CHOICES
+from portal.spreadsheets import FORMATS, spreadsheet_response
 
 from .. import importer
 from ..access import trainer_required
-from ..models import DIFFICULTY_CHOICES, QSTATUS_CHOICES, QTYPE_CHOICES, Question
+from ..models import DIFFICULTY_CHOICES, QSTATUS_CHOICES, QTYPE_CHOICES, Question, QuestionTag
 from ..paper import feedback
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
@@ -36,8 +37,14 @@ def filtered(request):
     if f["status"]:
         qs = qs.filter(status=f["status"])
     if f["tag"]:
-        qs = qs.filter(tags__icontains=f["tag"])
+        qs = qs.filter(tags__name=f["tag"])  # a tag, matched exactly (罚款 is not 罚款决定)
     return qs, f
+
+
+def bank_tags():
+    """Names of the tags questions carry, for the filter's suggestions."""
+    return list(Tag.objects.filter(pk__in=QuestionTag.objects.values("tag_id")).order_by("name")
+                .values_list("name", flat=True))
 
 
 @trainer_required
@@ -47,7 +54,7 @@ def question_list(request):
     return render(request, "exams/bank_list.html", {
         "page": page, "f": f, "qtypes": QTYPE_CHOICES, "categories": CATEGORY_CHOICES,
         "difficulties": DIFFICULTY_CHOICES, "statuses": QSTATUS_CHOICES, "total": page.paginator.count,
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "tags": bank_tags(),
     })
 
 
@@ -71,28 +78,19 @@ def question_detail(request, pk):
 
 @trainer_required
 def export(request, fmt):
-    qs, _f = filtered(request)
-    rows = [importer.question_row(q) for q in qs.prefetch_related("options", "rubric_points").order_by("id")]
-    if fmt == "xlsx":
-        resp = HttpResponse(importer.build_xlsx(rows), content_type=XLSX)
-    elif fmt == "csv":
-        resp = HttpResponse(importer.build_csv(rows), content_type="text/csv; charset=utf-8")
-    else:
+    if fmt not in FORMATS:
         raise Http404
-    resp["Content-Disposition"] = f'attachment; filename="question-bank.{fmt}"'
-    return resp
+    qs, _f = filtered(request)
+    questions = qs.prefetch_related("options", "rubric_points", "tags").order_by("id")
+    rows = (importer.question_row(q) for q in questions.iterator(chunk_size=500))
+    return spreadsheet_response(fmt, f"question-bank.{fmt}", importer.bank_sheet(rows))
 
 
 @trainer_required
 def template(request, fmt):
-    if fmt == "xlsx":
-        resp = HttpResponse(importer.template_xlsx(), content_type=XLSX)
-    elif fmt == "csv":
-        resp = HttpResponse(importer.build_csv(importer.TEMPLATE_EXAMPLES), content_type="text/csv; charset=utf-8")
-    else:
+    if fmt not in FORMATS:
         raise Http404
-    resp["Content-Disposition"] = f'attachment; filename="question-template.{fmt}"'
-    return resp
+    return spreadsheet_response(fmt, f"question-template.{fmt}", *importer.template_sheets())
 
 
 def _upload_dir():

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 
 from .. import engine
 from ..access import get_own_sitting_or_404, officer_required
-from ..models import (
-    REVIEW_AFTER_CLOSE, REVIEW_AFTER_SUBMIT, S_GRADED, S_MARKING, S_OPEN, Exam, Sitting, category_label,
-)
+from ..models import S_GRADED, S_MARKING, S_OPEN, Exam, Sitting, category_label
+from ..review import instant_feedback, review_open
 from ..paper import form_touched, parse_form, public_question
 from ..services import best_result
 
@@ -116,7 +115,7 @@ def _sitting_context(sitting, answers, current, show_all):
     return {
         "sitting": sitting,
         "exam": exam,
-        "questions": [public_question(a, with_feedback=a.locked and exam.is_practice,
+        "questions": [public_question(a, with_feedback=a.locked and instant_feedback(exam),
                                       image_url=reverse("exams:figure", args=[sitting.pk, a.position]))
                       for a in shown],
         "nav": [{"position": a.position, "answered": a.answered, "current": a.position == current}
@@ -126,6 +125,7 @@ def _sitting_context(sitting, answers, current, show_all):
         "prev": current - 1 if current > 1 else None,
         "next": current + 1 if current < len(answers) else None,
         "show_all": show_all,
+        "instant_feedback": instant_feedback(exam),
         "seconds_left": sitting.seconds_left(),
         "minutes_left": (sitting.seconds_left() + 59) // 60 if sitting.deadline else None,
         "n_answered": sum(1 for a in answers if a.answered),
@@ -167,7 +167,7 @@ def sitting_view(request, pk):
         for position, result in problems:
             messages.warning(request, _("第 %(n)s 题：%(m)s") % {"n": position, "m": MESSAGES[result]})
         action = request.POST.get("action", "")
-        if action == "check" and sitting.exam.is_practice:
+        if action == "check" and instant_feedback(sitting.exam):
             engine.check_answer(sitting, current, sitting.exam.multi_scoring)
         if action == "submit":
             return redirect("exams:confirm_submit", pk=sitting.pk)
@@ -236,17 +236,6 @@ def submit(request, pk):
     return redirect("exams:result", pk=sitting.pk)
 
 
-def review_allowed(sitting, now=None):
-    exam = sitting.exam
-    if sitting.status != S_GRADED:
-        return False
-    if exam.review == REVIEW_AFTER_SUBMIT:
-        return True
-    if exam.review == REVIEW_AFTER_CLOSE:
-        return bool(exam.closes_at and (now or timezone.now()) >= exam.closes_at)
-    return False
-
-
 def category_breakdown(answers):
     rows = {}
     for a in answers:
@@ -272,7 +261,7 @@ def result(request, pk):
     if sitting.status == S_GRADED:
         answers = _answers(sitting)
         ctx["breakdown"] = category_breakdown(answers)
-        if review_allowed(sitting):
+        if review_open(sitting):
             ctx["review"] = [public_question(a, with_feedback=True) for a in answers]
     return render(request, "exams/result.html", ctx)
 

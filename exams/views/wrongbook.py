@@ -1,10 +1,14 @@
-"""The wrong-question book (错题本) and practice from it."""
+"""The wrong-question book (错题本) and practice from it (重做).
+
+Only entries whose exam's review policy allows it now are shown or practised
+(exams.review): after an exam with review "never" the book shows nothing of it,
+after "after_close" nothing until the exam has closed."""
 import random
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .. import engine, grading
+from .. import engine, grading, review
 from ..access import officer_required
 from ..models import CASE, QuestionVersion, WrongItem
 from ..paper import feedback, parse_form, public_question
@@ -26,7 +30,7 @@ class _Line:
 
 
 def _items(officer):
-    return WrongItem.objects.filter(officer=officer, resolved_at__isnull=True).select_related("version", "question")
+    return review.wrong_items(officer).select_related("version", "question")
 
 
 @officer_required
@@ -37,7 +41,8 @@ def book(request):
         line = _Line(item.version, item.last_response)
         rows.append({"item": item, "q": public_question(line), "f": feedback(line)})
     resolved = WrongItem.objects.filter(officer=request.officer, resolved_at__isnull=False).count()
-    return render(request, "exams/wrong_book.html", {"rows": rows, "resolved": resolved})
+    return render(request, "exams/wrong_book.html", {"rows": rows, "resolved": resolved,
+                                                     "waiting": review.hidden_wrong_count(request.officer)})
 
 
 @officer_required

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from casebank.models import Article, CasePage
+from casebank.models import Article
 
 from .factories import make_benchmark, make_case, make_power_item
 
@@ -137,8 +137,21 @@ def test_power_item_page_links_benchmark_and_cases(client, officer_user, cases):
 
 
 def test_nav_items_for_logged_in_users(client, officer_user, statutes):
+    """Signed in, the main navigation links the four case-bank sections (and marks the current
+    one); anonymous visitors get none of these links."""
+    import re
+
+    expected = [("案例库", "/cases/"), ("法规库", "/statutes/"), ("权力清单", "/powers/"), ("裁量基准", "/benchmarks/")]
+
+    def nav(body):
+        block = re.search(r'<nav id="site-nav".*?</ul>', body, re.S).group(0)
+        return re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', block)
+
+    anonymous = nav(client.get("/").content.decode())
+    assert not {href for href, _c, _l in anonymous} & {url for _l, url in expected}
     client.force_login(officer_user)
-    body = client.get("/").content.decode()
-    for label in ("案例库", "法规库", "权力清单", "裁量基准"):
-        assert label in body
-    assert CasePage.objects.count() == 0
+    links = nav(client.get("/").content.decode())
+    for label, url in expected:
+        assert (url, "", label) in links, (label, links)
+    current = nav(client.get("/statutes/").content.decode())
+    assert ("/statutes/", ' aria-current="page"', "法规库") in current

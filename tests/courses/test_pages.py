@@ -22,24 +22,35 @@ class PageTreeTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(LessonPage, {CoursePage})
 
     def test_trainer_can_create_course_and_lesson_in_admin(self):
-        from django.contrib.auth import get_user_model
+        """A trainer (not a superuser) creates a course and a lesson as drafts through the page
+        permissions the migration gives the trainer group; publishing is not theirs."""
+        from officers import roles
+        from tests.factories import make_units, make_user
 
-        admin = get_user_model().objects.create_superuser("pageadmin", "a@example.com", "x-Password-2026")
-        self.client.force_login(admin)
+        trainer = make_user(roles.TRAINER, unit=make_units()["SZ"])
+        self.assertFalse(trainer.is_superuser)
+        self.client.force_login(trainer)
         index = course_index()
         self.assertCanCreate(index, CoursePage, {
             "title": "新课程", "slug": "new-course", "tier": "inservice", "subject": "procedure",
             "hours": "6", "estimated_minutes": "90", "year": "2026", "intro": "简介", "objectives": "目标一\n目标二",
             "audience": "全体队员", "requires_legal_review": "on",
-        })
+        }, publish=False)
         course = CoursePage.objects.get(slug="new-course")
         self.assertEqual(course.tier_rank, 1)
+        self.assertEqual((course.live, course.owner), (False, trainer))
         self.assertCanCreate(course, LessonPage, {
             "title": "第一课", "slug": "lesson-one", "summary": "摘要", "estimated_minutes": "20",
             "min_read_seconds": "30",
             "body-count": "1", "body-0-type": "markdown", "body-0-deleted": "", "body-0-order": "0",
             "body-0-value": "## 标题\n正文",
-        })
+        }, publish=False)
+        lesson = LessonPage.objects.get(slug="lesson-one")
+        self.assertEqual((lesson.get_parent().pk, lesson.live, lesson.owner), (course.pk, False, trainer))
+        # the trainer's own permissions on the new page: edit yes, publish no (法制审核 publishes)
+        perms = course.permissions_for_user(trainer)
+        self.assertTrue(perms.can_edit())
+        self.assertFalse(perms.can_publish())
 
     def test_cannot_create_lesson_directly_under_index(self):
         self.assertCanNotCreateAt(CourseIndexPage, LessonPage)

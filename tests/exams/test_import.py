@@ -97,7 +97,7 @@ def test_xlsx_export_round_trip_and_template(client, trainer_user):
     assert report.created == 5 and not report.errors
     # exporting again then importing finds only duplicates
     r = client.get(reverse("exams:bank_export", args=["csv"]))
-    report = importer.run_import(r.content, "bank.csv", dry_run=True)
+    report = importer.run_import(b"".join(r.streaming_content), "bank.csv", dry_run=True)
     assert len(report.duplicates) == 5 and not report.good
     t = client.get(reverse("exams:bank_template", args=["xlsx"]))
     assert t.status_code == 200 and t["Content-Disposition"].endswith('.xlsx"')

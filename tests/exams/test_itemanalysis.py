@@ -76,7 +76,8 @@ def test_analysis_page_and_exports(client, trainer_user, example):
     client.force_login(trainer_user)
     body = client.get(reverse("exams:analysis", args=[exam.pk])).content.decode()
     assert "0.75" in body and "62.5%" in body
-    csv_body = client.get(reverse("exams:analysis_export", args=[exam.pk, "csv"])).content.decode("utf-8-sig")
+    csv_body = b"".join(client.get(reverse("exams:analysis_export", args=[exam.pk, "csv"])).streaming_content
+                        ).decode("utf-8-sig")
     assert "难度系数(P)" in csv_body and "0.75" in csv_body
     x = client.get(reverse("exams:analysis_export", args=[exam.pk, "xlsx"]))
     from io import BytesIO

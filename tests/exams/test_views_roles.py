@@ -85,14 +85,28 @@ def test_trainer_marks_from_queue_and_result_is_released(client, trainer_user, o
 
 
 def test_blind_marking_hides_names(client, trainer_user, officer_user, setup):
+    """Blind marking lists the answer to mark, without the candidate's name or number; the
+    same pages name the candidate when blind marking is off."""
     exam = setup["exam"]
+    officer = officer_user.officer
+    answer = setup["mine"].answers.get(position=2)
+    client.force_login(trainer_user)
+
+    def pages():
+        queue = client.get(reverse("exams:marking"))
+        mark = client.get(reverse("exams:mark", args=[answer.pk]))
+        assert queue.status_code == 200 and mark.status_code == 200
+        return queue.content.decode(), mark.content.decode()
+
+    queue, mark = pages()
+    assert officer.full_name in queue + mark  # not blind: the name is shown
     exam.blind_marking = True
     exam.save()
-    client.force_login(trainer_user)
-    answer = setup["mine"].answers.get(position=2)
-    body = client.get(reverse("exams:marking")).content.decode()
-    body += client.get(reverse("exams:mark", args=[answer.pk])).content.decode()
-    assert officer_user.officer.full_name not in body
+    queue, mark = pages()
+    assert reverse("exams:mark", args=[answer.pk]) in queue and exam.title in queue
+    assert "分析" in mark  # the answer being marked is shown
+    for text in (officer.full_name, officer.employee_number):
+        assert text not in queue and text not in mark
 
 
 def test_hr_is_refused_bank_and_marking(client, hr_user, setup):
@@ -119,8 +133,13 @@ def test_dashboard_panel_and_nav(client, officer_user, trainer_user, setup):
     assert client.get(reverse("wagtailsnippets_exams_exam:edit", args=[setup["exam"].pk])).status_code == 200
 
 
-def test_wrong_book_pages(client, officer_user, setup):
+def test_wrong_book_pages(client, officer_user, trainer_user, setup):
     client.force_login(officer_user)
+    body = client.get(reverse("exams:wrong_book")).content.decode()
+    # the case answer awaits marking, so the result (and with it the key) is not released yet
+    assert "答错 1 次" not in body and "另有 1 道错题" in body
+    case_answer = setup["mine"].answers.get(position=2)
+    engine.mark_answer(case_answer, {"1": {"score": "1"}, "2": {"score": "1"}}, "", trainer_user)
     body = client.get(reverse("exams:wrong_book")).content.decode()
     assert "错题本" in body and "答错 1 次" in body  # the blank single-choice answer
     r = client.get(reverse("exams:wrong_practice"))

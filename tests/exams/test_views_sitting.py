@@ -122,7 +122,14 @@ def test_answer_within_grace_is_accepted(client, officer_user):
     r = client.post(reverse("exams:autosave", args=[sitting.pk]),
                     json.dumps({"position": 1, "revision": 0, "response": {"choice": "1"}}),
                     content_type="application/json")
-    assert r.status_code == 200
+    assert r.status_code == 200 and r.json() == {"ok": True, "revision": 1, "saved_at": r.json()["saved_at"]}
+    answer = sitting.answers.get(position=1)
+    assert answer.response == {"choice": "1"} and answer.revision == 1 and answer.saved_at is not None
+    sitting.refresh_from_db()
+    assert sitting.status == "open"  # still open: the answer counts when the paper is submitted
+    client.post(reverse("exams:submit", args=[sitting.pk]))
+    answer.refresh_from_db()
+    assert answer.score == (answer.points if "1" in key_of(answer) else 0)
 
 
 def test_form_post_on_overdue_sitting_gives_409(client, officer_user):

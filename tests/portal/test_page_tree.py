@@ -17,6 +17,21 @@ class HomePageTreeTests(WagtailPageTestCase):
         self.assertFalse(Page.objects.filter(depth=2, content_type__model="page").exists())
 
     def test_home_page_redirects_to_the_dashboard(self):
+        """Serving the HomePage itself (as Wagtail does for its URL or a preview) redirects to the
+        portal's home view, which shows a signed-in user their dashboard."""
+        from django.test import RequestFactory
+        from django.urls import reverse
+
+        from officers import roles
+        from tests.factories import make_user
+
         home = HomePage.objects.get()
-        response = self.client.get(home.url)
-        self.assertEqual(response.status_code, 200)
+        response = home.serve(RequestFactory().get(home.url))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Location"], reverse("portal:home"))
+        user = make_user(roles.OFFICER, full_name="首页测试员")
+        self.client.force_login(user)
+        dashboard = self.client.get(response["Location"])
+        self.assertContains(dashboard, "首页测试员")
+        self.assertContains(dashboard, "执法队员")
+        self.assertTemplateUsed(dashboard, "portal/dashboard.html")

@@ -67,9 +67,23 @@ def test_403_page_is_chinese(client, officer_user):
     assert "无权访问" in response.content.decode()
 
 
-def test_500_page_is_chinese():
-    body = (Path(settings.SITE_DIR) / "templates" / "500.html").read_text()
+@override_settings(DEBUG=False)
+def test_500_page_is_chinese(client, officer_user, monkeypatch):
+    """An error inside a view is answered by the project's handler500 with the Chinese page."""
+    import portal.views
+
+    def broken(request, role):
+        raise RuntimeError("panel failure")
+
+    monkeypatch.setattr(portal.views, "panels_for", broken)
+    client.raise_request_exception = False
+    client.force_login(officer_user)
+    response = client.get("/")
+    assert response.status_code == 500
+    assert [t.name for t in response.templates][:1] == ["500.html"]
+    body = response.content.decode()
     assert "服务器错误" in body and "<script" not in body
+    assert "panel failure" not in body and "Traceback" not in body
 
 
 def test_language_switch_to_english_and_back(client, officer_user):
@@ -105,10 +119,28 @@ def test_no_external_assets_in_templates():
 
 
 @override_settings(DEBUG=False)
-def test_pages_render_without_debug(client, hr_user):
+def test_pages_render_without_debug(client, hr_user, officer_user):
+    """With DEBUG off (as in production) the pages render their content, and a missing page
+    is the Chinese 404 page, not Django's technical page listing the URL patterns."""
     client.force_login(hr_user)
-    for url in ("/", "/people/", "/people/units/", "/me/"):
-        assert client.get(url).status_code == 200, url
+    me, colleague = hr_user.officer, officer_user.officer
+    expected = {
+        "/": ["本单位人员", me.full_name],
+        "/people/": [colleague.full_name, colleague.employee_number, me.full_name],
+        "/people/units/": [me.unit.name, colleague.unit.name],
+        "/me/": [me.full_name, me.employee_number, "学时台账"],
+    }
+    for url, texts in expected.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for text in texts:
+            assert text in body, (url, text)
+        assert "Traceback" not in body and "DEBUG = True" not in body
+    missing = client.get("/no-such-page/")
+    body = missing.content.decode()
+    assert missing.status_code == 404 and "页面不存在" in body
+    assert "URLconf" not in body and "URL patterns" not in body
 
 
 def test_media_folder_serves_images_only(client, tmp_path, settings):

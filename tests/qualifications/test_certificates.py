@@ -81,6 +81,8 @@ def test_zip_streams_every_certificate(cert):
     assert zf.read(names[0]).startswith(b"%PDF")
 
 
+@pytest.mark.skipif(not shutil.which("pdftotext"),
+                    reason="poppler-utils (pdftotext) not installed; `make test` installs it")
 def test_zip_rendered_by_worker_processes_matches_the_serial_one(cert, tmp_path):
     """A large download renders in worker processes: the same archive entries, in
     the same order, each a PDF of its own certificate."""

@@ -116,9 +116,23 @@ def test_my_qualification_and_panel(client, units, base_type, officer_user):
 
 
 def test_hr_panel_on_dashboard(client, units, base_type, hr_user):
+    """The HR dashboard's 执法资格 panel counts the qualifications of HR's own district only,
+    by status, and links to the qualification pages."""
+    import re
+
+    today = timezone.localdate()
+    for unit in ("SZ-JB-01", "SZ-JB-02", "SZ-JN-01", "SZ-JN-02"):  # two in scope, two in 江南区
+        q.grant(make_user(roles.OFFICER, unit=units[unit]).officer, base_type, reason="t")
+    suspended = q.grant(make_user(roles.OFFICER, unit=units["SZ-JB-01"]).officer, base_type, reason="t")
+    q.suspend(suspended, actor=hr_user, reason="暂扣")
+    q.grant(make_user(roles.OFFICER, unit=units["SZ-JB-02"]).officer, base_type,
+            today=q.add_months(today + datetime.timedelta(days=20), -12), reason="t")  # expires in 20 days
     client.force_login(hr_user)
     body = client.get("/").content.decode()
-    assert "执法资格" in body and "/hr/" in body
+    panel = re.search(r"<h2[^>]*>执法资格</h2>(.*?)</section>", body, re.S).group(1)
+    numbers = dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", panel))
+    assert (numbers["有效"], numbers["即将到期"], numbers["暂扣"], numbers["已过期"]) == ("2", "1", "1", "0")
+    assert 'href="/hr/"' in panel and 'href="/hr/report/"' in panel
 
 
 def test_failed_last_exam_list_and_exam_history(client, units, base_type, hr_user):

@@ -1,9 +1,9 @@
 """modelsearch's own backend test suite (BackendTests, 120 tests) against
-search.backends.whoosh, with the shared fixture ../shared/search-conformance/.
+search.backends.whoosh, with the fixture kept in the repository (tests/search/conformance/).
 
 It needs other settings (modelsearch's test app), so it runs in a subprocess:
 ``python -m django test search.conformance --settings=search.conformance_settings``.
-Skipped, with the reason, when the fixture is absent."""
+It never skips: without the fixture it fails."""
 import os
 import re
 import subprocess
@@ -13,13 +13,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURE_DIR = Path(os.environ.get("SEARCH_CONFORMANCE_DIR", REPO.parent / "shared" / "search-conformance"))
+FIXTURE_DIR = Path(os.environ.get("SEARCH_CONFORMANCE_DIR", REPO / "tests" / "search" / "conformance"))
+
+
+def test_the_fixture_is_in_the_repository():
+    assert (REPO / "tests" / "search" / "conformance" / "search.json").is_file()
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (FIXTURE_DIR / "search.json").exists(),
-                    reason=f"search conformance fixture absent: {FIXTURE_DIR / 'search.json'}")
 def test_modelsearch_backend_suite_passes():
+    assert (FIXTURE_DIR / "search.json").is_file(), f"search conformance fixture missing: {FIXTURE_DIR}"
     env = {**os.environ, "SEARCH_CONFORMANCE_DIR": str(FIXTURE_DIR), "PYTHONPATH": str(REPO)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     proc = subprocess.run(

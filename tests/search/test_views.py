@@ -104,13 +104,40 @@ def test_page_helps_when_nothing_found(client, officer_user, cases):
     assert "没有找到" in none
 
 
-def test_pagination_and_type_tabs(client, officer_user, cases, statutes):
+def test_pagination_and_type_tabs(client, officer_user, cases, statutes, whoosh_index):
+    """More hits than a page: pages split them without overlap or loss and link each other;
+    the type tabs count each type and a tab shows only its type."""
+    import re
+
+    from casebank.models import Article
+    from tests.search.conftest import make_article
+
+    law = statutes["laws"]["chufa"]
+    extra = [make_article(law, 200 + i, f"违反第{i}项规定的，处以罚款。") for i in range(12)]
+    whoosh_index.add_bulk(Article, extra)
     client.force_login(officer_user)
     first = api(client, q="罚款").json()
-    assert first["total"] >= 4
-    small = client.get(reverse("search:search"), {"q": "罚款"}).content.decode()
-    assert "法规" in small and "案例" in small
+    total = first["total"]
+    assert total >= 16 and first["num_pages"] == -(-total // service.PAGE_SIZE) >= 2
+    pages = [api(client, q="罚款", page=str(n)).json()["results"] for n in range(1, first["num_pages"] + 1)]
+    urls = [r["url"] for page in pages for r in page]
+    assert [len(p) for p in pages[:-1]] == [service.PAGE_SIZE] * (len(pages) - 1)
+    assert len(urls) == total == len(set(urls))  # every hit once, none twice
     assert api(client, q="罚款", page="50").json()["results"] == []
+    counts = first["type_counts"]
+    assert counts["case"] == 1 and counts["statute"] == total - 1
+
+    page1 = client.get(reverse("search:search"), {"q": "罚款"}).content.decode()
+    tab_counts = re.findall(r'>(全部|法规|案例) <span class="badge[^"]*">(\d+)</span>', page1)
+    assert ("全部", str(total)) in tab_counts and ("法规", str(total - 1)) in tab_counts and ("案例", "1") in tab_counts
+    assert '?q=%E7%BD%9A%E6%AC%BE&amp;type=case"' in page1 and '?q=%E7%BD%9A%E6%AC%BE&amp;type=statute"' in page1
+    assert "下一页" in page1 and "上一页" not in page1 and f"第 1 / {first['num_pages']} 页" in page1
+    last = client.get(reverse("search:search"), {"q": "罚款", "page": first["num_pages"]}).content.decode()
+    assert "上一页" in last and "下一页" not in last
+    only_cases = client.get(reverse("search:search"), {"q": "罚款", "type": "case"})
+    hits = [h.as_json()["type"] for h in only_cases.context["outcome"].hits]
+    assert hits == ["case"] and "占道经营处罚案" in only_cases.content.decode()
+    assert all(r["type"] == "statute" for r in api(client, q="罚款", type="statute").json()["results"])
 
 
 def test_autocomplete_suggestions(client, officer_user, cases, statutes):

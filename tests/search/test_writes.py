@@ -4,7 +4,6 @@ updates made while it ran."""
 import fcntl
 import multiprocessing
 import os
-import time
 
 import pytest
 
@@ -37,11 +36,12 @@ def test_several_processes_writing_at_once_lose_nothing(tmp_path):
     assert len(list(searcher.document_numbers(ct="t"))) == 60
 
 
-def _hold_lock(path, seconds, ready):
+def _hold_lock(path, ready, release):
+    """Hold the index's write lock until told to let go (no timing involved)."""
     fd = os.open(os.path.join(path, "write.lock"), os.O_RDWR | os.O_CREAT)
     fcntl.flock(fd, fcntl.LOCK_EX)
     ready.set()
-    time.sleep(seconds)
+    release.wait(60)
     fcntl.flock(fd, fcntl.LOCK_UN)
     os.close(fd)
 
@@ -54,15 +54,20 @@ def test_busy_index_defers_the_update_instead_of_failing(whoosh_index, statutes,
 
     store = whoosh_index.store
     store.lock_timeout = 0.3
-    ready = CTX.Event()
-    holder = CTX.Process(target=_hold_lock, args=(str(store.root), 1.5, ready))
+    ready, release = CTX.Event(), CTX.Event()
+    holder = CTX.Process(target=_hold_lock, args=(str(store.root), ready, release))
     holder.start()
-    assert ready.wait(10)
-    art = statutes["articles"]["bike"]
-    Article.objects.filter(pk=art.pk).update(text="电动自行车停放规定")
-    whoosh_index.get_index_for_model(Article).add_item(Article.objects.get(pk=art.pk))  # must not raise
-    assert store.deferred_path.exists()
-    holder.join(10)
+    try:
+        assert ready.wait(30)
+        art = statutes["articles"]["bike"]
+        Article.objects.filter(pk=art.pk).update(text="电动自行车停放规定")
+        whoosh_index.get_index_for_model(Article).add_item(Article.objects.get(pk=art.pk))  # must not raise
+        assert store.deferred_path.exists()
+        assert [r.pk for r in whoosh_index.search("电动自行车", Article)] == []  # not applied yet
+    finally:
+        release.set()
+        holder.join(30)
+    assert holder.exitcode == 0
     store.lock_timeout = 10
     whoosh_index.get_index_for_model(Article).add_item(statutes["articles"]["stall"])
     assert not store.deferred_path.exists()

@@ -133,6 +133,7 @@ GET_TABLE = {
     "officers:hr_record_action": HR_SCOPED,
     "officers:hr_certificate_reissue": HR_SCOPED,
     "officers:hr_evaluate": POST_ONLY,
+    "officers:hr_officer_tier": POST_ONLY,
     "officers:certificate_pdf": row("L", "200", "404", "404", "404", "200", "404"),
     "officers:my_qualification": SIGNED_IN,
     # portal
@@ -205,6 +206,7 @@ def PARAMS(d):
         "officers:hr_record_action": {"pk": d["record"].pk, "action": "suspend"},
         "officers:hr_certificate_reissue": {"pk": d["certificate"].pk},
         "officers:hr_evaluate": {"pk": officer},
+        "officers:hr_officer_tier": {"pk": officer},
         "officers:certificate_pdf": {"pk": d["certificate"].pk},
         "casebank:law_detail": {"law_id": d["law"].source_id},
         "casebank:law_compare": {"law_id": d["law"].source_id},
@@ -416,6 +418,8 @@ def _post_cases(d):
          ["anonymous", "owner", "officer", "hr_other"]),
         ("officers:hr_evaluate", {"pk": officer}, {}, ["anonymous", "owner", "officer", "trainer", "reviewer",
                                                       "hr_other"]),
+        ("officers:hr_officer_tier", {"pk": officer}, {"training_tier": "advanced"},
+         ["anonymous", "owner", "officer", "trainer", "reviewer", "hr_other"]),
         ("officers:hr_record_action", {"pk": d["record"].pk, "action": "suspend"}, {"reason": "越权暂扣"},
          ["anonymous", "owner", "officer", "trainer", "reviewer", "hr_other"]),
         ("officers:hr_record_action", {"pk": d["record"].pk, "action": "revoke"}, {"reason": "越权取消"},
@@ -440,9 +444,10 @@ def _post_cases(d):
 def _state(d):
     from courses.models import Assignment, OnsiteSession
     from exams.models import Answer, Sitting
-    from officers.models import Certificate, HoursEntry, QualificationRecord
+    from officers.models import Certificate, HoursEntry, Officer, QualificationRecord
 
     return (
+        list(Officer.objects.order_by("pk").values_list("pk", "training_tier")),
         list(HoursEntry.objects.order_by("pk").values_list("pk", "hours", "reversed_by")),
         list(QualificationRecord.objects.order_by("pk").values_list("pk", "status", "status_reason")),
         list(Certificate.objects.order_by("pk").values_list("pk", "status")),

