@@ -212,6 +212,10 @@ def test_local_settings_serve_like_production_over_plain_http(sqlite_deployment)
         status, headers, _css = get(port, static)
         assert status == 200 and "immutable" in headers["Cache-Control"]
 
+        # Each worker logs its warm-up before it accepts a connection; the other may still be warming.
+        deadline = time.monotonic() + 120
+        while log_tail(log, 10**6).count("warmed 4 request threads") < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
         text = log_tail(log, 10**6)
         assert "warm-up before fork" in text and text.count("warmed 4 request threads") == 2, text
     finally:
