@@ -25,24 +25,13 @@ from wagtail.models import Orderable
 from casebank.domain import CATEGORY_CHOICES, CATEGORY_LABELS
 from officers.models import TIER_LABELS
 
-# --- Question types, difficulty, status -------------------------------------------
+# The question types live in exams.questiontypes (shared with exams.validation); re-exported here.
+from .questiontypes import (  # noqa: F401
+    CASE, CHOICE_TYPES, DISCRETION, MULTI, OBJECTIVE_TYPES, QTYPE_CHOICES, QTYPE_LABELS, SINGLE, TRUEFALSE,
+)
+from .validation import question_errors
 
-SINGLE = "single"
-MULTI = "multi"
-TRUEFALSE = "truefalse"
-CASE = "case"
-DISCRETION = "discretion"
-QTYPE_CHOICES = [
-    (SINGLE, _("单选题")),
-    (MULTI, _("多选题")),
-    (TRUEFALSE, _("判断题")),
-    (CASE, _("案例分析题")),
-    (DISCRETION, _("裁量题")),
-]
-QTYPE_LABELS = dict(QTYPE_CHOICES)
-#: Types graded by the computer at once; the others go to the marking queue.
-OBJECTIVE_TYPES = (SINGLE, MULTI, TRUEFALSE, DISCRETION)
-CHOICE_TYPES = (SINGLE, MULTI)
+# --- Difficulty, status -------------------------------------------------------------
 
 DIFFICULTY_CHOICES = [(1, _("易")), (2, _("中")), (3, _("难"))]
 DIFFICULTY_LABELS = dict(DIFFICULTY_CHOICES)
@@ -146,7 +135,6 @@ class Question(ClusterableModel):
         """The question must be gradeable (exams.validation.validate_question); the admin form hands
         over the options and rubric points being edited before this runs."""
         super().clean()
-        from .validation import question_errors
         errors = question_errors(self)
         if errors:
             raise ValidationError(errors)

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import CASE, CHOICE_TYPES, DISCRETION, MULTI, QTYPE_LABELS, SINGLE, TRUEFALSE
+from .questiontypes import CASE, CHOICE_TYPES, DISCRETION, MULTI, QTYPE_LABELS, SINGLE, TRUEFALSE
 
 MAX_TEXT = 5000
 
