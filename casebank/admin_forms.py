@@ -1,17 +1,23 @@
 """Admin forms: citation checks before a page is published, benchmark validation.
 
-Pages whose text cites statutes use ``CitationCheckedPageForm`` (or the
-mixin) as ``base_form_class``. On publish, submit for review, or a reviewer's
+Pages whose text cites statutes (casebank.cited.CitedContent models) use
+``CitationCheckedPageForm`` (or the mixin) as ``base_form_class``; the form
+checks the fields the model declares. On publish, submit for review, or a reviewer's
 approval from the edit view, an unknown law or article is an error listing
 each bad citation; a repealed law (or one not in force on the material's date)
 must be acknowledged with the "acknowledge_citations" checkbox."""
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
-from .citations import check_text
+from .citations import check_text, find_citations
+from .numerals import parse_number
+from .validation import validate_benchmark_levels
 
 BLOCKING_ACTIONS = ("action-publish", "action-submit", "action-workflow-action")
 
@@ -44,27 +50,30 @@ def citation_errors(text, as_of, acknowledged, *, approving=True):
 
 
 class CitationCheckMixin(forms.Form):
-    """Add to a Wagtail admin form; set ``citation_fields`` (judged at the date in
-    ``citation_date_field``, or as current material) and ``current_fields``
-    (always judged as current material)."""
-
-    citation_fields: tuple = ()
-    current_fields: tuple = ()
-    citation_date_field: str | None = None
+    """Add to the Wagtail admin form of a CitedContent model: the submitted values of the
+    model's ``citation_fields`` are judged at its ``citation_date_field`` (or as current
+    material), those of its ``current_fields`` as current material."""
 
     acknowledge_citations = forms.BooleanField(
         label=gettext_lazy("已核对废止法律引用"), required=False,
         help_text=gettext_lazy("材料引用了已废止或未生效的法律时，法制审核员核对后勾选，方可发布。"))
 
     def citation_text(self, cleaned):
-        return "\n".join(str(cleaned.get(f) or "") for f in self.citation_fields)
+        """The submitted text of the model's ``citation_fields``."""
+        return "\n".join(str(cleaned.get(f) or "") for f in self._meta.model.citation_fields)
 
     def citation_sections(self, cleaned):
-        as_of = cleaned.get(self.citation_date_field) if self.citation_date_field else None
+        cited = self._meta.model
+        as_of = cleaned.get(cited.citation_date_field) if cited.citation_date_field else None
         sections = [(self.citation_text(cleaned), as_of)]
-        if self.current_fields:
-            sections.append(("\n".join(str(cleaned.get(f) or "") for f in self.current_fields), None))
+        if cited.current_fields:
+            sections.append(("\n".join(str(cleaned.get(f) or "") for f in cited.current_fields), None))
         return sections
+
+    def acknowledged(self, cleaned):
+        """The form's checkbox, or the model's own acknowledgement field."""
+        field = self._meta.model.acknowledged_field
+        return cleaned.get("acknowledge_citations") or (cleaned.get(field) if field else None)
 
     def clean(self):
         cleaned = super().clean()
@@ -72,7 +81,7 @@ class CitationCheckMixin(forms.Form):
             return cleaned
         approving = not (self.data.get("action-submit"))
         for text, as_of in self.citation_sections(cleaned):
-            acknowledged = cleaned.get("acknowledge_citations") or cleaned.get("citations_acknowledged")
+            acknowledged = self.acknowledged(cleaned)
             for err in citation_errors(text, as_of, acknowledged, approving=approving):
                 self.add_error(None, err)
         return cleaned
@@ -83,9 +92,7 @@ class CitationCheckedPageForm(CitationCheckMixin, WagtailAdminPageForm):
 
 
 class CasePageForm(CitationCheckedPageForm):
-    citation_fields = ("summary", "facts", "issues", "legal_basis_text", "outcome", "review_result")
-    current_fields = ("teaching_points", "discussion_questions")
-    citation_date_field = "decision_date"
+    """The case's fields (CasePage declares them) plus the articles chosen in its legal-basis panel."""
 
     def citation_text(self, cleaned):
         text = super().citation_text(cleaned)
@@ -106,21 +113,19 @@ class BenchmarkForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        from .models import DiscretionBenchmark, DiscretionLevel
-        from .validation import validate_benchmark_levels
-
         formset = self.formsets.get("levels")
         if formset is None or not formset.is_valid():
             return cleaned
+        # Unsaved DiscretionLevel and DiscretionBenchmark objects (the formset's and the form's models).
         levels = []
         for f in formset.forms:
             data = getattr(f, "cleaned_data", None) or {}
             if not data or data.get("DELETE"):
                 continue
-            levels.append(DiscretionLevel(name=data.get("name") or "", fine_min=data.get("fine_min"),
-                                          fine_max=data.get("fine_max")))
-        probe = DiscretionBenchmark(article_fine_min=cleaned.get("article_fine_min"),
-                                    article_fine_max=cleaned.get("article_fine_max"))
+            levels.append(formset.model(name=data.get("name") or "", fine_min=data.get("fine_min"),
+                                        fine_max=data.get("fine_max")))
+        probe = self._meta.model(article_fine_min=cleaned.get("article_fine_min"),
+                                 article_fine_max=cleaned.get("article_fine_max"))
         try:
             validate_benchmark_levels(probe, levels)
         except ValidationError as exc:
@@ -145,12 +150,6 @@ class ArticleChooserFilterForm(forms.Form):
         self.search_query = None
 
     def filter(self, objects):
-        import re
-
-        from django.db.models import Q
-
-        from .citations import find_citations, parse_number
-
         query = (self.cleaned_data.get("q") or "").strip()
         if not query:
             return objects.select_related("law").order_by("law__full_name", "position")

@@ -18,15 +18,20 @@ date on or after the repeal (or before the law took effect) it is
 """
 import datetime
 import html as html_lib
+import logging
 import re
 import threading
 import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from .library import CHINA_PREFIX, Article, Law
+from .numerals import parse_number
 
 OK = "ok"
 REPEALED = "repealed"
@@ -35,41 +40,8 @@ UNKNOWN_ARTICLE = "unknown_article"
 NOT_IN_FORCE = "not_in_force"
 STATUSES = (OK, REPEALED, UNKNOWN_LAW, UNKNOWN_ARTICLE, NOT_IN_FORCE)
 
-CHINA_PREFIX = "中华人民共和国"
 #: Largest range expanded into single citations (第一条至第一千条 is a typo, not 1,000 citations).
 MAX_RANGE = 200
-
-# --- numerals ----------------------------------------------------------------
-
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
-def parse_number(s):
-    """'三十三' → 33, '一千一百八十五' → 1185, '33' / '３３' → 33; None when unreadable."""
-    if not s:
-        return None
-    s = s.strip().translate(_FULLWIDTH)
-    if s.isdigit():
-        return int(s)
-    total, section, digit = 0, 0, None
-    for ch in s:
-        if ch in _DIGITS:
-            digit = _DIGITS[ch]
-        elif ch in _UNITS:
-            section += (1 if digit is None else digit) * _UNITS[ch]
-            digit = None
-        elif ch == "万":
-            section += digit or 0
-            total += (section or 1) * 10000
-            section, digit = 0, None
-        else:
-            return None
-    section += digit or 0
-    value = total + section
-    return value or None
-
 
 # --- patterns ----------------------------------------------------------------
 
@@ -122,10 +94,6 @@ class Citation:
         return {"text": self.text, "law": self.law_name, "article": self.article, "status": self.status}
 
     @property
-    def is_ok(self):
-        return self.status == OK
-
-    @property
     def url(self):
         if self.article_obj is not None:
             return self.article_obj.get_absolute_url()
@@ -164,10 +132,9 @@ _lock = threading.Lock()
 _cache = {"dir": None, "version": 0}
 _version = [0]
 CACHE_SECONDS = 60
-#: Best version first when no date is given (Law.STATUS_CHOICES codes).
-_STATUS_RANK = {"in_force": 0, "amended": 1, "repealed": 2, "historical": 3}
-#: Law.LOCAL_REGULATION and Law.LOCAL_RULE (the models import this module, so no import here).
-_LOCAL_LEVELS = ("地方性法规", "地方政府规章")
+#: Best version first when no date is given.
+_STATUS_RANK = {Law.IN_FORCE: 0, Law.AMENDED: 1, Law.REPEALED: 2, Law.HISTORICAL: 3}
+_LOCAL_LEVELS = (Law.LOCAL_REGULATION, Law.LOCAL_RULE)
 _TITLE_MARKS = set("《》〈〉")
 _TIER_REGIONLESS = 3
 _SPACE_RE = re.compile(r"\s+")
@@ -293,8 +260,6 @@ def _directory():
         d = _cache["dir"]
         if d is not None and _cache["version"] == _version[0] and time.monotonic() - d.built < CACHE_SECONDS:
             return d
-        from .models import Law
-
         if d is not None and _cache["version"] == _version[0]:
             # Only the time is up: laws may have changed in another process. Compare a fingerprint of the
             # fields that matter (a fifth of the cost of loading 3,000 laws) and keep the names if unchanged.
@@ -507,8 +472,6 @@ def _law_mentions(text, d, as_of):
 def _article_numbers(d, law_pk):
     numbers = d.numbers.get(law_pk)
     if numbers is None:
-        from .models import Article
-
         numbers = frozenset(Article.objects.filter(law_id=law_pk, number__isnull=False)
                             .values_list("number", flat=True))
         d.numbers[law_pk] = numbers
@@ -523,8 +486,6 @@ def find_citations(text, as_of=None, *, fetch_articles=True):
     try:
         return _find(text, as_of, fetch_articles)
     except Exception:  # noqa: BLE001 — a citation check must never break a page or a save
-        import logging
-
         logging.getLogger("academy").exception("citation parsing failed")
         return []
 
@@ -607,10 +568,6 @@ def _fetch_articles(wanted, laws):
     """Article objects for (law pk, number) pairs, one query; ``laws`` maps pk → Law."""
     if not wanted:
         return {}
-    from django.db.models import Q
-
-    from .models import Article
-
     by_law = {}
     for law_pk, number in wanted:
         by_law.setdefault(law_pk, set()).add(number)
@@ -773,8 +730,6 @@ def linkify_citations(html_or_text, as_of=None):
     try:
         return mark_safe(_linkify_html(source, as_of))  # noqa: S308 — safe HTML or escaped text, plus escaped links
     except Exception:  # noqa: BLE001
-        import logging
-
         logging.getLogger("academy").exception("citation linking failed")
         return mark_safe(source)  # noqa: S308 — safe HTML or escaped text (above)
 

@@ -8,12 +8,15 @@ import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.test.utils import override_settings
+
+from portal.models import HomePage
 
 from .citations import resolve_law_name
 from .importers import StatuteImportError, import_statutes
-from .regulations import import_regulations
 from .models import (
     Article,
     CaseIndexPage,
@@ -28,6 +31,7 @@ from .models import (
     PowerItem,
     PowerItemBasis,
 )
+from .regulations import import_regulations
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 #: Measure codes used by the demo files that differ from casebank.domain's.
@@ -151,8 +155,6 @@ def _ensure_index():
     index = CaseIndexPage.objects.first()
     if index is not None:
         return index
-    from portal.models import HomePage
-
     home = HomePage.objects.first()
     if home is None:
         return None
@@ -217,9 +219,6 @@ def _load_cases(rows, areas, articles, stdout):
 def _without_search_auto_update():
     """Settings override that stops per-save search indexing during the bulk load:
     search.demo builds the whole index afterwards (it runs after casebank.demo)."""
-    from django.conf import settings
-    from django.test.utils import override_settings
-
     backends = {name: {**config, "AUTO_UPDATE": False}
                 for name, config in getattr(settings, "WAGTAILSEARCH_BACKENDS", {}).items()}
     return override_settings(WAGTAILSEARCH_BACKENDS=backends)

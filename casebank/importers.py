@@ -22,8 +22,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .citations import invalidate_cache, parse_number
-from .models import Article, ImportRecord, Law, LawSuccession
+from .citations import invalidate_cache
+from .library import Article, ImportRecord, Law, LawSuccession
+from .numerals import parse_number
 
 LAW_COLUMNS = {"law_id", "law_name", "level", "issuing_body", "publish_date", "effective_date", "status"}
 ARTICLE_COLUMNS = {"id", "law_id", "chapter", "section", "article_no", "article_no_arabic", "article_text"}

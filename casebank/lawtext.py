@@ -18,7 +18,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from .citations import parse_number
+from .numerals import parse_number
 
 #: 第…条 at the start of a line followed by a space (half- or full-width) or the end of the line.
 _ARTICLE_RE = re.compile(r"^(第([^\s　第条]{1,10})条(之[一二三四五六七八九十]{1,3})?)(?:[ \t　]+|$)(.*)$")

@@ -6,7 +6,7 @@ from .citations import find_citations
 
 
 class CitationReportPanel(Panel):
-    """Lists every citation of ``instance.citation_text()`` with its status."""
+    """Lists every citation of a CitedContent instance (its ``citation_sections()``) with its status."""
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "casebank/admin/citation_report_panel.html"
@@ -14,13 +14,8 @@ class CitationReportPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             instance = self.instance
-            if hasattr(instance, "citation_sections"):
-                sections = instance.citation_sections()
-            else:
-                sections = [(instance.citation_text() if hasattr(instance, "citation_text") else "",
-                             instance.citation_date() if hasattr(instance, "citation_date") else None)]
-            as_of = sections[0][1]
+            sections = instance.citation_sections()
             citations = [c for text, when in sections for c in find_citations(text, when)] if instance.pk else []
-            context.update({"citations": citations, "as_of": as_of,
+            context.update({"citations": citations, "as_of": instance.citation_date(),
                             "bad": [c for c in citations if c.status != "ok"]})
             return context

@@ -51,7 +51,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from .citations import find_citations
-from .models import Article, ArticleReference
+from .library import Article, ArticleReference
 
 CASE = "case"
 POWER_ITEM = "power_item"

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from .citations import invalidate_cache
 from .importers import ImportSummary, StatuteImportError, _sync_articles, file_checksum
 from .lawtext import LawTextError, parse_date, parse_filename, parse_markdown
-from .models import ImportRecord, Law
+from .library import ImportRecord, Law
 
 DEFAULT_ARCHIVE = Path(__file__).resolve().parent / "data" / "regulations.tar.xz"
 #: Law fields an import writes.

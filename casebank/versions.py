@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Law
+from .library import Law
 
 #: Renumbered articles are paired by text when at least this similar (0–1).
 MOVED_SIMILARITY = 0.6

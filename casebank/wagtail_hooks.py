@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.models import TaskState
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -28,8 +29,6 @@ def nav_items(request):
 
 def awaiting_review(user, limit=10):
     """Case pages waiting in a 法制审核 task the user may act on."""
-    from wagtail.models import TaskState
-
     states = (TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS,
                                        task__groupapprovaltask__groups__in=user.groups.all())
               .select_related("workflow_state__content_type").distinct())

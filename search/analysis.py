@@ -21,6 +21,8 @@ from pathlib import Path
 import jieba
 from whoosh.analysis import NgramFilter, Token, Tokenizer
 
+from casebank.numerals import parse_number
+
 logger = logging.getLogger("academy.search")
 jieba.setLogLevel(logging.WARNING)
 
@@ -32,30 +34,10 @@ STOP_WORDS = frozenset(
     a an and are as at be by for from in is it of on or that the this to was were with""".split()
 )
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 #: 第三十三条, 第33条, 第 33 条, 第一百零一款 … (article, paragraph, item, chapter, section, part).
 ARTICLE_REF = re.compile(r"第\s*([0-9０-９零〇一二两三四五六七八九十百千]+)\s*([条款项章节编])")
 _WORD_CHARS = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-def chinese_number(text):
-    """Integer value of a number written in Arabic or Chinese numerals (三十三 → 33)."""
-    text = unicodedata.normalize("NFKC", text)
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (current or 1) * _CN_UNITS[ch]
-            current = 0
-        else:
-            return None
-    return total + current
 
 
 def normalise(text):
@@ -69,6 +51,16 @@ _dict_lock = threading.Lock()
 _dict_state = {"file": False, "db_loaded_at": 0.0}
 #: How long a process trusts its copy of the reviewers' terms before re-reading them.
 DB_TERMS_TTL = 30.0
+
+
+def _vocabulary_models():
+    """(DomainTerm, SynonymGroup), imported on first use: this module is also imported where
+    Django is not set up (a Whoosh index's pickled schema names ChineseTokenizer, so opening
+    the index, or an indexing worker process unpickling its task, imports this module), and
+    search.models can only be imported once the app registry is ready."""
+    from search.models import DomainTerm, SynonymGroup
+
+    return DomainTerm, SynonymGroup
 
 
 def _load_file_dictionary():
@@ -106,8 +98,7 @@ def load_db_terms(force=False):
         return
     _dict_state["db_loaded_at"] = now
     try:
-        from search.models import DomainTerm, SynonymGroup
-
+        DomainTerm, SynonymGroup = _vocabulary_models()
         words = list(DomainTerm.objects.values_list("term", flat=True))
         for group in SynonymGroup.objects.filter(active=True):
             words.extend(group.term_list())
@@ -157,7 +148,7 @@ def _pieces(text):
     for m in ARTICLE_REF.finditer(text):
         if m.start() > pos:
             yield "text", text[pos:m.start()], pos
-        number = chinese_number(m.group(1))
+        number = parse_number(m.group(1))
         if number is None:
             yield "text", m.group(0), m.start()
         else:
@@ -392,8 +383,7 @@ def synonyms_map():
         return _synonyms_state["map"]
     mapping = {}
     try:
-        from search.models import SynonymGroup
-
+        SynonymGroup = _vocabulary_models()[1]
         for group in SynonymGroup.objects.filter(active=True):
             terms = [normalise(t) for t in group.term_list()]
             for term in terms:

@@ -19,7 +19,7 @@ from wagtail.search.backends import get_search_backend
 from modelsearch.index import get_indexed_models
 
 from search import analysis
-from search.models import SynonymGroup
+from search.models import DomainTerm, SynonymGroup
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 #: Bump when the document format changes, so that the next run rebuilds.
@@ -41,8 +41,6 @@ def _fingerprint():
                 break
         values = model._default_manager.aggregate(**agg)
         parts[model._meta.label_lower] = [str(values.get(k)) for k in ("n", "max_pk", "modified")]
-    from search.models import DomainTerm
-
     parts["terms"] = [DomainTerm.objects.count(), str(DomainTerm.objects.aggregate(m=Max("updated_at"))["m"])]
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

@@ -27,6 +27,7 @@ from wagtail.search.backends import get_search_backend
 from modelsearch.index import RelatedFields, SearchField, get_indexed_models
 
 from casebank import citations
+from casebank.domain import CATEGORY_LABELS
 from search import analysis
 from search.query import BestMatch
 
@@ -75,7 +76,7 @@ LOCAL_LOOKAHEAD = 10
 MAX_DIRECT = 3
 PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
-#: Models with more results than this are faceted on their first results only.
+#: Length of a result's excerpt: the characters shown around its best cluster of matches (``highlight``).
 SNIPPET_LENGTH = 120
 
 
@@ -373,8 +374,6 @@ def _facet_label(key, value, model):
                 continue
         return str(value)
     if key == "duty_area":
-        from casebank.domain import CATEGORY_LABELS
-
         return str(CATEGORY_LABELS.get(value, value))
     return str(value)
 

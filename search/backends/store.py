@@ -38,6 +38,7 @@ import uuid
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.scoring import BM25F
 
 logger = logging.getLogger("academy.search")
 
@@ -270,8 +271,6 @@ class IndexStore:
             with contextlib.suppress(Exception):
                 state["searcher"].close()
         ix = self.open(path)
-        from whoosh.scoring import BM25F
-
         searcher = ix.searcher(weighting=BM25F())
         searcher._academy_store = self
         self._local.state = {"path": path, "searcher": searcher}

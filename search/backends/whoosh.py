@@ -25,6 +25,7 @@ import math
 import os
 from collections import OrderedDict
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Count
@@ -641,10 +642,6 @@ class WhooshSearchResults(BaseSearchResults):
         return self.backend.facet_counts(self.matched_docnums(), fname, kind, internal)
 
 
-class EmptyIndex(BaseIndex):
-    """Returned for models that are not indexed."""
-
-
 class WhooshIndex(BaseIndex):
     """The single Whoosh index of the backend."""
 
@@ -820,8 +817,6 @@ class WhooshIndexRebuilder:
 def apply_entries(writer, entries):
     """Apply journal entries ({"op": "add", "model", "pk"} / {"op": "delete", "id"})
     with ``writer``, reading current objects from the database."""
-    from django.apps import apps
-
     for entry in entries:
         if entry["op"] == "delete":
             writer.delete_by_term("id", entry["id"])

@@ -4,9 +4,7 @@ import datetime
 import pytest
 from django.utils.safestring import mark_safe
 
-from casebank.citations import check_text, find_citations, linkify_citations, parse_number
-
-from .conftest import chinese
+from casebank.citations import check_text, find_citations, linkify_citations
 
 pytestmark = pytest.mark.django_db
 
@@ -104,18 +102,6 @@ def test_citation_forms(statutes, text, expected):
 
 def test_table_is_large_enough():
     assert len(TABLE) >= 45
-
-
-@pytest.mark.parametrize("n", [1, 9, 10, 11, 19, 20, 21, 99, 100, 101, 110, 119, 1000, 1001, 1010, 1057, 1185, 1260])
-def test_parse_number_round_trip(n):
-    assert parse_number(chinese(n)) == n
-    assert parse_number(str(n)) == n
-
-
-def test_parse_number_unreadable():
-    assert parse_number("abc") is None
-    assert parse_number("") is None
-    assert parse_number("两百") == 200
 
 
 def test_citation_spans_and_text(statutes):
