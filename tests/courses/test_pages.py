@@ -94,7 +94,7 @@ def test_lessons_copy_course_filters_for_search():
 
 @pytest.mark.django_db
 def test_prerequisite_cycles_are_refused():
-    from courses.models import CoursePageForm
+    from courses.admin_forms import CoursePageForm
 
     a = make_course(n_lessons=0)
     b = make_course(n_lessons=0, prerequisites=[a])
