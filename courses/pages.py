@@ -68,7 +68,7 @@ class CourseIndexPage(Page):
         if tier in dict(TIER_CHOICES):
             courses = courses.filter(tier=tier)
         if area in DUTY_AREA_LABELS:
-            courses = courses.filter(duty_area_codes__contains=area)
+            courses = courses.filter(duty_areas__code=area)
         if subject in dict(SUBJECT_CHOICES):
             courses = courses.filter(subject=subject)
         return courses
@@ -83,7 +83,7 @@ class CoursePage(Page):
     tier_rank = models.PositiveSmallIntegerField(_("层级序号"), default=0, editable=False, db_index=True)
     subject = models.CharField(_("专题"), max_length=16, choices=SUBJECT_CHOICES, blank=True)
     #: Duty-area codes separated by spaces, kept in step with ``duty_areas``
-    #: so search and listings can filter without a join.
+    #: so the search index (search.service facets) can filter without a join.
     duty_area_codes = models.CharField(_("职责领域代码"), max_length=200, blank=True, editable=False)
     duty_areas = ParentalManyToManyField("casebank.DutyArea", blank=True, related_name="courses",
                                          verbose_name=_("职责领域"))
