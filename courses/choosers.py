@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
+from casebank.models import Article
+
 
 class _ArticleQuerysetMixin:
     def get_object_list(self):
-        from casebank.models import Article
-
         return Article.objects.select_related("law").order_by("law__full_name", "position")
 
 

@@ -10,7 +10,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from officers.models import Officer, Unit
+from casebank.models import Article, CasePage, DutyArea
+from officers import hours as hours_service
+from officers.models import SOURCE_ONSITE, Officer, Unit
+from portal.models import HomePage
+
+from . import progress
+from .pages import CourseIndexPage, CoursePage, LessonPage
+from .records import Assignment, Attendance, CourseEnrollment, LessonProgress, OnsiteSession, SessionSignup
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 
@@ -37,10 +44,6 @@ def _read(name):
 
 
 def _index_page():
-    from portal.models import HomePage
-
-    from .models import CourseIndexPage
-
     index = CourseIndexPage.objects.first()
     if index is None:
         home = HomePage.objects.first()
@@ -56,8 +59,6 @@ class _Refs:
         self.missing = []
 
     def article(self, law, number):
-        from casebank.models import Article
-
         key = (law, number)
         if key not in self.articles:
             art = (Article.objects.filter(law__full_name=law, number=number).order_by("position").first()
@@ -68,8 +69,6 @@ class _Refs:
         return self.articles[key]
 
     def case(self, slug):
-        from casebank.models import CasePage
-
         pk = CasePage.objects.filter(slug=slug).values_list("pk", flat=True).first()
         if pk is None:
             self.missing.append(f"case {slug}")
@@ -109,10 +108,6 @@ def _body(blocks, refs):
 
 
 def _load_courses(stdout, index):
-    from casebank.models import DutyArea
-
-    from .models import CoursePage, LessonPage
-
     data = _read("courses.json")
     existing = {c.slug: c for c in CoursePage.objects.child_of(index)}
     areas = {a.code: a for a in DutyArea.objects.all()}
@@ -162,8 +157,6 @@ def _load_courses(stdout, index):
 
 
 def _load_assignments(stdout, courses):
-    from .models import Assignment
-
     units = {u.code: u for u in Unit.objects.all()}
     admin = get_user_model().objects.filter(username="hr").first()
     today = timezone.localdate()
@@ -180,11 +173,6 @@ def _load_assignments(stdout, courses):
 
 
 def _load_sessions(stdout, courses):
-    from officers import hours as hours_service
-    from officers.models import SOURCE_ONSITE
-
-    from .models import Attendance, OnsiteSession, SessionSignup
-
     trainer = get_user_model().objects.filter(username="trainer").first()
     created = 0
     sessions = []
@@ -222,9 +210,6 @@ def _load_sessions(stdout, courses):
 
 
 def _demo_officer_progress(stdout, courses):
-    from . import progress
-    from .models import CourseEnrollment, LessonPage, LessonProgress
-
     officer = Officer.objects.filter(user__username="officer").first()
     if officer is None or CourseEnrollment.objects.filter(officer=officer).exists():
         return

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from officers.forms import IsoDateInput
 from officers.scoping import visible_units
 
-from .models import Assignment, CoursePage
+from .records import Assignment
 
 
 class AssignmentForm(forms.ModelForm):
@@ -21,7 +21,8 @@ class AssignmentForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["course"].queryset = CoursePage.objects.live().order_by("tier_rank", "path")
+        # The field's own queryset (every CoursePage): the pages sit above the forms.
+        self.fields["course"].queryset = self.fields["course"].queryset.live().order_by("tier_rank", "path")
         self.fields["course"].label_from_instance = lambda c: f"{c.title}（{c.get_tier_display()}）"
         self.fields["unit"].queryset = visible_units(user).order_by("path")
         self.fields["unit"].label_from_instance = lambda u: "　" * (u.depth - 1) + u.name

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from officers.models import Unit, hours_total
 
-from .models import Assignment, CourseEnrollment, CoursePage, LessonPage, LessonProgress, OnsiteSession, SessionSignup
+from .records import (
+    Assignment, CourseEnrollment, LessonProgress, OnsiteSession, SessionSignup, course_page_model, lesson_page_model,
+)
 from .progress import final_exams_for, prerequisites_by_course, yearly_hours_requirement
 
 STATUS_LOCKED = "locked"
@@ -46,8 +48,8 @@ def lessons_by_course(courses):
     result = {c.pk: [] for c in courses}
     if not by_path:
         return result
-    step = CoursePage.steplen
-    lessons = (LessonPage.objects.live().defer("body")
+    step = course_page_model().steplen
+    lessons = (lesson_page_model().objects.live().defer("body")
                .annotate(parent_path=Substr("path", 1, F("depth") * step - step))
                .filter(parent_path__in=list(by_path)).order_by("path"))
     for lesson in lessons:
@@ -57,7 +59,7 @@ def lessons_by_course(courses):
 
 @dataclass
 class CourseProgress:
-    course: CoursePage
+    course: object  # a CoursePage
     lessons: list = field(default_factory=list)
     done_ids: set = field(default_factory=set)
     opened_ids: set = field(default_factory=set)
@@ -152,7 +154,7 @@ def my_learning(officer, *, upcoming_limit=5):
         if course_id not in due_dates or due < due_dates[course_id]:
             due_dates[course_id] = due
     started = CourseEnrollment.objects.filter(officer=officer).values_list("course_id", flat=True)
-    courses = CoursePage.objects.live().filter(Q(pk__in=list(due_dates)) | Q(pk__in=started))
+    courses = course_page_model().objects.live().filter(Q(pk__in=list(due_dates)) | Q(pk__in=started))
     items = build_progress(officer, courses, due_dates=due_dates)
     far = datetime.date.max
     items.sort(key=lambda i: (i.status == STATUS_COMPLETED, not i.assigned, i.due_date or far,

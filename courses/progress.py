@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from officers import audit
 from officers import hours as hours_service
+from officers import models as officer_models
 from officers.events import course_completed
 from officers.models import SOURCE_COURSE
 
-from .models import CourseEnrollment, CoursePage, LessonProgress
+from .records import CourseEnrollment, LessonProgress, course_page_model
 
 FINAL_EXAM_KIND = "final"
 
@@ -66,7 +67,7 @@ def completed_course_ids(officer):
 
 def prerequisites_by_course(course_ids):
     """{course_id: [prerequisite CoursePage, …]} in one query."""
-    through = CoursePage.prerequisites.through
+    through = course_page_model().prerequisites.through
     result = {cid: [] for cid in course_ids}
     rows = through.objects.filter(from_coursepage_id__in=list(course_ids)).select_related("to_coursepage")
     for row in rows:
@@ -175,7 +176,7 @@ def evaluate_course(officer, course, *, request=None):
         audit.record("course.completed", request=request, officer=officer, obj=course,
                      after={"hours": str(course.hours or Decimal("0"))})
         transaction.on_commit(lambda: course_completed.send(
-            sender=CoursePage, officer=officer, course=course, completed_at=now))
+            sender=course_page_model(), officer=officer, course=course, completed_at=now))
     return True
 
 
@@ -186,7 +187,7 @@ def on_exam_passed(sender, officer=None, exam=None, **kwargs):
         return
     if getattr(exam, "kind", FINAL_EXAM_KIND) != FINAL_EXAM_KIND:
         return
-    course = CoursePage.objects.filter(pk=course_id).first()
+    course = course_page_model().objects.filter(pk=course_id).first()
     if course is None:
         return
     enrollment, _created = CourseEnrollment.objects.get_or_create(officer=officer, course=course)
@@ -202,8 +203,6 @@ def yearly_hours_requirement(officer):
     """The officer's yearly training-hours requirement: the highest minimum of the
     qualification types they hold a record of (or else of the base qualification);
     None while qualification types define none (officers.models.QualificationType)."""
-    from officers import models as officer_models
-
     qt = getattr(officer_models, "QualificationType", None)
     if qt is None or not hasattr(qt, "min_hours_per_year"):
         return None

@@ -1,5 +1,5 @@
 """Learner views: 我的学习 and marking a lesson complete. (The 课程中心, course and lesson
-pages are Wagtail pages: their context is built by the pages, courses.models.)"""
+pages are Wagtail pages: their context is built by the pages, courses.pages.)"""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,7 +11,7 @@ from officers.scoping import own_profile
 
 from . import progress
 from .learning import build_progress, my_learning
-from .models import LessonPage
+from .pages import LessonPage
 
 
 @require_POST

@@ -10,7 +10,9 @@ from officers.scoping import own_profile
 from portal.dashboard import NavItem, Panel
 
 from .choosers import article_chooser_viewset
-from .models import CourseIndexPage, OnsiteSession
+from .learning import my_learning
+from .pages import CourseIndexPage
+from .records import OnsiteSession
 
 
 @hooks.register("register_admin_viewset")
@@ -42,8 +44,6 @@ def nav_items(request):
 
 @hooks.register("academy_dashboard_panels")
 def dashboard_panels(request, role):
-    from .learning import my_learning
-
     panels = []
     officer = own_profile(request.user)
     if officer is not None and (role == roles.OFFICER or roles.has_role(request.user, roles.OFFICER)):

@@ -94,7 +94,7 @@ def test_lessons_copy_course_filters_for_search():
 
 @pytest.mark.django_db
 def test_prerequisite_cycles_are_refused():
-    from courses.models import CoursePageForm
+    from courses.admin_forms import CoursePageForm
 
     a = make_course(n_lessons=0)
     b = make_course(n_lessons=0, prerequisites=[a])
@@ -113,3 +113,22 @@ def test_prerequisite_cycles_are_refused():
     form = form_class(instance=c, for_user=None)
     form.cleaned_data = {"prerequisites": [a]}
     assert form.clean_prerequisites() == [a]
+
+
+@pytest.mark.django_db
+def test_catalogue_filters_courses_by_duty_area_tier_and_subject():
+    from casebank.models import DutyArea
+
+    traffic = make_course(n_lessons=0, tier="special", subject="procedure")
+    traffic.duty_areas.set([DutyArea.objects.get(code="traffic")])
+    traffic.save()
+    both = make_course(n_lessons=0)
+    both.duty_areas.set(list(DutyArea.objects.filter(code__in=["traffic", "planning"])))
+    both.save()
+    none = make_course(n_lessons=0)
+    index = course_index()
+    assert both.duty_area_codes == "planning traffic" and both.duty_area_list == ["planning", "traffic"]
+    assert set(index.get_courses(area="traffic")) == {traffic, both}
+    assert list(index.get_courses(area="planning")) == [both]
+    assert set(index.get_courses(area="no-such-area")) == {traffic, both, none}  # unknown values are ignored
+    assert list(index.get_courses(area="traffic", tier="special", subject="procedure")) == [traffic]

@@ -1,6 +1,7 @@
 """The reviewer's preview of course and lesson drafts: the page as officers will see
 it, built by the pages' get_context, and a preview never records learning progress."""
 import pytest
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from courses.models import CourseEnrollment, LessonPage, LessonProgress
 from officers.models import AuditLog
@@ -33,6 +34,31 @@ def test_lesson_draft_preview_shows_the_lesson_in_its_course_and_writes_nothing(
     client.force_login(officer_user)
     assert client.get(lesson.url).status_code == 200
     assert LessonProgress.objects.filter(lesson=lesson, officer=officer_user.officer).exists()
+
+
+def test_previewing_a_lesson_in_the_editor_records_nothing(client, reviewer_user):
+    """The editor's preview panel (the edit form POSTed, then the preview rendered by GET)
+    renders through get_context: a previewer with an officer profile who never opened the
+    lesson gets no LessonProgress, no enrolment and no audit entry."""
+    course = make_course(title="执法文书制作", n_lessons=2)
+    lesson = LessonPage.objects.child_of(course).order_by("path").first()
+    assert reviewer_user.officer is not None  # a write would have someone to record
+    client.force_login(reviewer_user)
+    before = _state()
+    form = nested_form_data({
+        "title": lesson.title, "slug": lesson.slug, "summary": "", "estimated_minutes": "20",
+        "min_read_seconds": "30", "body": streamfield([("markdown", "## 预览新增小节\n\n正文。")]),
+        "seo_title": "", "search_description": "", "go_live_at": "", "expire_at": "",
+        "comments": inline_formset([]),
+    })
+    url = f"/cms/pages/{lesson.pk}/edit/preview/"
+    assert client.post(url, form).json()["is_valid"] is True
+    preview = client.get(url, {"mode": ""})
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "预览新增小节" in html and "执法文书制作" in html and "第 1/2 课时" in html
+    assert _state() == before
+    assert not LessonProgress.objects.filter(lesson=lesson).exists()
 
 
 def test_course_draft_preview_shows_objectives_and_lessons(client, reviewer_user):
