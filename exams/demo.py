@@ -15,7 +15,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from casebank.models import Article, DiscretionBenchmark
+from courses.models import CoursePage
+from officers.models import Officer
+
 from . import engine
+from .grading import discretion_band
 from .models import (
     CASE, DISCRETION, MODE_FIXED, MODE_RULES, MULTI, MULTI_PARTIAL, ORDER_RANDOM, REVIEW_AFTER_SUBMIT, SINGLE,
     TRUEFALSE, Answer, DrawRule, Exam, ExamQuestion, Option, Question, QuestionArticle, RubricPoint, Sitting,
@@ -56,7 +61,6 @@ def _read(name):
 
 def _articles(items):
     """{(law full name, number): Article} for every article cited, preferring laws in force."""
-    from casebank.models import Article
     wanted = {(a["law"], int(a["article"])) for it in items for a in it.get("articles", [])}
     found = {}
     qs = (Article.objects.filter(law__full_name__in={w[0] for w in wanted}, number__in={w[1] for w in wanted})
@@ -69,7 +73,6 @@ def _articles(items):
 
 
 def load_questions(stdout, items):
-    from casebank.models import DiscretionBenchmark
     benchmarks = {b.code: b for b in DiscretionBenchmark.objects.all()}
     existing = {h: pk for h, pk in Question.objects.values_list("text_hash", "pk")}
     articles = _articles(items)
@@ -175,10 +178,6 @@ def load_exams(stdout, specs, by_key, trainer):
 
 def load_course_final(by_key, trainer):
     """A final exam for the first demo course, when the courses app has one."""
-    try:
-        from courses.models import CoursePage
-    except ImportError:
-        return None
     course = CoursePage.objects.live().order_by("path").first()
     if course is None:
         return None
@@ -211,7 +210,6 @@ def _simulate(sitting, ability, rng):
         elif c["qtype"] == MULTI:
             a.response = {"choices": sorted(good) if right else sorted(rng.sample(keys, max(1, len(good) - 1)))}
         elif c["qtype"] == DISCRETION:
-            from .grading import discretion_band
             level, lo, hi = discretion_band(c)
             levels = [lv["order"] for lv in c["discretion"]["levels"]]
             if right:
@@ -225,7 +223,6 @@ def _simulate(sitting, ability, rng):
 
 
 def load_sittings(stdout, exams, trainer, password):
-    from officers.models import Officer
     officers = list(Officer.objects.filter(user__username__regex=r"^zf00[0-4][0-9]$")
                     .order_by("employee_number")[:SITTING_OFFICERS])
     rng = random.Random(20261130)

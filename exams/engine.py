@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from officers.events import exam_passed
+from officers.hours import credit
+from officers.models import SOURCE_EXAM
 
 from . import grading
 from .models import (
@@ -350,8 +352,6 @@ def _send_passed(sitting_id):
     sitting = Sitting.objects.select_related("exam", "officer").get(pk=sitting_id)
     exam = sitting.exam
     if exam.hours and exam.hours > 0:
-        from officers.hours import credit
-        from officers.models import SOURCE_EXAM
         credit(sitting.officer, exam.hours, source=SOURCE_EXAM, source_key=f"exam:{exam.pk}",
                description=_("通过考试：%(t)s") % {"t": exam.title})
     exam_passed.send(sender=Sitting, officer=sitting.officer, sitting=sitting, exam=exam, score=sitting.percent)

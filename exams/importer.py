@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from casebank.domain import CATEGORY_CHOICES
 from portal.spreadsheets import Column, Sheet, csv_text, restore, xlsx_bytes
@@ -97,7 +98,6 @@ def read_rows(data, filename):
     """(header, [(row number, [cells])]) of an uploaded file; row numbers as a spreadsheet shows them."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 — any unreadable workbook

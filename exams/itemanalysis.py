@@ -12,6 +12,8 @@ Definitions (classical test theory):
 from collections import defaultdict
 from decimal import Decimal
 
+from officers.models import Unit
+
 from .models import CHOICE_TYPES, QTYPE_LABELS, S_GRADED, TRUEFALSE, Answer, QuestionVersion, category_label
 
 GROUP_SHARE = Decimal("0.27")
@@ -113,7 +115,6 @@ def analyse(exam, sittings=None):
         units[(uid, uname)][cat_of[qid]][1] += pts
     categories = sorted({c for cats in units.values() for c in cats})
     result["categories"] = [category_label(c) for c in categories]
-    from officers.models import Unit
     unit_objs = {u.pk: u for u in Unit.objects.filter(pk__in=[uid for uid, _n in units])}
     for (uid, uname), cats in sorted(units.items(), key=lambda kv: unit_objs[kv[0][0]].path):
         result["units"].append({

@@ -23,6 +23,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
 from casebank.domain import CATEGORY_CHOICES, CATEGORY_LABELS
+from casebank.models import DutyArea
 from officers.models import TIER_LABELS
 
 # The question types live in exams.questiontypes (shared with exams.validation); re-exported here.
@@ -122,7 +123,6 @@ class Question(ClusterableModel):
     def save(self, *args, **kwargs):
         self.text_hash = self.hash_text(self.text)
         if self.category and (self.duty_area_id is None or self.duty_area.code != self.category):
-            from casebank.models import DutyArea
             self.duty_area = DutyArea.objects.filter(code=self.category).first()
         super().save(*args, **kwargs)
 

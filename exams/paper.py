@@ -4,6 +4,7 @@ Templates of an open sitting receive only these dicts — built from a whitelist
 fields — never a QuestionVersion or its content, so no key, explanation or score
 can reach the page by accident.
 """
+from .grading import discretion_band
 from .models import CASE, DISCRETION, MULTI, QTYPE_LABELS, SINGLE, TRUEFALSE, has_response
 
 
@@ -54,7 +55,6 @@ def feedback(answer):
             labels.append(f"{chr(65 + order.get(o['key'], 0))}. {o['text']}")
     disc = content.get("discretion") or {}
     level_name = next((lv["name"] for lv in disc.get("levels", []) if lv["order"] == disc.get("correct_level")), "")
-    from .grading import discretion_band
     _lvl, lo, hi = discretion_band(content) if content["qtype"] == DISCRETION else (None, None, None)
     return {
         "correct": answer.correct,

@@ -12,8 +12,11 @@ from officers import roles
 from officers.scoping import own_profile
 from portal.dashboard import NavItem, Panel
 
+from .access import managed_exams
 from .forms import ExamAdminForm, QuestionAdminForm
-from .models import S_MARKING, S_OPEN, Exam, Question
+from .models import S_MARKING, S_OPEN, Answer, Exam, Question, Sitting
+from .review import wrong_items
+from .views.officer import visible_exams
 
 
 class QuestionViewSet(SnippetViewSet):
@@ -119,11 +122,6 @@ def nav_items(request):
 
 @hooks.register("academy_dashboard_panels")
 def dashboard_panels(request, role):
-    from .access import managed_exams
-    from .models import Answer, Sitting
-    from .review import wrong_items
-    from .views.officer import visible_exams
-
     user = request.user
     panels = []
     profile = own_profile(user)

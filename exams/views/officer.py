@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.images.models import Image
 
 from .. import engine
 from ..access import get_own_sitting_or_404, officer_required
@@ -269,7 +270,6 @@ def result(request, pk):
 @officer_required
 def figure(request, pk, position):
     """The figure of a question on the officer's own paper."""
-    from wagtail.images.models import Image
     sitting = get_own_sitting_or_404(request, pk)
     answer = get_object_or_404(sitting.answers.select_related("version"), position=position)
     image = get_object_or_404(Image, pk=answer.version.content.get("image_id") or 0)
