@@ -447,16 +447,6 @@ class Exam(ClusterableModel):
             return 1
         return self.max_attempts
 
-    def is_open(self, now=None):
-        now = now or timezone.now()
-        if self.draft:
-            return False
-        if self.opens_at and now < self.opens_at:
-            return False
-        if self.closes_at and now >= self.closes_at:
-            return False
-        return True
-
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("关闭时间须晚于开放时间。")}, code="close_before_open")
