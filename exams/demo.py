@@ -15,10 +15,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from casebank.models import Article, DiscretionBenchmark
+from courses.models import CoursePage
+from officers.models import Officer
+
 from . import engine
+from .grading import discretion_band
 from .models import (
-    CASE, DISCRETION, MODE_FIXED, MODE_RULES, MULTI, MULTI_PARTIAL, ORDER_RANDOM, REVIEW_AFTER_SUBMIT, SINGLE,
-    TRUEFALSE, Answer, DrawRule, Exam, ExamQuestion, Option, Question, QuestionArticle, RubricPoint, Sitting,
+    Answer, AnswerOrder, DrawRule, Exam, ExamQuestion, MultiScoring, Option, PaperMode, Question, QuestionArticle,
+    QuestionType, ReviewPolicy, RubricPoint, Sitting,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -56,7 +61,6 @@ def _read(name):
 
 def _articles(items):
     """{(law full name, number): Article} for every article cited, preferring laws in force."""
-    from casebank.models import Article
     wanted = {(a["law"], int(a["article"])) for it in items for a in it.get("articles", [])}
     found = {}
     qs = (Article.objects.filter(law__full_name__in={w[0] for w in wanted}, number__in={w[1] for w in wanted})
@@ -69,7 +73,6 @@ def _articles(items):
 
 
 def load_questions(stdout, items):
-    from casebank.models import DiscretionBenchmark
     benchmarks = {b.code: b for b in DiscretionBenchmark.objects.all()}
     existing = {h: pk for h, pk in Question.objects.values_list("text_hash", "pk")}
     articles = _articles(items)
@@ -80,16 +83,16 @@ def load_questions(stdout, items):
             by_key[it["key"]] = existing[digest]
             continue
         qtype = it["type"]
-        bench = benchmarks.get(it.get("benchmark")) if qtype == DISCRETION else None
-        if qtype == DISCRETION and bench is None:
+        bench = benchmarks.get(it.get("benchmark")) if qtype == QuestionType.DISCRETION else None
+        if qtype == QuestionType.DISCRETION and bench is None:
             skipped += 1
             continue
         q = Question(
             qtype=qtype, category=it["category"], difficulty=int(it.get("difficulty") or 2), text=it["text"],
             explanation=it.get("explanation", ""), reference_answer=it.get("reference_answer", ""),
-            truefalse_answer=bool(it["correct"]) if qtype == TRUEFALSE else None,
+            truefalse_answer=bool(it["correct"]) if qtype == QuestionType.TRUEFALSE else None,
             discretion_benchmark=bench,
-            discretion_correct_level=it.get("correct_level") if qtype == DISCRETION else None,
+            discretion_correct_level=it.get("correct_level") if qtype == QuestionType.DISCRETION else None,
             discretion_amount_min=(Decimal(str(it["correct_amount_min"]))
                                    if it.get("correct_amount_min") is not None else None),
             discretion_amount_max=(Decimal(str(it["correct_amount_max"]))
@@ -99,11 +102,11 @@ def load_questions(stdout, items):
         if it.get("tags"):
             q.tags.add(*it["tags"])
         q.save()
-        if qtype in (SINGLE, MULTI):
+        if qtype in (QuestionType.SINGLE, QuestionType.MULTI):
             right = set(it.get("correct") or [])
             Option.objects.bulk_create([Option(question=q, sort_order=i, text=t, is_correct=i in right)
                                         for i, t in enumerate(it.get("options", []))])
-        if qtype == CASE:
+        if qtype == QuestionType.CASE:
             RubricPoint.objects.bulk_create([
                 RubricPoint(question=q, sort_order=i, text=p["point"][:500], score=Decimal(str(p["score"])))
                 for i, p in enumerate(it.get("rubric", []))])
@@ -123,15 +126,16 @@ def load_questions(stdout, items):
 
 
 EXAM_SETTINGS = {
-    "qualification": dict(max_attempts=3, counting="highest", review=REVIEW_AFTER_SUBMIT, hours=Decimal("2"),
+    "qualification": dict(max_attempts=3, counting="highest", review=ReviewPolicy.AFTER_SUBMIT, hours=Decimal("2"),
                           description="初任执法人员申领行政执法证前须通过本考试。按规则从题库随机抽题，卷卷不同；"
                                       "案例分析题由教官阅卷后发布成绩。",
                           success_text="恭喜通过初任执法资格考试，合格证书将自动签发。",
                           fail_text="未通过。请查看错题本，巩固薄弱环节后再次参加考试。"),
-    "annual": dict(max_attempts=2, counting="highest", review=REVIEW_AFTER_SUBMIT, multi_scoring=MULTI_PARTIAL,
+    "annual": dict(max_attempts=2, counting="highest", review=ReviewPolicy.AFTER_SUBMIT,
+                   multi_scoring=MultiScoring.PARTIAL,
                    description="年审必考。多选题少选按比例得分，错选不得分。",
                    success_text="年度考试合格。", fail_text="年度考试不合格，请在关闭前补考。"),
-    "practice": dict(max_attempts=0, feedback="each", review=REVIEW_AFTER_SUBMIT, one_per_page=True,
+    "practice": dict(max_attempts=0, feedback="each", review=ReviewPolicy.AFTER_SUBMIT, one_per_page=True,
                      description="每题作答后可立即核对答案和解析，不计入考核。",
                      success_text="练习完成。", fail_text="练习完成，错题已收入错题本。"),
 }
@@ -151,9 +155,9 @@ def load_exams(stdout, specs, by_key, trainer):
                     extra["closes_at"] = now + timedelta(days=60)
             exam = Exam.objects.create(
                 title=spec["title"], kind=kind, draft=False,
-                mode=MODE_RULES if spec.get("rules") else MODE_FIXED,
+                mode=PaperMode.RULES if spec.get("rules") else PaperMode.FIXED,
                 time_limit_minutes=spec.get("time_limit_minutes"), pass_mark=spec.get("pass_mark", 60),
-                answer_order=ORDER_RANDOM, random_order=True, created_by=trainer, **extra,
+                answer_order=AnswerOrder.RANDOM, random_order=True, created_by=trainer, **extra,
             )
             for i, r in enumerate(spec.get("rules", [])):
                 DrawRule.objects.create(exam=exam, sort_order=i, count=r["count"], qtype=r.get("type") or "",
@@ -175,23 +179,21 @@ def load_exams(stdout, specs, by_key, trainer):
 
 def load_course_final(by_key, trainer):
     """A final exam for the first demo course, when the courses app has one."""
-    try:
-        from courses.models import CoursePage
-    except ImportError:
-        return None
     course = CoursePage.objects.live().order_by("path").first()
     if course is None:
         return None
     exam = Exam.objects.filter(course=course, kind="final").first()
     if exam is None:
         exam = Exam.objects.create(
-            title=f"《{course.title}》结业测验", kind="final", course=course, draft=False, mode=MODE_RULES,
-            time_limit_minutes=30, pass_mark=60, max_attempts=0, answer_order=ORDER_RANDOM, created_by=trainer,
+            title=f"《{course.title}》结业测验", kind="final", course=course, draft=False, mode=PaperMode.RULES,
+            time_limit_minutes=30, pass_mark=60, max_attempts=0, answer_order=AnswerOrder.RANDOM, created_by=trainer,
             description="通过本测验即完成课程学习。", success_text="已通过结业测验，课程完成。",
         )
         category = "law_basics"
-        DrawRule.objects.create(exam=exam, sort_order=0, count=8, qtype=SINGLE, category=category, points=2)
-        DrawRule.objects.create(exam=exam, sort_order=1, count=4, qtype=TRUEFALSE, category=category, points=1)
+        DrawRule.objects.create(exam=exam, sort_order=0, count=8, qtype=QuestionType.SINGLE, category=category,
+                                points=2)
+        DrawRule.objects.create(exam=exam, sort_order=1, count=4, qtype=QuestionType.TRUEFALSE, category=category,
+                                points=1)
     if trainer is not None:
         exam.managers.add(trainer)
     return exam
@@ -206,12 +208,11 @@ def _simulate(sitting, ability, rng):
         right = rng.random() < p
         keys = [o["key"] for o in c.get("options", [])]
         good = [o["key"] for o in c.get("options", []) if o["correct"]]
-        if c["qtype"] in (SINGLE, TRUEFALSE):
+        if c["qtype"] in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
             a.response = {"choice": good[0] if right else rng.choice([k for k in keys if k not in good] or keys)}
-        elif c["qtype"] == MULTI:
+        elif c["qtype"] == QuestionType.MULTI:
             a.response = {"choices": sorted(good) if right else sorted(rng.sample(keys, max(1, len(good) - 1)))}
-        elif c["qtype"] == DISCRETION:
-            from .grading import discretion_band
+        elif c["qtype"] == QuestionType.DISCRETION:
             level, lo, hi = discretion_band(c)
             levels = [lv["order"] for lv in c["discretion"]["levels"]]
             if right:
@@ -225,7 +226,6 @@ def _simulate(sitting, ability, rng):
 
 
 def load_sittings(stdout, exams, trainer, password):
-    from officers.models import Officer
     officers = list(Officer.objects.filter(user__username__regex=r"^zf00[0-4][0-9]$")
                     .order_by("employee_number")[:SITTING_OFFICERS])
     rng = random.Random(20261130)

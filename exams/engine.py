@@ -17,11 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from officers.events import exam_passed
+from officers.hours import credit
+from officers.models import SOURCE_EXAM
 
 from . import grading
 from .models import (
-    CASE, END_COMMAND, END_SUBMIT, END_TIMEOUT, MODE_RULES, ORDER_CONTENT, ORDER_RANDOM, Q_ACTIVE, S_GRADED,
-    S_MARKING, S_OPEN, Answer, Question, QuestionTag, Sitting, WrongItem,
+    Answer, AnswerOrder, EndReason, PaperMode, Question, QuestionStatus, QuestionTag, QuestionType, Sitting,
+    SittingStatus, WrongItem,
 )
 
 log = logging.getLogger("academy")
@@ -71,9 +73,9 @@ def _option_order(content, answer_order, rng):
     keys = [o["key"] for o in options]
     if content["qtype"] == "truefalse":
         return keys
-    if answer_order == ORDER_RANDOM:
+    if answer_order == AnswerOrder.RANDOM:
         rng.shuffle(keys)
-    elif answer_order == ORDER_CONTENT:
+    elif answer_order == AnswerOrder.CONTENT:
         keys = [o["key"] for o in sorted(options, key=lambda o: o["text"])]
     return keys
 
@@ -81,14 +83,14 @@ def _option_order(content, answer_order, rng):
 def draw_paper(exam, rng):
     """[(question, points)] for a new sitting: the fixed list (shuffled and capped as set),
     or a fresh draw by the exam's rules."""
-    if exam.mode == MODE_RULES:
+    if exam.mode == PaperMode.RULES:
         # one query for the active bank's facets; the rules filter in memory
-        bank = list(Question.objects.filter(status=Q_ACTIVE).order_by("pk")
+        bank = list(Question.objects.filter(status=QuestionStatus.ACTIVE).order_by("pk")
                     .values_list("pk", "qtype", "category", "difficulty"))
         rules = list(exam.draw_rules.all())
         wanted = {rule.tag for rule in rules if rule.tag}
         tagged = {}  # tag name → ids of active questions with exactly that tag
-        for qid, name in (QuestionTag.objects.filter(tag__name__in=wanted, content_object__status=Q_ACTIVE)
+        for qid, name in (QuestionTag.objects.filter(tag__name__in=wanted, content_object__status=QuestionStatus.ACTIVE)
                           .values_list("content_object_id", "tag__name") if wanted else ()):
             tagged.setdefault(name, set()).add(qid)
         chosen, seen = [], set()
@@ -110,7 +112,7 @@ def draw_paper(exam, rng):
             rng.shuffle(paper)
         return paper
     lines = [(eq.question, eq.points) for eq in exam.exam_questions.select_related("question__current_version")
-             if eq.question.status == Q_ACTIVE]
+             if eq.question.status == QuestionStatus.ACTIVE]
     if exam.random_order:
         rng.shuffle(lines)
     if exam.max_questions:
@@ -131,9 +133,9 @@ def compute_deadline(exam, start):
 
 def open_sitting(exam, officer):
     """The officer's open sitting of this exam, finalising it first if it is overdue."""
-    sitting = Sitting.objects.filter(exam=exam, officer=officer, status=S_OPEN).first()
+    sitting = Sitting.objects.filter(exam=exam, officer=officer, status=SittingStatus.OPEN).first()
     if sitting is not None and sitting.is_overdue():
-        finalize(sitting, ended_by=END_TIMEOUT)
+        finalize(sitting, ended_by=EndReason.TIMEOUT)
         return None
     return sitting
 
@@ -166,7 +168,7 @@ def start(exam, officer, *, seed=None, now=None):
             sitting.max_score = total
     except IntegrityError:
         # A concurrent start of the same attempt won: resume that one.
-        sitting = Sitting.objects.filter(exam=exam, officer=officer, status=S_OPEN).first()
+        sitting = Sitting.objects.filter(exam=exam, officer=officer, status=SittingStatus.OPEN).first()
         if sitting is None:
             raise ExamError(_("请重试。"), code="retry") from None
     return sitting
@@ -185,10 +187,10 @@ def save_answer(sitting, position, raw, revision, now=None):
     """Store an answer if the sitting is still open, the deadline (plus grace) not passed and
     ``revision`` is the one the client last saw. Returns (status, answer)."""
     now = now or timezone.now()
-    if sitting.status != S_OPEN:
+    if sitting.status != SittingStatus.OPEN:
         return CLOSED, None
     if sitting.is_overdue(now):
-        finalize(sitting, ended_by=END_TIMEOUT)
+        finalize(sitting, ended_by=EndReason.TIMEOUT)
         return LATE, None
     answer = sitting.answers.select_related("version").filter(position=position).first()
     if answer is None:
@@ -207,7 +209,7 @@ def save_answer(sitting, position, raw, revision, now=None):
         # concurrent finish: whichever commits first, the other sees it. The answer's own
         # UPDATE filters on its columns only (no join), so PostgreSQL re-checks the revision
         # on the newest row version after waiting for a lock.
-        still_open = Sitting.objects.filter(pk=sitting.pk, status=S_OPEN).update(current_position=position)
+        still_open = Sitting.objects.filter(pk=sitting.pk, status=SittingStatus.OPEN).update(current_position=position)
         updated = still_open and Answer.objects.filter(pk=answer.pk, revision=revision, locked=False).update(
             response=response, revision=models.F("revision") + 1, saved_at=now)
     if updated:
@@ -225,11 +227,11 @@ def check_answer(sitting, position, multi_scoring):
     """Practice with feedback after each question: lock and grade one answer."""
     answer = sitting.answers.select_related("version").get(position=position)
     with transaction.atomic():
-        if Sitting.objects.filter(pk=sitting.pk, status=S_OPEN).update(current_position=position):
+        if Sitting.objects.filter(pk=sitting.pk, status=SittingStatus.OPEN).update(current_position=position):
             Answer.objects.filter(pk=answer.pk).update(locked=True)
     score, correct = grading.grade(answer.version.content, answer.response, answer.points,
                                    multi_scoring=multi_scoring)
-    if answer.version.content["qtype"] != CASE:
+    if answer.version.content["qtype"] != QuestionType.CASE:
         Answer.objects.filter(pk=answer.pk).update(score=score, correct=correct)
     answer.refresh_from_db()
     return answer
@@ -238,13 +240,13 @@ def check_answer(sitting, position, multi_scoring):
 # --- finishing, grading, release ---------------------------------------------------------------
 
 
-def finalize(sitting, ended_by=END_SUBMIT, now=None):
+def finalize(sitting, ended_by=EndReason.SUBMIT, now=None):
     """Close the sitting and grade it. Idempotent: of any number of concurrent calls exactly
     one does the work (a conditional update); returns True for that call."""
     now = now or timezone.now()
     with transaction.atomic():
-        won = Sitting.objects.filter(pk=sitting.pk, status=S_OPEN).update(
-            status=S_MARKING, ended_at=now, ended_by=ended_by,
+        won = Sitting.objects.filter(pk=sitting.pk, status=SittingStatus.OPEN).update(
+            status=SittingStatus.MARKING, ended_at=now, ended_by=ended_by,
         )
         if not won:
             sitting.refresh_from_db()
@@ -254,7 +256,7 @@ def finalize(sitting, ended_by=END_SUBMIT, now=None):
         to_update = []
         for ans in answers:
             content = ans.version.content
-            if content["qtype"] == CASE:
+            if content["qtype"] == QuestionType.CASE:
                 ans.needs_marking = grading.has_text(ans.response)
                 if not ans.needs_marking:
                     ans.score, ans.correct = grading.ZERO, False
@@ -335,8 +337,9 @@ def try_release(sitting, now=None):
     percent = grading.q2(score * 100 / max_score) if max_score else Decimal("0")
     passed = percent >= sitting.exam.pass_mark
     with transaction.atomic():
-        won = Sitting.objects.filter(pk=sitting.pk, status=S_MARKING).update(
-            status=S_GRADED, score=score, max_score=max_score, percent=percent, passed=passed, released_at=now,
+        won = Sitting.objects.filter(pk=sitting.pk, status=SittingStatus.MARKING).update(
+            status=SittingStatus.GRADED, score=score, max_score=max_score, percent=percent, passed=passed,
+            released_at=now,
         )
         if won and passed:
             notify = Sitting.objects.filter(pk=sitting.pk, pass_notified=False).update(pass_notified=True)
@@ -350,8 +353,6 @@ def _send_passed(sitting_id):
     sitting = Sitting.objects.select_related("exam", "officer").get(pk=sitting_id)
     exam = sitting.exam
     if exam.hours and exam.hours > 0:
-        from officers.hours import credit
-        from officers.models import SOURCE_EXAM
         credit(sitting.officer, exam.hours, source=SOURCE_EXAM, source_key=f"exam:{exam.pk}",
                description=_("通过考试：%(t)s") % {"t": exam.title})
     exam_passed.send(sender=Sitting, officer=sitting.officer, sitting=sitting, exam=exam, score=sitting.percent)
@@ -368,7 +369,8 @@ def mark_answer(answer, marks, comment, marker, now=None):
         raise ExamError(_("评分要点 %(k)s 的分数无效（须在 0 到该要点分值之间）。") % {"k": exc.args[0]},
                         code="bad_mark") from None
     with transaction.atomic():
-        updated = Sitting.objects.filter(pk=answer.sitting_id, status=S_MARKING).update(status=S_MARKING)
+        updated = (Sitting.objects.filter(pk=answer.sitting_id, status=SittingStatus.MARKING)
+                   .update(status=SittingStatus.MARKING))
         updated = updated and Answer.objects.filter(pk=answer.pk).update(
             marks=marks, comment=comment, score=score, correct=score >= answer.points,
             marked_by=marker, marked_at=now,
@@ -385,6 +387,6 @@ def finalize_overdue(now=None):
     now = now or timezone.now()
     cutoff = now - Sitting.grace()
     n = 0
-    for sitting in Sitting.objects.filter(status=S_OPEN, deadline__lt=cutoff).select_related("exam"):
-        n += int(finalize(sitting, ended_by=END_COMMAND, now=now))
+    for sitting in Sitting.objects.filter(status=SittingStatus.OPEN, deadline__lt=cutoff).select_related("exam"):
+        n += int(finalize(sitting, ended_by=EndReason.COMMAND, now=now))
     return n

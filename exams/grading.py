@@ -6,7 +6,7 @@ case ``{"text": "..."}``; discretion ``{"level": order, "amount": "200"}``.
 """
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .models import CASE, DISCRETION, MULTI, MULTI_ALL, MULTI_PARTIAL, SINGLE, TRUEFALSE
+from .models import MultiScoring, QuestionType
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -45,26 +45,26 @@ def discretion_band(content):
     return level, lo, hi
 
 
-def grade(content, response, points, *, multi_scoring=MULTI_ALL):
+def grade(content, response, points, *, multi_scoring=MultiScoring.ALL):
     """(score, correct) for an objective question; (None, None) for a case analysis,
     which a trainer marks."""
     points = Decimal(points)
     qtype = content["qtype"]
     response = response or {}
-    if qtype == CASE:
+    if qtype == QuestionType.CASE:
         return None, None
-    if qtype in (SINGLE, TRUEFALSE):
+    if qtype in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
         ok = response.get("choice") in correct_keys(content) and bool(response.get("choice"))
         return (q2(points) if ok else ZERO), ok
-    if qtype == MULTI:
+    if qtype == QuestionType.MULTI:
         chosen = set(response.get("choices") or [])
         right = correct_keys(content)
         if chosen == right:
             return q2(points), True
-        if multi_scoring == MULTI_PARTIAL and chosen and chosen <= right:
+        if multi_scoring == MultiScoring.PARTIAL and chosen and chosen <= right:
             return q2(points * len(chosen) / len(right)), False
         return ZERO, False
-    if qtype == DISCRETION:
+    if qtype == QuestionType.DISCRETION:
         level, lo, hi = discretion_band(content)
         try:
             chosen_level = int(response.get("level"))
@@ -105,20 +105,20 @@ def normalise_response(content, data):
     option keys are dropped, so nothing outside the paper can be stored."""
     qtype = content["qtype"]
     keys = {o["key"] for o in content.get("options", [])}
-    if qtype in (SINGLE, TRUEFALSE):
+    if qtype in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
         choice = data.get("choice")
         if isinstance(choice, list):
             choice = choice[0] if choice else None
         return {"choice": choice if choice in keys else None}
-    if qtype == MULTI:
+    if qtype == QuestionType.MULTI:
         choices = data.get("choices") or []
         if isinstance(choices, str):
             choices = [choices]
         return {"choices": sorted({c for c in choices if c in keys})}
-    if qtype == CASE:
+    if qtype == QuestionType.CASE:
         text = str(data.get("text") or "")[:20000]
         return {"text": text}
-    if qtype == DISCRETION:
+    if qtype == QuestionType.DISCRETION:
         levels = {str(lv["order"]) for lv in (content.get("discretion") or {}).get("levels", [])}
         level = str(data.get("level") or "")
         amount = str(data.get("amount") or "").strip()[:20]

@@ -23,14 +23,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from casebank.domain import CATEGORY_CHOICES
 from portal.spreadsheets import Column, Sheet, csv_text, restore, xlsx_bytes
 
-from .models import (
-    CASE, DIFFICULTY_CHOICES, DISCRETION, MULTI, Q_ACTIVE, QSTATUS_CHOICES, QTYPE_CHOICES, SINGLE, TRUEFALSE,
-    Option, Question, RubricPoint,
-)
+from .models import Difficulty, Option, Question, QuestionStatus, QuestionType, RubricPoint
 from .validation import validate_question
 
 LETTERS = "ABCDEFGH"
@@ -39,18 +37,20 @@ COLUMNS = ["题型", "类别", "难度", "题干"] + OPTION_COLUMNS + [
     "答案", "解析", "法条依据", "标签", "状态", "参考答案", "评分要点", "罚款区间"]
 REQUIRED = ["题型", "类别", "题干"]
 
-TYPE_NAMES = {"单选": SINGLE, "单选题": SINGLE, "多选": MULTI, "多选题": MULTI, "判断": TRUEFALSE, "判断题": TRUEFALSE,
-              "案例分析": CASE, "案例分析题": CASE, "案例": CASE, "裁量": DISCRETION, "裁量题": DISCRETION}
-TYPE_NAMES.update({code: code for code, _l in QTYPE_CHOICES})
-TYPE_OUT = {SINGLE: "单选", MULTI: "多选", TRUEFALSE: "判断", CASE: "案例分析", DISCRETION: "裁量"}
+T = QuestionType
+TYPE_NAMES = {"单选": T.SINGLE, "单选题": T.SINGLE, "多选": T.MULTI, "多选题": T.MULTI, "判断": T.TRUEFALSE,
+              "判断题": T.TRUEFALSE, "案例分析": T.CASE, "案例分析题": T.CASE, "案例": T.CASE, "裁量": T.DISCRETION,
+              "裁量题": T.DISCRETION}
+TYPE_NAMES.update({code: code for code, _l in T.choices})
+TYPE_OUT = {T.SINGLE: "单选", T.MULTI: "多选", T.TRUEFALSE: "判断", T.CASE: "案例分析", T.DISCRETION: "裁量"}
 CATEGORY_NAMES = {str(label): code for code, label in CATEGORY_CHOICES}
 CATEGORY_NAMES.update({code: code for code, _l in CATEGORY_CHOICES})
 CATEGORY_OUT = {code: str(label) for code, label in CATEGORY_CHOICES}
 DIFF_NAMES = {"易": 1, "中": 2, "难": 3, "1": 1, "2": 2, "3": 3, "简单": 1, "中等": 2, "困难": 3}
-DIFF_OUT = {v: str(label) for v, label in DIFFICULTY_CHOICES}
-STATUS_NAMES = {str(label): code for code, label in QSTATUS_CHOICES}
-STATUS_NAMES.update({code: code for code, _l in QSTATUS_CHOICES})
-STATUS_OUT = {code: str(label) for code, label in QSTATUS_CHOICES}
+DIFF_OUT = {v: str(label) for v, label in Difficulty.choices}
+STATUS_NAMES = {str(label): code for code, label in QuestionStatus.choices}
+STATUS_NAMES.update({code: code for code, _l in QuestionStatus.choices})
+STATUS_OUT = {code: str(label) for code, label in QuestionStatus.choices}
 TRUE_WORDS = {"正确", "对", "是", "√", "T", "TRUE", "Y"}
 FALSE_WORDS = {"错误", "错", "否", "×", "X", "F", "FALSE", "N"}
 SPLIT = re.compile(r"[；;,，\n]+")
@@ -97,7 +97,6 @@ def read_rows(data, filename):
     """(header, [(row number, [cells])]) of an uploaded file; row numbers as a spreadsheet shows them."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 — any unreadable workbook
@@ -157,7 +156,7 @@ def parse_row(rowno, cells):
     if not difficulty:
         err("难度", _("难度“%(v)s”无效，应为 易/中/难。") % {"v": diff_text}, "bad_difficulty")
     text = cells.get("题干", "")
-    status = STATUS_NAMES.get(cells.get("状态", "") or Q_ACTIVE)
+    status = STATUS_NAMES.get(cells.get("状态", "") or QuestionStatus.ACTIVE)
     if not status:
         err("状态", _("状态“%(v)s”无效，应为 草稿/启用/停用。") % {"v": cells.get("状态", "")}, "bad_status")
     options = []
@@ -182,19 +181,19 @@ def parse_row(rowno, cells):
         err("标签", _("单个标签不能超过 %(n)s 字。") % {"n": TAG_MAX}, "tag_too_long")
     # Below: reading the cells only. Whether the question can be graded (enough options, one
     # right answer, levels …) is decided by exams.validation, as for the admin form and the model.
-    if qtype in (SINGLE, MULTI):
+    if qtype in (QuestionType.SINGLE, QuestionType.MULTI):
         letters = list(answer)
         if any(c not in LETTERS[: len(options)] for c in letters) or len(set(letters)) != len(letters):
             err("答案", _("答案“%(v)s”不是有效的选项字母。") % {"v": answer}, "bad_answer")
         parsed["options"] = [(o, LETTERS[i] in letters) for i, o in enumerate(options)]
-    elif qtype == TRUEFALSE:
+    elif qtype == QuestionType.TRUEFALSE:
         if answer in TRUE_WORDS or cells.get("答案", "") in TRUE_WORDS:
             parsed["truefalse"] = True
         elif answer in FALSE_WORDS or cells.get("答案", "") in FALSE_WORDS:
             parsed["truefalse"] = False
         else:
             err("答案", _("判断题答案应为 正确 或 错误。"), "bad_truefalse")
-    elif qtype == CASE:
+    elif qtype == QuestionType.CASE:
         for line in re.split(r"[\n；;]+", cells.get("评分要点", "")):
             line = line.strip()
             if not line:
@@ -205,7 +204,7 @@ def parse_row(rowno, cells):
                 err("评分要点", _("评分要点“%(v)s”格式应为“要点|分值”。") % {"v": line}, "bad_rubric")
                 continue
             parsed["rubric"].append((point.strip(), value))
-    elif qtype == DISCRETION:
+    elif qtype == QuestionType.DISCRETION:
         if answer and (len(answer) != 1 or answer not in LETTERS[: len(options)]):
             err("答案", _("裁量题答案应为正确等级的字母。"), "bad_answer")
         elif answer:
@@ -257,7 +256,7 @@ def build_question(parsed, user=None, *, with_tags=True):
     creates missing tag names, so a dry run leaves them out.)"""
     q = Question(
         qtype=parsed["qtype"], category=parsed["category"] or "", difficulty=parsed["difficulty"] or 2,
-        text=parsed["text"], status=parsed["status"] or Q_ACTIVE, explanation=parsed["explanation"],
+        text=parsed["text"], status=parsed["status"] or QuestionStatus.ACTIVE, explanation=parsed["explanation"],
         reference_answer=parsed["reference_answer"], article_refs=parsed["article_refs"],
         truefalse_answer=parsed["truefalse"], discretion_levels=parsed["levels"],
         discretion_correct_level=parsed["correct_level"], discretion_amount_min=parsed["amount_min"],
@@ -301,15 +300,15 @@ def question_row(q):
                 "难度": DIFF_OUT.get(q.difficulty, ""), "题干": q.text, "解析": q.explanation,
                 "法条依据": "；".join(q.article_refs or []), "标签": "；".join(q.tag_list),
                 "状态": STATUS_OUT.get(q.status, q.status), "参考答案": q.reference_answer})
-    if q.qtype in (SINGLE, MULTI):
+    if q.qtype in (QuestionType.SINGLE, QuestionType.MULTI):
         for i, o in enumerate(options[: len(LETTERS)]):
             row[OPTION_COLUMNS[i]] = o.text
         row["答案"] = "".join(LETTERS[i] for i, o in enumerate(options[: len(LETTERS)]) if o.is_correct)
-    elif q.qtype == TRUEFALSE:
+    elif q.qtype == QuestionType.TRUEFALSE:
         row["答案"] = "正确" if q.truefalse_answer else "错误"
-    elif q.qtype == CASE:
+    elif q.qtype == QuestionType.CASE:
         row["评分要点"] = "\n".join(f"{p.text}|{p.score.normalize():f}" for p in q.rubric_points.all())
-    elif q.qtype == DISCRETION:
+    elif q.qtype == QuestionType.DISCRETION:
         levels = q.discretion_level_list()
         for i, lv in enumerate(levels[: len(LETTERS)]):
             row[OPTION_COLUMNS[i]] = lv["name"]

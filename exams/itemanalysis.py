@@ -12,7 +12,9 @@ Definitions (classical test theory):
 from collections import defaultdict
 from decimal import Decimal
 
-from .models import CHOICE_TYPES, QTYPE_LABELS, S_GRADED, TRUEFALSE, Answer, QuestionVersion, category_label
+from officers.models import Unit
+
+from .models import CHOICE_TYPES, QTYPE_LABELS, Answer, QuestionType, QuestionVersion, SittingStatus, category_label
 
 GROUP_SHARE = Decimal("0.27")
 
@@ -25,7 +27,7 @@ def analyse(exam, sittings=None):
     """Figures of the released sittings of ``exam`` (optionally a narrower queryset)."""
     if sittings is None:
         sittings = exam.sittings.all()
-    srows = list(sittings.filter(exam=exam, status=S_GRADED)
+    srows = list(sittings.filter(exam=exam, status=SittingStatus.GRADED)
                  .values_list("pk", "percent", "officer__unit_id", "officer__unit__name"))
     n = len(srows)
     result = {"n": n, "distribution": [0] * 10, "questions": [], "units": [], "mean": None, "pass_rate": None}
@@ -78,14 +80,14 @@ def analyse(exam, sittings=None):
         content = versions[max(q["versions"])]
         cat_of[qid] = content.get("category", "")
         options = []
-        if content["qtype"] in CHOICE_TYPES or content["qtype"] == TRUEFALSE:
+        if content["qtype"] in CHOICE_TYPES or content["qtype"] == QuestionType.TRUEFALSE:
             by_text = defaultdict(int)
             for (vid, key), count in q["choices"].items():
                 text = next((o["text"] for o in versions[vid].get("options", []) if o["key"] == key), key)
                 by_text[text] += count
             for i, o in enumerate(content.get("options", [])):
-                options.append({"label": chr(65 + i) if content["qtype"] != TRUEFALSE else "", "text": o["text"],
-                                "correct": o["correct"], "count": by_text.get(o["text"], 0)})
+                options.append({"label": chr(65 + i) if content["qtype"] != QuestionType.TRUEFALSE else "",
+                                "text": o["text"], "correct": o["correct"], "count": by_text.get(o["text"], 0)})
         elif content["qtype"] == "discretion":
             for lv in (content.get("discretion") or {}).get("levels", []):
                 count = sum(c for (vid, key), c in q["choices"].items() if key == f"L{lv['order']}")
@@ -113,7 +115,6 @@ def analyse(exam, sittings=None):
         units[(uid, uname)][cat_of[qid]][1] += pts
     categories = sorted({c for cats in units.values() for c in cats})
     result["categories"] = [category_label(c) for c in categories]
-    from officers.models import Unit
     unit_objs = {u.pk: u for u in Unit.objects.filter(pk__in=[uid for uid, _n in units])}
     for (uid, uname), cats in sorted(units.items(), key=lambda kv: unit_objs[kv[0][0]].path):
         result["units"].append({

@@ -23,23 +23,27 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
 from casebank.domain import CATEGORY_CHOICES, CATEGORY_LABELS
+from casebank.models import DutyArea
 from officers.models import TIER_LABELS
 
 # The question types live in exams.questiontypes (shared with exams.validation); re-exported here.
-from .questiontypes import (  # noqa: F401
-    CASE, CHOICE_TYPES, DISCRETION, MULTI, OBJECTIVE_TYPES, QTYPE_CHOICES, QTYPE_LABELS, SINGLE, TRUEFALSE,
-)
+from .questiontypes import CHOICE_TYPES, QTYPE_LABELS, QuestionType  # noqa: F401
 from .validation import question_errors
 
 # --- Difficulty, status -------------------------------------------------------------
 
-DIFFICULTY_CHOICES = [(1, _("易")), (2, _("中")), (3, _("难"))]
-DIFFICULTY_LABELS = dict(DIFFICULTY_CHOICES)
 
-Q_DRAFT = "draft"
-Q_ACTIVE = "active"
-Q_RETIRED = "retired"
-QSTATUS_CHOICES = [(Q_DRAFT, _("草稿")), (Q_ACTIVE, _("启用")), (Q_RETIRED, _("停用"))]
+class Difficulty(models.IntegerChoices):
+    EASY = 1, _("易")
+    MEDIUM = 2, _("中")
+    HARD = 3, _("难")
+
+
+class QuestionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ACTIVE = "active", _("启用")
+    RETIRED = "retired", _("停用")
+
 
 TRUE_KEY = "T"
 FALSE_KEY = "F"
@@ -60,11 +64,12 @@ def category_label(code):
 class Question(ClusterableModel):
     """A question of the bank (题库)."""
 
-    qtype = models.CharField(_("题型"), max_length=16, choices=QTYPE_CHOICES, default=SINGLE)
+    qtype = models.CharField(_("题型"), max_length=16, choices=QuestionType.choices, default=QuestionType.SINGLE)
     text = models.TextField(_("题干"))
     #: Duty area or subject code (casebank.domain.CATEGORY_CHOICES).
     category = models.CharField(_("类别"), max_length=32, choices=CATEGORY_CHOICES, db_index=True)
-    difficulty = models.PositiveSmallIntegerField(_("难度"), choices=DIFFICULTY_CHOICES, default=2)
+    difficulty = models.PositiveSmallIntegerField(_("难度"), choices=Difficulty.choices,
+                                                  default=Difficulty.MEDIUM)
     explanation = models.TextField(_("解析"), blank=True)
     reference_answer = models.TextField(_("参考答案"), blank=True, help_text=_("案例分析题的参考答案"))
     #: For true/false questions: the right answer.
@@ -92,7 +97,8 @@ class Question(ClusterableModel):
     #: Real tags (taggit, like case tags): draw rules and the bank filter match a tag exactly.
     tags = ClusterTaggableManager(through="QuestionTag", blank=True, verbose_name=_("标签"),
                                   help_text=_("每个标签单独输入；抽题规则和题库筛选按标签完全匹配"))
-    status = models.CharField(_("状态"), max_length=16, choices=QSTATUS_CHOICES, default=Q_ACTIVE, db_index=True)
+    status = models.CharField(_("状态"), max_length=16, choices=QuestionStatus.choices, default=QuestionStatus.ACTIVE,
+                              db_index=True)
     image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("配图"))
     #: The version new sittings use.
@@ -122,7 +128,6 @@ class Question(ClusterableModel):
     def save(self, *args, **kwargs):
         self.text_hash = self.hash_text(self.text)
         if self.category and (self.duty_area_id is None or self.duty_area.code != self.category):
-            from casebank.models import DutyArea
             self.duty_area = DutyArea.objects.filter(code=self.category).first()
         super().save(*args, **kwargs)
 
@@ -170,17 +175,17 @@ class Question(ClusterableModel):
                 {"key": str(i + 1), "text": o.text, "correct": bool(o.is_correct)}
                 for i, o in enumerate(self.options.all())
             ]
-        elif self.qtype == TRUEFALSE:
+        elif self.qtype == QuestionType.TRUEFALSE:
             data["options"] = [
                 {"key": TRUE_KEY, "text": str(_("正确")), "correct": self.truefalse_answer is True},
                 {"key": FALSE_KEY, "text": str(_("错误")), "correct": self.truefalse_answer is False},
             ]
-        elif self.qtype == CASE:
+        elif self.qtype == QuestionType.CASE:
             data["rubric"] = [
                 {"key": str(i + 1), "text": p.text, "score": money(p.score)}
                 for i, p in enumerate(self.rubric_points.all())
             ]
-        elif self.qtype == DISCRETION:
+        elif self.qtype == QuestionType.DISCRETION:
             data["discretion"] = {
                 "levels": self.discretion_level_list(),
                 "correct_level": self.discretion_correct_level,
@@ -332,55 +337,49 @@ class QuestionVersion(models.Model):
 
 # --- Exams ---------------------------------------------------------------------------
 
-KIND_QUALIFICATION = "qualification"
-KIND_ANNUAL = "annual"
-KIND_FINAL = "final"
-KIND_MOCK = "mock"
-KIND_PRACTICE = "practice"
-KIND_CHOICES = [
-    (KIND_QUALIFICATION, _("资格考试")),
-    (KIND_ANNUAL, _("年度考试")),
-    (KIND_FINAL, _("课程结业考试")),
-    (KIND_MOCK, _("模拟考试")),
-    (KIND_PRACTICE, _("练习")),
-]
+class ExamKind(models.TextChoices):
+    QUALIFICATION = "qualification", _("资格考试")
+    ANNUAL = "annual", _("年度考试")
+    FINAL = "final", _("课程结业考试")
+    MOCK = "mock", _("模拟考试")
+    PRACTICE = "practice", _("练习")
 
-MODE_FIXED = "fixed"
-MODE_RULES = "rules"
-MODE_CHOICES = [(MODE_FIXED, _("固定试题")), (MODE_RULES, _("按规则随机抽题（卷卷不同）"))]
 
-COUNT_HIGHEST = "highest"
-COUNT_LAST = "last"
-COUNTING_CHOICES = [(COUNT_HIGHEST, _("取最高分")), (COUNT_LAST, _("取最后一次"))]
+class PaperMode(models.TextChoices):
+    """How an exam's paper is made (组卷方式)."""
+    FIXED = "fixed", _("固定试题")
+    RULES = "rules", _("按规则随机抽题（卷卷不同）")
 
-ORDER_CONTENT = "content"
-ORDER_RANDOM = "random"
-ORDER_NONE = "none"
-ANSWER_ORDER_CHOICES = [
-    (ORDER_NONE, _("按录入顺序")),
-    (ORDER_CONTENT, _("按选项内容排序")),
-    (ORDER_RANDOM, _("每次随机")),
-]
 
-FEEDBACK_END = "end"
-FEEDBACK_EACH = "each"
-FEEDBACK_CHOICES = [(FEEDBACK_END, _("交卷后统一显示")), (FEEDBACK_EACH, _("每题作答后即时反馈（练习）"))]
+class Counting(models.TextChoices):
+    """Which attempt counts (计分次数)."""
+    HIGHEST = "highest", _("取最高分")
+    LAST = "last", _("取最后一次")
 
-REVIEW_NEVER = "never"
-REVIEW_AFTER_SUBMIT = "after_submit"
-REVIEW_AFTER_CLOSE = "after_close"
-REVIEW_CHOICES = [
-    (REVIEW_NEVER, _("不允许查看答卷")),
-    (REVIEW_AFTER_SUBMIT, _("成绩发布后可查看答案与解析")),
-    (REVIEW_AFTER_CLOSE, _("考试关闭后可查看答案与解析")),
-]
 
-MULTI_ALL = "all"
-MULTI_PARTIAL = "partial"
-MULTI_SCORING_CHOICES = [
-    (MULTI_ALL, _("全对才得分")),
-    (MULTI_PARTIAL, _("少选按比例得分，错选不得分")),
-]
+class AnswerOrder(models.TextChoices):
+    """Order of a choice question's options on the paper."""
+    NONE = "none", _("按录入顺序")
+    CONTENT = "content", _("按选项内容排序")
+    RANDOM = "random", _("每次随机")
+
+
+class Feedback(models.TextChoices):
+    END = "end", _("交卷后统一显示")
+    EACH = "each", _("每题作答后即时反馈（练习）")
+
+
+class ReviewPolicy(models.TextChoices):
+    """When an officer may see the key of a graded paper (答卷查看)."""
+    NEVER = "never", _("不允许查看答卷")
+    AFTER_SUBMIT = "after_submit", _("成绩发布后可查看答案与解析")
+    AFTER_CLOSE = "after_close", _("考试关闭后可查看答案与解析")
+
+
+class MultiScoring(models.TextChoices):
+    """How a multiple-choice answer is scored."""
+    ALL = "all", _("全对才得分")
+    PARTIAL = "partial", _("少选按比例得分，错选不得分")
 
 
 class Exam(ClusterableModel):
@@ -388,8 +387,8 @@ class Exam(ClusterableModel):
 
     title = models.CharField(_("名称"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
-    kind = models.CharField(_("类型"), max_length=16, choices=KIND_CHOICES, default=KIND_MOCK)
-    mode = models.CharField(_("组卷方式"), max_length=8, choices=MODE_CHOICES, default=MODE_FIXED)
+    kind = models.CharField(_("类型"), max_length=16, choices=ExamKind.choices, default=ExamKind.MOCK)
+    mode = models.CharField(_("组卷方式"), max_length=8, choices=PaperMode.choices, default=PaperMode.FIXED)
     draft = models.BooleanField(_("草稿"), default=True, help_text=_("草稿不对学员显示"))
     time_limit_minutes = models.PositiveIntegerField(_("时限（分钟）"), null=True, blank=True,
                                                      help_text=_("留空表示不限时"))
@@ -397,16 +396,18 @@ class Exam(ClusterableModel):
     closes_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     max_attempts = models.PositiveSmallIntegerField(_("允许次数"), default=0, help_text=_("0 表示不限"))
     single_attempt = models.BooleanField(_("仅限一次"), default=False)
-    counting = models.CharField(_("计分次数"), max_length=8, choices=COUNTING_CHOICES, default=COUNT_HIGHEST)
+    counting = models.CharField(_("计分次数"), max_length=8, choices=Counting.choices, default=Counting.HIGHEST)
     pass_mark = models.PositiveSmallIntegerField(_("及格线（%）"), default=60)
-    answer_order = models.CharField(_("选项顺序"), max_length=8, choices=ANSWER_ORDER_CHOICES, default=ORDER_RANDOM)
+    answer_order = models.CharField(_("选项顺序"), max_length=8, choices=AnswerOrder.choices,
+                                    default=AnswerOrder.RANDOM)
     random_order = models.BooleanField(_("题目乱序"), default=True)
     max_questions = models.PositiveIntegerField(_("最多题数"), null=True, blank=True,
                                                 help_text=_("固定试题时每次最多抽取的题数；留空为全部"))
-    feedback = models.CharField(_("反馈方式"), max_length=8, choices=FEEDBACK_CHOICES, default=FEEDBACK_END)
-    review = models.CharField(_("答卷查看"), max_length=16, choices=REVIEW_CHOICES, default=REVIEW_AFTER_SUBMIT)
-    multi_scoring = models.CharField(_("多选题计分"), max_length=8, choices=MULTI_SCORING_CHOICES,
-                                     default=MULTI_ALL)
+    feedback = models.CharField(_("反馈方式"), max_length=8, choices=Feedback.choices, default=Feedback.END)
+    review = models.CharField(_("答卷查看"), max_length=16, choices=ReviewPolicy.choices,
+                              default=ReviewPolicy.AFTER_SUBMIT)
+    multi_scoring = models.CharField(_("多选题计分"), max_length=8, choices=MultiScoring.choices,
+                                     default=MultiScoring.ALL)
     success_text = models.TextField(_("通过提示"), blank=True)
     fail_text = models.TextField(_("未通过提示"), blank=True)
     blind_marking = models.BooleanField(_("匿名阅卷"), default=False)
@@ -439,23 +440,13 @@ class Exam(ClusterableModel):
 
     @property
     def is_practice(self):
-        return self.kind == KIND_PRACTICE or self.feedback == FEEDBACK_EACH
+        return self.kind == ExamKind.PRACTICE or self.feedback == Feedback.EACH
 
     def attempts_allowed(self):
         """0 = unlimited."""
         if self.single_attempt:
             return 1
         return self.max_attempts
-
-    def is_open(self, now=None):
-        now = now or timezone.now()
-        if self.draft:
-            return False
-        if self.opens_at and now < self.opens_at:
-            return False
-        if self.closes_at and now >= self.closes_at:
-            return False
-        return True
 
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
@@ -465,7 +456,7 @@ class Exam(ClusterableModel):
         tiers = self.eligible_tiers or []
         if not isinstance(tiers, list) or any(t not in TIER_LABELS for t in tiers):
             raise ValidationError({"eligible_tiers": _("培训层级无效。")}, code="bad_tier")
-        if self.feedback == FEEDBACK_EACH and self.review != REVIEW_AFTER_SUBMIT:
+        if self.feedback == Feedback.EACH and self.review != ReviewPolicy.AFTER_SUBMIT:
             raise ValidationError({"feedback": _("每题即时反馈会在作答时显示答案，只能用于“成绩发布后可查看答案与解析”的考试。")},
                                   code="feedback_review")
 
@@ -493,9 +484,9 @@ class DrawRule(models.Model):
     exam = ParentalKey(Exam, on_delete=models.CASCADE, related_name="draw_rules")
     sort_order = models.PositiveIntegerField(_("顺序"), default=0)
     count = models.PositiveIntegerField(_("题数"))
-    qtype = models.CharField(_("题型"), max_length=16, choices=QTYPE_CHOICES, blank=True)
+    qtype = models.CharField(_("题型"), max_length=16, choices=QuestionType.choices, blank=True)
     category = models.CharField(_("类别"), max_length=32, choices=CATEGORY_CHOICES, blank=True)
-    difficulty = models.PositiveSmallIntegerField(_("难度"), choices=DIFFICULTY_CHOICES, null=True, blank=True)
+    difficulty = models.PositiveSmallIntegerField(_("难度"), choices=Difficulty.choices, null=True, blank=True)
     tag = models.CharField(_("标签"), max_length=100, blank=True, help_text=_("只抽带有这个标签的试题（完全匹配）"))
     points = models.DecimalField(_("每题分值"), max_digits=6, decimal_places=1, default=Decimal("1"))
 
@@ -509,7 +500,7 @@ class DrawRule(models.Model):
         return f"{self.count} × {' / '.join(str(p) for p in parts)}"
 
     def candidates(self):
-        qs = Question.objects.filter(status=Q_ACTIVE)
+        qs = Question.objects.filter(status=QuestionStatus.ACTIVE)
         if self.qtype:
             qs = qs.filter(qtype=self.qtype)
         if self.category:
@@ -523,19 +514,25 @@ class DrawRule(models.Model):
 
 # --- Sittings ----------------------------------------------------------------------------
 
-S_OPEN = "open"
-S_MARKING = "marking"
-S_GRADED = "graded"
-SITTING_STATUS_CHOICES = [
-    (S_OPEN, _("作答中")),
-    (S_MARKING, _("待阅卷")),
-    (S_GRADED, _("已出成绩")),
-]
+class SittingStatus(models.TextChoices):
+    OPEN = "open", _("作答中")
+    MARKING = "marking", _("待阅卷")
+    GRADED = "graded", _("已出成绩")
 
-END_SUBMIT = "submit"
-END_TIMEOUT = "timeout"
-END_COMMAND = "command"
-END_CHOICES = [(END_SUBMIT, _("交卷")), (END_TIMEOUT, _("超时自动交卷")), (END_COMMAND, _("系统收卷"))]
+
+class EndReason(models.TextChoices):
+    """How a sitting ended."""
+    SUBMIT = "submit", _("交卷")
+    TIMEOUT = "timeout", _("超时自动交卷")
+    COMMAND = "command", _("系统收卷")
+
+
+# Old constant names still imported outside the app (tests/browser, tests/security, tests/casebank, bench/).
+SINGLE, MULTI, TRUEFALSE, CASE, DISCRETION = (
+    QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUEFALSE, QuestionType.CASE, QuestionType.DISCRETION)
+KIND_FINAL = ExamKind.FINAL
+MODE_FIXED = PaperMode.FIXED
+S_OPEN = SittingStatus.OPEN
 
 
 class Sitting(models.Model):
@@ -545,13 +542,13 @@ class Sitting(models.Model):
     officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="sittings",
                                 verbose_name=_("考生"))
     attempt = models.PositiveSmallIntegerField(_("第几次"))
-    status = models.CharField(_("状态"), max_length=8, choices=SITTING_STATUS_CHOICES, default=S_OPEN,
+    status = models.CharField(_("状态"), max_length=8, choices=SittingStatus.choices, default=SittingStatus.OPEN,
                               db_index=True)
     started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     #: Server-side deadline: start + time limit, capped by the exam's close time. None = no limit.
     deadline = models.DateTimeField(_("截止时间"), null=True, blank=True, db_index=True)
     ended_at = models.DateTimeField(_("交卷时间"), null=True, blank=True)
-    ended_by = models.CharField(_("结束方式"), max_length=8, choices=END_CHOICES, blank=True)
+    ended_by = models.CharField(_("结束方式"), max_length=8, choices=EndReason.choices, blank=True)
     score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2, null=True, blank=True)
     max_score = models.DecimalField(_("满分"), max_digits=8, decimal_places=2, default=Decimal("0"))
     percent = models.DecimalField(_("得分率"), max_digits=5, decimal_places=2, null=True, blank=True)
@@ -596,11 +593,11 @@ class Sitting(models.Model):
 
     @property
     def is_open(self):
-        return self.status == S_OPEN
+        return self.status == SittingStatus.OPEN
 
     @property
     def released(self):
-        return self.status == S_GRADED
+        return self.status == SittingStatus.GRADED
 
 
 class Answer(models.Model):
@@ -654,13 +651,13 @@ class Answer(models.Model):
 def has_response(qtype, response):
     if not response:
         return False
-    if qtype in (SINGLE, TRUEFALSE):
+    if qtype in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
         return bool(response.get("choice"))
-    if qtype == MULTI:
+    if qtype == QuestionType.MULTI:
         return bool(response.get("choices"))
-    if qtype == CASE:
+    if qtype == QuestionType.CASE:
         return bool((response.get("text") or "").strip())
-    if qtype == DISCRETION:
+    if qtype == QuestionType.DISCRETION:
         return response.get("level") not in (None, "")
     return False
 

@@ -4,7 +4,8 @@ Templates of an open sitting receive only these dicts — built from a whitelist
 fields — never a QuestionVersion or its content, so no key, explanation or score
 can reach the page by accident.
 """
-from .models import CASE, DISCRETION, MULTI, QTYPE_LABELS, SINGLE, TRUEFALSE, has_response
+from .grading import discretion_band
+from .models import QTYPE_LABELS, QuestionType, has_response
 
 
 def public_question(answer, *, with_feedback=False, image_url=None):
@@ -22,12 +23,12 @@ def public_question(answer, *, with_feedback=False, image_url=None):
         "revision": answer.revision,
         "answered": has_response(qtype, answer.response),
         "locked": answer.locked,
-        "is_single": qtype in (SINGLE, TRUEFALSE),
-        "is_multi": qtype == MULTI,
-        "is_case": qtype == CASE,
-        "is_discretion": qtype == DISCRETION,
+        "is_single": qtype in (QuestionType.SINGLE, QuestionType.TRUEFALSE),
+        "is_multi": qtype == QuestionType.MULTI,
+        "is_case": qtype == QuestionType.CASE,
+        "is_discretion": qtype == QuestionType.DISCRETION,
         "options": [
-            {"key": key, "label": chr(65 + i) if qtype != TRUEFALSE else "", "text": texts.get(key, ""),
+            {"key": key, "label": chr(65 + i) if qtype != QuestionType.TRUEFALSE else "", "text": texts.get(key, ""),
              "checked": key == response.get("choice") or key in (response.get("choices") or [])}
             for i, key in enumerate(answer.option_order)
         ],
@@ -48,14 +49,13 @@ def feedback(answer):
     correct = [o for o in content.get("options", []) if o["correct"]]
     labels = []
     for o in correct:
-        if content["qtype"] == TRUEFALSE:
+        if content["qtype"] == QuestionType.TRUEFALSE:
             labels.append(o["text"])
         else:
             labels.append(f"{chr(65 + order.get(o['key'], 0))}. {o['text']}")
     disc = content.get("discretion") or {}
     level_name = next((lv["name"] for lv in disc.get("levels", []) if lv["order"] == disc.get("correct_level")), "")
-    from .grading import discretion_band
-    _lvl, lo, hi = discretion_band(content) if content["qtype"] == DISCRETION else (None, None, None)
+    _lvl, lo, hi = discretion_band(content) if content["qtype"] == QuestionType.DISCRETION else (None, None, None)
     return {
         "correct": answer.correct,
         "score": answer.score,
@@ -78,13 +78,13 @@ def feedback(answer):
 def parse_form(post, position, qtype):
     """Raw answer of one question from a plain form post (field names q<position>-…)."""
     prefix = f"q{position}-"
-    if qtype in (SINGLE, TRUEFALSE):
+    if qtype in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
         return {"choice": post.get(prefix + "choice")}
-    if qtype == MULTI:
+    if qtype == QuestionType.MULTI:
         return {"choices": post.getlist(prefix + "choices")}
-    if qtype == CASE:
+    if qtype == QuestionType.CASE:
         return {"text": post.get(prefix + "text", "")}
-    if qtype == DISCRETION:
+    if qtype == QuestionType.DISCRETION:
         return {"level": post.get(prefix + "level"), "amount": post.get(prefix + "amount", "")}
     return {}
 

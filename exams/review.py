@@ -10,17 +10,17 @@ practice (重做). Nothing else decides it.
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import REVIEW_AFTER_CLOSE, REVIEW_AFTER_SUBMIT, S_GRADED, WrongItem
+from .models import ReviewPolicy, SittingStatus, WrongItem
 
 
 def review_open(sitting, now=None):
     """Whether the officer may now see the key and 解析 of this sitting's questions."""
-    if sitting is None or sitting.status != S_GRADED:
+    if sitting is None or sitting.status != SittingStatus.GRADED:
         return False
     exam = sitting.exam
-    if exam.review == REVIEW_AFTER_SUBMIT:
+    if exam.review == ReviewPolicy.AFTER_SUBMIT:
         return True
-    if exam.review == REVIEW_AFTER_CLOSE:
+    if exam.review == ReviewPolicy.AFTER_CLOSE:
         return bool(exam.closes_at and (now or timezone.now()) >= exam.closes_at)
     return False
 
@@ -28,15 +28,15 @@ def review_open(sitting, now=None):
 def instant_feedback(exam):
     """Practice feedback right after each question (核对答案), during the sitting: only for
     practice whose policy shows answers as soon as results exist."""
-    return exam.is_practice and exam.review == REVIEW_AFTER_SUBMIT
+    return exam.is_practice and exam.review == ReviewPolicy.AFTER_SUBMIT
 
 
 def review_open_q(prefix="", now=None):
     """``review_open`` as a filter over a sitting relation (``prefix`` like "sitting__")."""
     now = now or timezone.now()
-    return Q(**{f"{prefix}status": S_GRADED}) & (
-        Q(**{f"{prefix}exam__review": REVIEW_AFTER_SUBMIT})
-        | Q(**{f"{prefix}exam__review": REVIEW_AFTER_CLOSE, f"{prefix}exam__closes_at__lte": now}))
+    return Q(**{f"{prefix}status": SittingStatus.GRADED}) & (
+        Q(**{f"{prefix}exam__review": ReviewPolicy.AFTER_SUBMIT})
+        | Q(**{f"{prefix}exam__review": ReviewPolicy.AFTER_CLOSE, f"{prefix}exam__closes_at__lte": now}))
 
 
 def wrong_items(officer, now=None):

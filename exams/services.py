@@ -5,18 +5,18 @@
     has_passed(officer, exam)   -> bool
     results(officer)            -> released sittings, newest first
 """
-from .models import COUNT_LAST, S_GRADED, Exam, Sitting
+from .models import Counting, Exam, Sitting, SittingStatus
 
 
 def results(officer):
-    return Sitting.objects.filter(officer=officer, status=S_GRADED).select_related("exam")
+    return Sitting.objects.filter(officer=officer, status=SittingStatus.GRADED).select_related("exam")
 
 
 def best_result(officer, exam):
     """The released sitting that counts for this exam: the highest score (ties: earliest), or
     the last one when the exam counts the last attempt."""
-    qs = Sitting.objects.filter(officer=officer, exam=exam, status=S_GRADED)
-    if exam.counting == COUNT_LAST:
+    qs = Sitting.objects.filter(officer=officer, exam=exam, status=SittingStatus.GRADED)
+    if exam.counting == Counting.LAST:
         return qs.order_by("-attempt").first()
     return qs.order_by("-percent", "attempt").first()
 
@@ -27,5 +27,5 @@ def has_passed(officer, exam):
 
 
 def passed_exams(officer):
-    return Exam.objects.filter(sittings__officer=officer, sittings__status=S_GRADED,
+    return Exam.objects.filter(sittings__officer=officer, sittings__status=SittingStatus.GRADED,
                                sittings__passed=True).distinct()

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .questiontypes import CASE, CHOICE_TYPES, DISCRETION, MULTI, QTYPE_LABELS, SINGLE, TRUEFALSE
+from .questiontypes import CHOICE_TYPES, QTYPE_LABELS, QuestionType
 
 MAX_TEXT = 5000
 
@@ -65,20 +65,20 @@ def validate_question(content):
         n_correct = sum(1 for o in options if o.get("correct"))
         if len(options) < 2:
             error(_("选择题至少需要两个选项。"), "too_few_options")
-        elif qtype == SINGLE and n_correct != 1:
+        elif qtype == QuestionType.SINGLE and n_correct != 1:
             error(_("单选题必须恰有一个正确选项。"), "single_correct")
-        elif qtype == MULTI and n_correct < 1:
+        elif qtype == QuestionType.MULTI and n_correct < 1:
             error(_("多选题至少需要一个正确选项。"), "multi_correct")
-    elif qtype == TRUEFALSE:
+    elif qtype == QuestionType.TRUEFALSE:
         if sum(1 for o in content.get("options") or [] if o.get("correct")) != 1:
             error(_("判断题须设置答案。"), "truefalse_answer")
-    elif qtype == CASE:
+    elif qtype == QuestionType.CASE:
         rubric = content.get("rubric") or []
         if not rubric:
             error(_("案例分析题至少需要一个评分要点。"), "rubric_required")
         elif any((_decimal(p.get("score")) or 0) <= 0 for p in rubric):
             error(_("评分要点的分值须大于 0。"), "bad_rubric_score")
-    elif qtype == DISCRETION:
+    elif qtype == QuestionType.DISCRETION:
         spec = content.get("discretion") or {}
         orders = [lv.get("order") for lv in spec.get("levels") or []]
         if len(orders) < 2:

@@ -12,8 +12,11 @@ from officers import roles
 from officers.scoping import own_profile
 from portal.dashboard import NavItem, Panel
 
+from .access import managed_exams
 from .forms import ExamAdminForm, QuestionAdminForm
-from .models import S_MARKING, S_OPEN, Exam, Question
+from .models import Answer, Exam, Question, Sitting, SittingStatus
+from .review import wrong_items
+from .views.officer import visible_exams
 
 
 class QuestionViewSet(SnippetViewSet):
@@ -119,18 +122,14 @@ def nav_items(request):
 
 @hooks.register("academy_dashboard_panels")
 def dashboard_panels(request, role):
-    from .access import managed_exams
-    from .models import Answer, Sitting
-    from .review import wrong_items
-    from .views.officer import visible_exams
-
     user = request.user
     panels = []
     profile = own_profile(user)
     if profile is not None and roles.has_role(user, roles.OFFICER) and role in (roles.OFFICER, roles.ADMIN):
         exams = visible_exams(profile)[:5]
-        open_ids = set(Sitting.objects.filter(officer=profile, status=S_OPEN).values_list("exam_id", flat=True))
-        recent = list(Sitting.objects.filter(officer=profile).exclude(status=S_OPEN)
+        open_ids = set(Sitting.objects.filter(officer=profile, status=SittingStatus.OPEN)
+                       .values_list("exam_id", flat=True))
+        recent = list(Sitting.objects.filter(officer=profile).exclude(status=SittingStatus.OPEN)
                       .select_related("exam").order_by("-started_at")[:5])
         panels.append(Panel(_("我的考试"), "exams/panels/my_exams.html", {
             "exams": [{"exam": e, "in_progress": e.pk in open_ids} for e in exams],
@@ -141,9 +140,9 @@ def dashboard_panels(request, role):
         mine = managed_exams(user)
         panels.append(Panel(_("考试与阅卷"), "exams/panels/trainer.html", {
             "n_exams": mine.count(),
-            "n_marking": Answer.objects.filter(sitting__exam__in=mine, sitting__status=S_MARKING,
+            "n_marking": Answer.objects.filter(sitting__exam__in=mine, sitting__status=SittingStatus.MARKING,
                                                needs_marking=True, marked_at__isnull=True).count(),
-            "n_open": Sitting.objects.filter(exam__in=mine, status=S_OPEN).count(),
+            "n_open": Sitting.objects.filter(exam__in=mine, status=SittingStatus.OPEN).count(),
             "upcoming": mine.filter(draft=False).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now()))
             .order_by("closes_at")[:5],
         }, order=45, slot="exams_trainer"))

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
@@ -17,7 +17,7 @@ from portal.spreadsheets import FORMATS, spreadsheet_response
 
 from .. import importer
 from ..access import trainer_required
-from ..models import DIFFICULTY_CHOICES, QSTATUS_CHOICES, QTYPE_CHOICES, Question, QuestionTag
+from ..models import Difficulty, Question, QuestionStatus, QuestionTag, QuestionType
 from ..paper import feedback
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -52,8 +52,8 @@ def question_list(request):
     qs, f = filtered(request)
     page = Paginator(qs.annotate(n_answers=Count("answers")).order_by("-id"), 50).get_page(request.GET.get("page"))
     return render(request, "exams/bank_list.html", {
-        "page": page, "f": f, "qtypes": QTYPE_CHOICES, "categories": CATEGORY_CHOICES,
-        "difficulties": DIFFICULTY_CHOICES, "statuses": QSTATUS_CHOICES, "total": page.paginator.count,
+        "page": page, "f": f, "qtypes": QuestionType.choices, "categories": CATEGORY_CHOICES,
+        "difficulties": Difficulty.choices, "statuses": QuestionStatus.choices, "total": page.paginator.count,
         "query": request.GET.urlencode(), "tags": bank_tags(),
     })
 

@@ -8,16 +8,16 @@ from django.utils.translation import gettext as _
 
 from .. import engine
 from ..access import get_managed_exam_or_404, managed_exams, managed_sittings, trainer_required
-from ..models import S_GRADED, S_MARKING, S_OPEN, Answer
+from ..models import Answer, SittingStatus
 from ..paper import public_question
 
 
 @trainer_required
 def manage_list(request):
     exams = managed_exams(request.user).annotate(
-        n_open=Count("sittings", filter=Q(sittings__status=S_OPEN)),
-        n_marking=Count("sittings", filter=Q(sittings__status=S_MARKING)),
-        n_graded=Count("sittings", filter=Q(sittings__status=S_GRADED)),
+        n_open=Count("sittings", filter=Q(sittings__status=SittingStatus.OPEN)),
+        n_marking=Count("sittings", filter=Q(sittings__status=SittingStatus.MARKING)),
+        n_graded=Count("sittings", filter=Q(sittings__status=SittingStatus.GRADED)),
     ).order_by("-id")
     return render(request, "exams/manage_list.html", {"exams": exams})
 
@@ -27,7 +27,7 @@ def exam_sittings(request, pk):
     exam = get_managed_exam_or_404(request.user, pk)
     qs = managed_sittings(request.user).filter(exam=exam).select_related("officer", "officer__unit")
     status = request.GET.get("status") or ""
-    if status in (S_OPEN, S_MARKING, S_GRADED):
+    if status in (SittingStatus.OPEN, SittingStatus.MARKING, SittingStatus.GRADED):
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-started_at"), 50).get_page(request.GET.get("page"))
     return render(request, "exams/exam_sittings.html", {"exam": exam, "page": page, "status": status})
@@ -39,7 +39,7 @@ def sitting_detail(request, pk):
     if sitting is None:
         raise Http404
     answers = sitting.answers.select_related("version").order_by("position")
-    show_key = sitting.status != S_OPEN
+    show_key = sitting.status != SittingStatus.OPEN
     return render(request, "exams/manage_sitting.html", {
         "sitting": sitting, "exam": sitting.exam,
         "items": [public_question(a, with_feedback=show_key) for a in answers],
@@ -47,7 +47,7 @@ def sitting_detail(request, pk):
 
 
 def _queue(user):
-    return (Answer.objects.filter(sitting__in=managed_sittings(user), sitting__status=S_MARKING,
+    return (Answer.objects.filter(sitting__in=managed_sittings(user), sitting__status=SittingStatus.MARKING,
                                   needs_marking=True, marked_at__isnull=True)
             .select_related("sitting", "sitting__exam", "sitting__officer", "sitting__officer__unit")
             .order_by("sitting__ended_at", "position"))

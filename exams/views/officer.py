@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.images.models import Image
 
 from .. import engine
 from ..access import get_own_sitting_or_404, officer_required
-from ..models import S_GRADED, S_MARKING, S_OPEN, Exam, Sitting, category_label
+from ..models import EndReason, Exam, Sitting, SittingStatus, category_label
 from ..review import instant_feedback, review_open
 from ..paper import form_touched, parse_form, public_question
 from ..services import best_result
@@ -29,10 +30,10 @@ STATUS_CODES = {engine.LATE: 409, engine.CLOSED: 409, engine.STALE: 409, engine.
 
 def _touch(sitting):
     """Finalise an overdue sitting, or release one whose marking is done, when it is next seen."""
-    if sitting.status == S_OPEN and sitting.is_overdue():
-        engine.finalize(sitting, ended_by=engine.END_TIMEOUT)
+    if sitting.status == SittingStatus.OPEN and sitting.is_overdue():
+        engine.finalize(sitting, ended_by=EndReason.TIMEOUT)
         sitting.refresh_from_db()
-    elif sitting.status == S_MARKING:
+    elif sitting.status == SittingStatus.MARKING:
         engine.try_release(sitting)
     return sitting
 
@@ -46,7 +47,8 @@ def visible_exams(officer):
 @officer_required
 def exam_list(request):
     officer = request.officer
-    for s in Sitting.objects.filter(officer=officer, status__in=[S_OPEN, S_MARKING]).select_related("exam"):
+    unfinished = [SittingStatus.OPEN, SittingStatus.MARKING]
+    for s in Sitting.objects.filter(officer=officer, status__in=unfinished).select_related("exam"):
         _touch(s)
     exams = visible_exams(officer)
     sittings = Sitting.objects.filter(officer=officer).select_related("exam")
@@ -58,7 +60,7 @@ def exam_list(request):
         mine = by_exam.get(exam.pk, [])
         rows.append({
             "exam": exam,
-            "open_sitting": next((s for s in mine if s.status == S_OPEN), None),
+            "open_sitting": next((s for s in mine if s.status == SittingStatus.OPEN), None),
             "used": len(mine),
             "best": best_result(officer, exam) if mine else None,
         })
@@ -137,7 +139,7 @@ def sitting_view(request, pk):
     """The exam paper: one question per page (?q=N) or the whole paper (?all=1). A plain form
     post saves the answers shown and moves on; it works without JavaScript."""
     sitting = _touch(get_own_sitting_or_404(request, pk))
-    if sitting.status != S_OPEN:
+    if sitting.status != SittingStatus.OPEN:
         if request.method == "POST":
             messages.error(request, MESSAGES[engine.CLOSED])
         return redirect("exams:result", pk=sitting.pk)
@@ -214,7 +216,7 @@ def autosave(request, pk):
 @officer_required
 def confirm_submit(request, pk):
     sitting = _touch(get_own_sitting_or_404(request, pk))
-    if sitting.status != S_OPEN:
+    if sitting.status != SittingStatus.OPEN:
         return redirect("exams:result", pk=sitting.pk)
     answers = _answers(sitting)
     unanswered = [a.position for a in answers if not a.answered]
@@ -229,7 +231,7 @@ def confirm_submit(request, pk):
 def submit(request, pk):
     """Finish the sitting. Idempotent: repeated or concurrent posts lead to the same result."""
     sitting = get_own_sitting_or_404(request, pk)
-    engine.finalize(sitting, ended_by=engine.END_SUBMIT)
+    engine.finalize(sitting, ended_by=EndReason.SUBMIT)
     if request.headers.get("Accept", "").startswith("application/json"):
         sitting.refresh_from_db()
         return JsonResponse({"ok": True, "status": sitting.status, "url": reverse("exams:result", args=[sitting.pk])})
@@ -255,10 +257,10 @@ def category_breakdown(answers):
 @officer_required
 def result(request, pk):
     sitting = _touch(get_own_sitting_or_404(request, pk))
-    if sitting.status == S_OPEN:
+    if sitting.status == SittingStatus.OPEN:
         return redirect("exams:sitting", pk=sitting.pk)
     ctx = {"sitting": sitting, "exam": sitting.exam}
-    if sitting.status == S_GRADED:
+    if sitting.status == SittingStatus.GRADED:
         answers = _answers(sitting)
         ctx["breakdown"] = category_breakdown(answers)
         if review_open(sitting):
@@ -269,7 +271,6 @@ def result(request, pk):
 @officer_required
 def figure(request, pk, position):
     """The figure of a question on the officer's own paper."""
-    from wagtail.images.models import Image
     sitting = get_own_sitting_or_404(request, pk)
     answer = get_object_or_404(sitting.answers.select_related("version"), position=position)
     image = get_object_or_404(Image, pk=answer.version.content.get("image_id") or 0)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .. import engine, grading, review
 from ..access import officer_required
-from ..models import CASE, QuestionVersion, WrongItem
+from ..models import QuestionType, QuestionVersion, WrongItem
 from ..paper import feedback, parse_form, public_question
 
 
@@ -66,7 +66,7 @@ def practice(request):
             line.correct, line.score, line.locked = correct, score, True
             ctx.update({"done": public_question(line, with_feedback=True), "item": item,
                         "left_book": item.resolved_at is not None})
-    items = [i for i in _items(officer) if i.version.content["qtype"] != CASE]
+    items = [i for i in _items(officer) if i.version.content["qtype"] != QuestionType.CASE]
     if "done" not in ctx and items:
         item = random.choice(items)
         version = item.question.current_version or item.version

@@ -6,7 +6,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from exams import engine
-from exams.models import SINGLE, Answer, Sitting
+from exams.models import Answer, QuestionType, Sitting
 from officers.events import exam_passed
 from tests.exams.factories import key_of, make_exam, make_question
 from tests.factories import make_user
@@ -49,7 +49,7 @@ def run_threads(fn, n=N):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_submits_one_result_one_event(units):
     officer = make_user("officer", unit=units["SZ-JB-01"]).officer
-    exam = make_exam([make_question(SINGLE), make_question(SINGLE)], pass_mark=50)
+    exam = make_exam([make_question(QuestionType.SINGLE), make_question(QuestionType.SINGLE)], pass_mark=50)
     sitting = engine.start(exam, officer)
     for a in sitting.answers.select_related("version"):
         engine.save_answer(sitting, a.position, {"choice": key_of(a)[0]}, 0)
@@ -76,7 +76,7 @@ def test_twenty_concurrent_submits_one_result_one_event(units):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_saves_of_one_revision_one_wins(units):
     officer = make_user("officer", unit=units["SZ-JB-01"]).officer
-    q = make_question(SINGLE)
+    q = make_question(QuestionType.SINGLE)
     sitting = engine.start(make_exam([q]), officer)
     keys = ["1", "2", "3", "4"]
     results, errors = run_threads(
@@ -92,7 +92,7 @@ def test_concurrent_saves_of_one_revision_one_wins(units):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_starts_make_one_sitting(units):
     officer = make_user("officer", unit=units["SZ-JB-01"]).officer
-    exam = make_exam([make_question(SINGLE)])
+    exam = make_exam([make_question(QuestionType.SINGLE)])
     results, errors = run_threads(lambda i: engine.start(exam, officer).pk, n=8)
     assert errors == []
     assert len(set(results)) == 1

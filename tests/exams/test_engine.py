@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from exams import engine, services
-from exams.models import CASE, DISCRETION, MULTI, SINGLE, TRUEFALSE, Option, Sitting, WrongItem
+from exams.models import Option, QuestionType, Sitting, WrongItem
 from officers.events import exam_passed
 from tests.exams.factories import key_of, make_exam, make_question
 
@@ -43,11 +43,11 @@ def passed_events():
 def answer_all_right(sitting):
     for a in sitting.answers.select_related("version"):
         qtype = a.version.content["qtype"]
-        if qtype in (SINGLE, TRUEFALSE):
+        if qtype in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
             raw = {"choice": key_of(a)[0]}
-        elif qtype == MULTI:
+        elif qtype == QuestionType.MULTI:
             raw = {"choices": key_of(a)}
-        elif qtype == DISCRETION:
+        elif qtype == QuestionType.DISCRETION:
             raw = {"level": 2, "amount": "1000"}
         else:
             raw = {"text": "答案"}
@@ -57,28 +57,29 @@ def answer_all_right(sitting):
 def test_draw_rules_give_fresh_papers_by_rule():
     """Rules draw N of a type × category × difficulty, without repeats; papers differ per sitting."""
     for i in range(6):
-        make_question(SINGLE, category="traffic", difficulty=1)
-        make_question(TRUEFALSE, category="planning", difficulty=3, answer=bool(i % 2))
-    make_question(SINGLE, category="traffic", difficulty=2)  # wrong difficulty: never drawn by rule 1
+        make_question(QuestionType.SINGLE, category="traffic", difficulty=1)
+        make_question(QuestionType.TRUEFALSE, category="planning", difficulty=3, answer=bool(i % 2))
+    make_question(QuestionType.SINGLE, category="traffic", difficulty=2)  # wrong difficulty: never drawn by rule 1
     exam = make_exam(mode="rules", rules=[
-        {"count": 3, "qtype": SINGLE, "category": "traffic", "difficulty": 1, "points": Decimal("2")},
-        {"count": 2, "qtype": TRUEFALSE, "category": "", "difficulty": None, "points": Decimal("1")},
+        {"count": 3, "qtype": QuestionType.SINGLE, "category": "traffic", "difficulty": 1, "points": Decimal("2")},
+        {"count": 2, "qtype": QuestionType.TRUEFALSE, "category": "", "difficulty": None, "points": Decimal("1")},
     ], random_order=True)
     import random
     papers = []
     for seed in range(5):
         paper = engine.draw_paper(exam, random.Random(seed))
         assert len(paper) == 5 and len({q.pk for q, _p in paper}) == 5
-        singles = [(q, p) for q, p in paper if q.qtype == SINGLE]
+        singles = [(q, p) for q, p in paper if q.qtype == QuestionType.SINGLE]
         assert len(singles) == 3 and all(q.difficulty == 1 and p == 2 for q, p in singles)
-        assert sum(1 for q, _p in paper if q.qtype == TRUEFALSE) == 2
+        assert sum(1 for q, _p in paper if q.qtype == QuestionType.TRUEFALSE) == 2
         papers.append(tuple(sorted(q.pk for q, _p in paper)))
     assert len(set(papers)) > 1
 
 
 def test_draw_rule_short_of_questions_is_refused(officer):
-    make_question(SINGLE, category="traffic")
-    exam = make_exam(mode="rules", rules=[{"count": 5, "qtype": SINGLE, "category": "traffic", "points": 1}])
+    make_question(QuestionType.SINGLE, category="traffic")
+    exam = make_exam(mode="rules",
+                     rules=[{"count": 5, "qtype": QuestionType.SINGLE, "category": "traffic", "points": 1}])
     with pytest.raises(engine.ExamError) as exc:
         engine.start(exam, officer)
     assert exc.value.code == "draw_short"
@@ -86,7 +87,7 @@ def test_draw_rule_short_of_questions_is_refused(officer):
 
 
 def test_paper_is_frozen_with_versions_and_option_order(officer):
-    q = make_question(SINGLE)
+    q = make_question(QuestionType.SINGLE)
     exam = make_exam([q], answer_order="random")
     sitting = engine.start(exam, officer, seed=3)
     line = sitting.answers.get()
@@ -107,7 +108,7 @@ def test_paper_is_frozen_with_versions_and_option_order(officer):
 
 
 def test_unanswered_version_is_updated_in_place():
-    q = make_question(SINGLE)
+    q = make_question(QuestionType.SINGLE)
     v1 = q.current_version
     Option.objects.filter(question=q, sort_order=0).update(text="改")
     assert q.publish_version().pk == v1.pk
@@ -115,7 +116,7 @@ def test_unanswered_version_is_updated_in_place():
 
 
 def test_answer_order_content_sorts_by_text(officer):
-    q = make_question(SINGLE, options=["丁", "乙", "甲", "丙"], correct=[0])
+    q = make_question(QuestionType.SINGLE, options=["丁", "乙", "甲", "丙"], correct=[0])
     sitting = engine.start(make_exam([q], answer_order="content"), officer)
     texts = {o["key"]: o["text"] for o in sitting.answers.get().version.content["options"]}
     assert [texts[k] for k in sitting.answers.get().option_order] == sorted(["丁", "乙", "甲", "丙"])
@@ -123,7 +124,7 @@ def test_answer_order_content_sorts_by_text(officer):
 
 def test_deadline_is_start_plus_limit_capped_by_close(officer):
     now = timezone.now()
-    q = make_question(SINGLE)
+    q = make_question(QuestionType.SINGLE)
     exam = make_exam([q], time_limit_minutes=60)
     assert engine.start(exam, officer, now=now).deadline == now + timedelta(minutes=60)
     exam2 = make_exam([q], time_limit_minutes=60, closes_at=now + timedelta(minutes=10))
@@ -132,7 +133,7 @@ def test_deadline_is_start_plus_limit_capped_by_close(officer):
 
 @override_settings(EXAM_GRACE_SECONDS=30)
 def test_grace_then_refusal_and_finalisation(officer):
-    q = make_question(SINGLE)
+    q = make_question(QuestionType.SINGLE)
     exam = make_exam([q], time_limit_minutes=10)
     start = timezone.now() - timedelta(minutes=10)
     sitting = engine.start(exam, officer, now=start)
@@ -147,7 +148,7 @@ def test_grace_then_refusal_and_finalisation(officer):
 
 
 def test_stale_or_replayed_revision_cannot_overwrite(officer):
-    q = make_question(SINGLE)
+    q = make_question(QuestionType.SINGLE)
     sitting = engine.start(make_exam([q]), officer)
     assert engine.save_answer(sitting, 1, {"choice": "1"}, 0)[0] == engine.SAVED
     assert engine.save_answer(sitting, 1, {"choice": "2"}, 1)[0] == engine.SAVED
@@ -158,7 +159,7 @@ def test_stale_or_replayed_revision_cannot_overwrite(officer):
 
 
 def test_resume_returns_the_open_sitting(officer):
-    exam = make_exam([make_question(SINGLE)], time_limit_minutes=30)
+    exam = make_exam([make_question(QuestionType.SINGLE)], time_limit_minutes=30)
     first = engine.start(exam, officer)
     again = engine.start(exam, officer)
     assert again.pk == first.pk and again.deadline == first.deadline
@@ -166,12 +167,12 @@ def test_resume_returns_the_open_sitting(officer):
 
 
 def test_attempts_and_single_attempt(officer):
-    exam = make_exam([make_question(SINGLE)], single_attempt=True)
+    exam = make_exam([make_question(QuestionType.SINGLE)], single_attempt=True)
     engine.finalize(engine.start(exam, officer))
     with pytest.raises(engine.ExamError) as exc:
         engine.start(exam, officer)
     assert exc.value.code == "no_attempts"
-    exam2 = make_exam([make_question(SINGLE)], max_attempts=2)
+    exam2 = make_exam([make_question(QuestionType.SINGLE)], max_attempts=2)
     engine.finalize(engine.start(exam2, officer))
     engine.finalize(engine.start(exam2, officer))
     with pytest.raises(engine.ExamError):
@@ -179,7 +180,7 @@ def test_attempts_and_single_attempt(officer):
 
 
 def test_closed_draft_and_unit_eligibility(officer, units):
-    q = make_question(SINGLE)
+    q = make_question(QuestionType.SINGLE)
     with pytest.raises(engine.ExamError):
         engine.start(make_exam([q], draft=True), officer)
     with pytest.raises(engine.ExamError):
@@ -194,7 +195,7 @@ def test_closed_draft_and_unit_eligibility(officer, units):
 
 
 def test_counting_highest_or_last(officer):
-    q = make_question(SINGLE)
+    q = make_question(QuestionType.SINGLE)
     for counting, expected in (("highest", 1), ("last", 2)):
         exam = make_exam([q], counting=counting)
         s1 = engine.start(exam, officer)
@@ -206,7 +207,8 @@ def test_counting_highest_or_last(officer):
 
 
 def test_pass_fires_once(officer, passed_events):
-    exam = make_exam([make_question(SINGLE), make_question(TRUEFALSE, answer=False)], pass_mark=50)
+    exam = make_exam([make_question(QuestionType.SINGLE), make_question(QuestionType.TRUEFALSE, answer=False)],
+                     pass_mark=50)
     sitting = engine.start(exam, officer)
     answer_all_right(sitting)
     assert engine.finalize(sitting) is True
@@ -221,13 +223,14 @@ def test_pass_fires_once(officer, passed_events):
 
 
 def test_failed_sitting_fires_nothing(officer, passed_events):
-    exam = make_exam([make_question(SINGLE)], pass_mark=60)
+    exam = make_exam([make_question(QuestionType.SINGLE)], pass_mark=60)
     engine.finalize(engine.start(exam, officer))
     assert passed_events == [] and services.has_passed(officer, exam) is False
 
 
 def test_case_marking_releases_result_once_all_marked(officer, trainer_user, passed_events):
-    exam = make_exam([make_question(SINGLE), make_question(CASE), make_question(CASE)], points=5, pass_mark=60)
+    exam = make_exam([make_question(QuestionType.SINGLE), make_question(QuestionType.CASE),
+                      make_question(QuestionType.CASE)], points=5, pass_mark=60)
     sitting = engine.start(exam, officer)
     answer_all_right(sitting)
     engine.finalize(sitting)
@@ -251,7 +254,7 @@ def test_case_marking_releases_result_once_all_marked(officer, trainer_user, pas
 
 
 def test_blank_case_answer_needs_no_marking(officer):
-    exam = make_exam([make_question(CASE)])
+    exam = make_exam([make_question(QuestionType.CASE)])
     sitting = engine.start(exam, officer)
     engine.finalize(sitting)
     sitting.refresh_from_db()
@@ -259,9 +262,9 @@ def test_blank_case_answer_needs_no_marking(officer):
 
 
 def test_finalize_overdue_command_is_idempotent(officer, capsys):
-    exam = make_exam([make_question(SINGLE)], time_limit_minutes=5)
+    exam = make_exam([make_question(QuestionType.SINGLE)], time_limit_minutes=5)
     sitting = engine.start(exam, officer, now=timezone.now() - timedelta(hours=1))
-    fresh = engine.start(make_exam([make_question(SINGLE)], time_limit_minutes=60), officer)
+    fresh = engine.start(make_exam([make_question(QuestionType.SINGLE)], time_limit_minutes=60), officer)
     call_command("finalize_overdue_sittings")
     assert "finalised 1" in capsys.readouterr().out
     call_command("finalize_overdue_sittings")
@@ -273,7 +276,7 @@ def test_finalize_overdue_command_is_idempotent(officer, capsys):
 
 
 def test_overdue_sitting_is_finalised_when_touched(officer):
-    exam = make_exam([make_question(SINGLE)], time_limit_minutes=5)
+    exam = make_exam([make_question(QuestionType.SINGLE)], time_limit_minutes=5)
     old = engine.start(exam, officer, now=timezone.now() - timedelta(hours=1))
     new = engine.start(exam, officer)
     old.refresh_from_db()
@@ -282,7 +285,7 @@ def test_overdue_sitting_is_finalised_when_touched(officer):
 
 
 def test_exam_hours_credited_on_pass(officer):
-    exam = make_exam([make_question(SINGLE)], hours=Decimal("2"), pass_mark=50)
+    exam = make_exam([make_question(QuestionType.SINGLE)], hours=Decimal("2"), pass_mark=50)
     sitting = engine.start(exam, officer)
     answer_all_right(sitting)
     engine.finalize(sitting)
@@ -290,7 +293,7 @@ def test_exam_hours_credited_on_pass(officer):
 
 
 def test_wrong_book_entry_and_exit(officer):
-    q = make_question(SINGLE)
+    q = make_question(QuestionType.SINGLE)
     exam = make_exam([q])
     engine.finalize(engine.start(exam, officer))  # blank: wrong
     item = WrongItem.objects.get(officer=officer, question=q)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from exams import engine, importer
-from exams.models import SINGLE, Question
+from exams.models import Question, QuestionType
 from tests.exams.factories import make_exam, make_question
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def body(response):
 def bank():
     questions = []
     for i, payload in enumerate(PAYLOADS):
-        q = make_question(SINGLE, text=payload + f" #{i}", options=[payload, f"安全选项{i}"], correct=[1])
+        q = make_question(QuestionType.SINGLE, text=payload + f" #{i}", options=[payload, f"安全选项{i}"], correct=[1])
         Question.objects.filter(pk=q.pk).update(explanation=payload)
         questions.append(q)
     return questions
@@ -103,7 +103,7 @@ def test_our_own_export_imports_back_unchanged(client, trainer_user, bank, fmt):
 
 
 def test_item_analysis_export_is_safe_and_numeric(client, trainer_user, officer_user):
-    q = make_question(SINGLE, text=HYPERLINK)
+    q = make_question(QuestionType.SINGLE, text=HYPERLINK)
     exam = make_exam([q])
     exam.managers.add(trainer_user)
     sitting = engine.start(exam, officer_user.officer)

@@ -19,7 +19,7 @@ import pytest
 from django.urls import reverse
 
 from exams import engine, itemanalysis
-from exams.models import SINGLE, TRUEFALSE
+from exams.models import QuestionType
 from tests.exams.factories import make_exam, make_question
 from tests.factories import make_user
 
@@ -29,9 +29,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def example(units, trainer_user, monkeypatch):
     monkeypatch.setattr("django.db.transaction.on_commit", lambda fn, using=None, robust=False: fn())
-    q1 = make_question(SINGLE, category="traffic", options=["甲", "乙", "丙", "丁"], correct=[1])
-    q2 = make_question(TRUEFALSE, category="traffic", answer=True)
-    q3 = make_question(SINGLE, category="planning", options=["子", "丑", "寅", "卯"], correct=[0])
+    q1 = make_question(QuestionType.SINGLE, category="traffic", options=["甲", "乙", "丙", "丁"], correct=[1])
+    q2 = make_question(QuestionType.TRUEFALSE, category="traffic", answer=True)
+    q3 = make_question(QuestionType.SINGLE, category="planning", options=["子", "丑", "寅", "卯"], correct=[0])
     exam = make_exam([q1, q2, q3], pass_mark=60)
     exam.exam_questions.filter(question=q1).update(points=2)
     exam.managers.add(trainer_user)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exams import engine
-from exams.models import CASE, SINGLE, Exam, Sitting, WrongItem
+from exams.models import Exam, QuestionType, Sitting, WrongItem
 from tests.exams.factories import SECRET_EXPLANATION, key_of, make_exam, make_question
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def shows_key(body):
 
 
 def test_review_never_shows_no_key_anywhere_right_after_submission(client, officer_user):
-    question = make_question(SINGLE)
+    question = make_question(QuestionType.SINGLE)
     exam = make_exam([question], review="never", max_attempts=3)
     client.force_login(officer_user)
     sitting = sit_and_fail(client, exam)
@@ -68,7 +68,7 @@ def test_review_never_shows_no_key_anywhere_right_after_submission(client, offic
 
 
 def test_review_after_release_shows_key_everywhere_once_released(client, officer_user):
-    question = make_question(SINGLE)
+    question = make_question(QuestionType.SINGLE)
     exam = make_exam([question], review="after_submit")
     client.force_login(officer_user)
     sitting = sit_and_fail(client, exam)
@@ -82,8 +82,8 @@ def test_review_after_release_shows_key_everywhere_once_released(client, officer
 
 def test_review_after_release_waits_for_marking(client, officer_user, trainer_user):
     """A paper with a case question is released after marking: until then, no key anywhere."""
-    question = make_question(SINGLE)
-    exam = make_exam([question, make_question(CASE)], review="after_submit")
+    question = make_question(QuestionType.SINGLE)
+    exam = make_exam([question, make_question(QuestionType.CASE)], review="after_submit")
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
     sitting = Sitting.objects.get()
@@ -99,7 +99,7 @@ def test_review_after_release_waits_for_marking(client, officer_user, trainer_us
 
 
 def test_review_after_close_shows_key_only_once_the_exam_has_closed(client, officer_user):
-    question = make_question(SINGLE)
+    question = make_question(QuestionType.SINGLE)
     exam = make_exam([question], review="after_close", closes_at=timezone.now() + timedelta(days=1))
     client.force_login(officer_user)
     sitting = sit_and_fail(client, exam)
@@ -116,7 +116,7 @@ def test_review_after_close_shows_key_only_once_the_exam_has_closed(client, offi
 def test_a_later_wrong_answer_under_never_hides_the_entry_again(client, officer_user):
     """The entry follows its latest wrong answer: a question first missed in an open-review
     exam, then missed again in a review=never exam, is hidden again."""
-    question = make_question(SINGLE)
+    question = make_question(QuestionType.SINGLE)
     open_exam = make_exam([question], review="after_submit")
     closed_exam = make_exam([question], review="never")
     client.force_login(officer_user)
@@ -130,7 +130,7 @@ def test_a_later_wrong_answer_under_never_hides_the_entry_again(client, officer_
 
 def test_practice_feedback_during_a_sitting_follows_the_policy(client, officer_user):
     """核对答案 is offered, and shows the key, only where the policy shows answers."""
-    exam = make_exam([make_question(SINGLE)], kind="practice", review="never")
+    exam = make_exam([make_question(QuestionType.SINGLE)], kind="practice", review="never")
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
     sitting = Sitting.objects.get()

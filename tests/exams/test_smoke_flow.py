@@ -4,13 +4,14 @@ import json
 import pytest
 from django.urls import reverse
 
-from exams.models import MULTI, SINGLE, TRUEFALSE, Sitting
+from exams.models import QuestionType, Sitting
 from tests.exams.factories import key_of, make_exam, make_question
 
 
 @pytest.mark.django_db
 def test_officer_takes_exam(client, officer_user):
-    qs = [make_question(SINGLE), make_question(MULTI), make_question(TRUEFALSE, answer=True)]
+    qs = [make_question(QuestionType.SINGLE), make_question(QuestionType.MULTI),
+          make_question(QuestionType.TRUEFALSE, answer=True)]
     exam = make_exam(qs, points=2, pass_mark=50)
     client.force_login(officer_user)
     assert client.get(reverse("exams:exam_list")).status_code == 200

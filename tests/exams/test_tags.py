@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from taggit.models import Tag
 
 from exams import engine, importer
-from exams.models import MODE_RULES, Question
+from exams.models import PaperMode, Question
 from tests.exams.factories import make_exam, make_question
 
 pytestmark = pytest.mark.django_db
@@ -30,16 +30,16 @@ def test_draw_rule_matches_the_tag_exactly():
     fine = [tagged("罚款") for _ in range(2)]
     decision = [tagged("罚款决定") for _ in range(3)]
     tagged("罚款", status="retired")
-    exam = make_exam(mode=MODE_RULES, rules=[{"count": 2, "tag": "罚款"}])
+    exam = make_exam(mode=PaperMode.RULES, rules=[{"count": 2, "tag": "罚款"}])
     for seed in range(5):
         paper = engine.draw_paper(exam, random.Random(seed))
         assert {q.pk for q, _p in paper} == {q.pk for q in fine}
     assert set(exam.draw_rules.get().candidates()) == set(fine)
-    short = make_exam(mode=MODE_RULES, rules=[{"count": 3, "tag": "罚款"}])
+    short = make_exam(mode=PaperMode.RULES, rules=[{"count": 3, "tag": "罚款"}])
     with pytest.raises(engine.ExamError) as exc:
         engine.draw_paper(short, random.Random(1))
     assert exc.value.code == "draw_short"
-    assert {q.pk for q, _p in engine.draw_paper(make_exam(mode=MODE_RULES, rules=[{"count": 3, "tag": "罚款决定"}]),
+    assert {q.pk for q, _p in engine.draw_paper(make_exam(mode=PaperMode.RULES, rules=[{"count": 3, "tag": "罚款决定"}]),
                                                  random.Random(2))} == {q.pk for q in decision}
 
 

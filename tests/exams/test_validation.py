@@ -33,6 +33,10 @@ CASES = [
     ("multi with no right option", dict(qtype="multi", options=[("甲", False), ("乙", False)]), "multi_correct"),
     ("true/false without answer", dict(qtype="truefalse"), "truefalse_answer"),
     ("case without rubric", dict(qtype="case"), "rubric_required"),
+    ("case with a rubric point worth nothing", dict(qtype="case", rubric=[("认定事实", 0)]), "bad_rubric_score"),
+    ("discretion levels sharing an order", dict(qtype="discretion", discretion_correct_level=1, discretion_levels=[
+        {"order": 1, "name": "轻微"}, {"order": 1, "name": "一般"}]), "bad_levels"),
+    ("text too long", dict(qtype="truefalse", truefalse_answer=True, text="长" * 5001), "text_too_long"),
     ("empty text", dict(qtype="truefalse", truefalse_answer=True, text="  "), "text_required"),
 ]
 VALID = [
@@ -109,7 +113,8 @@ MESSAGES = {
     "discretion_band": "罚款区间无效", "too_few_options": "选择题至少需要两个选项",
     "single_correct": "单选题必须恰有一个正确选项", "multi_correct": "多选题至少需要一个正确选项",
     "truefalse_answer": "判断题须设置答案", "rubric_required": "案例分析题至少需要一个评分要点",
-    "text_required": "题干不能为空",
+    "text_required": "题干不能为空", "bad_rubric_score": "评分要点的分值须大于 0",
+    "bad_levels": "裁量等级的序号不能重复", "text_too_long": "题干过长",
 }
 
 
@@ -166,6 +171,12 @@ IMPORT_CASES = [
     (dict(题型="多选", 选项A="甲", 选项B="乙"), "答案", "multi_correct"),
     (dict(题型="案例分析"), "评分要点", "rubric_required"),
     (dict(题型="判断", 答案="正确", 题干=""), "题干", "text_required"),
+    (dict(题型="判断", 答案="正确", 题干="长" * 5001), "题干", "text_too_long"),
+    # A spreadsheet cannot express these keys: reading the cell refuses them first, with the importer's own code.
+    (dict(题型="裁量", 选项A="轻微", 选项B="一般", 答案="C"), "答案", "bad_answer"),  # correct level outside the list
+    (dict(题型="判断"), "答案", "bad_truefalse"),
+    (dict(题型="案例分析", 评分要点="认定事实|0"), "评分要点", "bad_rubric"),
+    (dict(题型="填空"), "题型", "bad_type"),
 ]
 
 
@@ -175,6 +186,13 @@ def test_through_the_importer(cells, column, code):
     report = import_row(**cells)
     assert (2, column, code) in {(e.row, e.column, e.code) for e in report.errors}
     assert not report.good
+
+
+def test_an_unknown_type_is_refused_by_the_rule_and_the_model():
+    assert codes(validate_question({"qtype": "fill", "text": "填空"})) == {"bad_type"}
+    with pytest.raises(ValidationError) as exc:
+        build(dict(qtype="fill")).full_clean()
+    assert "bad_type" in {e.code for e in exc.value.error_dict["qtype"]}
 
 
 def test_a_good_discretion_row_imports():

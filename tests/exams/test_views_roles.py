@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from exams import engine
-from exams.models import CASE, SINGLE, Sitting
+from exams.models import QuestionType, Sitting
 from officers import roles
 from tests.exams.factories import make_exam, make_question
 from tests.factories import make_user
@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def setup(units, officer_user, other_officer_user, trainer_user):
-    exam = make_exam([make_question(SINGLE), make_question(CASE)], blind_marking=False)
+    exam = make_exam([make_question(QuestionType.SINGLE), make_question(QuestionType.CASE)], blind_marking=False)
     exam.managers.add(trainer_user)
-    other_exam = make_exam([make_question(SINGLE)])
+    other_exam = make_exam([make_question(QuestionType.SINGLE)])
     mine = engine.start(exam, officer_user.officer)
     theirs = engine.start(exam, other_officer_user.officer)
     engine.save_answer(mine, 2, {"text": "分析"}, 0)

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from exams.models import CASE, DISCRETION, MULTI, SINGLE, TRUEFALSE, Sitting
+from exams.models import QuestionType, Sitting
 from tests.exams.factories import SECRET_EXPLANATION, SECRET_REFERENCE, key_of, make_exam, make_question
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +30,8 @@ def assert_no_leak(response, where):
 
 @pytest.fixture
 def paper():
-    return [make_question(SINGLE), make_question(MULTI), make_question(TRUEFALSE, answer=True),
-            make_question(CASE), make_question(DISCRETION)]
+    return [make_question(QuestionType.SINGLE), make_question(QuestionType.MULTI),
+            make_question(QuestionType.TRUEFALSE, answer=True), make_question(QuestionType.CASE), make_question(QuestionType.DISCRETION)]
 
 
 def test_no_answer_key_in_any_response_during_a_sitting(client, officer_user, paper):
@@ -69,7 +69,7 @@ def test_no_answer_key_in_any_response_during_a_sitting(client, officer_user, pa
 
 
 def test_review_after_release_shows_key_and_explanation(client, officer_user):
-    exam = make_exam([make_question(SINGLE)], review="after_submit")
+    exam = make_exam([make_question(QuestionType.SINGLE)], review="after_submit")
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
     sitting = Sitting.objects.get()
@@ -79,7 +79,7 @@ def test_review_after_release_shows_key_and_explanation(client, officer_user):
 
 
 def test_review_never_hides_key_after_submit(client, officer_user):
-    exam = make_exam([make_question(SINGLE)], review="never")
+    exam = make_exam([make_question(QuestionType.SINGLE)], review="never")
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
     sitting = Sitting.objects.get()
@@ -91,7 +91,7 @@ def test_review_never_hides_key_after_submit(client, officer_user):
 
 @override_settings(EXAM_GRACE_SECONDS=30)
 def test_late_answers_are_refused_with_a_message(client, officer_user):
-    exam = make_exam([make_question(SINGLE), make_question(SINGLE)], time_limit_minutes=10)
+    exam = make_exam([make_question(QuestionType.SINGLE), make_question(QuestionType.SINGLE)], time_limit_minutes=10)
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
     sitting = Sitting.objects.get()
@@ -113,7 +113,7 @@ def test_late_answers_are_refused_with_a_message(client, officer_user):
 
 @override_settings(EXAM_GRACE_SECONDS=30)
 def test_answer_within_grace_is_accepted(client, officer_user):
-    exam = make_exam([make_question(SINGLE)], time_limit_minutes=10)
+    exam = make_exam([make_question(QuestionType.SINGLE)], time_limit_minutes=10)
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
     sitting = Sitting.objects.get()
@@ -133,7 +133,7 @@ def test_answer_within_grace_is_accepted(client, officer_user):
 
 
 def test_form_post_on_overdue_sitting_gives_409(client, officer_user):
-    exam = make_exam([make_question(SINGLE)], time_limit_minutes=1)
+    exam = make_exam([make_question(QuestionType.SINGLE)], time_limit_minutes=1)
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
     sitting = Sitting.objects.get()
@@ -146,7 +146,7 @@ def test_form_post_on_overdue_sitting_gives_409(client, officer_user):
 
 
 def test_resume_after_crash_keeps_server_clock_and_answers(client, officer_user):
-    exam = make_exam([make_question(SINGLE), make_question(SINGLE)], time_limit_minutes=30)
+    exam = make_exam([make_question(QuestionType.SINGLE), make_question(QuestionType.SINGLE)], time_limit_minutes=30)
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
     sitting = Sitting.objects.get()
@@ -171,7 +171,7 @@ def test_resume_after_crash_keeps_server_clock_and_answers(client, officer_user)
 
 
 def test_submit_twice_gives_one_result(client, officer_user):
-    exam = make_exam([make_question(SINGLE)])
+    exam = make_exam([make_question(QuestionType.SINGLE)])
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
     sitting = Sitting.objects.get()
@@ -183,7 +183,8 @@ def test_submit_twice_gives_one_result(client, officer_user):
 
 
 def test_practice_feedback_after_each_question(client, officer_user):
-    exam = make_exam([make_question(SINGLE), make_question(SINGLE)], kind="practice", feedback="each")
+    exam = make_exam([make_question(QuestionType.SINGLE), make_question(QuestionType.SINGLE)], kind="practice",
+                     feedback="each")
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
     sitting = Sitting.objects.get()
@@ -203,7 +204,7 @@ def test_practice_feedback_after_each_question(client, officer_user):
 
 
 def test_bad_json_is_400(client, officer_user):
-    exam = make_exam([make_question(SINGLE)])
+    exam = make_exam([make_question(QuestionType.SINGLE)])
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
     sitting = Sitting.objects.get()
@@ -212,7 +213,7 @@ def test_bad_json_is_400(client, officer_user):
 
 
 def test_start_refused_when_closed_shows_message(client, officer_user):
-    exam = make_exam([make_question(SINGLE)], closes_at=timezone.now() - timedelta(days=1))
+    exam = make_exam([make_question(QuestionType.SINGLE)], closes_at=timezone.now() - timedelta(days=1))
     client.force_login(officer_user)
     r = client.post(reverse("exams:start", args=[exam.pk]), follow=True)
     assert "考试已关闭" in r.content.decode()
