@@ -16,25 +16,11 @@ from django.views.decorators.http import require_POST
 from officers import audit, roles
 from officers import hours as hours_service
 from officers.models import SOURCE_ONSITE, Unit
+from officers.roles import role_required
 from officers.scoping import own_profile, visible_officers, visible_units
 
 from .forms import AssignmentForm
 from .models import Assignment, Attendance, CoursePage, OnsiteSession, SessionSignup
-
-
-def role_required(*role_names):
-    def decorator(view):
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not roles.has_role(request.user, *role_names):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorator
 
 
 def scoped_assignments(user):

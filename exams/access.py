@@ -1,13 +1,12 @@
 """Who may do what in the exams app: role checks and the scoping of sittings."""
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
 from officers import roles
+from officers.roles import role_required
 from officers.scoping import own_profile, visible_officers
 
 from .models import Exam, Sitting
@@ -16,11 +15,9 @@ from .models import Exam, Sitting
 def officer_required(view):
     """A signed-in user with the officer role and a personnel profile."""
 
-    @login_required
+    @role_required(roles.OFFICER)
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not roles.has_role(request.user, roles.OFFICER):
-            raise PermissionDenied
         profile = own_profile(request.user)
         if profile is None:
             return render(request, "officers/no_profile.html", status=403)
@@ -30,17 +27,8 @@ def officer_required(view):
     return wrapped
 
 
-def trainer_required(view):
-    """Trainers and superusers."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not roles.has_role(request.user, roles.TRAINER):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+#: Trainers and superusers.
+trainer_required = role_required(roles.TRAINER)
 
 
 def managed_exams(user):

@@ -24,6 +24,7 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -124,15 +125,11 @@ class LockoutModelBackend(ModelBackend):
 
     @staticmethod
     def _username_field():
-        from django.contrib.auth import get_user_model
-
         return get_user_model().USERNAME_FIELD
 
     def get_user(self, user_id):
         """The signed-in user of a request, with the officer profile in the same
         query (nearly every page of an officer needs it)."""
-        from django.contrib.auth import get_user_model
-
         try:
             user = get_user_model()._default_manager.select_related("officer").get(pk=user_id)
         except get_user_model().DoesNotExist:

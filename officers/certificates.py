@@ -20,6 +20,7 @@ import zipfile
 from concurrent.futures import ProcessPoolExecutor
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -112,7 +113,6 @@ def issue_for_course(officer, course, completed_at=None):
 def reissue(cert, *, actor, reason, request=None):
     """HR reissues a certificate (e.g. a corrected name): a new number and code,
     the holder's current name and unit; the old certificate is kept as 已换发."""
-    from django.core.exceptions import ValidationError
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("请填写原因。"), code="reason_required")

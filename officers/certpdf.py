@@ -13,6 +13,14 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
+from reportlab import rl_config
+from reportlab.graphics.barcode import qrencoder
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdfcanvas
+
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILE = FONT_DIR / "wqy-microhei.ttc"
 FONT_NAME = "AcademyCJK"
@@ -21,9 +29,6 @@ FONT_NAME = "AcademyCJK"
 @lru_cache(maxsize=1)
 def register_font():
     """Parse and register the CJK TrueType font once per process."""
-    from reportlab import rl_config
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     # Binary (not ASCII85) streams: smaller files, and ~10% faster to write.
     rl_config.useA85 = 0
     pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_FILE), subfontIndex=0))
@@ -35,7 +40,6 @@ def _qrencoder():
     """reportlab's QR encoder, with its Reed-Solomon generator polynomials
     cached: they depend only on the block's error-correction length, and
     rebuilding them for every code is most of the encoding time."""
-    from reportlab.graphics.barcode import qrencoder
     original = qrencoder.QRUtil.getErrorCorrectPolynomial
     if not getattr(original, "cached", False):
         cached = lru_cache(maxsize=64)(original)
@@ -87,10 +91,6 @@ def render(data):
     of what was achieved), rows ([label, value] pairs: score, dates, number,
     code), url (verification), qr_caption, footer (lines), seal, subject,
     creator."""
-    from reportlab.lib.colors import Color
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.pdfgen import canvas as pdfcanvas
-
     font = register_font()
     buf = io.BytesIO()
     width, height = landscape(A4)

@@ -9,13 +9,18 @@ import io
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from django.apps import apps
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from portal.spreadsheets import Column, Sheet, spreadsheet_response
 
+from . import exam_results
+from .certpdf import register_font
 from .hr_lists import status_display, status_label
 from .models import ACH_EXAM, Achievement, HoursEntry, QualificationRecord
 
@@ -58,17 +63,6 @@ def header_titles(header):
     return [getattr(h, "title", h) for h in header]
 
 
-def failed_exam_counts(officer_ids, year):
-    """{officer id: released failed sittings taken in the year} (dated like passes: by the sitting's end);
-    empty when the exams app is not installed. Database errors are not hidden."""
-    if not apps.is_installed("exams"):
-        return {}
-    from exams.models import Sitting
-    return dict(Sitting.objects.filter(officer_id__in=officer_ids, passed=False, released_at__isnull=False,
-                                       ended_at__year=year)
-                .values("officer_id").annotate(n=Count("pk")).order_by().values_list("officer_id", "n"))
-
-
 def report_rows(officers, qtype, year):
     """One row per officer: hours of the year, exams passed/failed, qualification status.
     A fixed number of queries per 1,000 officers."""
@@ -82,7 +76,7 @@ def report_rows(officers, qtype, year):
                      .annotate(t=Sum("hours")).order_by().values_list("officer_id", "t"))
         passed = dict(Achievement.objects.filter(officer_id__in=ids, kind=ACH_EXAM, year=year)
                       .values("officer_id").annotate(n=Count("pk")).order_by().values_list("officer_id", "n"))
-        failed = failed_exam_counts(ids, year)
+        failed = exam_results.failed_exam_counts(ids, year)
         recs = {r.officer_id: r for r in QualificationRecord.objects.filter(officer_id__in=ids,
                                                                            qualification_type=qtype)}
         for o in chunk:
@@ -109,12 +103,6 @@ def display(value):
 
 def report_pdf(title, subtitle, header, rows):
     """The annual report as an A4 landscape PDF with the embedded CJK font."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
-
-    from .certificates import register_font
     font = register_font()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=28, rightMargin=28, topMargin=28,

@@ -3,11 +3,11 @@ status) as querysets within the viewer's scope. Views and exports share them,
 so an export has exactly the rows of the list on screen."""
 import datetime
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from . import exam_results, roles
 from .models import (
     Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Officer, QualificationRecord,
     QualificationType,
@@ -28,8 +28,6 @@ LISTS = {
     "not_qualified": _("未取得"),
 }
 STATUS_FILTERS = [Q_QUALIFIED, S_EXPIRING, Q_EXPIRED, Q_SUSPENDED, Q_REVOKED, Q_NOT_QUALIFIED]
-#: Exam kinds whose result counts for "failed the last exam".
-ASSESSED_EXAM_KINDS = ("qualification", "annual", "final")
 
 
 def base_type(type_id=None):
@@ -79,27 +77,6 @@ def status_q(status, today):
     return Q(status=status)
 
 
-def failed_last_exam_subquery():
-    """A subquery of the officer's last released assessed exam result (passed
-    True/False), or None when the exams app is unavailable."""
-    try:
-        from exams.models import Sitting
-    except Exception:  # pragma: no cover - exams absent
-        return None
-    last = (Sitting.objects.filter(officer=OuterRef("officer_id"), passed__isnull=False,
-                                   released_at__isnull=False, exam__kind__in=ASSESSED_EXAM_KINDS)
-            .order_by("-ended_at", "-id").values("passed")[:1])
-    return Subquery(last)
-
-
-def ever_failed_officers():
-    """Officers with at least one released failed sitting (narrows the
-    last-result subquery to the few who could match)."""
-    from exams.models import Sitting
-    return Sitting.objects.filter(passed=False, released_at__isnull=False,
-                                  exam__kind__in=ASSESSED_EXAM_KINDS).values("officer_id")
-
-
 def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None):
     """QualificationRecords of the type for officers in scope, for one list."""
     today = today or timezone.localdate()
@@ -114,9 +91,9 @@ def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None
     elif list_name == "short_hours":
         qs = qs.filter(hours_short=True).order_by("year_hours", "officer_id")
     elif list_name == "failed_exam":
-        sub = failed_last_exam_subquery()
-        qs = (qs.filter(officer_id__in=ever_failed_officers()).annotate(last_passed=sub).filter(last_passed=False)
-              if sub is not None else qs.none())
+        sub = exam_results.failed_last_exam_subquery()
+        qs = (qs.filter(officer_id__in=exam_results.ever_failed_officers()).annotate(last_passed=sub)
+              .filter(last_passed=False) if sub is not None else qs.none())
         qs = qs.order_by("officer__unit__path", "officer__employee_number")
     elif list_name in (Q_SUSPENDED, Q_REVOKED, Q_NOT_QUALIFIED):
         qs = qs.filter(status=list_name).order_by("officer__unit__path", "officer__employee_number")
@@ -149,8 +126,7 @@ def counts(user, *, qtype, unit_id=None, today=None):
 
 
 def failed_count(user, *, qtype, unit_id=None):
-    sub = failed_last_exam_subquery()
-    if sub is None:
+    if exam_results.sitting_model() is None:
         return None
     return records(user, qtype=qtype, list_name="failed_exam", unit_id=unit_id).count()
 

@@ -5,7 +5,7 @@ id outside the viewer's scope answers 404, exactly like an id that does not exis
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,24 +19,11 @@ from . import certificates as cert_service
 from .forms import TrainingTierForm
 from .forms_qualifications import ReasonForm
 from .models import Certificate, Officer, QualificationRecord, QualificationType
+from .roles import role_required
 from .scoping import own_profile, visible_officers, visible_units
 
 PAGE_SIZE = 50
 PREVIEW_SIZE = 8
-
-
-def hr_required(view):
-    """HR and superusers only."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not roles.has_role(request.user, roles.HR):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _filters(request):
@@ -60,7 +47,7 @@ def _query_suffix(request, **overrides):
     return ("?" + encoded) if encoded else ""
 
 
-@hr_required
+@role_required(roles.HR)
 def dashboard(request):
     """Counts by status and the short lists, within the HR user's unit subtree."""
     qtype, unit_id, status = _filters(request)
@@ -95,7 +82,7 @@ def _decorate(records, today):
     return records
 
 
-@hr_required
+@role_required(roles.HR)
 def record_list(request, name):
     """One list, paginated, with its exports."""
     if name not in hr_lists.LISTS:
@@ -115,7 +102,7 @@ def record_list(request, name):
     })
 
 
-@hr_required
+@role_required(roles.HR)
 def record_export(request, name, fmt):
     """Any list as CSV or XLSX, within scope."""
     if name not in hr_lists.LISTS or fmt not in ("csv", "xlsx"):
@@ -128,7 +115,7 @@ def record_export(request, name, fmt):
     return exports.spreadsheet(fmt, filename, hr_lists.LISTS[name], exports.list_header(), exports.list_rows(qs))
 
 
-@hr_required
+@role_required(roles.HR)
 def annual_report(request):
     """年度培训考核汇总 for a unit subtree in scope, as a page, XLSX or PDF."""
     units = visible_units(request.user)
@@ -185,7 +172,7 @@ ACTIONS = {
 }
 
 
-@hr_required
+@role_required(roles.HR)
 @require_http_methods(["GET", "POST"])
 def record_action(request, pk, action):
     """Suspend, revoke, reinstate or grant, always with a written reason."""
@@ -211,7 +198,7 @@ def record_action(request, pk, action):
                                                                "action": action}, status=status)
 
 
-@hr_required
+@role_required(roles.HR)
 @require_http_methods(["GET", "POST"])
 def certificate_reissue(request, pk):
     cert = get_object_or_404(Certificate.objects.select_related("officer"), pk=pk,
@@ -231,7 +218,7 @@ def certificate_reissue(request, pk):
         status=400 if request.method == "POST" else 200)
 
 
-@hr_required
+@role_required(roles.HR)
 def certificates_zip(request):
     """All certificates of the scope (optionally a unit and a status) as one
     streamed ZIP: memory stays flat for 10,000 certificates."""
@@ -280,7 +267,7 @@ def my_qualification(request):
 
 
 @require_POST
-@hr_required
+@role_required(roles.HR)
 def officer_tier(request, pk):
     """Record an officer's training tier (HR, within scope); audited."""
     officer = get_object_or_404(visible_officers(request.user), pk=pk)
@@ -298,7 +285,7 @@ def officer_tier(request, pk):
 
 
 @require_POST
-@hr_required
+@role_required(roles.HR)
 def evaluate_officer(request, pk):
     """Re-run the rules for one officer now (HR button on the record page)."""
     officer = get_object_or_404(visible_officers(request.user), pk=pk)

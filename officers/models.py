@@ -93,18 +93,23 @@ POSITION_CHOICES = [
 ]
 
 
-#: Training tiers (分层分类、分阶段), lowest first: an officer's current stage, a course's
-#: level and an exam's audience use the same codes (courses.models re-exports them).
-TIER_ENTRY = "entry"
-TIER_INSERVICE = "inservice"
-TIER_SPECIAL = "special"
-TIER_ADVANCED = "advanced"
-TIER_CHOICES = [
-    (TIER_ENTRY, _("初任培训")),
-    (TIER_INSERVICE, _("岗位培训")),
-    (TIER_SPECIAL, _("专项培训")),
-    (TIER_ADVANCED, _("骨干·师资")),
-]
+class Tier(models.TextChoices):
+    """Training tiers (分层分类、分阶段), lowest first: an officer's current stage, a
+    course's level and an exam's audience use the same codes. This is their one home;
+    other apps use the names below (courses.models re-exports them)."""
+
+    ENTRY = "entry", _("初任培训")
+    INSERVICE = "inservice", _("岗位培训")
+    SPECIAL = "special", _("专项培训")
+    ADVANCED = "advanced", _("骨干·师资")
+
+
+#: The stored codes as plain strings, and the choices / labels, for the modules that import them.
+TIER_ENTRY = Tier.ENTRY.value
+TIER_INSERVICE = Tier.INSERVICE.value
+TIER_SPECIAL = Tier.SPECIAL.value
+TIER_ADVANCED = Tier.ADVANCED.value
+TIER_CHOICES = Tier.choices
 TIER_LABELS = dict(TIER_CHOICES)
 
 
@@ -138,7 +143,7 @@ class Officer(models.Model):
     is_active = models.BooleanField(_("在岗"), default=True)
     #: Set by HR; exams limited to tiers and tier-only course assignments use it. Blank = not recorded
     #: (such an officer is outside every tier-limited exam or assignment).
-    training_tier = models.CharField(_("培训层级"), max_length=16, choices=TIER_CHOICES, blank=True,
+    training_tier = models.CharField(_("培训层级"), max_length=16, choices=Tier.choices, blank=True,
                                      help_text=_("决定可参加哪些限定层级的考试、收到哪些按层级指派的课程"))
 
     objects = OfficerQuerySet.as_manager()

@@ -1,19 +1,20 @@
 """Receivers of officers.events that keep qualifications and certificates up
-to date: an exam passed, a course completed, hours added. Connected when
-officers.models is imported."""
+to date: an exam passed, a course completed, hours added. Connected by
+officers.apps.OfficersConfig.ready()."""
 import logging
 
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from . import certificates, qualifications
 from .events import course_completed, exam_passed, hours_added
+from .models import ACH_COURSE, ACH_EXAM, Achievement
 
 logger = logging.getLogger("academy.qualifications")
 
 
 def _achievement(officer, *, kind, ref_id, ref_kind, title, score, at, source_key):
-    from .models import Achievement
     if Achievement.objects.filter(officer=officer, source_key=source_key).exists():
         return
     try:
@@ -26,14 +27,11 @@ def _achievement(officer, *, kind, ref_id, ref_kind, title, score, at, source_ke
 
 
 def _reevaluate(officer):
-    from . import qualifications
     qualifications.evaluate_all(officer)
 
 
 @receiver(exam_passed, dispatch_uid="qualifications.exam_passed")
 def on_exam_passed(sender, officer=None, sitting=None, exam=None, score=None, **kwargs):
-    from . import certificates
-    from .models import ACH_EXAM
     try:
         at = getattr(sitting, "ended_at", None) or timezone.now()
         _achievement(officer, kind=ACH_EXAM, ref_id=exam.pk, ref_kind=getattr(exam, "kind", ""),
@@ -46,8 +44,6 @@ def on_exam_passed(sender, officer=None, sitting=None, exam=None, score=None, **
 
 @receiver(course_completed, dispatch_uid="qualifications.course_completed")
 def on_course_completed(sender, officer=None, course=None, completed_at=None, **kwargs):
-    from . import certificates
-    from .models import ACH_COURSE
     try:
         _achievement(officer, kind=ACH_COURSE, ref_id=course.pk, ref_kind=str(getattr(course, "tier", "") or ""),
                      title=getattr(course, "title", str(course)), score=None, at=completed_at,

@@ -17,7 +17,6 @@ It is idempotent: a second call with the same data changes nothing.
 """
 import calendar
 import datetime
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,14 +30,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy
 
-from . import audit
+from . import audit, certificates
 from .models import (
     ACH_COURSE, ACH_EXAM, C_EXPIRED, C_REPLACED, C_REVOKED, C_SUSPENDED, C_VALID, CERT_QUALIFICATION,
     Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Achievement, Certificate, HoursEntry,
-    Officer, QualificationRecord, QualificationType,
+    Officer, QualificationRecord, QualificationType, RequiredCourse, RequiredExam,
 )
-
-logger = logging.getLogger("academy.qualifications")
 
 
 @lru_cache(maxsize=512)
@@ -101,29 +98,18 @@ def _types():
 
 
 def _required_exams(types):
-    """{type_id: [RequiredExam, ...]} (empty when the exams app is absent)."""
+    """{type_id: [RequiredExam, ...]}."""
     result = defaultdict(list)
-    try:
-        from .models import RequiredExam
-        rows = RequiredExam.objects.filter(qualification_type__in=types).select_related("exam")
-        for row in rows:
-            result[row.qualification_type_id].append(row)
-    except Exception:  # pragma: no cover - exams app not installed
-        logger.debug("required exams unavailable", exc_info=True)
+    for row in RequiredExam.objects.filter(qualification_type__in=types).select_related("exam"):
+        result[row.qualification_type_id].append(row)
     return result
 
 
 def _required_courses(types):
-    """{type_id: [RequiredCourse, ...]} (empty until courses ship their models)."""
+    """{type_id: [RequiredCourse, ...]}."""
     result = defaultdict(list)
-    try:
-        from . import models as m
-        model = getattr(m, "RequiredCourse", None)
-        if model is not None:
-            for row in model.objects.filter(qualification_type__in=types).select_related("course"):
-                result[row.qualification_type_id].append(row)
-    except Exception:  # pragma: no cover
-        logger.debug("required courses unavailable", exc_info=True)
+    for row in RequiredCourse.objects.filter(qualification_type__in=types).select_related("course"):
+        result[row.qualification_type_id].append(row)
     return result
 
 
@@ -473,7 +459,6 @@ def grant(officer, qtype, *, today=None, actor=None, reason="", request=None):
                  status=Q_QUALIFIED, granted_at=today, expires_at=add_months(today, qtype.validity_months),
                  last_review=None, status_reason="", status_before_suspension="")
     if qtype.issues_certificate:
-        from . import certificates
         certificates.issue_for_qualification(rec, actor=actor, reason="", issued_at=today)
     return rec
 
@@ -489,7 +474,6 @@ def renew(rec, *, today=None, actor=None, request=None):
                  reason=_("%(year)s 年度年审合格") % {"year": today.year},
                  status=Q_QUALIFIED, expires_at=expires, last_review=today)
     if rec.qualification_type.issues_certificate:
-        from . import certificates
         certificates.issue_for_qualification(rec, actor=actor, reason=_("年审换发"), issued_at=today)
     return rec
 
@@ -553,7 +537,6 @@ def reinstate(rec, *, actor, reason, request=None, today=None):
             _set_certificates(rec, C_VALID, from_statuses=(C_SUSPENDED,), reason=reason, actor=actor,
                               request=request)
         if not rec.certificates.filter(status=C_VALID).exists() and rec.qualification_type.issues_certificate:
-            from . import certificates
             certificates.issue_for_qualification(rec, actor=actor, reason=_("恢复资格"), issued_at=today)
     else:
         _set_certificates(rec, C_EXPIRED, from_statuses=(C_SUSPENDED,), reason=reason, actor=actor,

@@ -52,10 +52,6 @@ def visible_officers(user):
     return Officer.objects.filter(pk=profile.pk)
 
 
-def can_view_officer(user, officer):
-    return visible_officers(user).filter(pk=officer.pk).exists()
-
-
 def get_visible_officer_or_404(user, pk):
     """The officer with this id if the user may see them; 404 otherwise (the same
     answer whether the id exists elsewhere or not at all)."""

@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +14,7 @@ from . import hours as hours_service
 from . import roles
 from .forms import LoginForm, ManualHoursForm, ReverseHoursForm, TrainingTierForm
 from .models import TIER_CHOICES, TIER_LABELS, Officer, Unit
+from .roles import role_required
 from .scoping import get_visible_officer_or_404, own_profile, visible_officers, visible_units
 
 
@@ -23,21 +24,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def staff_required(view):
-    """Allow HR and superusers (people management)."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not roles.has_role(request.user, roles.HR):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-@staff_required
+@role_required(roles.HR)
 def officer_list(request):
     """Officers in the viewer's scope, filterable by unit, training tier and name."""
     qs = visible_officers(request.user).select_related("unit")
@@ -82,7 +69,7 @@ def officer_detail(request, pk):
 
 
 @require_POST
-@staff_required
+@role_required(roles.HR)
 def hours_add(request, pk):
     officer = get_visible_officer_or_404(request.user, pk)
     form = ManualHoursForm(request.POST)
@@ -103,7 +90,7 @@ def hours_add(request, pk):
 
 
 @require_POST
-@staff_required
+@role_required(roles.HR)
 def hours_reverse(request, pk, entry_id):
     officer = get_visible_officer_or_404(request.user, pk)
     entry = get_object_or_404(officer.hours, pk=entry_id)
@@ -129,7 +116,7 @@ def my_profile(request):
     return officer_detail(request, profile.pk)
 
 
-@staff_required
+@role_required(roles.HR)
 def unit_overview(request):
     """Units in scope with their officer counts (one query)."""
     units = visible_units(request.user).annotate(

@@ -2,10 +2,13 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.dashboard import NavItem, Panel
 
-from . import roles
+from . import hr_lists, qualifications, roles
+from .models import QualificationType, RequiredCourse, RequiredExam
 from .scoping import own_profile, visible_officers, visible_units
 
 
@@ -47,11 +50,6 @@ def dashboard_panels(request, role):
 
 # --- Qualifications and certificates ------------------------------------------------
 
-from wagtail.snippets.models import register_snippet  # noqa: E402
-from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
-
-from .models import QualificationType  # noqa: E402
-
 
 class QualificationTypeViewSet(SnippetViewSet):
     model = QualificationType
@@ -79,8 +77,6 @@ def qualification_nav_items(request):
 
 @hooks.register("academy_dashboard_panels")
 def qualification_panels(request, role):
-    from . import hr_lists, qualifications
-
     user = request.user
     panels = []
     profile = own_profile(user)
@@ -95,9 +91,6 @@ def qualification_panels(request, role):
         panels.append(Panel(_("执法资格"), "officers/panels/hr_qualifications.html",
                             {"qtype": qtype, "counts": counts}, order=41, slot="hr_qualifications"))
     return panels
-
-
-from .models import RequiredCourse, RequiredExam  # noqa: E402
 
 
 class RequiredExamViewSet(SnippetViewSet):

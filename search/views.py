@@ -9,19 +9,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from officers.roles import role_required
 from search import service
 from search.backends.store import IndexBusy
 
 
-def _api_login_required(view):
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return JsonResponse({"error": {"code": "login_required", "message": _("请先登录。")}}, status=401)
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+#: The JSON API: signed-in users (401 JSON otherwise).
+_api_login_required = role_required(json=True)
 
 
 def _error(code, message, status=400):

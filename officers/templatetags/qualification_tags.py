@@ -4,22 +4,12 @@ from django import template
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import qualifications, roles
+from .. import exam_results, qualifications, roles
 from ..hr_lists import status_display, status_label
 from ..models import ACH_COURSE, AuditLog, QualificationRecord
 from ..scoping import own_profile
 
 register = template.Library()
-
-
-def exam_history(officer, limit=50):
-    """The officer's exam sittings (newest first), or None without the exams app."""
-    try:
-        from exams.models import Sitting
-    except Exception:  # pragma: no cover
-        return None
-    return list(Sitting.objects.filter(officer=officer).exclude(ended_at__isnull=True)
-                .select_related("exam").order_by("-ended_at", "-id")[:limit])
 
 
 @register.inclusion_tag("officers/hr/_record_sections.html", takes_context=True)
@@ -42,7 +32,7 @@ def qualification_sections(context, officer):
         "officer": officer, "records": recs, "history": history, "is_hr": is_hr, "today": today,
         "certificates": officer.certificates.select_related("replaces").order_by("-issued_at", "-id"),
         "can_download": is_hr or (profile is not None and profile.pk == officer.pk),
-        "exams": exam_history(officer),
+        "exams": exam_results.exam_history(officer),
         "courses": officer.achievements.filter(kind=ACH_COURSE).order_by("-achieved_at")[:100],
         "required_hours": qualifications.required_hours(officer, today.year),
         "request": request,

@@ -46,6 +46,18 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 WARMUP = os.environ.get("ACADEMY_WARMUP", "1") != "0"
 
 
+def _warmup(log):
+    """config.warmup, or None (logged) when it cannot be imported: a warm-up never keeps
+    the server from starting. Imported late on purpose: gunicorn reads this file before
+    Django is set up, and config.warmup imports the project's apps."""
+    try:
+        from config import warmup  # lazy: needs the configured Django application (see above)
+    except Exception:  # noqa: BLE001
+        log.warning("warm-up skipped: config.warmup could not be imported", exc_info=True)
+        return None
+    return warmup
+
+
 def _fmt(timings):
     return ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in timings.items())
 
@@ -54,8 +66,9 @@ def when_ready(server):
     """In the master, after the application was preloaded and before the first fork."""
     if not WARMUP or not server.cfg.preload_app:  # --no-preload: each worker warms up on its own
         return
-    from config import warmup
-
+    warmup = _warmup(server.log)
+    if warmup is None:
+        return
     started = time.perf_counter()
     timings = warmup.before_fork()
     server.log.info("warm-up before fork in %.0f ms: %s", (time.perf_counter() - started) * 1000, _fmt(timings))
@@ -65,8 +78,9 @@ def post_worker_init(worker):
     """In each worker, after it loaded the application and before it accepts connections."""
     if not WARMUP:
         return
-    from config import warmup
-
+    warmup = _warmup(worker.log)
+    if warmup is None:
+        return
     started = time.perf_counter()
     if not worker.cfg.preload_app:
         warmup.before_fork()

@@ -18,10 +18,23 @@ Called by the gunicorn hooks in config/gunicorn.py:
   thread's database connection.
 
 Warm-up never stops a server from starting: anything that fails is logged and skipped.
+This module is imported once Django is set up (it imports the project's apps); the
+gunicorn hooks import it late for that reason.
 """
+import gc
 import logging
 import threading
 import time
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, connections
+from django.template.loader import get_template
+from django.urls import get_resolver
+from django.utils import translation
+
+from search import analysis, service
+from search.backends.whoosh import WhooshSearchBackend
 
 logger = logging.getLogger("academy.warmup")
 
@@ -45,14 +58,10 @@ def _step(name, func, timings):
 
 
 def _search_dictionaries():
-    from search import analysis
-
     analysis.warm_up()
 
 
 def _urls():
-    from django.urls import get_resolver
-
     def walk(patterns):
         for p in patterns:
             walk(getattr(p, "url_patterns", ()))
@@ -61,26 +70,17 @@ def _urls():
 
 
 def _templates():
-    from django.template.loader import get_template
-
     for name in TEMPLATES:
         get_template(name)
 
 
 def _translations():
-    from django.conf import settings
-    from django.utils import translation
-
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("首页")
 
 
 def _search(queries=QUERIES[:1]):
-    from django.contrib.auth.models import AnonymousUser
-
-    from search import service
-
     user = AnonymousUser()
     for q in queries:
         service.run_search(user, q, kind="statute")
@@ -88,8 +88,6 @@ def _search(queries=QUERIES[:1]):
 
 def _close_searcher():
     """Close this thread's searcher of every Whoosh index store (its open files)."""
-    from search.backends.whoosh import WhooshSearchBackend
-
     for store in WhooshSearchBackend._stores.values():
         store.close()
 
@@ -103,23 +101,17 @@ def before_fork():
     _step("translations", _translations, timings)
     _step("searches", lambda: _search(QUERIES), timings)
     _step("close searcher", _close_searcher, timings)
-    from django.db import connections
-
     connections.close_all()
     _step("gc freeze", _freeze, timings)
     return timings
 
 
 def _freeze():
-    import gc
-
     gc.collect()
     gc.freeze()
 
 
 def _database():
-    from django.db import connection
-
     connection.ensure_connection()
 
 

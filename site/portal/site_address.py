@@ -8,6 +8,7 @@ production steps run it) the default site carries the public address instead.
 import logging
 
 from django.conf import settings
+from wagtail.models import Site
 
 from config import public_url
 
@@ -15,8 +16,6 @@ logger = logging.getLogger("academy")
 
 
 def sync_default_site(using="default", **kwargs):
-    from wagtail.models import Site
-
     sites = Site.objects.using(using)
     site = sites.filter(is_default_site=True).first()
     if site is None:

@@ -40,6 +40,10 @@ from typing import Iterable, Sequence
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -169,8 +173,6 @@ def column_widths(specs, sample):
 
 
 def _xlsx_cell(ws, value, spec):
-    from openpyxl.cell import WriteOnlyCell
-
     if value is None:
         return None
     if _is_number(value):
@@ -204,10 +206,6 @@ def _sheet_title(title, used):
 
 def write_xlsx(output, *sheets):
     """Write the sheets as one XLSX workbook to a binary file object."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     wb = Workbook(write_only=True)
     used = set()
     bold = Font(bold=True)

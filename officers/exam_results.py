@@ -1,0 +1,64 @@
+"""What the officers app reads about exam sittings: the HR list "failed the last
+exam", the failed exams of the annual report, the exam history on an officer's
+record.
+
+The exams app builds on officers (exams.Sitting points at officers.Officer and
+sends officers.events.exam_passed), so officers never imports it: the Sitting
+model is taken from Django's app registry by its label, the way
+officers.models.RequiredExam refers to "exams.Exam". This module is the only
+place in officers that knows the fields of a sitting. Without the exams app
+installed every answer is empty."""
+from django.apps import apps
+from django.db.models import Count, OuterRef, Subquery
+
+#: Exam kinds whose result counts for "failed the last exam".
+ASSESSED_EXAM_KINDS = ("qualification", "annual", "final")
+
+
+def sitting_model():
+    """exams.Sitting, or None when the exams app is not installed."""
+    if not apps.is_installed("exams"):
+        return None
+    return apps.get_model("exams", "Sitting")
+
+
+def failed_last_exam_subquery():
+    """A subquery of the officer's last released assessed exam result (passed
+    True/False) for a queryset with an ``officer_id``, or None without the exams app."""
+    sitting = sitting_model()
+    if sitting is None:
+        return None
+    last = (sitting.objects.filter(officer=OuterRef("officer_id"), passed__isnull=False,
+                                   released_at__isnull=False, exam__kind__in=ASSESSED_EXAM_KINDS)
+            .order_by("-ended_at", "-id").values("passed")[:1])
+    return Subquery(last)
+
+
+def ever_failed_officers():
+    """Ids of officers with at least one released failed assessed sitting (narrows
+    the last-result subquery to the few who could match); None without the exams app."""
+    sitting = sitting_model()
+    if sitting is None:
+        return None
+    return sitting.objects.filter(passed=False, released_at__isnull=False,
+                                  exam__kind__in=ASSESSED_EXAM_KINDS).values("officer_id")
+
+
+def failed_exam_counts(officer_ids, year):
+    """{officer id: released failed sittings taken in the year} (dated like passes: by the
+    sitting's end); empty without the exams app. Database errors are not hidden."""
+    sitting = sitting_model()
+    if sitting is None:
+        return {}
+    return dict(sitting.objects.filter(officer_id__in=officer_ids, passed=False, released_at__isnull=False,
+                                       ended_at__year=year)
+                .values("officer_id").annotate(n=Count("pk")).order_by().values_list("officer_id", "n"))
+
+
+def exam_history(officer, limit=50):
+    """The officer's finished sittings (newest first, with their exam), or None without the exams app."""
+    sitting = sitting_model()
+    if sitting is None:
+        return None
+    return list(sitting.objects.filter(officer=officer).exclude(ended_at__isnull=True)
+                .select_related("exam").order_by("-ended_at", "-id")[:limit])
