@@ -7,7 +7,7 @@ class CasebankConfig(AppConfig):
     verbose_name = _("案例库与法规库")
 
     def ready(self):
-        # The signal handlers import the models, which exist only once the app registry is ready.
+        # deferred: the signal handlers import the models, which exist only once the app registry is ready.
         from . import signal_handlers
 
         signal_handlers.register()

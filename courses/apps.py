@@ -7,8 +7,8 @@ class CoursesConfig(AppConfig):
     verbose_name = _("课程")
 
     def ready(self):
-        # Imported here, once the app registry is ready: it imports the models and
-        # connects the signal receivers and the 法条联想 references.
+        # Connects the signal receivers and the 法条联想 references.
+        # deferred: the receivers import the models, which exist only once the app registry is ready.
         from .receivers import connect
 
         connect()

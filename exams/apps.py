@@ -7,6 +7,6 @@ class ExamsConfig(AppConfig):
     verbose_name = _("考试")
 
     def ready(self):
-        # Inside ready(): the module reads the models, which the app registry loads first.
+        # deferred: the module reads the models, which the app registry loads first.
         from .references import register_references
         register_references()

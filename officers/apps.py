@@ -16,8 +16,8 @@ class OfficersConfig(AppConfig):
 
     def ready(self):
         # Login auditing, and qualification rules following the cross-app events
-        # (exam passed, course completed, hours added). Imported in ready(): the receivers'
-        # modules use the models, which are not loaded when this module is.
+        # (exam passed, course completed, hours added).
+        # deferred: the receivers' modules use the models, which are not loaded when this module is.
         from . import qualification_signals, signal_handlers  # noqa: F401
 
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="officers.create_cache_tables")

@@ -58,6 +58,7 @@ def _vocabulary_models():
     Django is not set up (a Whoosh index's pickled schema names ChineseTokenizer, so opening
     the index, or an indexing worker process unpickling its task, imports this module), and
     search.models can only be imported once the app registry is ready."""
+    # deferred: the app registry may not be ready when this module is imported (see above).
     from search.models import DomainTerm, SynonymGroup
 
     return DomainTerm, SynonymGroup

@@ -9,7 +9,7 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The signal handlers import the models, which exist only once the app registry is ready.
+        # deferred: the signal handlers import the models, which exist only once the app registry is ready.
         from search import signal_handlers
 
         signal_handlers.register()

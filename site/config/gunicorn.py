@@ -51,7 +51,7 @@ def _warmup(log):
     the server from starting. Imported late on purpose: gunicorn reads this file before
     Django is set up, and config.warmup imports the project's apps."""
     try:
-        from config import warmup  # lazy: needs the configured Django application (see above)
+        from config import warmup  # deferred: needs the configured Django application (see above)
     except Exception:  # noqa: BLE001
         log.warning("warm-up skipped: config.warmup could not be imported", exc_info=True)
         return None

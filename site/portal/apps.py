@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户")
 
     def ready(self):
-        # Imported in ready(): site_address uses wagtail's Site model, not loadable before the apps are.
+        # deferred: site_address uses wagtail's Site model, not loadable before the apps are.
         from .site_address import sync_default_site
 
         post_migrate.connect(sync_default_site, sender=self, dispatch_uid="portal.sync_default_site")
