@@ -148,6 +148,16 @@ def interface_violations(graph):
     return problems
 
 
+#: Modules every app builds on: they must not import any app themselves.
+SHARED_BASE = ["portal.dashboard", "portal.spreadsheets", "portal.models"]
+
+
+def shared_base_violations(graph):
+    return [f"{imp.source}:{imp.line} imports {imp.target}: a shared base module imports no app"
+            for imp in graph.imports
+            if imp.target and matches(imp.source, SHARED_BASE) and imp.target.split(".")[0] != imp.source.split(".")[0]]
+
+
 def cycle_violations(graph):
     return [f"import cycle: {' ↔ '.join(c)}" for c in cycles(graph)]
 
@@ -163,7 +173,7 @@ def inner_import_violations(graph):
 
 def all_violations(graph):
     return cycle_violations(graph) + layer_violations(graph) + interface_violations(graph) + \
-        inner_import_violations(graph)
+        shared_base_violations(graph) + inner_import_violations(graph)
 
 
 @pytest.fixture(scope="module")
@@ -187,6 +197,10 @@ def test_imports_point_down_the_layers_of_each_app(graph):
 
 def test_apps_meet_only_through_their_interfaces(graph):
     assert interface_violations(graph) == []
+
+
+def test_the_shared_base_imports_no_app(graph):
+    assert shared_base_violations(graph) == []
 
 
 def test_imports_inside_functions_are_few_and_state_why(graph):
@@ -238,6 +252,12 @@ def test_a_private_module_of_another_app_is_reported(planted):
     graph = planted("exams/views/officer.py", "from casebank.importers import import_statutes")
     assert any("imports casebank.importers, which is not an interface of casebank" in p
                for p in interface_violations(graph))
+
+
+def test_an_app_import_in_the_shared_base_is_reported(planted):
+    graph = planted("site/portal/spreadsheets.py", "from officers import roles")
+    assert any("portal.spreadsheets:1 imports officers.roles: a shared base module imports no app" in p
+               for p in shared_base_violations(graph))
 
 
 def test_an_import_inside_a_function_needs_a_reason(planted):
