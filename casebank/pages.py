@@ -439,7 +439,10 @@ class CitationReviewTask(GroupApprovalTask):
         if action_name == "approve":
             obj = task_state.revision.as_object() if task_state.revision_id else None
             problems = citation_problems(obj) if obj is not None else []
-            if problems and (any(p.is_error for p in problems) or not obj.citations_acknowledged_by_reviewer()):
+            # Warnings (a repealed law in current material) hold the approval only where the
+            # model offers the reviewer an acknowledgement box; errors always do.
+            if problems and (any(p.is_error for p in problems)
+                             or obj.acknowledged_field and not obj.citations_acknowledged_by_reviewer()):
                 return reverse("wagtailadmin_pages:edit", args=[obj.pk])
         return super().on_action(task_state, user, action_name, **kwargs)
 

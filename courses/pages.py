@@ -18,6 +18,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, Workflow, WorkflowPage
 from wagtail.search import index
 
+from casebank.cited import CitedContent
+from casebank.panels import CitationReportPanel
 from officers.scoping import own_profile
 
 from . import citations, progress
@@ -226,7 +228,7 @@ class CoursePage(Page):
                     .order_by("starts_at")[:limit])
 
 
-class LessonPage(Page):
+class LessonPage(CitedContent, Page):
     """A lesson (课时): Markdown text with statutes, cases, media, self-checks and on-site notes."""
 
     summary = models.TextField(_("摘要"), blank=True)
@@ -248,7 +250,12 @@ class LessonPage(Page):
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("min_read_seconds")]),
         FieldPanel("body"),
+        CitationReportPanel(heading=_("法条引用核验")),
     ]
+
+    # Citations (CitedContent): teaching material speaks for today, so the summary and
+    # the Markdown blocks of the body are judged as current material.
+    current_fields = ("summary",)
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -268,19 +275,28 @@ class LessonPage(Page):
     def markdown_texts(self):
         return [child.value for child in self.body if child.block_type == "markdown"]
 
+    def citation_field_texts(self):
+        return [("summary", self.summary or "", None)] + [("body", text, None) for text in self.markdown_texts()]
+
+    def citation_sections(self):
+        return [(text, as_of) for _field, text, as_of in self.citation_field_texts()]
+
     def clean(self):
         super().clean()
         if getattr(self, "skip_citation_check", False):
             return
-        problems = []
-        for text in self.markdown_texts():
-            problems.extend(citations.blocking_problems(text))
-        if problems:
-            raise ValidationError(
-                {"body": ValidationError(
-                    _("正文中的法条引用有误：%(problems)s"), code="citation_problem",
-                    params={"problems": "；".join(f"{p.citation.text}：{p.message}" for p in problems)})}
-            )
+        problems = {}
+        for field, text, as_of in self.citation_field_texts():
+            problems.setdefault(field, []).extend(citations.blocking_problems(text, as_of))
+        errors = {
+            field: ValidationError(
+                _("正文中的法条引用有误：%(problems)s") if field == "body" else _("法条引用有误：%(problems)s"),
+                code="citation_problem",
+                params={"problems": "；".join(f"{p.citation.text}：{p.message}" for p in found)})
+            for field, found in problems.items() if found
+        }
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         if self.path and (not self.tier or kwargs.get("update_fields") is None):

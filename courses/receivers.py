@@ -14,13 +14,11 @@ def connect():
 
 
 def register_references():
-    """Lessons cite articles in their Markdown text (法条联想, see casebank.references)."""
-
-    def texts(lesson):
-        return [("summary", lesson.summary or "", None)] + [("body", text, None) for text in lesson.markdown_texts()]
+    """Lessons cite articles in their summary and Markdown text (法条联想, see casebank.references):
+    the fields LessonPage declares as CitedContent."""
 
     def label(lesson):
         course = lesson.get_course()
         return f"{course.title} · {lesson.title}" if course else lesson.title
 
-    references.register(LessonPage, references.LESSON, fields=texts, label=label)
+    references.register(LessonPage, references.LESSON, fields=LessonPage.citation_field_texts, label=label)

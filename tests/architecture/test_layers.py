@@ -84,7 +84,7 @@ INTERFACES = {
     "officers": ["officers.models", "officers.roles", "officers.scoping", "officers.events", "officers.hours",
                  "officers.audit", "officers.forms"],
     "casebank": ["casebank.models", "casebank.domain", "casebank.citations", "casebank.references",
-                 "casebank.numerals"],
+                 "casebank.numerals", "casebank.cited", "casebank.panels"],
     "courses": ["courses.models"],
     "exams": ["exams.models"],
     "portal": ["portal.dashboard", "portal.models", "portal.spreadsheets"],

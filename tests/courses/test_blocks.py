@@ -113,6 +113,30 @@ def test_unknown_citation_blocks_saving(penalty_law):
     assert exc.value.error_dict["body"][0].code == "citation_problem"
 
 
+@pytest.mark.django_db
+def test_unknown_citation_in_the_summary_blocks_saving_on_that_field(penalty_law):
+    """The summary is a citing field of the lesson (CitedContent) like the Markdown blocks."""
+    from django.core.exceptions import ValidationError
+
+    course = make_course(n_lessons=0)
+    with pytest.raises(ValidationError) as exc:
+        make_lesson(course, summary="依据《中华人民共和国行政处罚法》第九百条")
+    assert set(exc.value.error_dict) == {"summary"}
+    assert exc.value.error_dict["summary"][0].code == "citation_problem"
+    assert "第九百条" in exc.value.error_dict["summary"][0].messages[0]
+
+
+@pytest.mark.django_db
+def test_lesson_editor_shows_the_citation_report(admin_client, penalty_law):
+    course = make_course(n_lessons=0)
+    body = json.dumps([{"type": "markdown", "value": "《中华人民共和国行政处罚法》第三十三条", "id": _id()}],
+                      ensure_ascii=False)
+    lesson = make_lesson(course, body=body)
+    page = admin_client.get(reverse("wagtailadmin_pages:edit", args=[lesson.pk])).content.decode()
+    assert "法条引用核验" in page
+    assert "第三十三条" in page
+
+
 def test_stream_block_has_every_type():
     assert set(LessonStreamBlock.base_blocks) >= {
         "markdown", "article", "case", "image", "document", "video", "self_check", "onsite_note"}
