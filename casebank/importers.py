@@ -325,7 +325,7 @@ def import_local_regulations(fileobj):
         if not row.get("text"):
             problems.append(_("条文为空"))
         status = row.get("status") or "现行有效"
-        if status not in Law.SOURCE_STATUS and status not in dict(Law.STATUS_CHOICES):
+        if status not in Law.SOURCE_STATUS and status not in Law.Status.values:
             problems.append(_("时效性“%(v)s”无法识别") % {"v": status})
         for col in ("publish_date", "effective_date"):
             if row.get(col) and _date(row[col]) is None:

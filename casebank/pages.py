@@ -401,7 +401,7 @@ class CaseLegalBasis(Orderable):
 
 class CaseProcedureStep(Orderable):
     page = ParentalKey(CasePage, on_delete=models.CASCADE, related_name="procedure_steps")
-    stage = models.CharField(_("环节"), max_length=20, choices=domain.PROCEDURE_STAGE_CHOICES)
+    stage = models.CharField(_("环节"), max_length=20, choices=domain.ProcedureStage.choices)
     date = models.DateField(_("日期"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
 

@@ -330,9 +330,9 @@ def import_regulations(archive=None, *, provinces=(), if_changed=False):
 
 def import_files(paths, *, level, province="", city="", issuing_body=""):
     """Import Markdown files a legal reviewer supplies (one version each, named <名称>(<YYYY-MM-DD>).md)."""
-    if level not in dict(Law.LEVEL_CHOICES):
+    if level not in Law.Level.values:
         raise StatuteImportError(_("效力级别“%(level)s”无法识别，应为：%(all)s") % {
-            "level": level, "all": "、".join(dict(Law.LEVEL_CHOICES))})
+            "level": level, "all": "、".join(Law.Level.values)})
     if level in (Law.LOCAL_REGULATION, Law.LOCAL_RULE) and not province:
         raise StatuteImportError(_("地方性法规和地方政府规章须指定省份（--province）。"))
     texts = []

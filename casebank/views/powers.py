@@ -18,11 +18,11 @@ def _power_queryset(request):
     if area:
         qs = qs.filter(duty_areas__code=area)
     type_counts = dict(qs.values_list("power_type").annotate(n=Count("id", distinct=True)).values_list("power_type", "n"))
-    if ptype in dict(domain.POWER_TYPE_CHOICES):
+    if ptype in domain.PowerType.values:
         qs = qs.filter(power_type=ptype)
     return qs.distinct(), {
         "q": q, "type": ptype, "area": area,
-        "type_choices": [(c, label, type_counts.get(c, 0)) for c, label in domain.POWER_TYPE_CHOICES],
+        "type_choices": [(c, label, type_counts.get(c, 0)) for c, label in domain.PowerType.choices],
         "areas": DutyArea.objects.filter(kind=DutyArea.AREA),
     }
 

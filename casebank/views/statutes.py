@@ -65,7 +65,7 @@ def law_index(request):
     province = (request.GET.get("province") or "").strip()[:20]
     city = (request.GET.get("city") or "").strip()[:30]
     kind = request.GET.get("kind") or ""
-    if status not in dict(Law.STATUS_CHOICES):
+    if status not in Law.Status.values:
         status = ""
     if level not in Law.LEVEL_ORDER and level != NO_LEVEL:
         level = ""
@@ -92,8 +92,8 @@ def law_index(request):
     level_counts = dict(without("level").order_by().values_list("level").annotate(n=Count("id")))
     region_rows = (without("region").exclude(province="").order_by()
                    .values_list("province", "city").annotate(n=Count("id")))
-    status_choices = [(code, label, status_counts.get(code, 0)) for code, label in Law.STATUS_CHOICES]
-    level_choices = [(code, label, level_counts[code]) for code, label in Law.LEVEL_CHOICES if level_counts.get(code)]
+    status_choices = [(code, label, status_counts.get(code, 0)) for code, label in Law.Status.choices]
+    level_choices = [(code, label, level_counts[code]) for code, label in Law.Level.choices if level_counts.get(code)]
     if level_counts.get(""):
         level_choices.append((NO_LEVEL, _("未标注"), level_counts[""]))
     regions = _region_tree(region_rows, province, city)
