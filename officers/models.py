@@ -12,14 +12,18 @@ from treebeard.mp_tree import MP_Node, MP_NodeQuerySet
 
 # --- Units ---------------------------------------------------------------------
 
-LEVEL_CITY = "city"
-LEVEL_DISTRICT = "district"
-LEVEL_SQUAD = "squad"
-UNIT_LEVEL_CHOICES = [
-    (LEVEL_CITY, _("市局")),
-    (LEVEL_DISTRICT, _("区局/大队")),
-    (LEVEL_SQUAD, _("中队")),
-]
+
+class UnitLevel(models.TextChoices):
+    CITY = "city", _("市局")
+    DISTRICT = "district", _("区局/大队")
+    SQUAD = "squad", _("中队")
+
+
+#: The stored codes as plain strings, and the choices, for the modules that import them.
+LEVEL_CITY = UnitLevel.CITY.value
+LEVEL_DISTRICT = UnitLevel.DISTRICT.value
+LEVEL_SQUAD = UnitLevel.SQUAD.value
+UNIT_LEVEL_CHOICES = UnitLevel.choices
 
 
 class Unit(MP_Node):
@@ -27,7 +31,7 @@ class Unit(MP_Node):
 
     name = models.CharField(_("名称"), max_length=100)
     code = models.CharField(_("单位编码"), max_length=32, unique=True)
-    level = models.CharField(_("层级"), max_length=16, choices=UNIT_LEVEL_CHOICES)
+    level = models.CharField(_("层级"), max_length=16, choices=UnitLevel.choices)
 
     class Meta:
         verbose_name = _("单位")
@@ -81,16 +85,19 @@ def unit_names(refresh=False):
 
 # --- Officers ------------------------------------------------------------------
 
-POSITION_CHOICES = [
-    ("officer", _("执法队员")),
-    ("squad_leader", _("中队长")),
-    ("deputy_squad_leader", _("副中队长")),
-    ("brigade_leader", _("大队长")),
-    ("legal_officer", _("法制员")),
-    ("trainer", _("教官")),
-    ("hr_clerk", _("人事专员")),
-    ("clerk", _("内勤")),
-]
+
+class Position(models.TextChoices):
+    OFFICER = "officer", _("执法队员")
+    SQUAD_LEADER = "squad_leader", _("中队长")
+    DEPUTY_SQUAD_LEADER = "deputy_squad_leader", _("副中队长")
+    BRIGADE_LEADER = "brigade_leader", _("大队长")
+    LEGAL_OFFICER = "legal_officer", _("法制员")
+    TRAINER = "trainer", _("教官")
+    HR_CLERK = "hr_clerk", _("人事专员")
+    CLERK = "clerk", _("内勤")
+
+
+POSITION_CHOICES = Position.choices
 
 
 class Tier(models.TextChoices):
@@ -137,7 +144,8 @@ class Officer(models.Model):
     employee_number = models.CharField(_("工号"), max_length=32, unique=True)
     full_name = models.CharField(_("姓名"), max_length=50)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="officers", verbose_name=_("所属单位"))
-    position = models.CharField(_("岗位"), max_length=32, choices=POSITION_CHOICES, default="officer")
+    position = models.CharField(_("岗位"), max_length=32, choices=Position.choices,
+                                default=Position.OFFICER.value)
     hire_date = models.DateField(_("入职日期"), null=True, blank=True)
     certificate_number = models.CharField(_("执法证号"), max_length=32, blank=True)
     is_active = models.BooleanField(_("在岗"), default=True)
@@ -163,18 +171,21 @@ class Officer(models.Model):
 
 # --- Training hours ledger (学时) -------------------------------------------------
 
-SOURCE_COURSE = "course"
-SOURCE_ONSITE = "onsite"
-SOURCE_EXAM = "exam"
-SOURCE_MANUAL = "manual"
-SOURCE_REVERSAL = "reversal"
-HOURS_SOURCE_CHOICES = [
-    (SOURCE_COURSE, _("课程学习")),
-    (SOURCE_ONSITE, _("现场教学")),
-    (SOURCE_EXAM, _("考试")),
-    (SOURCE_MANUAL, _("人工录入")),
-    (SOURCE_REVERSAL, _("冲销")),
-]
+
+class HoursSource(models.TextChoices):
+    COURSE = "course", _("课程学习")
+    ONSITE = "onsite", _("现场教学")
+    EXAM = "exam", _("考试")
+    MANUAL = "manual", _("人工录入")
+    REVERSAL = "reversal", _("冲销")
+
+
+SOURCE_COURSE = HoursSource.COURSE.value
+SOURCE_ONSITE = HoursSource.ONSITE.value
+SOURCE_EXAM = HoursSource.EXAM.value
+SOURCE_MANUAL = HoursSource.MANUAL.value
+SOURCE_REVERSAL = HoursSource.REVERSAL.value
+HOURS_SOURCE_CHOICES = HoursSource.choices
 
 
 class HoursEntry(models.Model):
@@ -185,7 +196,7 @@ class HoursEntry(models.Model):
     date = models.DateField(_("日期"), default=timezone.localdate)
     year = models.PositiveSmallIntegerField(_("年度"), editable=False, db_index=True)
     hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1)
-    source = models.CharField(_("来源"), max_length=16, choices=HOURS_SOURCE_CHOICES)
+    source = models.CharField(_("来源"), max_length=16, choices=HoursSource.choices)
     #: Identifies what credited the hours (e.g. "course:12"); unique per officer,
     #: so crediting the same thing twice is impossible even under concurrency.
     source_key = models.CharField(_("来源标识"), max_length=100, blank=True)
@@ -291,18 +302,21 @@ def hours_total(officer, year):
 
 # --- Qualifications and certificates (执法资格与证书) ----------------------------
 
-Q_QUALIFIED = "qualified"
-Q_SUSPENDED = "suspended"
-Q_REVOKED = "revoked"
-Q_EXPIRED = "expired"
-Q_NOT_QUALIFIED = "not_qualified"
-QUALIFICATION_STATUS_CHOICES = [
-    (Q_QUALIFIED, _("有效")),
-    (Q_SUSPENDED, _("暂扣")),
-    (Q_REVOKED, _("取消")),
-    (Q_EXPIRED, _("已过期")),
-    (Q_NOT_QUALIFIED, _("未取得")),
-]
+
+class QualificationStatus(models.TextChoices):
+    QUALIFIED = "qualified", _("有效")
+    SUSPENDED = "suspended", _("暂扣")
+    REVOKED = "revoked", _("取消")
+    EXPIRED = "expired", _("已过期")
+    NOT_QUALIFIED = "not_qualified", _("未取得")
+
+
+Q_QUALIFIED = QualificationStatus.QUALIFIED.value
+Q_SUSPENDED = QualificationStatus.SUSPENDED.value
+Q_REVOKED = QualificationStatus.REVOKED.value
+Q_EXPIRED = QualificationStatus.EXPIRED.value
+Q_NOT_QUALIFIED = QualificationStatus.NOT_QUALIFIED.value
+QUALIFICATION_STATUS_CHOICES = QualificationStatus.choices
 
 
 class QualificationType(models.Model):
@@ -355,7 +369,7 @@ class QualificationRecord(models.Model):
                                 verbose_name=_("人员"))
     qualification_type = models.ForeignKey(QualificationType, on_delete=models.PROTECT, related_name="records",
                                            verbose_name=_("资格类型"))
-    status = models.CharField(_("状态"), max_length=16, choices=QUALIFICATION_STATUS_CHOICES,
+    status = models.CharField(_("状态"), max_length=16, choices=QualificationStatus.choices,
                               default=Q_NOT_QUALIFIED, db_index=True)
     granted_at = models.DateField(_("取得日期"), null=True, blank=True)
     expires_at = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
@@ -385,9 +399,14 @@ class QualificationRecord(models.Model):
         return f"{self.officer.full_name} {self.qualification_type.name} {self.get_status_display()}"
 
 
-ACH_EXAM = "exam"
-ACH_COURSE = "course"
-ACHIEVEMENT_KIND_CHOICES = [(ACH_EXAM, _("考试通过")), (ACH_COURSE, _("课程结业"))]
+class AchievementKind(models.TextChoices):
+    EXAM = "exam", _("考试通过")
+    COURSE = "course", _("课程结业")
+
+
+ACH_EXAM = AchievementKind.EXAM.value
+ACH_COURSE = AchievementKind.COURSE.value
+ACHIEVEMENT_KIND_CHOICES = AchievementKind.choices
 
 
 class Achievement(models.Model):
@@ -396,7 +415,7 @@ class Achievement(models.Model):
 
     officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="achievements",
                                 verbose_name=_("人员"))
-    kind = models.CharField(_("类型"), max_length=8, choices=ACHIEVEMENT_KIND_CHOICES)
+    kind = models.CharField(_("类型"), max_length=8, choices=AchievementKind.choices)
     #: Primary key of the exam or course page.
     ref_id = models.PositiveBigIntegerField(_("对象编号"))
     #: The exam's kind (资格考试/年度考试 …) or the course tier.
@@ -425,26 +444,30 @@ class Achievement(models.Model):
         super().save(*args, **kwargs)
 
 
-CERT_QUALIFICATION = "qualification"
-CERT_EXAM = "exam"
-CERT_COURSE = "course"
-CERTIFICATE_KIND_CHOICES = [
-    (CERT_QUALIFICATION, _("执法资格证书")),
-    (CERT_EXAM, _("考试合格证书")),
-    (CERT_COURSE, _("结业证书")),
-]
-C_VALID = "valid"
-C_SUSPENDED = "suspended"
-C_REVOKED = "revoked"
-C_EXPIRED = "expired"
-C_REPLACED = "replaced"
-CERTIFICATE_STATUS_CHOICES = [
-    (C_VALID, _("有效")),
-    (C_SUSPENDED, _("暂扣")),
-    (C_REVOKED, _("已撤销")),
-    (C_EXPIRED, _("已过期")),
-    (C_REPLACED, _("已换发")),
-]
+class CertificateKind(models.TextChoices):
+    QUALIFICATION = "qualification", _("执法资格证书")
+    EXAM = "exam", _("考试合格证书")
+    COURSE = "course", _("结业证书")
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    SUSPENDED = "suspended", _("暂扣")
+    REVOKED = "revoked", _("已撤销")
+    EXPIRED = "expired", _("已过期")
+    REPLACED = "replaced", _("已换发")
+
+
+CERT_QUALIFICATION = CertificateKind.QUALIFICATION.value
+CERT_EXAM = CertificateKind.EXAM.value
+CERT_COURSE = CertificateKind.COURSE.value
+CERTIFICATE_KIND_CHOICES = CertificateKind.choices
+C_VALID = CertificateStatus.VALID.value
+C_SUSPENDED = CertificateStatus.SUSPENDED.value
+C_REVOKED = CertificateStatus.REVOKED.value
+C_EXPIRED = CertificateStatus.EXPIRED.value
+C_REPLACED = CertificateStatus.REPLACED.value
+CERTIFICATE_STATUS_CHOICES = CertificateStatus.choices
 
 
 class Certificate(models.Model):
@@ -452,7 +475,7 @@ class Certificate(models.Model):
     subject, dates); only its status changes. A correction is a reissue: a new
     certificate that ``replaces`` the old one, which stays for the record."""
 
-    kind = models.CharField(_("类型"), max_length=16, choices=CERTIFICATE_KIND_CHOICES)
+    kind = models.CharField(_("类型"), max_length=16, choices=CertificateKind.choices)
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="certificates",
                                 verbose_name=_("持证人"))
     qualification = models.ForeignKey(QualificationRecord, null=True, blank=True, on_delete=models.PROTECT,
@@ -466,7 +489,7 @@ class Certificate(models.Model):
     number = models.CharField(_("证书编号"), max_length=32, unique=True, null=True, blank=True)
     #: At least 128 random bits (secrets.token_urlsafe); never derived from data.
     code = models.CharField(_("查验码"), max_length=64, unique=True, editable=False)
-    status = models.CharField(_("状态"), max_length=16, choices=CERTIFICATE_STATUS_CHOICES, default=C_VALID,
+    status = models.CharField(_("状态"), max_length=16, choices=CertificateStatus.choices, default=C_VALID,
                               db_index=True)
     status_reason = models.TextField(_("状态原因"), blank=True)
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
