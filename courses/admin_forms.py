@@ -7,14 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from .choices import POSITION_CHOICES
+from .choices import Position
 
 
 class CoursePageForm(WagtailAdminPageForm):
     """Edits the audience positions (a list of position codes) as checkboxes."""
 
     audience_positions = forms.MultipleChoiceField(
-        label=_("面向岗位"), choices=POSITION_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("面向岗位"), choices=Position.choices, required=False, widget=forms.CheckboxSelectMultiple,
     )
 
     def clean_prerequisites(self):

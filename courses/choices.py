@@ -1,26 +1,29 @@
-"""Vocabulary of the courses app: training tiers (their single home is officers.models),
-duty areas and subjects (casebank.domain), positions, and the defaults of the course models.
+"""Vocabulary of the courses app: training tiers and positions (their single home is
+officers.models: ``Tier``, ``Position``), duty areas and subjects (casebank.domain: ``Area``,
+``Subject``), and the defaults of the course models. The ``*_CHOICES`` and ``TIER_*`` names
+are kept for the modules that import them.
 
 The lowest module of the app: it imports no other courses module."""
 from django.utils import timezone
 
-from casebank.domain import DUTY_AREA_CHOICES, SUBJECT_CHOICES
+from casebank.domain import DUTY_AREA_CHOICES, SUBJECT_CHOICES, Area, Subject
 from officers.models import (
-    POSITION_CHOICES, TIER_ADVANCED, TIER_CHOICES, TIER_ENTRY, TIER_INSERVICE, TIER_SPECIAL,
+    POSITION_CHOICES, TIER_ADVANCED, TIER_CHOICES, TIER_ENTRY, TIER_INSERVICE, TIER_SPECIAL, Position, Tier,
 )
 
 __all__ = [
-    "DUTY_AREA_CHOICES", "DUTY_AREA_LABELS", "LEGAL_REVIEW_WORKFLOW", "POSITION_CHOICES", "SUBJECT_CHOICES",
-    "TIER_ADVANCED", "TIER_CHOICES", "TIER_ENTRY", "TIER_INSERVICE", "TIER_RANK", "TIER_SPECIAL", "current_year",
+    "Area", "DUTY_AREA_CHOICES", "DUTY_AREA_LABELS", "LEGAL_REVIEW_WORKFLOW", "POSITION_CHOICES", "Position",
+    "SUBJECT_CHOICES", "Subject", "TIER_ADVANCED", "TIER_CHOICES", "TIER_ENTRY", "TIER_INSERVICE", "TIER_RANK",
+    "TIER_SPECIAL", "Tier", "current_year",
 ]
 
 #: Position of each tier on the ladder (0 = 初任培训).
-TIER_RANK = {code: i for i, (code, _label) in enumerate(TIER_CHOICES)}
+TIER_RANK = {code: i for i, code in enumerate(Tier.values)}
 
 #: The workflow created by the case bank; courses that require legal review use it.
 LEGAL_REVIEW_WORKFLOW = "法制审核"
 
-DUTY_AREA_LABELS = dict(DUTY_AREA_CHOICES)
+DUTY_AREA_LABELS = dict(Area.choices)
 
 
 def current_year():

@@ -25,8 +25,7 @@ from officers.scoping import own_profile
 from . import citations, progress
 from .blocks import LessonStreamBlock
 from .choices import (
-    DUTY_AREA_CHOICES, DUTY_AREA_LABELS, LEGAL_REVIEW_WORKFLOW, SUBJECT_CHOICES, TIER_CHOICES, TIER_ENTRY, TIER_RANK,
-    current_year,
+    DUTY_AREA_LABELS, LEGAL_REVIEW_WORKFLOW, TIER_ENTRY, TIER_RANK, Area, Subject, Tier, current_year,
 )
 from .admin_forms import CoursePageForm
 from .learning import assignments_for, build_progress
@@ -60,18 +59,18 @@ class CourseIndexPage(Page):
         context.update(chosen)
         context.update({
             "items": build_progress(own_profile(request.user), page_obj.object_list), "page_obj": page_obj,
-            "tiers": TIER_CHOICES, "areas": DUTY_AREA_CHOICES, "subjects": SUBJECT_CHOICES,
+            "tiers": Tier.choices, "areas": Area.choices, "subjects": Subject.choices,
         })
         return context
 
     def get_courses(self, tier="", area="", subject=""):
         """Published courses of the catalogue, lowest tier first; unknown filter values are ignored."""
         courses = CoursePage.objects.live().child_of(self).order_by("tier_rank", "path")
-        if tier in dict(TIER_CHOICES):
+        if tier in Tier.values:
             courses = courses.filter(tier=tier)
         if area in DUTY_AREA_LABELS:
             courses = courses.filter(duty_areas__code=area)
-        if subject in dict(SUBJECT_CHOICES):
+        if subject in Subject.values:
             courses = courses.filter(subject=subject)
         return courses
 
@@ -80,10 +79,10 @@ class CoursePage(Page):
     """A course: a tier, duty areas and subject, training hours credited on
     completion, prerequisites, objectives and audience; its lessons are children."""
 
-    tier = models.CharField(_("培训层级"), max_length=16, choices=TIER_CHOICES, default=TIER_ENTRY)
+    tier = models.CharField(_("培训层级"), max_length=16, choices=Tier.choices, default=TIER_ENTRY)
     #: Position of the tier on the ladder (0 = 初任培训); kept in step with ``tier``.
     tier_rank = models.PositiveSmallIntegerField(_("层级序号"), default=0, editable=False, db_index=True)
-    subject = models.CharField(_("专题"), max_length=16, choices=SUBJECT_CHOICES, blank=True)
+    subject = models.CharField(_("专题"), max_length=16, choices=Subject.choices, blank=True)
     #: Duty-area codes separated by spaces, kept in step with ``duty_areas``
     #: so the search index (search.service facets) can filter without a join.
     duty_area_codes = models.CharField(_("职责领域代码"), max_length=200, blank=True, editable=False)
@@ -158,7 +157,7 @@ class CoursePage(Page):
     @property
     def duty_area_labels(self):
         codes = set(self.duty_area_list)
-        return [label for code, label in DUTY_AREA_CHOICES if code in codes]
+        return [label for code, label in Area.choices if code in codes]
 
     @property
     def objective_lines(self):
@@ -239,7 +238,7 @@ class LessonPage(CitedContent, Page):
     )
     body = StreamField(LessonStreamBlock(), verbose_name=_("正文"), blank=True)
     # Copied from the course so search can filter lessons without a join.
-    tier = models.CharField(_("培训层级"), max_length=16, choices=TIER_CHOICES, blank=True, editable=False)
+    tier = models.CharField(_("培训层级"), max_length=16, choices=Tier.choices, blank=True, editable=False)
     duty_area_codes = models.CharField(_("职责领域代码"), max_length=200, blank=True, editable=False)
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True, editable=False)
 

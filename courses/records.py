@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import POSITION_CHOICES
+from .choices import Position
 
 
 def course_page_model():
@@ -90,7 +90,7 @@ class Assignment(models.Model):
     unit = models.ForeignKey("officers.Unit", on_delete=models.CASCADE, related_name="course_assignments",
                              verbose_name=_("单位"))
     include_subunits = models.BooleanField(_("含下级单位"), default=True)
-    position = models.CharField(_("岗位"), max_length=32, choices=POSITION_CHOICES, blank=True,
+    position = models.CharField(_("岗位"), max_length=32, choices=Position.choices, blank=True,
                                 help_text=_("留空表示该单位的全部人员。"))
     tier_only = models.BooleanField(_("仅限该课程层级的人员"), default=False,
                                     help_text=_("勾选后只指派给培训层级与课程层级相同的人员（人员的培训层级由人事登记）。"))
