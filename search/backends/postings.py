@@ -70,6 +70,9 @@ class SegmentCache:
 
 
 segments = SegmentCache()
+#: Term sets and facet values merged over the segments of one index state, shared by the
+#: threads of a process (each thread has its own searcher of the same commit).
+merged = SegmentCache()
 
 
 def read_postings(leaf, fieldname, btext):
@@ -120,6 +123,9 @@ class Postings:
         self.leaves = [(leaf, offset, _segment_id(leaf)) for leaf, offset in self.reader.leaf_readers()
                        if leaf.segment() is not None]
         self._sizes = {offset: leaf.doc_count_all() for leaf, offset, _s in self.leaves}
+        #: The index state this searcher sees: its segments, where they start, and how many
+        #: documents each has deleted (deletions only grow until a segment is merged away).
+        self.state = tuple((segid, offset, leaf.segment().deleted_count()) for leaf, offset, segid in self.leaves)
         self._sets = {}
         self._deleted = None
         self._idf = {}
@@ -205,12 +211,15 @@ class Postings:
             if len(parts) == 1 and not parts[0][0] and not deleted:
                 found = parts[0][1]  # one segment, nothing deleted: the segment's own set
             else:
-                docs = set()
-                for offset, ids in parts:
-                    docs.update(ids if not offset else (offset + i for i in ids))
-                if deleted:
-                    docs -= deleted
-                found = frozenset(docs)
+                def compute():
+                    docs = set()
+                    for offset, ids in parts:
+                        docs.update(ids if not offset else (offset + i for i in ids))
+                    if deleted:
+                        docs -= deleted
+                    return frozenset(docs), max(len(docs), 1)
+
+                found = merged.get(("s", self.state, fieldname, btext), compute)
             with self._lock:
                 if len(self._sets) >= MAX_TERM_SETS:
                     self._sets.clear()

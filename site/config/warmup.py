@@ -5,7 +5,8 @@ Called by the gunicorn hooks in config/gunicorn.py:
 * ``before_fork()`` in the master, once the application is preloaded: jieba's dictionary
   and the reviewers' domain terms (search.analysis.warm_up), every URL pattern and view
   module, the templates every page extends, and a few searches (the search code's
-  imports and process-wide caches). Workers share these pages of memory with the master
+  imports and process-wide caches), and the posting lists of the library's most frequent
+  words (WhooshSearchBackend.preload). Workers share these pages of memory with the master
   (fork, copy-on-write). The master's searcher and database connections are closed
   afterwards: open files and connections must never be shared with forked processes.
   Last, everything allocated so far is moved out of the garbage collector's sight
@@ -32,6 +33,7 @@ from django.db import connection, connections
 from django.template.loader import get_template
 from django.urls import get_resolver
 from django.utils import translation
+from wagtail.search.backends import get_search_backend
 
 from search import analysis, service
 from search.backends.whoosh import WhooshSearchBackend
@@ -86,6 +88,13 @@ def _search(queries=QUERIES[:1]):
         service.run_search(user, q, kind="statute")
 
 
+def _frequent_words():
+    backend = get_search_backend()
+    if isinstance(backend, WhooshSearchBackend):
+        terms, postings = backend.preload()
+        logger.info("warm-up: posting lists of the %d most frequent words (%d postings) in memory", terms, postings)
+
+
 def _close_searcher():
     """Close this thread's searcher of every Whoosh index store (its open files)."""
     for store in WhooshSearchBackend._stores.values():
@@ -100,6 +109,7 @@ def before_fork():
     _step("templates", _templates, timings)
     _step("translations", _translations, timings)
     _step("searches", lambda: _search(QUERIES), timings)
+    _step("frequent words", _frequent_words, timings)
     _step("close searcher", _close_searcher, timings)
     connections.close_all()
     _step("gc freeze", _freeze, timings)

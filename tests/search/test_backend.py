@@ -96,6 +96,32 @@ def test_facets(whoosh_index, statutes):
     assert set(numbers) >= {51, 90}
 
 
+def test_facet_counts_follow_deletions_and_new_documents(whoosh_index, statutes):
+    """Facet values are read once per index state: a deletion or a new document is counted
+    at once (a new state), on one- and many-valued fields alike."""
+    before = dict(whoosh_index.search(MATCH_ALL, Article).facet("law_status"))
+    art = statutes["articles"]["bike"]
+    whoosh_index.delete(art)
+    after = dict(whoosh_index.search(MATCH_ALL, Article).facet("law_status"))
+    assert after[art.law_status] == before[art.law_status] - 1
+    whoosh_index.add(art)
+    assert dict(whoosh_index.search(MATCH_ALL, Article).facet("law_status")) == before
+
+
+def test_preload_reads_the_most_frequent_words_within_the_budget(whoosh_index, statutes):
+    from search.backends import postings
+
+    postings.segments.clear()
+    postings.merged.clear()
+    terms, read = whoosh_index.preload(max_postings=30)
+    assert 1 <= terms and 0 < read <= 30
+    cached = [key for key in postings.segments._items if key[0] == "p" and key[2] == "all"]
+    assert len(cached) >= terms  # the posting lists of those words are in memory
+    assert whoosh_index.preload(max_postings=0) == (0, 0)
+    # Searching afterwards gives the same answers.
+    assert [r.pk for r in whoosh_index.search("占道经营", Article)] == [statutes["articles"]["stall"].pk]
+
+
 def test_autocomplete_partial_words(whoosh_index, statutes):
     results = whoosh_index.autocomplete("行政处", Law)
     assert [r.pk for r in results] == [statutes["laws"]["chufa"].pk]
