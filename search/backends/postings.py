@@ -29,9 +29,10 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
-#: Postings kept in memory per process (about 70 bytes each with the set of
-#: document numbers: 2,000,000 postings ≈ 140 MB at most).
-MAX_CACHED_POSTINGS = 2_000_000
+#: Postings kept in memory per cache and process (about 70 bytes each with the set of
+#: document numbers: 4,000,000 postings ≈ 280 MB at most; the server's master fills most of
+#: it before forking, and its workers share those pages).
+MAX_CACHED_POSTINGS = 4_000_000
 #: Term sets kept per searcher (the sets are shared, never modified).
 MAX_TERM_SETS = 4096
 
