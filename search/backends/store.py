@@ -38,7 +38,77 @@ import uuid
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb import compound as whoosh_compound
+from whoosh.filedb.structfile import BufferFile
 from whoosh.scoring import BM25F
+
+
+class MemoryFile:
+    """A read-only file over a memoryview: reads copy only what they return."""
+
+    def __init__(self, buf):
+        self._buf = buf
+        self._pos = 0
+        self.closed = False
+
+    def read(self, size=-1):
+        start = self._pos
+        end = len(self._buf) if size is None or size < 0 else min(start + size, len(self._buf))
+        self._pos = end
+        return self._buf[start:end].tobytes()
+
+    def readinto(self, target):
+        data = self.read(len(target))
+        target[:len(data)] = data
+        return len(data)
+
+    def readline(self, size=-1):
+        start = self._pos
+        limit = len(self._buf) if size is None or size < 0 else min(start + size, len(self._buf))
+        end = start
+        while end < limit:
+            chunk = self._buf[end:min(end + 256, limit)].tobytes()
+            newline = chunk.find(b"\n")
+            if newline >= 0:
+                end += newline + 1
+                break
+            end += len(chunk)
+        self._pos = end
+        return self._buf[start:end].tobytes()
+
+    def seek(self, offset, whence=0):
+        base = {0: 0, 1: self._pos, 2: len(self._buf)}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self):
+        return self._pos
+
+    def flush(self):
+        pass
+
+    def close(self):
+        self.closed = True
+
+
+class SharedBufferFile(BufferFile):
+    """Whoosh's ``BufferFile`` without its copy of the whole part.
+
+    Whoosh opens each part of a compound segment (posting and term files, some hundred MB
+    on the full library) as a ``BufferFile`` over the memory-mapped segment, and that class
+    copies the part into a private ``BytesIO``: every searcher, and so every request thread
+    of every worker, held its own copy (about 280 MB each). Reading through ``MemoryFile``
+    leaves the bytes in the shared, file-backed mapping."""
+
+    def __init__(self, buf, name=None, onclose=None):
+        super().__init__(b"", name=name, onclose=onclose)
+        self._buf = buf
+        self.file = MemoryFile(buf)
+
+
+# Compound segments open their parts through the name ``BufferFile`` of whoosh's compound
+# module (its reading path only; writers never go through it).
+whoosh_compound.BufferFile = SharedBufferFile
 
 logger = logging.getLogger("academy.search")
 
