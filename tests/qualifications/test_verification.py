@@ -1,4 +1,5 @@
 """Public verification: what it shows, unknown codes, random codes, rate limit."""
+import re
 import secrets
 
 import pytest
@@ -29,7 +30,10 @@ def test_mask_name(name, masked):
 
 def test_shows_status_and_no_more_than_it_should(client, cert):
     r = client.get(f"/verify/{cert.code}/")
-    body = r.content.decode()
+    # The verification code (in the page's links) and CSRF tokens are random letters and digits
+    # that may well contain "91": what must not reveal the score is the rest of the page.
+    body = r.content.decode().replace(cert.code, "<code>")
+    body = re.sub(r'(name="csrfmiddlewaretoken" value=)"[A-Za-z0-9]+"', r"\1", body)
     assert r.status_code == 200
     assert "证书有效" in body and "张*明" in body and "江北区城市管理执法局 / 第一中队" in body
     assert "行政执法资格" in body and cert.issued_at.strftime("%Y-%m-%d") in body
