@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy
 
-from . import audit, certificates
+from . import audit, certificates, exam_results
 from .models import (
     ACH_COURSE, ACH_EXAM, C_EXPIRED, C_REPLACED, C_REVOKED, C_SUSPENDED, C_VALID, CERT_QUALIFICATION,
     Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Achievement, Certificate, HoursEntry,
@@ -66,6 +66,22 @@ STATUS_BADGES = {
 #: Exam kinds (exams.Exam.kind) that count when a type names no exam.
 EXAM_KIND_QUALIFICATION = "qualification"
 EXAM_KIND_ANNUAL = "annual"
+
+#: Status of the year's annual exam (not stored): no attempt yet, a sitting in
+#: progress or awaiting marking, failed (a released failed attempt, or the
+#: window closed without a pass), passed.
+A_NOT_TAKEN = "not_taken"
+A_IN_PROGRESS = "in_progress"
+A_FAILED = "failed"
+A_PASSED = "passed"
+ANNUAL_EXAM_LABELS = {
+    A_NOT_TAKEN: gettext_lazy("未参加"),
+    A_IN_PROGRESS: gettext_lazy("进行中"),
+    A_FAILED: gettext_lazy("未通过"),
+    A_PASSED: gettext_lazy("已通过"),
+}
+ANNUAL_EXAM_BADGES = {A_NOT_TAKEN: "badge-grey", A_IN_PROGRESS: "badge-amber", A_FAILED: "badge-red",
+                      A_PASSED: "badge-green"}
 
 
 def expiring_days():
@@ -139,6 +155,8 @@ class OfficerData:
     hours: dict = field(default_factory=dict)  # year → Decimal
     achievements: list = field(default_factory=list)
     records: dict = field(default_factory=dict)  # type id → QualificationRecord
+    #: This year's annual exam sittings: (exam id, exam kind, exam_results.SITTING_* state).
+    sittings: list = field(default_factory=list)
 
     def passed_exam(self, *, exam_id=None, kind=None, min_score=Decimal("0"), year=None):
         for a in self.achievements:
@@ -158,8 +176,9 @@ class OfficerData:
         return any(a.kind == ACH_COURSE and a.ref_id == course_id for a in self.achievements)
 
 
-def load_officer_data(officers, year):
-    """OfficerData for many officers in a fixed number of queries."""
+def load_officer_data(officers, year, annual_exam_ids=()):
+    """OfficerData for many officers in a fixed number of queries (the sittings of
+    annual-kind exams and of ``annual_exam_ids``, the exams named as annual requirements)."""
     by_id = {o.pk: OfficerData(o) for o in officers}
     ids = list(by_id)
     for start in range(0, len(ids), 900):  # stay under SQLite's parameter limit
@@ -173,7 +192,13 @@ def load_officer_data(officers, year):
             by_id[a.officer_id].achievements.append(a)
         for r in QualificationRecord.objects.filter(officer_id__in=chunk):
             by_id[r.officer_id].records[r.qualification_type_id] = r
+        for officer_id, rows in exam_results.annual_sittings(chunk, year, annual_exam_ids).items():
+            by_id[officer_id].sittings.extend(rows)
     return by_id
+
+
+def _annual_exam_ids(rules):
+    return sorted({r.exam_id for rows in rules.exams.values() for r in rows if r.annual})
 
 
 # --- Evaluation --------------------------------------------------------------------
@@ -191,6 +216,8 @@ class Evaluation:
     #: What the grant still needs, and what the next annual review still needs.
     missing_for_grant: list = field(default_factory=list)
     missing_for_review: list = field(default_factory=list)
+    #: The annual exam requirements with their status this year (AnnualExam).
+    annual_exams: list = field(default_factory=list)
     year: int = 0
     year_hours: Decimal = Decimal("0")
     required_hours: Decimal = Decimal("0")
@@ -240,21 +267,103 @@ def _missing_for_grant(qtype, data, rules, today):
     return missing
 
 
-def _missing_for_review(qtype, data, rules, year):
+def annual_exam_closes_on(year, exam=None):
+    """The last day of the annual exam window: the named exam's close date (local
+    time, Asia/Shanghai) when it has one, never later than the year end; without
+    an explicit close, 12-31 of the year."""
+    year_end = datetime.date(year, 12, 31)
+    closes_at = getattr(exam, "closes_at", None)
+    if closes_at is None:
+        return year_end
+    return min(timezone.localtime(closes_at).date(), year_end)
+
+
+def annual_exam_status(*, passed, sittings, closes_on, today):
+    """The one rule for the status of the year's annual exam, used by every page,
+    list and report that shows it.
+
+    ``passed``: the officer has a qualifying pass this year; ``sittings``: the
+    exam_results.SITTING_* states of this year's sittings; ``closes_on``: the last
+    day of the window. Nobody is failed before the window closes unless a released
+    attempt failed; without an attempt, the exam is 未参加 until then."""
+    if passed:
+        return A_PASSED
+    sittings = list(sittings)
+    if exam_results.SITTING_IN_PROGRESS in sittings:
+        return A_IN_PROGRESS
+    if exam_results.SITTING_FINISHED in sittings or today > closes_on:
+        return A_FAILED
+    return A_NOT_TAKEN
+
+
+@dataclass
+class AnnualExam:
+    """The status of one annual exam requirement (a named exam, or any annual-kind exam)."""
+
+    status: str
+    closes_on: datetime.date
+    year: int
+    title: str = ""
+
+    @property
+    def label(self):
+        return ANNUAL_EXAM_LABELS[self.status]
+
+    @property
+    def badge(self):
+        return ANNUAL_EXAM_BADGES[self.status]
+
+    @property
+    def met(self):
+        return self.status == A_PASSED
+
+    @property
+    def reason(self):
+        """What is missing, worded as pending until it is a failure; "" when passed."""
+        if self.status == A_PASSED:
+            return ""
+        values = {"year": self.year, "title": self.title, "date": self.closes_on.isoformat()}
+        if self.status == A_FAILED:
+            return (_("%(year)s 年度考试《%(title)s》未通过") if self.title else _("年度考试未通过")) % values
+        if self.status == A_IN_PROGRESS:
+            return (_("尚未通过 %(year)s 年度考试《%(title)s》（进行中）") if self.title
+                    else _("尚未通过年度考试（进行中）")) % values
+        return (_("尚未通过 %(year)s 年度考试《%(title)s》（未参加，%(date)s 截止）") if self.title
+                else _("尚未通过年度考试（未参加，%(date)s 截止）")) % values
+
+
+def annual_exams(qtype, data, rules, today):
+    """The type's annual exam requirements with their status this year (empty when none)."""
+    year = today.year
+    named = [r for r in rules.exams.get(qtype.pk, []) if r.annual]
+    result = []
+    if named:
+        for req in named:
+            closes_on = annual_exam_closes_on(year, req.exam)
+            status = annual_exam_status(
+                passed=data.passed_exam(exam_id=req.exam_id, min_score=req.min_score, year=year),
+                sittings=[state for exam_id, _kind, state in data.sittings if exam_id == req.exam_id],
+                closes_on=closes_on, today=today)
+            result.append(AnnualExam(status, closes_on, year, req.exam.title))
+    elif qtype.annual_exam_required:
+        closes_on = annual_exam_closes_on(year)
+        status = annual_exam_status(
+            passed=data.passed_exam(kind=EXAM_KIND_ANNUAL, min_score=qtype.annual_exam_min_score, year=year),
+            sittings=[state for _id, kind, state in data.sittings if kind == EXAM_KIND_ANNUAL],
+            closes_on=closes_on, today=today)
+        result.append(AnnualExam(status, closes_on, year))
+    return result
+
+
+def _missing_for_review(qtype, data, rules, today, exams):
     missing = []
+    year = today.year
     have = data.hours.get(year, Decimal("0"))
     need = qtype.min_hours_per_year
     if need and have < need:
         missing.append(_("%(year)s 年学时 %(have)s/%(need)s") % {
             "year": year, "have": _fmt_hours(have), "need": _fmt_hours(need)})
-    named = [r for r in rules.exams.get(qtype.pk, []) if r.annual]
-    if named:
-        for req in named:
-            if not data.passed_exam(exam_id=req.exam_id, min_score=req.min_score, year=year):
-                missing.append(_("%(year)s 年度考试《%(title)s》未通过") % {"year": year, "title": req.exam.title})
-    elif qtype.annual_exam_required:
-        if not data.passed_exam(kind=EXAM_KIND_ANNUAL, min_score=qtype.annual_exam_min_score, year=year):
-            missing.append(_("年度考试未通过"))
+    missing.extend(exam.reason for exam in exams if not exam.met)
     return missing
 
 
@@ -264,10 +373,11 @@ def judge(qtype, data, rules, today):
     rec = data.records.get(qtype.pk)
     year = today.year
     grant_missing = _missing_for_grant(qtype, data, rules, today)
-    review_missing = _missing_for_review(qtype, data, rules, year)
+    exams = annual_exams(qtype, data, rules, today)
+    review_missing = _missing_for_review(qtype, data, rules, today, exams)
     ev = Evaluation(
         officer=data.officer, qualification_type=qtype, status=Q_NOT_QUALIFIED, reasons=[], record=rec,
-        missing_for_grant=grant_missing, missing_for_review=review_missing, year=year,
+        missing_for_grant=grant_missing, missing_for_review=review_missing, annual_exams=exams, year=year,
         year_hours=data.hours.get(year, Decimal("0")), required_hours=qtype.min_hours_per_year,
     )
     status = rec.status if rec else Q_NOT_QUALIFIED
@@ -322,7 +432,7 @@ def evaluate_all(officer, today=None, *, apply=True, rules=None, data=None):
     today = today or timezone.localdate()
     rules = rules or Rules.load()
     if data is None:
-        data = load_officer_data([officer], today.year)[officer.pk]
+        data = load_officer_data([officer], today.year, _annual_exam_ids(rules))[officer.pk]
     return _evaluate_data(data, rules, today, apply=apply)
 
 
@@ -388,7 +498,7 @@ def evaluate_many(officers, today=None, *, apply=True, rules=None, batch_size=50
     batch = []
 
     def run(batch):
-        data = load_officer_data(batch, today.year)
+        data = load_officer_data(batch, today.year, _annual_exam_ids(rules))
         pending = []
         for officer in batch:
             _evaluate_data(data[officer.pk], rules, today, apply=apply, changes=changes, pending=pending)

@@ -54,7 +54,8 @@ def test_hours_short_and_annual_exam_missing_are_listed(officer, base_type):
     add_hours(officer, 38)
     ev = q.evaluate(officer, TODAY)
     assert ev.status == "qualified"
-    assert ev.reasons == ["2026 年学时 38/60", "年度考试未通过"]
+    # no annual sitting yet and the window is open until 12-31: pending, not failed
+    assert ev.reasons == ["2026 年学时 38/60", "尚未通过年度考试（未参加，2026-12-31 截止）"]
     rec = QualificationRecord.objects.get(officer=officer)
     assert rec.hours_short is True and rec.year_hours == Decimal("38.0")
 
@@ -72,7 +73,8 @@ def test_last_years_annual_exam_does_not_count(officer, base_type):
     _qualified(officer, base_type, datetime.date(2026, 3, 1))
     add_hours(officer, 60)
     pass_exam(officer, kind="annual", score=90, ref_id=2, date=datetime.date(2025, 6, 1))
-    assert q.evaluate(officer, TODAY).reasons == ["年度考试未通过"]
+    # last year's pass does not count, and this year's exam is not yet sat
+    assert q.evaluate(officer, TODAY).reasons == ["尚未通过年度考试（未参加，2026-12-31 截止）"]
 
 
 def test_expiring_within_n_days(officer, base_type):

@@ -109,7 +109,8 @@ def test_my_qualification_and_panel(client, units, base_type, officer_user):
     client.force_login(officer_user)
     body = client.get("/my/qualification/").content.decode()
     year = timezone.localdate().year
-    assert f"{year} 年学时 30/60" in body and "年度考试未通过" in body
+    # not yet sat, window open until 12-31: pending, not failed
+    assert f"{year} 年学时 30/60" in body and "尚未通过年度考试（未参加" in body and "年度考试未通过" not in body
     assert "下载 PDF" in body
     home = client.get("/").content.decode()
     assert "我的资格" in home and "panel-placeholder" not in home.split("我的资格")[1][:200]
