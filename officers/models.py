@@ -248,6 +248,38 @@ class AuditQuerySet(models.QuerySet):
         raise ValidationError(_("审计日志只能追加。"), code="append_only")
 
 
+#: Descriptions of the audit event codes the project records (audit.record(...)); the
+#: change logs show these, and the code itself for an event not listed here.
+AUDIT_ACTION_LABELS = {
+    "login.success": _("登录成功"),
+    "login.failure": _("登录失败"),
+    "login.locked": _("登录锁定"),
+    "logout": _("退出登录"),
+    "officer.training_tier": _("变更培训层级"),
+    "qualification.grant": _("授予资格"),
+    "qualification.renew": _("年审续期"),
+    "qualification.expire": _("资格到期"),
+    "qualification.suspend": _("暂扣资格"),
+    "qualification.revoke": _("取消资格"),
+    "qualification.reinstate": _("恢复资格"),
+    "certificate.issue": _("颁发证书"),
+    "certificate.status": _("证书状态变更"),
+    "hours.credit": _("计入学时"),
+    "hours.manual_add": _("人工录入学时"),
+    "hours.reverse": _("冲销学时"),
+    "course.lesson_completed": _("完成课时"),
+    "course.completed": _("完成课程"),
+    "course.assigned": _("指派课程"),
+    "course.unassigned": _("取消指派课程"),
+    "course.onsite_attended": _("参加线下培训"),
+}
+
+
+def audit_action_label(code):
+    """The description of an audit event code, or the code itself when unknown."""
+    return AUDIT_ACTION_LABELS.get(code, code)
+
+
 class AuditLog(models.Model):
     """Append-only record of security-relevant and status-changing events:
     who, when, what, from where, the outcome, before/after and why."""
@@ -274,6 +306,10 @@ class AuditLog(models.Model):
     reason = models.TextField(_("原因"), blank=True)
 
     objects = AuditQuerySet.as_manager()
+
+    @property
+    def action_label(self):
+        return audit_action_label(self.action)
 
     class Meta:
         verbose_name = _("审计日志")
