@@ -3,7 +3,7 @@ import pathlib
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from officers import auth
 from officers.models import AUDIT_ACTION_LABELS, AuditLog, audit_action_label
@@ -53,3 +53,8 @@ def test_hr_person_page_change_log_shows_descriptions(client, hr_user, officer_u
     body = client.get(f"/people/{officer.pk}/").content.decode()
     assert "计入学时" in body and ">hours.credit<" not in body
     assert ">custom.unknown<" in body
+
+
+def test_descriptions_are_translatable():
+    with translation.override("en"):
+        assert str(audit_action_label("hours.credit")) == "Training hours credited"

@@ -3,7 +3,7 @@ shown as failed before the exam window closes without a failed attempt."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from exams.models import Exam, Sitting
 from officers import exam_results, qualifications as q
@@ -138,3 +138,9 @@ def test_hr_failed_list_excludes_not_yet_sat(client, units, base_type, hr_user, 
     everyone = client.get("/hr/lists/all/").content.decode()
     assert "年度考试未通过" in everyone.split("未过者")[1].split("</tr>")[0]
     assert "年度考试未通过" not in everyone.split("李明")[1].split("</tr>")[0]
+
+
+def test_status_and_reason_are_translated():
+    exam = q.AnnualExam(q.A_NOT_TAKEN, YEAR_END, 2026)
+    with translation.override("en"):
+        assert (str(exam.label), exam.reason) == ("Not taken", "Annual exam not yet taken (closes 2026-12-31)")
