@@ -20,12 +20,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy
@@ -101,9 +102,16 @@ def add_months(day, months):
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _fmt_hours(value):
+def fmt_hours(value):
+    """The one number format for hours and scores: whole numbers as integers ("60",
+    never "60.0"), anything else with one decimal ("12.5")."""
     value = Decimal(value or 0)
-    return str(value.quantize(Decimal("1"))) if value == value.to_integral() else str(value.normalize())
+    if value == value.to_integral():
+        return str(value.quantize(Decimal("1")))
+    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+_fmt_hours = fmt_hours
 
 
 # --- Rules data ------------------------------------------------------------------
@@ -216,6 +224,11 @@ class Evaluation:
     #: What the grant still needs, and what the next annual review still needs.
     missing_for_grant: list = field(default_factory=list)
     missing_for_review: list = field(default_factory=list)
+    #: The same, as Unmet requirements (what the next step is worked out from).
+    unmet_for_grant: list = field(default_factory=list)
+    unmet_for_review: list = field(default_factory=list)
+    #: What to do next, one NextStep per reason (filled in by attach_next_steps()).
+    next_steps: list = field(default_factory=list)
     #: The annual exam requirements with their status this year (AnnualExam).
     annual_exams: list = field(default_factory=list)
     year: int = 0
@@ -240,30 +253,78 @@ class Evaluation:
     def hours_short(self):
         return self.year_hours < self.required_hours
 
+    @property
+    def hours_text(self):
+        """The year's hours against the requirement, worded so it does not read as a ratio."""
+        values = {"have": fmt_hours(self.year_hours), "need": fmt_hours(self.required_hours),
+                  "short": fmt_hours(Decimal(self.required_hours or 0) - Decimal(self.year_hours or 0))}
+        if not self.required_hours:
+            return _("已完成 %(have)s 学时（无年度要求）") % values
+        if self.hours_short:
+            return _("已完成 %(have)s 学时 / 要求 %(need)s 学时（还差 %(short)s 学时）") % values
+        return _("已完成 %(have)s 学时 / 要求 %(need)s 学时（已达标）") % values
+
+    @property
+    def unmet(self):
+        """The unmet requirements behind ``reasons`` (none for a revoked or suspended one)."""
+        if self.status == Q_NOT_QUALIFIED:
+            return self.unmet_for_grant
+        if self.status in (Q_REVOKED, Q_SUSPENDED):
+            return []
+        return self.unmet_for_review
+
+
+#: Kinds of unmet requirement.
+U_PREREQUISITE = "prerequisite"
+U_COURSE = "course"
+U_EXAM = "exam"
+U_HOURS = "hours"
+
+
+@dataclass
+class Unmet:
+    """One unmet requirement: its reason text and what the next step needs to know."""
+
+    kind: str
+    reason: str
+    #: U_EXAM: the named exam, or else the exam kind that counts ("" when none does).
+    exam_id: int = None
+    exam_kind: str = ""
+    #: U_EXAM: a sitting of the annual exam is in progress.
+    in_progress: bool = False
+    #: U_COURSE: the required course page; U_PREREQUISITE: the qualification type.
+    course: object = None
+    prerequisite: object = None
+    #: U_HOURS: hours still needed.
+    hours_short: Decimal = Decimal("0")
+
 
 def _holds(data, type_id, today):
     rec = data.records.get(type_id)
     return bool(rec and rec.status == Q_QUALIFIED and (rec.expires_at is None or rec.expires_at >= today))
 
 
-def _missing_for_grant(qtype, data, rules, today):
+def _unmet_for_grant(qtype, data, rules, today):
     missing = []
     if qtype.prerequisite_id and not _holds(data, qtype.prerequisite_id, today):
-        missing.append(_("须先取得%(name)s") % {"name": qtype.prerequisite.name})
+        missing.append(Unmet(U_PREREQUISITE, _("须先取得%(name)s") % {"name": qtype.prerequisite.name},
+                             prerequisite=qtype.prerequisite))
     for req in rules.courses.get(qtype.pk, []):
         if not data.completed_course(req.course_id):
-            missing.append(_("课程《%(title)s》未完成") % {"title": req.course.title})
+            missing.append(Unmet(U_COURSE, _("课程《%(title)s》未完成") % {"title": req.course.title},
+                                 course=req.course))
     named = [r for r in rules.exams.get(qtype.pk, []) if not r.annual]
     if named:
         for req in named:
             if not data.passed_exam(exam_id=req.exam_id, min_score=req.min_score):
-                missing.append(_("考试《%(title)s》未通过（须 %(score)s 分）") % {
-                    "title": req.exam.title, "score": _fmt_hours(req.min_score)})
+                missing.append(Unmet(U_EXAM, _("考试《%(title)s》未通过（须 %(score)s 分）") % {
+                    "title": req.exam.title, "score": _fmt_hours(req.min_score)}, exam_id=req.exam_id))
     elif qtype.qualification_exam_required:
         # Without named exams, any qualification exam counts for the base type;
         # a 专项资格 needs its own exam named before it can be granted by the rules.
         if not qtype.is_base or not data.passed_exam(kind=EXAM_KIND_QUALIFICATION, min_score=qtype.exam_min_score):
-            missing.append(_("资格考试未通过") if qtype.is_base else _("专项资格考试未通过"))
+            missing.append(Unmet(U_EXAM, _("资格考试未通过") if qtype.is_base else _("专项资格考试未通过"),
+                                 exam_kind=EXAM_KIND_QUALIFICATION if qtype.is_base else ""))
     return missing
 
 
@@ -304,6 +365,8 @@ class AnnualExam:
     closes_on: datetime.date
     year: int
     title: str = ""
+    #: The named exam (None: any annual-kind exam counts).
+    exam_id: int = None
 
     @property
     def label(self):
@@ -344,7 +407,7 @@ def annual_exams(qtype, data, rules, today):
                 passed=data.passed_exam(exam_id=req.exam_id, min_score=req.min_score, year=year),
                 sittings=[state for exam_id, _kind, state in data.sittings if exam_id == req.exam_id],
                 closes_on=closes_on, today=today)
-            result.append(AnnualExam(status, closes_on, year, req.exam.title))
+            result.append(AnnualExam(status, closes_on, year, req.exam.title, req.exam_id))
     elif qtype.annual_exam_required:
         closes_on = annual_exam_closes_on(year)
         status = annual_exam_status(
@@ -355,15 +418,18 @@ def annual_exams(qtype, data, rules, today):
     return result
 
 
-def _missing_for_review(qtype, data, rules, today, exams):
+def _unmet_for_review(qtype, data, rules, today, exams):
     missing = []
     year = today.year
     have = data.hours.get(year, Decimal("0"))
     need = qtype.min_hours_per_year
     if need and have < need:
-        missing.append(_("%(year)s 年学时 %(have)s/%(need)s") % {
-            "year": year, "have": _fmt_hours(have), "need": _fmt_hours(need)})
-    missing.extend(exam.reason for exam in exams if not exam.met)
+        missing.append(Unmet(U_HOURS, _("%(year)s 年学时 %(have)s/%(need)s") % {
+            "year": year, "have": _fmt_hours(have), "need": _fmt_hours(need)}, hours_short=need - have))
+    missing.extend(Unmet(U_EXAM, exam.reason, exam_id=exam.exam_id,
+                         exam_kind="" if exam.exam_id else EXAM_KIND_ANNUAL,
+                         in_progress=exam.status == A_IN_PROGRESS)
+                   for exam in exams if not exam.met)
     return missing
 
 
@@ -372,12 +438,15 @@ def judge(qtype, data, rules, today):
     lifecycle should do ("grant", "renew", "expire" or "")."""
     rec = data.records.get(qtype.pk)
     year = today.year
-    grant_missing = _missing_for_grant(qtype, data, rules, today)
+    grant_unmet = _unmet_for_grant(qtype, data, rules, today)
+    grant_missing = [u.reason for u in grant_unmet]
     exams = annual_exams(qtype, data, rules, today)
-    review_missing = _missing_for_review(qtype, data, rules, today, exams)
+    review_unmet = _unmet_for_review(qtype, data, rules, today, exams)
+    review_missing = [u.reason for u in review_unmet]
     ev = Evaluation(
         officer=data.officer, qualification_type=qtype, status=Q_NOT_QUALIFIED, reasons=[], record=rec,
-        missing_for_grant=grant_missing, missing_for_review=review_missing, annual_exams=exams, year=year,
+        missing_for_grant=grant_missing, missing_for_review=review_missing, unmet_for_grant=grant_unmet,
+        unmet_for_review=review_unmet, annual_exams=exams, year=year,
         year_hours=data.hours.get(year, Decimal("0")), required_hours=qtype.min_hours_per_year,
     )
     status = rec.status if rec else Q_NOT_QUALIFIED
@@ -513,6 +582,82 @@ def evaluate_many(officers, today=None, *, apply=True, rules=None, batch_size=50
     if batch:
         run(batch)
     return changes
+
+
+# --- Next steps ------------------------------------------------------------------------
+
+
+@dataclass
+class NextStep:
+    """What to do about one reason: ``text`` with a link to ``url`` (no text for a reason
+    that needs no action of the officer, e.g. an expiry notice), and further links."""
+
+    reason: str
+    text: str = ""
+    url: str = ""
+    #: Further links: [(text, url)].
+    extra: list = field(default_factory=list)
+
+
+def _url(name, *args):
+    """The URL of a named route, "" when the app that has it is not installed."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def next_step(unmet, open_exams):
+    """The one rule for what to do about an unmet requirement, used by 我的资格 and the
+    dashboard panel. ``open_exams``: [(exam id, exam kind, title)] the officer can take
+    now (exam_results.open_exams). Returns a NextStep with the text and the link."""
+    step = NextStep(unmet.reason)
+    if unmet.kind == U_EXAM:
+        exam = None
+        if unmet.exam_id:
+            exam = next((e for e in open_exams if e[0] == unmet.exam_id), None)
+        elif unmet.exam_kind:
+            exam = next((e for e in open_exams if e[1] == unmet.exam_kind), None)
+        if exam is not None:
+            template = _("继续考试《%(title)s》") if unmet.in_progress else _("去参加考试《%(title)s》")
+            step.text, step.url = template % {"title": exam[2]}, _url("exams:exam_detail", exam[0])
+        else:
+            step.text = _("暂无可参加的考试，请关注通知")
+            exams_url = _url("exams:exam_list")
+            if exams_url:
+                step.extra.append((_("我的考试"), exams_url))
+    elif unmet.kind == U_HOURS:
+        step.text = _("还差 %(n)s 学时：去学习课程") % {"n": fmt_hours(unmet.hours_short)}
+        step.url = _url("courses:my_learning")
+        sessions_url = _url("courses:sessions")
+        if sessions_url:
+            step.extra.append((_("报名现场培训"), sessions_url))
+    elif unmet.kind == U_COURSE:
+        step.text = _("去学习《%(title)s》") % {"title": unmet.course.title}
+        step.url = getattr(unmet.course, "url", "") or _url("courses:my_learning")
+    elif unmet.kind == U_PREREQUISITE:
+        step.text = _("先取得%(name)s") % {"name": unmet.prerequisite.name}
+        step.url = f"{_url('officers:my_qualification')}#qual-{unmet.prerequisite.code}"
+    return step
+
+
+def next_steps(ev, open_exams):
+    """One NextStep per reason of the evaluation, in the same order."""
+    by_reason = {str(u.reason): u for u in ev.unmet}
+    return [next_step(by_reason[str(r)], open_exams) if str(r) in by_reason else NextStep(r)
+            for r in ev.reasons]
+
+
+def attach_next_steps(evaluations, officer, now=None):
+    """Fill in ``next_steps`` of the officer's evaluations, reading the open exams once."""
+    unmet = [u for ev in evaluations if ev for u in ev.unmet if u.kind == U_EXAM]
+    exam_ids = sorted({u.exam_id for u in unmet if u.exam_id})
+    kinds = sorted({u.exam_kind for u in unmet if not u.exam_id and u.exam_kind})
+    exams = exam_results.open_exams(officer, exam_ids=exam_ids, kinds=kinds, now=now) if unmet else []
+    for ev in evaluations:
+        if ev:
+            ev.next_steps = next_steps(ev, exams)
+    return evaluations
 
 
 def required_hours(officer, year):
@@ -696,6 +841,7 @@ def expire_certificates(today=None):
 
 __all__ = [
     "S_EXPIRING", "STATUS_LABELS", "Evaluation", "Rules", "evaluate", "evaluate_all", "evaluate_many",
-    "required_hours", "grant", "renew", "expire", "suspend", "revoke", "reinstate", "hr_grant",
+    "required_hours", "fmt_hours", "NextStep", "next_step", "next_steps", "attach_next_steps", "grant", "renew",
+    "expire", "suspend", "revoke", "reinstate", "hr_grant",
     "set_certificate_status", "expire_certificates", "C_REPLACED",
 ]
