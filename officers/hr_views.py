@@ -257,7 +257,7 @@ def my_qualification(request):
     profile = own_profile(request.user)
     if profile is None:
         return render(request, "officers/no_profile.html")
-    evaluations = qualifications.evaluate_all(profile, apply=False)
+    evaluations = qualifications.attach_next_steps(qualifications.evaluate_all(profile, apply=False), profile)
     certs = profile.certificates.select_related("replaces").order_by("-issued_at", "-id")
     return render(request, "officers/hr/my_qualification.html", {
         "officer": profile, "evaluations": evaluations, "certificates": certs,

@@ -82,6 +82,7 @@ def qualification_panels(request, role):
     profile = own_profile(user)
     if role == roles.OFFICER and profile is not None:
         ev = qualifications.evaluate(profile, apply=False)
+        qualifications.attach_next_steps([ev], profile)
         n_certs = profile.certificates.filter(status="valid").count()
         panels.append(Panel(_("我的资格"), "officers/panels/my_qualification.html",
                             {"ev": ev, "n_certs": n_certs}, order=30, slot="my_qualification"))

@@ -37,3 +37,11 @@ def qualification_sections(context, officer):
         "required_hours": qualifications.required_hours(officer, today.year),
         "request": request,
     }
+
+
+@register.filter
+def hours(value):
+    """Hours or a score in the one number format: whole numbers as integers, else one decimal."""
+    if value is None or value == "":
+        return ""
+    return qualifications.fmt_hours(value)
