@@ -22,7 +22,7 @@ from officers.models import SOURCE_EXAM
 
 from . import grading
 from .models import (
-    Answer, AnswerOrder, EndReason, PaperMode, Question, QuestionStatus, QuestionTag, QuestionType, Sitting,
+    Answer, AnswerOrder, EndReason, Exam, PaperMode, Question, QuestionStatus, QuestionTag, QuestionType, Sitting,
     SittingStatus, WrongItem,
 )
 
@@ -47,6 +47,33 @@ def is_eligible(exam, officer):
     if tiers and officer.training_tier not in tiers:
         return False
     return True
+
+
+def open_exams_for(officer, *, exam_ids=(), kinds=(), now=None):
+    """[(exam id, exam kind, title)] of the published exams among ``exam_ids`` or of one of
+    ``kinds`` that the officer can take now: open (opened, not closed), meant for the officer
+    (``is_eligible``), and with an attempt left or a sitting still open. Soonest closing first.
+    Offered to the officers app through the ``academy_open_exams`` hook (我的资格's next steps)."""
+    if not (exam_ids or kinds):
+        return []
+    now = now or timezone.now()
+    qs = (Exam.objects.filter(models.Q(pk__in=list(exam_ids)) | models.Q(kind__in=list(kinds)), draft=False)
+          .filter(models.Q(opens_at__isnull=True) | models.Q(opens_at__lte=now))
+          .filter(models.Q(closes_at__isnull=True) | models.Q(closes_at__gt=now))
+          .prefetch_related("eligible_units")
+          .order_by(models.F("closes_at").asc(nulls_last=True), "pk"))
+    exams = [e for e in qs if is_eligible(e, officer)]
+    used, open_ids = {}, set()
+    for exam_id, status in Sitting.objects.filter(officer=officer, exam__in=exams).values_list("exam_id", "status"):
+        used[exam_id] = used.get(exam_id, 0) + 1
+        if status == SittingStatus.OPEN:
+            open_ids.add(exam_id)
+    result = []
+    for e in exams:
+        allowed = 1 if e.single_attempt else e.max_attempts
+        if e.pk in open_ids or not allowed or used.get(e.pk, 0) < allowed:
+            result.append((e.pk, e.kind, e.title))
+    return result
 
 
 def attempts_used(exam, officer):

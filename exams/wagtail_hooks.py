@@ -12,6 +12,7 @@ from officers import roles
 from officers.scoping import own_profile
 from portal.dashboard import NavItem, Panel
 
+from . import engine
 from .access import managed_exams
 from .forms import ExamAdminForm, QuestionAdminForm
 from .models import Answer, Exam, Question, Sitting, SittingStatus
@@ -100,6 +101,12 @@ def after_snippet_saved(request, instance):
     elif isinstance(instance, Exam) and instance.created_by_id is None:
         Exam.objects.filter(pk=instance.pk).update(created_by=request.user)
         instance.managers.add(request.user)
+
+
+@hooks.register("academy_open_exams")
+def open_exams(officer, **kwargs):
+    """The exams an officer can take now (officers.exam_results.open_exams asks through this hook)."""
+    return engine.open_exams_for(officer, **kwargs)
 
 
 @hooks.register("academy_nav_items")

@@ -9,8 +9,8 @@ officers.models.RequiredExam refers to "exams.Exam". This module is the only
 place in officers that knows the fields of a sitting. Without the exams app
 installed every answer is empty."""
 from django.apps import apps
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.db.models import Count, OuterRef, Q, Subquery
+from wagtail import hooks
 
 #: Exam kinds whose result counts for "failed the last exam".
 ASSESSED_EXAM_KINDS = ("qualification", "annual", "final")
@@ -89,45 +89,12 @@ def annual_sittings(officer_ids, year, exam_ids=()):
     return result
 
 
-def exam_model():
-    """exams.Exam, or None when the exams app is not installed."""
-    if not apps.is_installed("exams"):
-        return None
-    return apps.get_model("exams", "Exam")
-
-
 def open_exams(officer, *, exam_ids=(), kinds=(), now=None):
-    """[(exam id, exam kind, title)] of the published exams among ``exam_ids`` or of one of
-    ``kinds`` that the officer can take now: open (opened, not closed), meant for the
-    officer's unit and training tier, and with an attempt left (or a sitting still open).
-    Soonest closing first; empty without the exams app."""
-    exam, sitting = exam_model(), sitting_model()
-    if exam is None or sitting is None or not (exam_ids or kinds):
-        return []
-    now = now or timezone.now()
-    qs = (exam.objects.filter(Q(pk__in=list(exam_ids)) | Q(kind__in=list(kinds)), draft=False)
-          .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-          .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
-          .prefetch_related("eligible_units").order_by(F("closes_at").asc(nulls_last=True), "pk"))
-    exams = [e for e in qs if _eligible(e, officer)]
-    used, open_ids = {}, set()
-    for exam_id, status in sitting.objects.filter(officer=officer, exam__in=exams).values_list("exam_id", "status"):
-        used[exam_id] = used.get(exam_id, 0) + 1
-        if status == "open":
-            open_ids.add(exam_id)
-    result = []
-    for e in exams:
-        allowed = 1 if e.single_attempt else e.max_attempts
-        if e.pk in open_ids or not allowed or used.get(e.pk, 0) < allowed:
-            result.append((e.pk, e.kind, e.title))
-    return result
+    """[(exam id, exam kind, title)] of the exams among ``exam_ids`` or of one of ``kinds`` that
+    the officer can take now, soonest closing first, as the exams app decides (its
+    ``academy_open_exams`` hook: open, meant for the officer, an attempt left); empty without
+    the exams app."""
+    for provider in hooks.get_hooks("academy_open_exams"):
+        return provider(officer, exam_ids=exam_ids, kinds=kinds, now=now)
+    return []
 
-
-def _eligible(exam, officer):
-    """The exam's audience (as exams.engine.is_eligible): officers of its units and their
-    sub-units and, when it names training tiers, of one of those tiers."""
-    unit_paths = [u.path for u in exam.eligible_units.all()]
-    if unit_paths and not any(officer.unit.path.startswith(p) for p in unit_paths):
-        return False
-    tiers = exam.eligible_tiers or []
-    return not tiers or officer.training_tier in tiers
