@@ -16,7 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from officers.events import exam_passed
+from officers.events import exam_passed, exam_result_released
 from officers.hours import credit
 from officers.models import SOURCE_EXAM
 
@@ -368,12 +368,20 @@ def try_release(sitting, now=None):
             status=SittingStatus.GRADED, score=score, max_score=max_score, percent=percent, passed=passed,
             released_at=now,
         )
+        if won:
+            transaction.on_commit(lambda: _send_released(sitting.pk))
         if won and passed:
             notify = Sitting.objects.filter(pk=sitting.pk, pass_notified=False).update(pass_notified=True)
             if notify:
                 transaction.on_commit(lambda: _send_passed(sitting.pk))
     sitting.refresh_from_db()
     return bool(won)
+
+
+def _send_released(sitting_id):
+    sitting = Sitting.objects.select_related("exam", "officer").get(pk=sitting_id)
+    exam_result_released.send(sender=Sitting, officer=sitting.officer, sitting=sitting, exam=sitting.exam,
+                              passed=bool(sitting.passed))
 
 
 def _send_passed(sitting_id):

@@ -11,5 +11,9 @@ course_completed = Signal()
 #: An exam was passed (sent once per sitting). kwargs: officer, sitting, exam, score.
 exam_passed = Signal()
 
+#: An exam result was released, passed or not (sent once per sitting, beside exam_passed on
+#: a pass). kwargs: officer, sitting, exam, passed.
+exam_result_released = Signal()
+
 #: Hours were added to (or reversed in) an officer's ledger. kwargs: officer, entry.
 hours_added = Signal()

@@ -1,5 +1,5 @@
 """Receivers of officers.events that keep qualifications and certificates up
-to date: an exam passed, a course completed, hours added. Connected by
+to date: an exam passed or failed, a course completed, hours added. Connected by
 officers.apps.OfficersConfig.ready()."""
 import logging
 
@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from . import certificates, qualifications
-from .events import course_completed, exam_passed, hours_added
+from .events import course_completed, exam_passed, exam_result_released, hours_added
 from .models import ACH_COURSE, ACH_EXAM, Achievement
 
 logger = logging.getLogger("academy.qualifications")
@@ -40,6 +40,19 @@ def on_exam_passed(sender, officer=None, sitting=None, exam=None, score=None, **
         _reevaluate(officer)
     except Exception:
         logger.exception("qualification update after exam_passed failed (officer %s)", getattr(officer, "pk", None))
+
+
+@receiver(exam_result_released, dispatch_uid="qualifications.exam_result_released")
+def on_exam_result_released(sender, officer=None, sitting=None, exam=None, passed=False, **kwargs):
+    """A failed result changes the annual exam status (未通过) at once, not at the next
+    nightly run; a pass is handled by on_exam_passed."""
+    if passed:
+        return
+    try:
+        _reevaluate(officer)
+    except Exception:
+        logger.exception("qualification update after exam_result_released failed (officer %s)",
+                         getattr(officer, "pk", None))
 
 
 @receiver(course_completed, dispatch_uid="qualifications.course_completed")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from exams import engine, services
 from exams.models import Option, QuestionType, Sitting, WrongItem
-from officers.events import exam_passed
+from officers.events import exam_passed, exam_result_released
 from tests.exams.factories import key_of, make_exam, make_question
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,18 @@ def passed_events():
     exam_passed.connect(handler)
     yield events
     exam_passed.disconnect(handler)
+
+
+@pytest.fixture
+def released_events():
+    events = []
+
+    def handler(sender, **kw):
+        events.append(kw)
+
+    exam_result_released.connect(handler)
+    yield events
+    exam_result_released.disconnect(handler)
 
 
 def answer_all_right(sitting):
@@ -226,6 +238,22 @@ def test_failed_sitting_fires_nothing(officer, passed_events):
     exam = make_exam([make_question(QuestionType.SINGLE)], pass_mark=60)
     engine.finalize(engine.start(exam, officer))
     assert passed_events == [] and services.has_passed(officer, exam) is False
+
+
+def test_every_released_result_is_announced_once(officer, released_events):
+    """exam_result_released: once per sitting, passed or not (officers re-checks the annual
+    exam status on a fail)."""
+    failed_exam = make_exam([make_question(QuestionType.SINGLE)], pass_mark=60)
+    failed = engine.start(failed_exam, officer)
+    engine.finalize(failed)
+    engine.try_release(failed)
+    passed_exam = make_exam([make_question(QuestionType.SINGLE)], pass_mark=50)
+    passed = engine.start(passed_exam, officer)
+    answer_all_right(passed)
+    engine.finalize(passed)
+    call_command("finalize_overdue_sittings")
+    assert [(e["sitting"].pk, e["passed"]) for e in released_events] == [(failed.pk, False), (passed.pk, True)]
+    assert released_events[0]["exam"] == failed_exam and released_events[0]["officer"] == officer
 
 
 def test_case_marking_releases_result_once_all_marked(officer, trainer_user, passed_events):

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from exams.models import Exam, Sitting
 from officers import exam_results, qualifications as q
 from officers import roles
+from officers.events import exam_result_released
 from officers.models import RequiredExam
 from tests.factories import make_user
 
@@ -144,3 +145,18 @@ def test_status_and_reason_are_translated():
     exam = q.AnnualExam(q.A_NOT_TAKEN, YEAR_END, 2026)
     with translation.override("en"):
         assert (str(exam.label), exam.reason) == ("Not taken", "Annual exam not yet taken (closes 2026-12-31)")
+
+
+def test_a_released_failed_result_updates_the_stored_reasons_at_once(officer):
+    """HR lists show the stored reasons: a failed result released by the exams app updates them
+    through the exam_result_released event, not only at the next nightly run."""
+    today = timezone.localdate()
+    q.evaluate_all(officer, today)
+    record = officer.qualifications.get()
+    assert record.reasons == [f"尚未通过年度考试（未参加，{today.year}-12-31 截止）"]
+    sitting = _sit(officer, Exam.objects.create(title="年度考试", kind="annual"), passed=False)
+    Sitting.objects.filter(pk=sitting.pk).update(started_at=timezone.now(), ended_at=timezone.now(),
+                                                 released_at=timezone.now())
+    exam_result_released.send(sender=Sitting, officer=officer, sitting=sitting, exam=sitting.exam, passed=False)
+    record.refresh_from_db()
+    assert record.reasons == ["年度考试未通过"]
