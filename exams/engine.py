@@ -70,7 +70,7 @@ def open_exams_for(officer, *, exam_ids=(), kinds=(), now=None):
             open_ids.add(exam_id)
     result = []
     for e in exams:
-        allowed = 1 if e.single_attempt else e.max_attempts
+        allowed = e.attempts_allowed()
         if e.pk in open_ids or not allowed or used.get(e.pk, 0) < allowed:
             result.append((e.pk, e.kind, e.title))
     return result

@@ -111,8 +111,6 @@ def fmt_hours(value):
     return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-_fmt_hours = fmt_hours
-
 
 # --- Rules data ------------------------------------------------------------------
 
@@ -221,10 +219,8 @@ class Evaluation:
     status: str
     reasons: list
     record: QualificationRecord = None
-    #: What the grant still needs, and what the next annual review still needs.
-    missing_for_grant: list = field(default_factory=list)
-    missing_for_review: list = field(default_factory=list)
-    #: The same, as Unmet requirements (what the next step is worked out from).
+    #: What the grant still needs, and what the next annual review still needs (Unmet
+    #: requirements: their reasons, and what the next step is worked out from).
     unmet_for_grant: list = field(default_factory=list)
     unmet_for_review: list = field(default_factory=list)
     #: What to do next, one NextStep per reason (filled in by attach_next_steps()).
@@ -263,6 +259,14 @@ class Evaluation:
         if self.hours_short:
             return _("已完成 %(have)s 学时 / 要求 %(need)s 学时（还差 %(short)s 学时）") % values
         return _("已完成 %(have)s 学时 / 要求 %(need)s 学时（已达标）") % values
+
+    @property
+    def missing_for_grant(self):
+        return [u.reason for u in self.unmet_for_grant]
+
+    @property
+    def missing_for_review(self):
+        return [u.reason for u in self.unmet_for_review]
 
     @property
     def unmet(self):
@@ -318,7 +322,7 @@ def _unmet_for_grant(qtype, data, rules, today):
         for req in named:
             if not data.passed_exam(exam_id=req.exam_id, min_score=req.min_score):
                 missing.append(Unmet(U_EXAM, _("考试《%(title)s》未通过（须 %(score)s 分）") % {
-                    "title": req.exam.title, "score": _fmt_hours(req.min_score)}, exam_id=req.exam_id))
+                    "title": req.exam.title, "score": fmt_hours(req.min_score)}, exam_id=req.exam_id))
     elif qtype.qualification_exam_required:
         # Without named exams, any qualification exam counts for the base type;
         # a 专项资格 needs its own exam named before it can be granted by the rules.
@@ -425,7 +429,7 @@ def _unmet_for_review(qtype, data, rules, today, exams):
     need = qtype.min_hours_per_year
     if need and have < need:
         missing.append(Unmet(U_HOURS, _("%(year)s 年学时 %(have)s/%(need)s") % {
-            "year": year, "have": _fmt_hours(have), "need": _fmt_hours(need)}, hours_short=need - have))
+            "year": year, "have": fmt_hours(have), "need": fmt_hours(need)}, hours_short=need - have))
     missing.extend(Unmet(U_EXAM, exam.reason, exam_id=exam.exam_id,
                          exam_kind="" if exam.exam_id else EXAM_KIND_ANNUAL,
                          in_progress=exam.status == A_IN_PROGRESS)
@@ -438,17 +442,14 @@ def judge(qtype, data, rules, today):
     lifecycle should do ("grant", "renew", "expire" or "")."""
     rec = data.records.get(qtype.pk)
     year = today.year
-    grant_unmet = _unmet_for_grant(qtype, data, rules, today)
-    grant_missing = [u.reason for u in grant_unmet]
     exams = annual_exams(qtype, data, rules, today)
-    review_unmet = _unmet_for_review(qtype, data, rules, today, exams)
-    review_missing = [u.reason for u in review_unmet]
     ev = Evaluation(
         officer=data.officer, qualification_type=qtype, status=Q_NOT_QUALIFIED, reasons=[], record=rec,
-        missing_for_grant=grant_missing, missing_for_review=review_missing, unmet_for_grant=grant_unmet,
-        unmet_for_review=review_unmet, annual_exams=exams, year=year,
+        unmet_for_grant=_unmet_for_grant(qtype, data, rules, today),
+        unmet_for_review=_unmet_for_review(qtype, data, rules, today, exams), annual_exams=exams, year=year,
         year_hours=data.hours.get(year, Decimal("0")), required_hours=qtype.min_hours_per_year,
     )
+    grant_missing, review_missing = ev.missing_for_grant, ev.missing_for_review
     status = rec.status if rec else Q_NOT_QUALIFIED
     action = ""
     if status == Q_REVOKED:
