@@ -907,11 +907,11 @@ class WhooshSearchBackend(BaseSearchBackend):
 
     def preload(self, fieldname="all", max_postings=PRELOAD_POSTINGS):
         """Read the posting lists of the field's most frequent terms into the process-wide
-        caches (search.backends.postings), most frequent first, up to ``max_postings``
-        postings. Called in the server's master before it forks: the common words of a
-        first query (应当, 规定, 罚款 …) are then in memory in every worker, where reading
-        them from disk would cost a cold query tens of milliseconds. Returns
-        (terms, postings) read."""
+        caches (search.backends.postings: ``term_set`` reads each segment's arrays and merges
+        them), most frequent first, up to ``max_postings`` postings. Called in the server's
+        master before it forks: the common words of a first query (应当, 规定, 罚款 …) are
+        then in memory in every worker, where reading them from disk would cost a cold query
+        tens of milliseconds. Returns (terms, postings) read."""
         searcher = self.store.searcher()
         frequent = sorted(((info.doc_frequency(), term) for term, info in searcher.reader().iter_field(fieldname)),
                           reverse=True)
@@ -921,7 +921,6 @@ class WhooshSearchBackend(BaseSearchBackend):
             if read + frequency > max_postings:
                 break
             postings.term_set(fieldname, term)
-            postings.term_arrays(fieldname, term)
             terms += 1
             read += frequency
         return terms, read
