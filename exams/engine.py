@@ -22,8 +22,8 @@ from officers.models import SOURCE_EXAM
 
 from . import grading
 from .models import (
-    Answer, AnswerOrder, EndReason, Exam, PaperMode, Question, QuestionStatus, QuestionTag, QuestionType, Sitting,
-    SittingStatus, WrongItem,
+    Answer, AnswerOrder, EndReason, Exam, ExamKind, PaperMode, Question, QuestionStatus, QuestionTag, QuestionType,
+    Sitting, SittingStatus, WrongItem,
 )
 
 log = logging.getLogger("academy")
@@ -73,6 +73,21 @@ def open_exams_for(officer, *, exam_ids=(), kinds=(), now=None):
         allowed = e.attempts_allowed()
         if e.pk in open_ids or not allowed or used.get(e.pk, 0) < allowed:
             result.append((e.pk, e.kind, e.title))
+    return result
+
+
+def annual_sitting_states(officer_ids, year, *, exam_ids=(), in_progress, finished):
+    """{officer id: [(exam id, exam kind, state)]} of the sittings started in ``year`` at an
+    annual-kind exam or one of ``exam_ids``: ``finished`` once the result is released,
+    else ``in_progress``. Offered to the officers app through the ``academy_annual_sittings``
+    hook (the annual exam status of 我的资格, HR lists and the report)."""
+    result = {}
+    rows = (Sitting.objects.filter(models.Q(exam__kind=ExamKind.ANNUAL) | models.Q(exam_id__in=list(exam_ids)),
+                                   officer_id__in=officer_ids, started_at__year=year)
+            .values_list("officer_id", "exam_id", "exam__kind", "status", "passed", "released_at"))
+    for officer_id, exam_id, kind, status, passed, released_at in rows:
+        released = status == SittingStatus.GRADED and passed is not None and released_at is not None
+        result.setdefault(officer_id, []).append((exam_id, kind, finished if released else in_progress))
     return result
 
 

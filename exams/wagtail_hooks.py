@@ -109,6 +109,12 @@ def open_exams(officer, **kwargs):
     return engine.open_exams_for(officer, **kwargs)
 
 
+@hooks.register("academy_annual_sittings")
+def annual_sittings(officer_ids, year, **kwargs):
+    """This year's annual exam sittings and their state (officers.exam_results.annual_sittings)."""
+    return engine.annual_sitting_states(officer_ids, year, **kwargs)
+
+
 @hooks.register("academy_nav_items")
 def nav_items(request):
     user = request.user

@@ -9,7 +9,7 @@ officers.models.RequiredExam refers to "exams.Exam". This module is the only
 place in officers that knows the fields of a sitting. Without the exams app
 installed every answer is empty."""
 from django.apps import apps
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from wagtail import hooks
 
 #: Exam kinds whose result counts for "failed the last exam".
@@ -74,19 +74,14 @@ def exam_history(officer, limit=50):
 def annual_sittings(officer_ids, year, exam_ids=()):
     """{officer id: [(exam id, exam kind, state)]} of the sittings started in the year at an
     annual-kind exam or one of ``exam_ids``; state is SITTING_IN_PROGRESS or
-    SITTING_FINISHED (a released result). Empty without the exams app."""
-    sitting = sitting_model()
-    if sitting is None or not officer_ids:
+    SITTING_FINISHED (a released result), as the exams app decides (its
+    ``academy_annual_sittings`` hook). Empty without the exams app."""
+    if not officer_ids:
         return {}
-    result = {}
-    rows = (sitting.objects.filter(Q(exam__kind="annual") | Q(exam_id__in=list(exam_ids)),
-                                   officer_id__in=officer_ids, started_at__year=year)
-            .values_list("officer_id", "exam_id", "exam__kind", "status", "passed", "released_at"))
-    for officer_id, exam_id, kind, status, passed, released_at in rows:
-        finished = status == "graded" and passed is not None and released_at is not None
-        result.setdefault(officer_id, []).append(
-            (exam_id, kind, SITTING_FINISHED if finished else SITTING_IN_PROGRESS))
-    return result
+    for provider in hooks.get_hooks("academy_annual_sittings"):
+        return provider(officer_ids, year, exam_ids=exam_ids, in_progress=SITTING_IN_PROGRESS,
+                        finished=SITTING_FINISHED)
+    return {}
 
 
 def open_exams(officer, *, exam_ids=(), kinds=(), now=None):
