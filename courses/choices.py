@@ -4,7 +4,9 @@ officers.models: ``Tier``, ``Position``), duty areas and subjects (casebank.doma
 are kept for the modules that import them.
 
 The lowest module of the app: it imports no other courses module."""
+from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from casebank.domain import DUTY_AREA_CHOICES, SUBJECT_CHOICES, Area, Subject
 from officers.models import (
@@ -13,7 +15,7 @@ from officers.models import (
 
 __all__ = [
     "Area", "DUTY_AREA_CHOICES", "DUTY_AREA_LABELS", "LEGAL_REVIEW_WORKFLOW", "POSITION_CHOICES", "Position",
-    "SUBJECT_CHOICES", "Subject", "TIER_ADVANCED", "TIER_CHOICES", "TIER_ENTRY", "TIER_INSERVICE", "TIER_RANK",
+    "SUBJECT_CHOICES", "StudyMode", "Subject", "TIER_ADVANCED", "TIER_CHOICES", "TIER_ENTRY", "TIER_INSERVICE", "TIER_RANK",
     "TIER_SPECIAL", "Tier", "current_year",
 ]
 
@@ -28,3 +30,11 @@ DUTY_AREA_LABELS = dict(Area.choices)
 
 def current_year():
     return timezone.localdate().year
+
+
+class StudyMode(models.TextChoices):
+    """How a lesson's study time is counted (courses.studytime)."""
+
+    VIDEO = "video", _("视频观看时长")
+    READING = "reading", _("有效阅读时长")
+    NONE = "none", _("不计时")

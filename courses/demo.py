@@ -223,7 +223,10 @@ def _demo_officer_progress(stdout, courses):
         todo = lessons if n_done is None else lessons[:n_done + 1]
         for i, lesson in enumerate(todo):
             p = progress.open_lesson(officer, lesson, course)
-            LessonProgress.objects.filter(pk=p.pk).update(opened_at=long_ago)
+            study = lesson.study  # the demo officer studied each lesson for its required time
+            LessonProgress.objects.filter(pk=p.pk).update(
+                opened_at=long_ago, active_seconds=study.required_seconds if study.counted else 0,
+                last_heartbeat_at=long_ago)
             if n_done is None or i < n_done:
                 progress.complete_lesson(officer, lesson, course)
     stdout.write("  demo officer: one course completed, two in progress")

@@ -22,10 +22,10 @@ from casebank.cited import CitedContent
 from casebank.panels import CitationReportPanel
 from officers.scoping import own_profile
 
-from . import citations, progress
+from . import citations, progress, studytime
 from .blocks import LessonStreamBlock
 from .choices import (
-    DUTY_AREA_LABELS, LEGAL_REVIEW_WORKFLOW, TIER_ENTRY, TIER_RANK, Area, Subject, Tier, current_year,
+    DUTY_AREA_LABELS, LEGAL_REVIEW_WORKFLOW, TIER_ENTRY, TIER_RANK, Area, StudyMode, Subject, Tier, current_year,
 )
 from .admin_forms import CoursePageForm
 from .learning import assignments_for, build_progress
@@ -232,9 +232,23 @@ class LessonPage(CitedContent, Page):
 
     summary = models.TextField(_("摘要"), blank=True)
     estimated_minutes = models.PositiveIntegerField(_("预计学习时长（分钟）"), default=20)
+    study_mode = models.CharField(
+        _("计时方式"), max_length=16, choices=StudyMode.choices, default=StudyMode.READING,
+        help_text=_("视频：只计视频实际播放的时间（不能快进到未看过的位置）；有效阅读：只计页面在前台且一分钟内有操作的时间；"
+                    "不计时：首次打开后经过最短学习时间即可完成。"),
+    )
     min_read_seconds = models.PositiveIntegerField(
-        _("最短学习时间（秒）"), default=30,
-        help_text=_("学员首次打开本课时后，至少经过这么多秒才能标记为已完成。"),
+        _("最短学习时间（秒）"), null=True, blank=True,
+        help_text=_("计满这么多秒才能标记为已完成。留空则自动计算：视频为视频时长的 90%，阅读按每秒 10 字计（至少 30 秒，"
+                    "不超过预计学习时长）。"),
+    )
+    video_seconds = models.PositiveIntegerField(
+        _("视频时长（秒）"), null=True, blank=True,
+        help_text=_("本课时视频的总时长，用于计算默认的最短学习时间和计时上限。"),
+    )
+    study_cap_seconds = models.PositiveIntegerField(
+        _("计时上限（秒）"), null=True, blank=True,
+        help_text=_("本课时最多计入的学习时长。留空则为预计时长（或视频时长、最短学习时间中较长者）的两倍。"),
     )
     body = StreamField(LessonStreamBlock(), verbose_name=_("正文"), blank=True)
     # Copied from the course so search can filter lessons without a join.
@@ -247,7 +261,12 @@ class LessonPage(CitedContent, Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
-        FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("min_read_seconds")]),
+        FieldPanel("estimated_minutes"),
+        MultiFieldPanel([
+            FieldPanel("study_mode"),
+            FieldRowPanel([FieldPanel("min_read_seconds"), FieldPanel("video_seconds"),
+                           FieldPanel("study_cap_seconds")]),
+        ], heading=_("学习时长")),
         FieldPanel("body"),
         CitationReportPanel(heading=_("法条引用核验")),
     ]
@@ -271,8 +290,29 @@ class LessonPage(CitedContent, Page):
     def get_course(self):
         return CoursePage.objects.filter(path=self.path[: -self.steplen]).first() if self.path else None
 
+    def study_context(self, lesson_progress):
+        """What the completion box and lesson.js need: the settings, the time still required."""
+        study = self.study
+        wait = progress.seconds_until_completable(lesson_progress, self)
+        return {
+            "study": study, "wait_seconds": wait, "wait_text": studytime.duration_text(wait),
+            "required_text": studytime.duration_text(study.required_seconds),
+            "active_text": studytime.duration_text(lesson_progress.active_seconds if lesson_progress else 0),
+            "heartbeat_seconds": studytime.HEARTBEAT_SECONDS, "idle_seconds": studytime.IDLE_SECONDS,
+            "seek_slack_seconds": studytime.SEEK_SLACK_SECONDS,
+        }
+
     def markdown_texts(self):
         return [child.value for child in self.body if child.block_type == "markdown"]
+
+    def study_text_length(self):
+        """Characters of text to read (summary and Markdown, whitespace not counted)."""
+        return sum(len("".join(text.split())) for text in [self.summary or "", *self.markdown_texts()])
+
+    @property
+    def study(self):
+        """The lesson's study-time settings with their defaults (courses.studytime.LessonStudy)."""
+        return studytime.study_settings(self)
 
     def citation_field_texts(self):
         return [("summary", self.summary or "", None)] + [("body", text, None) for text in self.markdown_texts()]
@@ -282,6 +322,10 @@ class LessonPage(CitedContent, Page):
 
     def clean(self):
         super().clean()
+        problems = studytime.settings_problems(self.min_read_seconds, self.study_cap_seconds)
+        if problems:
+            raise ValidationError({field: ValidationError(message, code=code)
+                                   for field, (message, code) in problems.items()})
         if getattr(self, "skip_citation_check", False):
             return
         problems = {}
@@ -337,7 +381,7 @@ class LessonPage(CitedContent, Page):
         index = next((i for i, x in enumerate(lessons) if x.pk == self.pk), None)
         context.update({
             "course": course, "item": item, "officer": officer, "progress": lesson_progress,
-            "wait_seconds": progress.seconds_until_completable(lesson_progress, self),
+            **self.study_context(lesson_progress),
             "done": bool(lesson_progress and lesson_progress.completed_at),
             "prev_lesson": lessons[index - 1] if index else None,
             "next_lesson": lessons[index + 1] if index is not None and index + 1 < len(lessons) else None,

@@ -18,6 +18,8 @@ from officers import models as officer_models
 from officers.events import course_completed
 from officers.models import SOURCE_COURSE
 
+from . import studytime
+from .choices import StudyMode
 from .records import CourseEnrollment, LessonProgress, course_page_model
 
 FINAL_EXAM_KIND = "final"
@@ -87,22 +89,33 @@ def missing_prerequisites(officer, course, completed_ids=None):
 # --- Lessons ---------------------------------------------------------------------------
 
 
-def open_lesson(officer, lesson, course):
-    """Record that the officer opened the lesson (first time only); starts the course. Returns the progress."""
+def open_lesson(officer, lesson, course, *, now=None):
+    """Record that the officer opened the lesson (the first time: opened_at); starts the
+    course. Every opening restarts the lesson's study-time window (last_heartbeat_at, see
+    courses.studytime), so a page's first heartbeat reaches back no further. Returns the progress."""
+    now = now or timezone.now()
     CourseEnrollment.objects.get_or_create(officer=officer, course=course)
-    progress, _created = LessonProgress.objects.get_or_create(
-        officer=officer, lesson=lesson, defaults={"course": course})
+    progress, created = LessonProgress.objects.get_or_create(
+        officer=officer, lesson=lesson, defaults={"course": course, "opened_at": now, "last_heartbeat_at": now})
+    if not created:
+        LessonProgress.objects.filter(pk=progress.pk).update(last_heartbeat_at=now)
+        progress.last_heartbeat_at = now
     return progress
 
 
 def seconds_until_completable(progress, lesson, now=None):
-    """Seconds the officer must still wait before the lesson may be marked complete (0 = now)."""
+    """Seconds of study still required before the lesson may be marked complete (0 = now):
+    counted study time for video and reading lessons (courses.studytime), the time since
+    first opening for a lesson that counts none."""
+    study = studytime.study_settings(lesson)
     if progress is None:
-        return lesson.min_read_seconds
+        return study.required_seconds
     if progress.completed_at:
         return 0
+    if study.counted:
+        return studytime.remaining_seconds(study, progress.active_seconds)
     elapsed = ((now or timezone.now()) - progress.opened_at).total_seconds()
-    return max(0, int(lesson.min_read_seconds - elapsed + 0.999))
+    return max(0, int(study.required_seconds - elapsed + 0.999))
 
 
 class LessonNotCompletable(Exception):
@@ -126,6 +139,14 @@ def complete_lesson(officer, lesson, course, *, request=None):
         raise LessonNotCompletable(_("请先打开并学习本课时。"), "not_opened")
     wait = seconds_until_completable(progress, lesson)
     if wait > 0:
+        study = studytime.study_settings(lesson)
+        if study.counted:
+            raise LessonNotCompletable(_(
+                "学习时间不足：本课时要求%(kind)s满 %(required)s，已计 %(done)s，还需 %(left)s。") % {
+                "kind": _("观看视频") if study.mode == StudyMode.VIDEO else _("有效阅读"),
+                "required": studytime.duration_text(study.required_seconds),
+                "done": studytime.duration_text(progress.active_seconds),
+                "left": studytime.duration_text(wait)}, "too_early")
         raise LessonNotCompletable(
             _("学习时间不足：请在 %(n)s 秒后再标记完成。") % {"n": wait}, "too_early")
     with transaction.atomic():

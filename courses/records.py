@@ -56,7 +56,8 @@ class CourseEnrollment(models.Model):
 
 
 class LessonProgress(models.Model):
-    """When an officer first opened a lesson and when they completed it."""
+    """When an officer first opened a lesson and when they completed it, and the study
+    time credited to it (courses.studytime)."""
 
     officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="lesson_progress",
                                 verbose_name=_("人员"))
@@ -67,6 +68,14 @@ class LessonProgress(models.Model):
                                verbose_name=_("课程"))
     opened_at = models.DateTimeField(_("首次打开"), default=timezone.now)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    #: Study time credited by the heartbeats (courses.studytime), in seconds.
+    active_seconds = models.PositiveIntegerField(_("有效学习时长（秒）"), default=0)
+    #: Where the video resumes, and the furthest point watched (seconds into the video).
+    video_position = models.FloatField(_("视频续播位置（秒）"), default=0)
+    video_furthest = models.FloatField(_("视频最远观看位置（秒）"), default=0)
+    last_heartbeat_at = models.DateTimeField(_("最近学习时间"), null=True, blank=True)
+    #: End of the last interval credited to this lesson; the officer's credit clock is the latest of these.
+    credited_until = models.DateTimeField(_("计时截至"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("课时学习进度")

@@ -1,7 +1,7 @@
 """URLs of the courses app (the course and lesson pages themselves are served by Wagtail)."""
 from django.urls import path
 
-from . import staff_views, views
+from . import staff_views, study_views, views
 
 app_name = "courses"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("learning/lessons/<int:pk>/complete/", views.complete_lesson, name="complete_lesson"),
     path("learning/assignments/", staff_views.assignment_list, name="assignments"),
     path("learning/assignments/<int:pk>/delete/", staff_views.assignment_delete, name="assignment_delete"),
+    path("learning/lessons/<int:pk>/heartbeat/", study_views.heartbeat, name="heartbeat"),
+    path("learning/study-time/", study_views.study_time_report, name="study_time"),
     path("learning/report/", staff_views.completion_report, name="report"),
     path("learning/sessions/", staff_views.session_list, name="sessions"),
     path("learning/sessions/<int:pk>/signup/", staff_views.session_signup, name="session_signup"),

@@ -37,10 +37,10 @@ LAYERS = {
         DATA: ["", "library", "cited", "domain", "numerals"],
     },
     "courses": {
-        ENTRY: ["apps", "receivers", "demo", "staff_views", "urls", "views", "wagtail_hooks"],
+        ENTRY: ["apps", "receivers", "demo", "staff_views", "study_views", "urls", "views", "wagtail_hooks"],
         PAGES: ["pages", "models"],
         FORMS: ["admin_forms", "forms", "choosers", "blocks"],
-        RULES: ["learning", "progress", "citations", "markdown_render"],
+        RULES: ["learning", "progress", "studytime", "citations", "markdown_render"],
         DATA: ["", "choices", "records"],
     },
     "exams": {

@@ -35,10 +35,10 @@ def make_course(*, title=None, tier="entry", hours="4", n_lessons=2, prerequisit
     return CoursePage.objects.get(pk=course.pk)
 
 
-def make_lesson(course, *, title=None, body=None, min_read_seconds=0, live=True, summary=""):
+def make_lesson(course, *, title=None, body=None, min_read_seconds=0, live=True, summary="", **fields):
     n = next(_seq)
     lesson = LessonPage(title=title or f"课时{n}", slug=f"lesson-{n}", live=live, min_read_seconds=min_read_seconds,
-                        body=body if body is not None else markdown_body(), summary=summary)
+                        body=body if body is not None else markdown_body(), summary=summary, **fields)
     course.add_child(instance=lesson)
     return lesson
 
