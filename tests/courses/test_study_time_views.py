@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -189,3 +190,14 @@ def test_study_time_table_is_scoped_filtered_and_exported(client, officer_user, 
     html = client.get(url).content.decode()
     assert officer_user.officer.full_name in html and other_officer_user.officer.full_name in html
     assert client.get(url, {"export": "pdf"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_lesson_refuses_a_cap_below_its_minimum(db):
+    lesson = make_lesson(make_course(n_lessons=0), min_read_seconds=300)
+    lesson.study_cap_seconds = 100
+    with pytest.raises(ValidationError) as exc:
+        lesson.clean()
+    assert exc.value.error_dict["study_cap_seconds"][0].code == "cap_below_minimum"
+    lesson.study_cap_seconds = 300
+    lesson.clean()
