@@ -36,7 +36,7 @@
       .replace("%(s)s", (s < 10 ? "0" : "") + s);
   }
   function showWait() {
-    if (counter) counter.textContent = box.hasAttribute("data-fmt-seconds") ? fmt(wait) : String(Math.max(wait, 0));
+    if (counter) counter.textContent = fmt(wait);
   }
   function unlock() {
     if (btn) btn.disabled = false;
