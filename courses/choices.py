@@ -15,8 +15,8 @@ from officers.models import (
 
 __all__ = [
     "Area", "DUTY_AREA_CHOICES", "DUTY_AREA_LABELS", "LEGAL_REVIEW_WORKFLOW", "POSITION_CHOICES", "Position",
-    "SUBJECT_CHOICES", "StudyMode", "Subject", "TIER_ADVANCED", "TIER_CHOICES", "TIER_ENTRY", "TIER_INSERVICE", "TIER_RANK",
-    "TIER_SPECIAL", "Tier", "current_year",
+    "SUBJECT_CHOICES", "StudyMode", "Subject", "TIER_ADVANCED", "TIER_CHOICES", "TIER_ENTRY", "TIER_INSERVICE",
+    "TIER_RANK", "TIER_SPECIAL", "Tier", "current_year",
 ]
 
 #: Position of each tier on the ladder (0 = 初任培训).

@@ -28,7 +28,10 @@ RECORD_WEBM = """async (ms) => {
   const chunks = [];
   recorder.ondataavailable = (e) => chunks.push(e.data);
   let i = 0;
-  const paint = setInterval(() => { ctx.fillStyle = `hsl(${(i++ * 37) % 360},80%,50%)`; ctx.fillRect(0, 0, 64, 48); }, 100);
+  const paint = setInterval(() => {
+    ctx.fillStyle = `hsl(${(i++ * 37) % 360},80%,50%)`;
+    ctx.fillRect(0, 0, 64, 48);
+  }, 100);
   recorder.start(200);
   await new Promise((r) => setTimeout(r, ms));
   const stopped = new Promise((r) => { recorder.onstop = r; });

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from courses import progress, studytime
