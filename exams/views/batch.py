@@ -1,7 +1,6 @@
 """Marking by question (按题批量阅卷): the subjective questions of an exam awaiting marking,
 and one page with every answer to one of them, blind, a score field each."""
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -21,11 +20,9 @@ def batch_mark(request, pk, qid):
     exam = get_managed_exam_or_404(request.user, pk)
     sittings = managed_sittings(request.user)
     answers = batchmarking.answers_for(sittings, exam, qid)
-    if not answers and request.method != "POST":
+    if not answers:
         messages.info(request, _("这道题已全部评阅。"))
         return redirect("exams:batch_questions", pk=exam.pk)
-    if not answers:
-        raise Http404
     errors, posted, status = {}, {}, 200
     if request.method == "POST":
         posted = {a.pk: request.POST.get(f"score-{a.pk}", "") for a in answers}

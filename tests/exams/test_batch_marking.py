@@ -97,6 +97,8 @@ def test_batch_marking_is_scoped_to_managed_exams(client, units, papers):
     assert client.get(url(papers)).status_code == 404
     a = answers(papers)[0]
     assert client.post(url(papers), {f"score-{a.pk}": "1"}).status_code == 404
+    a.refresh_from_db()
+    assert a.marked_at is None
 
 
 def test_next_paper_stays_in_the_same_exam(client, trainer_user, papers):
