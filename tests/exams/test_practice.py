@@ -143,3 +143,13 @@ def test_practice_pages_need_the_officer_role(client, trainer_user, bank):
     client.logout()
     r = client.get(reverse("exams:practice"))
     assert r.status_code == 302 and "login" in r.url
+
+
+def test_practice_page_lists_modes_chapters_and_progress(client, officer_user, bank):
+    client.force_login(officer_user)
+    client.post(reverse("exams:practice_seq"), {"question": bank[0].pk, "q1-choice": wrong_key(bank[0])})
+    body = client.get(reverse("exams:practice")).content.decode()
+    for text in ("顺序练习", "随机练习", "错题重练", "我的收藏", "背题模式", "我的纠错", "交通管理", "城市规划实施管理"):
+        assert text in body, text
+    assert "已答 1 题，答对 0 题" in body
+    assert reverse("exams:practice_chapter", args=["traffic"]) in body
