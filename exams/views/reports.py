@@ -39,7 +39,8 @@ def resolve(request, pk):
             errors = exc.messages
         else:
             messages.success(request, _("已回复报告人。"))
-            nxt = reports.for_trainer(request.user).filter(status=ReportStatus.OPEN).order_by("created_at", "id").first()
+            nxt = (reports.for_trainer(request.user).filter(status=ReportStatus.OPEN)
+                   .order_by("created_at", "id").first())
             return redirect("exams:report_resolve", pk=nxt.pk) if nxt else redirect("exams:reports")
     return render(request, "exams/report_resolve.html", {
         "report": report, "errors": errors, "statuses": [c for c in ReportStatus.choices if c[0] != ReportStatus.OPEN],

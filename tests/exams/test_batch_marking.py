@@ -40,7 +40,8 @@ def url(papers):
 
 
 def answers(papers):
-    return list(Answer.objects.filter(sitting__in=papers["sittings"], position=2).order_by("sitting__ended_at", "sitting_id"))
+    return list(Answer.objects.filter(sitting__in=papers["sittings"], position=2)
+                .order_by("sitting__ended_at", "sitting_id"))
 
 
 def test_batch_page_lists_every_answer_without_names(client, trainer_user, papers):

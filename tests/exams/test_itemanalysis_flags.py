@@ -26,7 +26,8 @@ def row(n=20, p=0.6, d=0.4, counts=(("A", True, 10), ("B", False, 5), ("C", Fals
     (row(d=None), [], []),
     (row(counts=(("A", True, 15), ("B", False, 5), ("C", False, 0))), ["dead_distractor"], ["C. 选项C", "无人选择"]),
     (row(counts=(("", True, 20), ("", False, 0))), ["dead_distractor"], ["“选项”"]),
-    (row(p=0.05, d=-0.2, counts=(("A", True, 1), ("B", False, 0))), ["too_hard", "low_discrimination", "dead_distractor"], []),
+    (row(p=0.05, d=-0.2, counts=(("A", True, 1), ("B", False, 0))),
+     ["too_hard", "low_discrimination", "dead_distractor"], []),
     (row(n=itemanalysis.FLAG_MIN_RESPONSES - 1, p=0.0, d=-1.0), [], []),
 ])
 def test_flags_table(figures, codes, words):
