@@ -279,7 +279,11 @@ def create_question(parsed, user=None):
 def run_import(data, filename, *, dry_run=False, all_or_nothing=False, user=None):
     """Read, check and (unless dry_run, or all_or_nothing with errors) import. Returns the Report."""
     header, body = read_rows(data, filename)
-    report = analyse(header, body)
+    return import_report(analyse(header, body), dry_run=dry_run, all_or_nothing=all_or_nothing, user=user)
+
+
+def import_report(report, *, dry_run=False, all_or_nothing=False, user=None):
+    """Import the good rows of an analysed Report (unless dry_run, or all_or_nothing with errors)."""
     if dry_run or (all_or_nothing and report.errors):
         return report
     with transaction.atomic():

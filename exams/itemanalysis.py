@@ -8,15 +8,49 @@ Definitions (classical test theory):
   top and bottom 27 % of sittings by total percent (at least one sitting each; ties
   broken by sitting id) (−1 … 1; ≥ 0.3 discriminates well);
 - the distribution counts sittings in ten bands of percent: [0,10), [10,20) … [90,100].
+
+A question that looks broken is flagged with the reason (``flags``): P below 0.2 or above
+0.9, D below 0.2, or a wrong option (distractor) nobody chose. Flags need at least
+``FLAG_MIN_RESPONSES`` answers: below that the figures say little.
 """
 from collections import defaultdict
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 from officers.models import Unit
 
 from .models import CHOICE_TYPES, QTYPE_LABELS, Answer, QuestionType, QuestionVersion, SittingStatus, category_label
 
 GROUP_SHARE = Decimal("0.27")
+#: Flag thresholds (Moodle's and the usual classical test theory limits).
+FACILITY_LOW, FACILITY_HIGH, DISCRIMINATION_LOW = 0.2, 0.9, 0.2
+FLAG_MIN_RESPONSES = 5
+
+
+def flags(row):
+    """[(code, reason)] of what looks broken in one question's figures (a row of ``analyse``)."""
+    if row["n"] < FLAG_MIN_RESPONSES:
+        return []
+    found = []
+    p, d = row["facility"], row["discrimination"]
+    if p < FACILITY_LOW:
+        found.append(("too_hard", _("难度系数 P=%(p)s，低于 %(t)s：几乎没人答对，请检查答案是否设错、题干是否有歧义。")
+                      % {"p": p, "t": FACILITY_LOW}))
+    elif p > FACILITY_HIGH:
+        found.append(("too_easy", _("难度系数 P=%(p)s，高于 %(t)s：几乎人人答对，区分不出掌握程度。")
+                      % {"p": p, "t": FACILITY_HIGH}))
+    if d is not None and d < DISCRIMINATION_LOW:
+        if d < 0:
+            reason = _("区分度 D=%(d)s 为负：低分组比高分组答得好，答案可能设错。") % {"d": d}
+        else:
+            reason = _("区分度 D=%(d)s，低于 %(t)s：高分组和低分组答得差不多。") % {"d": d, "t": DISCRIMINATION_LOW}
+        found.append(("low_discrimination", reason))
+    for option in row["options"]:
+        if not option["correct"] and option["count"] == 0:
+            name = f"{option['label']}. {option['text']}" if option["label"] else option["text"]
+            found.append(("dead_distractor", _("干扰项“%(o)s”无人选择，起不到干扰作用。") % {"o": name}))
+    return found
 
 
 def _ratio(score, points):
@@ -107,6 +141,7 @@ def analyse(exam, sittings=None):
             "options": options,
             "blank": q["blank"],
         })
+        result["questions"][-1]["flags"] = flags(result["questions"][-1])
     result["questions"].sort(key=lambda r: r["question_id"])
 
     units = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
@@ -127,8 +162,8 @@ def analyse(exam, sittings=None):
 
 def table_rows(result):
     """Rows for CSV/xlsx export: header then one row per question."""
-    yield ["题目ID", "题型", "类别", "题干", "作答人数", "难度系数(P)", "区分度(D)", "选项分布", "未作答"]
+    yield ["题目ID", "题型", "类别", "题干", "作答人数", "难度系数(P)", "区分度(D)", "选项分布", "未作答", "问题提示"]
     for q in result["questions"]:
         opts = "；".join(f"{o['label'] or o['text']}{'*' if o['correct'] else ''}:{o['count']}" for o in q["options"])
         yield [q["question_id"], str(QTYPE_LABELS.get(q["qtype"], q["qtype"])), str(q["category"]), q["text"], q["n"],
-               q["facility"], q["discrimination"], opts, q["blank"]]
+               q["facility"], q["discrimination"], opts, q["blank"], "\n".join(r for _c, r in q.get("flags", []))]

@@ -690,3 +690,86 @@ class WrongItem(models.Model):
 
     def __str__(self):
         return f"{self.officer_id}: {self.question_id}"
+
+
+# --- Practice: favourites, progress, error reports (题目纠错) ----------------------------------
+
+
+class Favourite(models.Model):
+    """A question an officer keeps (收藏) to practise again."""
+
+    officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="favourite_questions")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("试题"))
+    created_at = models.DateTimeField(_("收藏时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("收藏")
+        verbose_name_plural = _("收藏")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["officer", "question"], name="exams_favourite_unique")]
+
+    def __str__(self):
+        return f"{self.officer_id}: {self.question_id}"
+
+
+class PracticeProgress(models.Model):
+    """Where an officer stopped in a sequential practice (顺序练习, 章节练习, 收藏练习):
+    the last question answered in that scope, so the next visit resumes after it."""
+
+    officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="+")
+    #: "seq" (the whole bank), "cat:<category code>" (a chapter), "fav" (favourites).
+    scope = models.CharField(max_length=48)
+    last_question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("练习进度")
+        verbose_name_plural = _("练习进度")
+        constraints = [models.UniqueConstraint(fields=["officer", "scope"], name="exams_practice_progress_unique")]
+
+    def __str__(self):
+        return f"{self.officer_id}: {self.scope}"
+
+
+class ReportKind(models.TextChoices):
+    ANSWER = "answer", _("答案错误")
+    STEM = "stem", _("题干有误")
+    EXPLANATION = "explanation", _("解析有误")
+    LAW_CHANGED = "law_changed", _("法条已修改")
+    OTHER = "other", _("其他")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    ACCEPTED = "accepted", _("已采纳")
+    REJECTED = "rejected", _("未采纳")
+
+
+class ErrorReport(models.Model):
+    """An officer's report of an error in a question (题目纠错), answered by a trainer."""
+
+    officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="error_reports",
+                                verbose_name=_("报告人"))
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="error_reports",
+                                 verbose_name=_("试题"))
+    #: The version the officer saw (its text is shown to the trainer beside the current one).
+    version = models.ForeignKey(QuestionVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("问题类型"), max_length=16, choices=ReportKind.choices)
+    text = models.TextField(_("说明"), max_length=2000)
+    status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN,
+                              db_index=True)
+    reply = models.TextField(_("回复"), blank=True, max_length=2000)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("处理人"))
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("题目纠错")
+        verbose_name_plural = _("题目纠错")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.question_id}"

@@ -6,11 +6,15 @@ practice (重做). Nothing else decides it.
 - ``never``: never, not even in the wrong-question book;
 - ``after_submit``: once the result is released (after marking, if any);
 - ``after_close``: once the result is released and the exam has closed.
+
+Practice (练习, exams.practice) shows the key of every question in the practice pool
+(``practice_pool``) once the officer has answered it: the active questions, less those on the
+fixed paper of a published exam (other than practice) that has not closed yet.
 """
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import ReviewPolicy, SittingStatus, WrongItem
+from .models import ExamKind, ExamQuestion, Question, QuestionStatus, ReviewPolicy, SittingStatus, WrongItem
 
 
 def review_open(sitting, now=None):
@@ -39,12 +43,26 @@ def review_open_q(prefix="", now=None):
         | Q(**{f"{prefix}exam__review": ReviewPolicy.AFTER_CLOSE, f"{prefix}exam__closes_at__lte": now}))
 
 
+def practice_pool(now=None):
+    """Questions officers may practise and see the key of: active ones, except those on the
+    fixed paper of a published, not yet closed exam that is not itself practice (so practice
+    never hands out the key of a paper that is still being sat)."""
+    now = now or timezone.now()
+    running = (ExamQuestion.objects.filter(exam__draft=False)
+               .exclude(exam__kind=ExamKind.PRACTICE)
+               .filter(Q(exam__closes_at__isnull=True) | Q(exam__closes_at__gt=now)))
+    return (Question.objects.filter(status=QuestionStatus.ACTIVE)
+            .exclude(pk__in=running.values("question_id")))
+
+
 def wrong_items(officer, now=None):
     """The officer's open wrong-question book entries that may be shown: those whose latest
-    wrong answer comes from a sitting whose review is open. The others wait (or, under
+    wrong answer comes from a sitting whose review is open, and those wrong in practice
+    (no sitting) while the question is in the practice pool. The others wait (or, under
     ``never``, stay hidden)."""
     return (WrongItem.objects.filter(officer=officer, resolved_at__isnull=True)
-            .filter(review_open_q("sitting__", now)))
+            .filter(review_open_q("sitting__", now)
+                    | Q(sitting__isnull=True, question__in=practice_pool(now).values("pk"))))
 
 
 def hidden_wrong_count(officer, now=None):

@@ -1,7 +1,7 @@
 """URLs of the exams app (everything under /exams/)."""
 from django.urls import path
 
-from .views import bank, marking, officer, analysis, wrongbook
+from .views import analysis, bank, batch, marking, officer, practice, reports, wrongbook
 
 app_name = "exams"
 urlpatterns = [
@@ -17,6 +17,16 @@ urlpatterns = [
     path("exams/sittings/<int:pk>/figure/<int:position>/", officer.figure, name="figure"),
     path("exams/wrong/", wrongbook.book, name="wrong_book"),
     path("exams/wrong/practice/", wrongbook.practice, name="wrong_practice"),
+    path("exams/practice/", practice.home, name="practice"),
+    path("exams/practice/sequential/", practice.sequential, name="practice_seq"),
+    path("exams/practice/chapter/<str:category>/", practice.chapter, name="practice_chapter"),
+    path("exams/practice/random/", practice.random_practice, name="practice_random"),
+    path("exams/practice/favourites/practice/", practice.favourite_practice, name="practice_fav"),
+    path("exams/practice/recite/", practice.recite, name="practice_recite"),
+    path("exams/practice/favourites/", practice.favourite_list, name="practice_favourites"),
+    path("exams/practice/favourite/<int:pk>/", practice.favourite_toggle, name="practice_favourite"),
+    path("exams/practice/report/<int:pk>/", practice.report, name="practice_report"),
+    path("exams/practice/reports/", practice.my_reports, name="practice_reports"),
     # trainers
     path("exams/bank/", bank.question_list, name="bank"),
     path("exams/bank/export.<str:fmt>", bank.export, name="bank_export"),
@@ -28,6 +38,10 @@ urlpatterns = [
     path("exams/manage/sittings/<int:pk>/", marking.sitting_detail, name="manage_sitting"),
     path("exams/marking/", marking.queue, name="marking"),
     path("exams/marking/<int:pk>/", marking.mark, name="mark"),
+    path("exams/marking/exam/<int:pk>/", batch.question_list, name="batch_questions"),
+    path("exams/marking/exam/<int:pk>/question/<int:qid>/", batch.batch_mark, name="batch_mark"),
+    path("exams/reports/", reports.queue, name="reports"),
+    path("exams/reports/<int:pk>/", reports.resolve, name="report_resolve"),
     path("exams/manage/<int:pk>/analysis/", analysis.analysis_view, name="analysis"),
     path("exams/manage/<int:pk>/analysis.<str:fmt>", analysis.analysis_export, name="analysis_export"),
 ]

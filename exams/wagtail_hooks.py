@@ -12,7 +12,7 @@ from officers import roles
 from officers.scoping import own_profile
 from portal.dashboard import NavItem, Panel
 
-from . import engine
+from . import engine, reports
 from .access import managed_exams
 from .forms import ExamAdminForm, QuestionAdminForm
 from .models import Answer, Exam, Question, Sitting, SittingStatus
@@ -122,10 +122,12 @@ def nav_items(request):
         return []
     items = []
     # "考试" covers /exams/ except the pages that have their own item.
-    own_item = request.path.startswith(("/exams/wrong", "/exams/bank", "/exams/marking", "/exams/manage"))
+    own_item = request.path.startswith(("/exams/wrong", "/exams/bank", "/exams/marking", "/exams/manage",
+                                         "/exams/practice", "/exams/reports"))
     if roles.has_role(user, roles.OFFICER):
         items.append(NavItem(_("考试"), reverse("exams:exam_list"), order=20, match="" if own_item else "/exams/"))
-        items.append(NavItem(_("错题本"), reverse("exams:wrong_book"), order=21, match="/exams/wrong/"))
+        items.append(NavItem(_("练习"), reverse("exams:practice"), order=21, match="/exams/practice/"))
+        items.append(NavItem(_("错题本"), reverse("exams:wrong_book"), order=22, match="/exams/wrong/"))
     if roles.has_role(user, roles.TRAINER):
         items.append(NavItem(_("题库"), reverse("exams:bank"), order=40, match="/exams/bank/"))
         items.append(NavItem(_("阅卷"), reverse("exams:marking"), order=41, match="/exams/marking/"))
@@ -155,6 +157,7 @@ def dashboard_panels(request, role):
             "n_exams": mine.count(),
             "n_marking": Answer.objects.filter(sitting__exam__in=mine, sitting__status=SittingStatus.MARKING,
                                                needs_marking=True, marked_at__isnull=True).count(),
+            "n_reports": reports.open_count(user),
             "n_open": Sitting.objects.filter(exam__in=mine, status=SittingStatus.OPEN).count(),
             "upcoming": mine.filter(draft=False).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now()))
             .order_by("closes_at")[:5],

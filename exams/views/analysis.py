@@ -22,7 +22,8 @@ def analysis_view(request, pk):
     peak = max(result["distribution"]) or 1
     bands = [{"label": f"{i * 10}–{i * 10 + 9 if i < 9 else 100}", "count": c, "height": round(100 * c / peak)}
              for i, c in enumerate(result["distribution"])]
-    return render(request, "exams/analysis.html", {"exam": exam, "r": result, "bands": bands})
+    return render(request, "exams/analysis.html", {"exam": exam, "r": result, "bands": bands,
+                                                   "min_flag": itemanalysis.FLAG_MIN_RESPONSES})
 
 
 @trainer_required

@@ -15,7 +15,7 @@ from taggit.models import Tag
 from casebank.domain import CATEGORY_CHOICES
 from portal.spreadsheets import FORMATS, spreadsheet_response
 
-from .. import importer
+from .. import importer, importer_formats
 from ..access import trainer_required
 from ..models import Difficulty, Question, QuestionStatus, QuestionTag, QuestionType
 from ..paper import feedback
@@ -101,8 +101,8 @@ def _upload_dir():
 
 @trainer_required
 def import_view(request):
-    """Upload → preview (dry run: every bad row with row, column and reason) → import the good
-    rows, or all-or-nothing. The uploaded file waits in the data folder between the two steps."""
+    """Upload (.xlsx, .csv, .txt or .docx) → preview (dry run: every bad row or line with its
+    number, column or field and reason) → import the good questions, or all-or-nothing. The uploaded file waits in the data folder between the two steps."""
     ctx = {"report": None, "token": "", "filename": ""}
     if request.method == "POST":
         mode = request.POST.get("mode", "good")
@@ -111,8 +111,8 @@ def import_view(request):
         stored = None
         if upload is not None:
             suffix = Path(upload.name).suffix.lower()
-            if suffix not in (".xlsx", ".csv"):
-                messages.error(request, _("只支持 .xlsx 和 .csv 文件。"))
+            if suffix not in importer_formats.SUFFIXES:
+                messages.error(request, _("只支持 .xlsx、.csv、.txt 和 .docx 文件。"))
                 return render(request, "exams/bank_import.html", ctx, status=400)
             if upload.size > MAX_UPLOAD:
                 messages.error(request, _("文件过大（上限 5 MB）。"))
@@ -127,8 +127,8 @@ def import_view(request):
             return render(request, "exams/bank_import.html", ctx, status=400)
         action = request.POST.get("action", "preview")
         try:
-            report = importer.run_import(stored.read_bytes(), stored.name, dry_run=action != "import",
-                                         all_or_nothing=mode == "all", user=request.user)
+            report = importer_formats.run_import(stored.read_bytes(), stored.name, dry_run=action != "import",
+                                                 all_or_nothing=mode == "all", user=request.user)
         except importer.FileFormatError as exc:
             stored.unlink(missing_ok=True)
             messages.error(request, str(exc))
@@ -141,6 +141,7 @@ def import_view(request):
                 messages.error(request, _("有 %(n)s 行存在问题，按“全部成功才导入”的选择，本次未导入任何试题。")
                                % {"n": len(report.bad_rows)})
             token = ""
-        ctx.update({"report": report, "token": token, "mode": mode, "action": action})
+        ctx.update({"report": report, "token": token, "mode": mode, "action": action,
+                    "line_label": importer_formats.line_label(stored.name)})
         return render(request, "exams/bank_import.html", ctx, status=200 if not report.errors else 200)
     return render(request, "exams/bank_import.html", ctx)

@@ -53,6 +53,12 @@ def _queue(user):
             .order_by("sitting__ended_at", "position"))
 
 
+def _next_in_exam(user, answer):
+    """下一份: the next unmarked answer of the same exam, on another sitting first."""
+    rest = _queue(user).filter(sitting__exam_id=answer.sitting.exam_id).exclude(pk=answer.pk)
+    return rest.exclude(sitting_id=answer.sitting_id).first() or rest.first()
+
+
 @trainer_required
 def queue(request):
     page = Paginator(_queue(request.user), 50).get_page(request.GET.get("page"))
@@ -81,9 +87,12 @@ def mark(request, pk):
         except engine.ExamError as exc:
             errors = exc.messages
         else:
-            messages.success(request, _("评分已保存。"))
-            nxt = _queue(request.user).exclude(pk=answer.pk).first()
-            return redirect("exams:mark", pk=nxt.pk) if nxt else redirect("exams:marking")
+            nxt = _next_in_exam(request.user, answer)
+            if nxt is None:
+                messages.success(request, _("评分已保存。本场考试的答卷已全部评阅。"))
+                return redirect("exams:marking")
+            messages.success(request, _("评分已保存，这是下一份。"))
+            return redirect("exams:mark", pk=nxt.pk)
     rubric = []
     for p in content.get("rubric", []):
         prev = (answer.marks or {}).get(p["key"], {})
@@ -91,5 +100,6 @@ def mark(request, pk):
     return render(request, "exams/mark.html", {
         "answer": answer, "content": content, "rubric": rubric, "errors": errors, "blind": blind,
         "sitting": answer.sitting, "text": (answer.response or {}).get("text", ""),
+        "next_answer": _next_in_exam(request.user, answer),
         "status": 400 if errors else 200,
     }, status=400 if errors else 200)

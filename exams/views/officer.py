@@ -17,6 +17,7 @@ from ..access import get_own_sitting_or_404, officer_required
 from ..models import EndReason, Exam, Sitting, SittingStatus, category_label
 from ..review import instant_feedback, review_open
 from ..paper import form_touched, parse_form, public_question
+from ..practice import favourite_ids
 from ..services import best_result
 
 MESSAGES = {
@@ -264,7 +265,9 @@ def result(request, pk):
         answers = _answers(sitting)
         ctx["breakdown"] = category_breakdown(answers)
         if review_open(sitting):
-            ctx["review"] = [public_question(a, with_feedback=True) for a in answers]
+            favs = favourite_ids(request.officer, [a.question_id for a in answers])
+            ctx["review"] = [dict(public_question(a, with_feedback=True), question_id=a.question_id,
+                                  favourite=a.question_id in favs) for a in answers]
     return render(request, "exams/result.html", ctx)
 
 

@@ -12,21 +12,7 @@ from .. import engine, grading, review
 from ..access import officer_required
 from ..models import QuestionType, QuestionVersion, WrongItem
 from ..paper import feedback, parse_form, public_question
-
-
-class _Line:
-    """An answer-like object for rendering one practice question."""
-
-    def __init__(self, version, response=None):
-        self.version = version
-        self.position = 1
-        self.points = 1
-        self.revision = 0
-        self.locked = False
-        self.response = response
-        self.option_order = [o["key"] for o in version.content.get("options", [])]
-        self.score = self.correct = None
-        self.marks, self.comment, self.needs_marking, self.marked_at = {}, "", False, None
+from ..practice import PracticeLine
 
 
 def _items(officer):
@@ -38,7 +24,7 @@ def book(request):
     items = list(_items(request.officer))
     rows = []
     for item in items:
-        line = _Line(item.version, item.last_response)
+        line = PracticeLine(item.version, item.last_response)
         rows.append({"item": item, "q": public_question(line), "f": feedback(line)})
     resolved = WrongItem.objects.filter(officer=request.officer, resolved_at__isnull=False).count()
     return render(request, "exams/wrong_book.html", {"rows": rows, "resolved": resolved,
@@ -62,7 +48,7 @@ def practice(request):
             score, correct = grading.grade(version.content, response, 1)
             engine.record_outcome(officer.pk, item.question_id, version.pk, bool(correct), response)
             item.refresh_from_db()
-            line = _Line(version, response)
+            line = PracticeLine(version, response)
             line.correct, line.score, line.locked = correct, score, True
             ctx.update({"done": public_question(line, with_feedback=True), "item": item,
                         "left_book": item.resolved_at is not None})
@@ -70,7 +56,7 @@ def practice(request):
     if "done" not in ctx and items:
         item = random.choice(items)
         version = item.question.current_version or item.version
-        ctx.update({"q": public_question(_Line(version)), "item": item, "version": version})
+        ctx.update({"q": public_question(PracticeLine(version)), "item": item, "version": version})
     ctx["remaining"] = len(items)
     ctx["message"] = None if items or "done" in ctx else _("错题本里没有可练习的题目。")
     return render(request, "exams/wrong_practice.html", ctx)

@@ -46,8 +46,9 @@ LAYERS = {
     "exams": {
         ENTRY: ["apps", "demo", "management", "management.*", "urls", "views", "views.*", "wagtail_hooks",
                 "access"],
-        FORMS: ["forms", "importer"],
-        RULES: ["engine", "grading", "paper", "review", "references", "services", "itemanalysis"],
+        FORMS: ["forms", "importer", "importer_text", "importer_docx", "importer_formats"],
+        RULES: ["engine", "grading", "paper", "review", "references", "services", "itemanalysis", "practice",
+                "reports", "batchmarking"],
         DATA: ["", "models", "questiontypes", "validation"],
     },
     "officers": {

@@ -175,6 +175,17 @@ GET_TABLE = {
     "exams:figure": row("L", "404", "404", "403", "403", "403", "403"),  # the question has no figure
     "exams:wrong_book": OFFICER_ONLY,
     "exams:wrong_practice": OFFICER_ONLY,
+    "exams:practice": OFFICER_ONLY,
+    "exams:practice_seq": OFFICER_ONLY,
+    "exams:practice_chapter": OFFICER_ONLY,
+    "exams:practice_random": OFFICER_ONLY,
+    "exams:practice_fav": OFFICER_ONLY,
+    "exams:practice_recite": OFFICER_ONLY,
+    "exams:practice_favourites": OFFICER_ONLY,
+    "exams:practice_favourite": POST_ONLY_OFFICER,
+    # a question of a running exam's paper: reported only by the officer who sat it
+    "exams:practice_report": OWN_SITTING,
+    "exams:practice_reports": OFFICER_ONLY,
     # exams: trainers
     "exams:bank": TRAINER_ONLY,
     "exams:bank_export": TRAINER_ONLY,
@@ -188,6 +199,10 @@ GET_TABLE = {
     "exams:mark": TRAINER_ONLY,
     "exams:analysis": TRAINER_ONLY,
     "exams:analysis_export": TRAINER_ONLY,
+    "exams:batch_questions": TRAINER_ONLY,
+    "exams:batch_mark": TRAINER_ONLY,
+    "exams:reports": TRAINER_ONLY,
+    "exams:report_resolve": row("L", "403", "403", "404", "403", "403", "403"),  # no such report
     # search
     "search:search": SIGNED_IN,
     "search:api": row("401", "400", "400", "400", "400", "400", "400"),   # without ?q=
@@ -238,6 +253,12 @@ def PARAMS(d):
         "exams:mark": {"pk": d["marking_answer"].pk},
         "exams:analysis": {"pk": d["exam"].pk},
         "exams:analysis_export": {"pk": d["exam"].pk, "fmt": "xlsx"},
+        "exams:practice_chapter": {"category": "law_basics"},
+        "exams:practice_favourite": {"pk": d["question"].pk},
+        "exams:practice_report": {"pk": d["question"].pk},
+        "exams:batch_questions": {"pk": d["exam"].pk},
+        "exams:batch_mark": {"pk": d["exam"].pk, "qid": d["essay"].pk},
+        "exams:report_resolve": {"pk": 999999},
         "route:media": {"path": "images/missing.png"},
         "wagtaildocs_serve": {"document_id": 999999, "document_filename": "x.pdf"},
         "wagtaildocs_authenticate_with_password": {"restriction_id": 999999},

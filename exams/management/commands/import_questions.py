@@ -1,13 +1,14 @@
-"""Import questions from an .xlsx or .csv file in the 题库模板 layout."""
+"""Import questions from an .xlsx or .csv file in the 题库模板 layout, or from a .txt or Word .docx file
+in the text format (exams.importer_text)."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from exams import importer
+from exams import importer, importer_formats
 
 
 class Command(BaseCommand):
-    help = "Import questions from FILE (.xlsx or .csv); bad rows and duplicates are reported."
+    help = "Import questions from FILE (.xlsx, .csv, .txt or .docx); bad rows and duplicates are reported."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -20,8 +21,8 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"no such file: {path}")
         try:
-            report = importer.run_import(path.read_bytes(), path.name, dry_run=opts["dry_run"],
-                                         all_or_nothing=opts["all_or_nothing"])
+            report = importer_formats.run_import(path.read_bytes(), path.name, dry_run=opts["dry_run"],
+                                                 all_or_nothing=opts["all_or_nothing"])
         except importer.FileFormatError as exc:
             raise CommandError(str(exc)) from None
         for e in report.errors:
