@@ -53,10 +53,10 @@ LAYERS = {
     "officers": {
         ENTRY: ["apps", "signal_handlers", "qualification_signals", "demo", "demo_records", "management",
                 "management.*", "templatetags", "templatetags.*", "urls", "views", "hr_views", "wagtail_hooks",
-                "middleware", "verification"],
-        FORMS: ["forms", "forms_qualifications", "exports", "hr_lists"],
+                "middleware", "verification", "notice_views", "notice_signals"],
+        FORMS: ["forms", "forms_qualifications", "exports", "hr_lists", "feedback"],
         RULES: ["auth", "audit", "certificates", "certpdf", "exam_results", "hours", "qualifications", "ratelimit", "scoping", "events",
-                "roles"],
+                "roles", "notices"],
         DATA: ["", "models"],
     },
     "search": {
