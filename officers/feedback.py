@@ -3,7 +3,7 @@
 A 执法证 is the officer's base qualification record with its number
 (``Officer.certificate_number``). Its QR code carries a random code
 (``EnforcementCard.code``, 192 bits) that leads to a public page showing only:
-the holder's masked name (张*三), the card's number, status and validity, the
+the holder's masked name (张*三), the card's masked number, status and validity, the
 执法区域 (the officer's unit), the 执法类别 and the 执法权来源 (the base
 qualification type's ``enforcement_category`` and ``authority_source``, or its
 name and the bureau's name). Never the full name, the employee number or a
@@ -43,6 +43,16 @@ def mask_name(name):
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_number(number):
+    """320****888: enough for a citizen holding the card to match it, not to copy it."""
+    number = (number or "").strip()
+    if len(number) <= 4:
+        return "*" * len(number)
+    keep = 3 if len(number) > 6 else 1
+    return number[:keep] + "*" * (len(number) - keep - 3 if len(number) > 6 else len(number) - 2) + \
+        (number[-3:] if len(number) > 6 else number[-1:])
 
 
 def new_code():
@@ -101,7 +111,7 @@ def public_view(card, today=None):
         "status": code,
         "status_label": label,
         "holder": mask_name(officer.full_name),
-        "number": officer.certificate_number,
+        "number": mask_number(officer.certificate_number),
         "granted_at": rec.granted_at if rec else None,
         "expires_at": rec.expires_at if rec else None,
         "area": officer.unit.full_name,
