@@ -51,7 +51,7 @@ LAYERS = {
         DATA: ["", "models", "questiontypes", "validation"],
     },
     "officers": {
-        ENTRY: ["apps", "signal_handlers", "qualification_signals", "demo", "demo_records", "management",
+        ENTRY: ["apps", "signal_handlers", "qualification_signals", "demo", "demo_records", "demo_notices", "management",
                 "management.*", "templatetags", "templatetags.*", "urls", "views", "hr_views", "wagtail_hooks",
                 "middleware", "verification", "notice_views", "notice_signals"],
         FORMS: ["forms", "forms_qualifications", "exports", "hr_lists", "feedback"],

@@ -11,9 +11,11 @@ from django.core.management import call_command
 from django.test import override_settings
 from wagtail import hooks
 
+from courses.models import Assignment, CourseEnrollment
 from officers import notices
 from officers.events import exam_result_released
 from officers.models import Notice, NoticeKind, Q_QUALIFIED, QualificationRecord, QualificationType
+from tests.courses.factories import make_course
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -294,3 +296,18 @@ def test_notice_shows_in_the_readers_language(client, officer_user):
     client.force_login(officer_user)
     body = client.get("/my/notices/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "expires in 5 days" in body
+
+
+def test_assigned_course_due_through_the_courses_app(units, officer_user, other_officer_user):
+    """End to end with the courses app's hook: targeted, not completed, due within 7 days."""
+    course = make_course(title="渣土运输执法")
+    due = TODAY + datetime.timedelta(days=6)
+    Assignment.objects.create(course=course, unit=units["SZ-JB"], due_date=due)
+    Assignment.objects.create(course=course, unit=units["SZ-JN"], due_date=TODAY + datetime.timedelta(days=30))
+    done = make_user("officer", unit=units["SZ-JB-02"]).officer
+    CourseEnrollment.objects.create(officer=done, course=course, completed_at=datetime.datetime(2026, 4, 1, 9, 0,
+                                                                                              tzinfo=datetime.UTC))
+    notices.daily(TODAY)
+    notices.daily(TODAY)
+    got = list(Notice.objects.filter(kind=NoticeKind.COURSE_DUE).values_list("officer_id", "link"))
+    assert got == [(officer_user.officer.pk, course.url)]
