@@ -46,13 +46,13 @@ def mask_name(name):
 
 
 def mask_number(number):
-    """320****888: enough for a citizen holding the card to match it, not to copy it."""
+    """320***888: enough for a citizen holding the card to match it, not to copy it
+    (long numbers keep three characters at each end, short ones one)."""
     number = (number or "").strip()
     if len(number) <= 4:
         return "*" * len(number)
     keep = 3 if len(number) > 6 else 1
-    return number[:keep] + "*" * (len(number) - keep - 3 if len(number) > 6 else len(number) - 2) + \
-        (number[-3:] if len(number) > 6 else number[-1:])
+    return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
 
 
 def new_code():
@@ -139,7 +139,8 @@ def submit(card, *, kind, text, contact=""):
     """Record a citizen's feedback on a card; a 表扬 also reaches the officer as a notice."""
     item = CardFeedback.objects.create(officer=card.officer, kind=kind, text=text.strip(), contact=contact.strip())
     if kind == FeedbackKind.PRAISE:
-        notices.notify(card.officer_id, NoticeKind.FEEDBACK, f"feedback:{item.pk}", params={"text": item.text})
+        notices.notify(card.officer_id, NoticeKind.FEEDBACK, f"feedback:{item.pk}", params={"text": item.text},
+                       link=reverse("officers:my_qualification") + "#enforcement-card")
     return item
 
 

@@ -18,8 +18,9 @@ qualification type may carry its own window (``renewal_window_months``,
   enters its renewal window this many months before it expires (湖南: 6 months);
 - ACADEMY_ANNUAL_REVIEW_MONTHS (12) and ACADEMY_NOTICE_REVIEW_DAYS (60): the next
   年审 falls this many months after the last one (or the grant); the notice comes
-  this many days before it (山东: a 2-month warning). A 年审 on the expiry date is
-  announced by the expiry notices instead;
+  this many days before it (山东: a 2-month warning). Both apply to a card valid
+  for more than one 年审 cycle; a qualification renewed by each 年审 (validity of one
+  cycle) is announced by the expiry notices, and so is a 年审 on the expiry date;
 - ACADEMY_NOTICE_COURSE_DUE_DAYS (7): an assigned course not completed that is due
   within this many days (asked of the courses app through the
   ``academy_assignments_due`` hook);
@@ -188,12 +189,13 @@ def record_notices(rec, today):
         nearest = reached[-1]
         out.append(Due(rec.officer_id, NoticeKind.EXPIRING, f"expiring:{rec.pk}:{expires}:{nearest}",
                        {**base, "days": days_left}, link))
-    # A renewal window applies to a card valid for more than one 年审 cycle; a one-cycle
-    # qualification is renewed by its 年审, which the notices below announce.
-    if qtype.validity_months > review_interval_months(qtype):
-        opens = add_months(expires, -renewal_window_months(qtype))
-        if today >= opens:
-            out.append(Due(rec.officer_id, NoticeKind.RENEWAL_WINDOW, f"renewal:{rec.pk}:{expires}", base, link))
+    # A renewal window and 年审 between grant and expiry exist only for a card valid for more
+    # than one 年审 cycle; a one-cycle qualification is renewed by its 年审, which the expiry
+    # notices above announce.
+    if qtype.validity_months <= review_interval_months(qtype):
+        return out
+    if today >= add_months(expires, -renewal_window_months(qtype)):
+        out.append(Due(rec.officer_id, NoticeKind.RENEWAL_WINDOW, f"renewal:{rec.pk}:{expires}", base, link))
     reviewed = rec.last_review or rec.granted_at
     if reviewed is not None:
         review_due = add_months(reviewed, review_interval_months(qtype))

@@ -4,6 +4,11 @@ address (VERIFY_RATE_LIMIT, counted once per lookup in the shared cache).
 A known and an unknown code get the same page shape after the same single
 indexed query; the page shows only the status, what the certificate is for,
 its dates, the holder's masked name and unit.
+
+The 执法证's own page (``card_verify``, reached by its QR code) shows what
+officers.feedback allows and takes a citizen's 投诉 or 表扬 (CSRF-protected,
+rate-limited per client address by CARD_FEEDBACK_RATE_LIMIT); an unknown code
+gets only the message.
 """
 import re
 
@@ -11,8 +16,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import feedback, ratelimit

@@ -311,3 +311,11 @@ def test_assigned_course_due_through_the_courses_app(units, officer_user, other_
     notices.daily(TODAY)
     got = list(Notice.objects.filter(kind=NoticeKind.COURSE_DUE).values_list("officer_id", "link"))
     assert got == [(officer_user.officer.pk, course.url)]
+
+
+def test_one_year_qualification_renewed_early_gets_no_separate_review_notice(officer_user, qtype):
+    """Renewed 90 days early, a one-year qualification's next 年审 falls before its expiry: the
+    expiry notices announce it, without a second 年审 notice."""
+    record(officer_user.officer, qtype, expires=datetime.date(2027, 2, 1), last_review=datetime.date(2025, 11, 1))
+    notices.daily(datetime.date(2026, 9, 30))
+    assert not Notice.objects.filter(kind=NoticeKind.REVIEW_DUE).exists()

@@ -188,3 +188,9 @@ def test_script_in_feedback_is_escaped_everywhere(client, card, holder, hr_user)
     notice = Notice.objects.get(officer=holder)
     body = client.get(f"/my/notices/{notice.pk}/").content.decode()
     assert SCRIPT not in body and "&lt;script&gt;" in body
+
+
+@pytest.mark.parametrize("number,masked", [("320999888", "320***888"), ("12345", "1***5"), ("1234", "****"),
+                                           ("", "")])
+def test_mask_number(number, masked):
+    assert feedback.mask_number(number) == masked
