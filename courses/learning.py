@@ -9,7 +9,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from officers.models import Unit, hours_total
+from officers.models import Officer, Unit, hours_total
 
 from .records import (
     Assignment, CourseEnrollment, LessonProgress, OnsiteSession, SessionSignup, course_page_model, lesson_page_model,
@@ -40,6 +40,22 @@ def assignments_for(officer):
     q = Q(unit_id=officer.unit_id) | Q(include_subunits=True, unit__path__in=ancestors)
     return (Assignment.objects.filter(q).filter(Q(position="") | Q(position=officer.position))
             .filter(Q(tier_only=False) | Q(course__tier=officer.training_tier)))
+
+
+def assignments_due(start, end):
+    """[(officer id, assignment id, course title, due date, course url)] of the assigned courses
+    due between ``start`` and ``end`` (inclusive) that the targeted active officer has not
+    completed: one query per assignment due (officers' notices ask through a hook)."""
+    out = []
+    due = (Assignment.objects.filter(due_date__gte=start, due_date__lte=end, course__live=True)
+           .select_related("course", "unit").order_by("due_date", "pk"))
+    for assignment in due:
+        done = CourseEnrollment.objects.filter(course_id=assignment.course_id, completed_at__isnull=False)
+        officer_ids = (Officer.objects.filter(is_active=True).filter(assignment.target_q())
+                       .exclude(pk__in=done.values("officer_id")).values_list("pk", flat=True))
+        url = assignment.course.url or ""
+        out.extend((pk, assignment.pk, assignment.course.title, assignment.due_date, url) for pk in officer_ids)
+    return out
 
 
 def lessons_by_course(courses):

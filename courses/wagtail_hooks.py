@@ -10,7 +10,7 @@ from officers.scoping import own_profile
 from portal.dashboard import NavItem, Panel
 
 from .choosers import article_chooser_viewset
-from .learning import my_learning
+from .learning import assignments_due, my_learning
 from .pages import CourseIndexPage
 from .records import OnsiteSession
 
@@ -40,6 +40,12 @@ def nav_items(request):
         items.append(NavItem(_("培训指派"), reverse("courses:assignments"), order=55,
                              match="/learning/assignments/"))
     return items
+
+
+@hooks.register("academy_assignments_due")
+def due_assignments(start, end):
+    """Assigned courses coming due, for officers' notices (officers.notices)."""
+    return assignments_due(start, end)
 
 
 @hooks.register("academy_dashboard_panels")

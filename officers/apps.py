@@ -18,6 +18,6 @@ class OfficersConfig(AppConfig):
         # Login auditing, and qualification rules following the cross-app events
         # (exam passed, course completed, hours added).
         # deferred: the receivers' modules use the models, which are not loaded when this module is.
-        from . import qualification_signals, signal_handlers  # noqa: F401
+        from . import notice_signals, qualification_signals, signal_handlers  # noqa: F401
 
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="officers.create_cache_tables")

@@ -60,6 +60,25 @@ def qr_matrix(text):
     return qr.modules
 
 
+def qr_svg_path(text, quiet=2):
+    """(side, path) of a QR code of ``text`` for an inline SVG: ``side`` modules with a
+    quiet zone, ``path`` one rectangle per run of dark modules (viewBox 0 0 side side)."""
+    modules = qr_matrix(text)
+    n = len(modules)
+    parts = []
+    for r, row in enumerate(modules):
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                parts.append(f"M{start + quiet} {r + quiet}h{c - start}v1h-{c - start}z")
+            else:
+                c += 1
+    return n + 2 * quiet, "".join(parts)
+
+
 def draw_qr(canvas, text, x, y, size):
     """Draw a QR code of ``text`` inside (x, y, size, size): one run of dark
     modules is one rectangle, written in module units under a scaling matrix,

@@ -368,6 +368,12 @@ class QualificationType(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     #: Blank for the base enforcement qualification; a duty area for 专项资格.
     duty_area = models.CharField(_("职责领域"), max_length=32, blank=True)
+    #: Printed on the public verification page of the 执法证 (执法类别, 执法权来源); blank shows the
+    #: type's name and the bureau's name (settings.ACADEMY_BUREAU_NAME).
+    enforcement_category = models.CharField(_("执法类别"), max_length=100, blank=True,
+                                            help_text=_("公开查验页显示，例如“城市管理综合行政执法”；留空显示资格名称"))
+    authority_source = models.CharField(_("执法权来源"), max_length=200, blank=True,
+                                        help_text=_("公开查验页显示，即授予执法权的机关或依据；留空显示本局名称"))
     description = models.TextField(_("说明"), blank=True)
     is_base = models.BooleanField(_("基础执法资格"), default=False,
                                   help_text=_("人事看板按此资格统计人员状态"))
@@ -585,3 +591,140 @@ class RequiredCourse(models.Model):
 
     def __str__(self):
         return f"{self.qualification_type} ← {self.course}"
+
+
+
+# --- Notices to officers and public feedback on the 执法证 --------------------------
+# (officers.notices sends notices; officers.feedback runs the public 执法证 page.)
+
+
+class NoticeKind(models.TextChoices):
+    RENEWAL_WINDOW = "renewal_window", _("换证期开始")
+    EXPIRING = "expiring", _("资格即将到期")
+    REVIEW_DUE = "review_due", _("年审将至")
+    COURSE_DUE = "course_due", _("指派课程即将到期")
+    EXAM_RESULT = "exam_result", _("考试成绩发布")
+    HOURS_SHORT = "hours_short", _("学时不足")
+    FEEDBACK = "feedback", _("群众评价")
+
+
+#: What each kind of notice says, in the reader's language: (title, body), formatted with the
+#: notice's ``params``. A kind not listed shows the text stored when it was sent.
+NOTICE_TEXTS = {
+    NoticeKind.RENEWAL_WINDOW: (_("%(type)s进入换证期"),
+                                _("您的%(type)s将于 %(expires)s 到期，现已进入换证期，请在到期前完成换证考核。")),
+    NoticeKind.EXPIRING: (_("%(type)s还有 %(days)s 天到期"),
+                          _("您的%(type)s将于 %(expires)s 到期，请及时完成年审所需的学时和考试。")),
+    NoticeKind.REVIEW_DUE: (_("%(type)s年审将至"),
+                            _("您的%(type)s须于 %(due)s 前完成年审，请按“我的资格”列出的事项准备。")),
+    NoticeKind.COURSE_DUE: (_("指派课程“%(course)s”即将到期"),
+                            _("课程“%(course)s”须于 %(due)s 前完成，请尽快学习。")),
+    NoticeKind.EXAM_RESULT: (_("“%(exam)s”成绩已发布"), _("“%(exam)s”的成绩已发布：%(outcome)s。")),
+    NoticeKind.FEEDBACK: (_("收到一条群众表扬"), _("有群众通过执法证查验页表扬了您：%(text)s")),
+    NoticeKind.HOURS_SHORT: (_("%(year)s 年学时不足"),
+                             _("截至 %(today)s，您 %(year)s 年的学时为 %(have)s，要求 %(need)s，请在年底前补足。")),
+}
+
+
+class Notice(models.Model):
+    """A message to an officer (消息). Sent once per ``key``: sending the same
+    key again does nothing (officers.notices.notify)."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="notices", verbose_name=_("人员"))
+    kind = models.CharField(_("类型"), max_length=20, choices=NoticeKind.choices)
+    #: What the notice is about, e.g. "expiring:12:2027-03-01:30"; unique per officer.
+    key = models.CharField(_("标识"), max_length=120)
+    #: The text as sent (the e-mail's; shown when the kind has no text in NOTICE_TEXTS).
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    email_error = models.CharField(_("邮件发送错误"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["officer", "key"], name="notice_unique_key_per_officer")]
+        indexes = [models.Index(fields=["officer", "read_at"])]
+
+    def __str__(self):
+        return f"{self.officer_id} {self.key}"
+
+    def _text(self, index, stored):
+        texts = NOTICE_TEXTS.get(self.kind)
+        if texts is None or not self.params:
+            return stored
+        try:
+            return str(texts[index]) % self.params
+        except (KeyError, TypeError, ValueError):
+            return stored
+
+    @property
+    def display_title(self):
+        return self._text(0, self.title)
+
+    @property
+    def display_body(self):
+        return self._text(1, self.body)
+
+    @property
+    def is_read(self):
+        return self.read_at is not None
+
+    def get_absolute_url(self):
+        return reverse("officers:notice_detail", args=[self.pk])
+
+
+class EnforcementCard(models.Model):
+    """The public verification handle of an officer's 执法证: the random code in the
+    QR code that leads to the public page (officers.feedback). One per officer."""
+
+    officer = models.OneToOneField(Officer, on_delete=models.CASCADE, related_name="enforcement_card",
+                                   verbose_name=_("人员"))
+    #: At least 128 random bits (secrets.token_urlsafe); never derived from data.
+    code = models.CharField(_("查验码"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("执法证查验码")
+        verbose_name_plural = _("执法证查验码")
+
+    def __str__(self):
+        return f"{self.officer_id} {self.code[:6]}…"
+
+
+class FeedbackKind(models.TextChoices):
+    COMPLAINT = "complaint", _("投诉")
+    PRAISE = "praise", _("表扬")
+
+
+#: The longest text a citizen may leave.
+FEEDBACK_MAX_LENGTH = 500
+
+
+class CardFeedback(models.Model):
+    """A citizen's 投诉 or 表扬 about an officer, left on the 执法证's public page.
+    HR sees it within their scope and marks it handled."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="card_feedback",
+                                verbose_name=_("人员"))
+    kind = models.CharField(_("类型"), max_length=16, choices=FeedbackKind.choices)
+    text = models.TextField(_("内容"), max_length=FEEDBACK_MAX_LENGTH)
+    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("处理人"))
+
+    class Meta:
+        verbose_name = _("群众评价")
+        verbose_name_plural = _("群众评价")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["officer", "created_at"])]
+
+    def __str__(self):
+        return f"{self.officer_id} {self.get_kind_display()} {self.created_at:%Y-%m-%d}"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import hr_views, verification, views
+from . import hr_views, notice_views, verification, views
 
 app_name = "officers"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("me/", views.my_profile, name="my_profile"),
     # Qualifications, certificates and verification.
     path("verify/", verification.verify_form, name="verify"),
+    path("verify/card/<str:code>/", verification.card_verify, name="card_verify"),
     path("verify/<str:code>/", verification.verify_code, name="verify_code"),
     path("hr/", hr_views.dashboard, name="hr_dashboard"),
     path("hr/lists/<slug:name>/", hr_views.record_list, name="hr_list"),
@@ -27,4 +28,10 @@ urlpatterns = [
     path("hr/people/<int:pk>/tier/", hr_views.officer_tier, name="hr_officer_tier"),
     path("certificates/<int:pk>.pdf", hr_views.certificate_pdf, name="certificate_pdf"),
     path("my/qualification/", hr_views.my_qualification, name="my_qualification"),
+    # Notices (消息) and citizens' feedback on the 执法证.
+    path("my/notices/", notice_views.notice_list, name="notices"),
+    path("my/notices/<int:pk>/", notice_views.notice_detail, name="notice_detail"),
+    path("my/notices/read-all/", notice_views.notice_read_all, name="notices_read_all"),
+    path("hr/feedback/", notice_views.feedback_list, name="hr_feedback"),
+    path("hr/feedback/<int:pk>/handled/", notice_views.feedback_handled, name="hr_feedback_handled"),
 ]

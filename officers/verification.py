@@ -4,30 +4,28 @@ address (VERIFY_RATE_LIMIT, counted once per lookup in the shared cache).
 A known and an unknown code get the same page shape after the same single
 indexed query; the page shows only the status, what the certificate is for,
 its dates, the holder's masked name and unit.
+
+The 执法证's own page (``card_verify``, reached by its QR code) shows what
+officers.feedback allows and takes a citizen's 投诉 or 表扬 (CSRF-protected,
+rate-limited per client address by CARD_FEEDBACK_RATE_LIMIT); an unknown code
+gets only the message.
 """
 import re
 
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import ratelimit
+from . import feedback, ratelimit
 from .audit import client_ip
+from .feedback import mask_name
 from .models import Certificate
 
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def mask_name(name):
-    """张*明; two-character names 张*; longer names keep the first and last character."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return "*"
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def _rate():
@@ -88,3 +86,40 @@ def verify_code(request, code):
         }
     return _headers(render(request, "officers/certificates/verify.html", {"result": result, "code": code[:64],
                                                                          "checked": True}))
+
+
+# --- The 执法证's own page (officers.feedback) ------------------------------------------
+
+
+def _feedback_rate():
+    return getattr(settings, "CARD_FEEDBACK_RATE_LIMIT", "5/h")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def card_verify(request, code):
+    """The public page of a 执法证 (its QR code leads here) with the 投诉/表扬 form.
+    Looking up counts against VERIFY_RATE_LIMIT; leaving feedback also against
+    CARD_FEEDBACK_RATE_LIMIT. An unknown code gets only the message."""
+    if rate_limited(request):
+        return _headers(_too_many(request))
+    card = feedback.find_card(code[:64])
+    if card is None:
+        return _headers(render(request, "officers/certificates/card.html", {"card": None}, status=404))
+    form = feedback.FeedbackForm()
+    if request.method == "POST":
+        form = feedback.FeedbackForm(request.POST)
+        if ratelimit.hit("card_feedback", client_ip(request), _feedback_rate()):
+            form.add_error(None, _("提交过于频繁，请稍后再试。"))
+            status = 429
+        elif form.is_valid():
+            feedback.submit(card, **form.cleaned_data)
+            messages.success(request, _("已收到您的意见，感谢监督。"))
+            return redirect(feedback.card_path(card))
+        else:
+            status = 400
+    else:
+        status = 200
+    return _headers(render(request, "officers/certificates/card.html", {
+        "card": card, "info": feedback.public_view(card), "form": form,
+    }, status=status))

@@ -7,7 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.dashboard import NavItem, Panel
 
-from . import hr_lists, qualifications, roles
+from . import feedback, hr_lists, notices, qualifications, roles
 from .models import QualificationType, RequiredCourse, RequiredExam
 from .scoping import own_profile, visible_officers, visible_units
 
@@ -110,3 +110,27 @@ class RequiredCourseViewSet(SnippetViewSet):
 
 register_snippet(RequiredExamViewSet)
 register_snippet(RequiredCourseViewSet)
+
+
+# --- Notices (消息) and citizens' feedback on the 执法证 ------------------------------------
+
+
+@hooks.register("academy_nav_items")
+def notice_nav_items(request):
+    """消息 with the number of unread notices (one query), for a signed-in officer."""
+    if own_profile(request.user) is None:
+        return []
+    unread = notices.unread_count(request.user)
+    return [NavItem(_("消息"), reverse("officers:notices"), order=80, match="/my/notices/", badge=unread,
+                    badge_label=_("条未读"))]
+
+
+@hooks.register("academy_dashboard_panels")
+def feedback_panels(request, role):
+    """HR: the latest 投诉/表扬 about officers in scope."""
+    if role not in (roles.HR, roles.ADMIN):
+        return []
+    qs = feedback.visible_feedback(request.user)
+    return [Panel(_("群众评价"), "officers/panels/card_feedback.html", {
+        "items": list(qs[:5]), "n_open_complaints": qs.filter(kind="complaint", handled_at__isnull=True).count(),
+    }, order=43, slot="hr_card_feedback")]

@@ -42,6 +42,10 @@ class NavItem:
     order: int = 100
     #: Prefix of request.path that marks the item as current.
     match: str = ""
+    #: A count shown beside the label (e.g. unread notices); 0 shows nothing.
+    badge: int = 0
+    #: What the count means, for screen readers (e.g. "条未读").
+    badge_label: str = ""
 
 
 def panels_for(request, role):

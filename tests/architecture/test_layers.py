@@ -52,12 +52,12 @@ LAYERS = {
         DATA: ["", "models", "questiontypes", "validation"],
     },
     "officers": {
-        ENTRY: ["apps", "signal_handlers", "qualification_signals", "demo", "demo_records", "management",
+        ENTRY: ["apps", "signal_handlers", "qualification_signals", "demo", "demo_records", "demo_notices", "management",
                 "management.*", "templatetags", "templatetags.*", "urls", "views", "hr_views", "wagtail_hooks",
-                "middleware", "verification"],
-        FORMS: ["forms", "forms_qualifications", "exports", "hr_lists"],
+                "middleware", "verification", "notice_views", "notice_signals"],
+        FORMS: ["forms", "forms_qualifications", "exports", "hr_lists", "feedback"],
         RULES: ["auth", "audit", "certificates", "certpdf", "exam_results", "hours", "qualifications", "ratelimit", "scoping", "events",
-                "roles"],
+                "roles", "notices"],
         DATA: ["", "models"],
     },
     "search": {

@@ -136,6 +136,12 @@ GET_TABLE = {
     "officers:hr_officer_tier": POST_ONLY,
     "officers:certificate_pdf": row("L", "200", "404", "404", "404", "200", "404"),
     "officers:my_qualification": SIGNED_IN,
+    "officers:card_verify": EVERYONE,
+    "officers:notices": SIGNED_IN,
+    "officers:notice_detail": row("L", "200", "404", "404", "404", "404", "404"),
+    "officers:notices_read_all": POST_ONLY,
+    "officers:hr_feedback": HR_ONLY,
+    "officers:hr_feedback_handled": POST_ONLY,
     # portal
     "portal:home": EVERYONE,                         # the login page for anonymous visitors
     # casebank: reference material for signed-in users; the public power list and benchmarks (§39)
@@ -218,6 +224,9 @@ def PARAMS(d):
         "officers:hours_add": {"pk": officer},
         "officers:hours_reverse": {"pk": officer, "entry_id": d["hours"].pk},
         "officers:verify_code": {"code": d["certificate"].code},
+        "officers:card_verify": {"code": d["card"].code},
+        "officers:notice_detail": {"pk": d["notice"].pk},
+        "officers:hr_feedback_handled": {"pk": d["feedback"].pk},
         "officers:hr_list": {"name": "expiring_30"},
         "officers:hr_export": {"name": "expiring_30", "fmt": "xlsx"},
         "officers:hr_record_action": {"pk": d["record"].pk, "action": "suspend"},
@@ -450,6 +459,8 @@ def _post_cases(d):
          ["anonymous", "owner", "officer", "trainer", "reviewer", "hr_other"]),
         ("officers:hr_certificate_reissue", {"pk": d["certificate"].pk}, {"reason": "越权换发"},
          ["anonymous", "owner", "officer", "trainer", "reviewer", "hr_other"]),
+        ("officers:hr_feedback_handled", {"pk": d["feedback"].pk}, {},
+         ["anonymous", "owner", "officer", "trainer", "reviewer", "hr_other"]),
         ("courses:assignment_delete", {"pk": d["assignment"].pk}, {},
          ["anonymous", "owner", "officer", "reviewer", "hr_other"]),
         ("courses:session_attendance", {"pk": d["session"].pk}, {"present": [str(officer)]},
@@ -468,13 +479,14 @@ def _post_cases(d):
 def _state(d):
     from courses.models import Assignment, OnsiteSession
     from exams.models import Answer, Sitting
-    from officers.models import Certificate, HoursEntry, Officer, QualificationRecord
+    from officers.models import CardFeedback, Certificate, HoursEntry, Officer, QualificationRecord
 
     return (
         list(Officer.objects.order_by("pk").values_list("pk", "training_tier")),
         list(HoursEntry.objects.order_by("pk").values_list("pk", "hours", "reversed_by")),
         list(QualificationRecord.objects.order_by("pk").values_list("pk", "status", "status_reason")),
         list(Certificate.objects.order_by("pk").values_list("pk", "status")),
+        list(CardFeedback.objects.order_by("pk").values_list("pk", "handled_at")),
         list(Assignment.objects.order_by("pk").values_list("pk", flat=True)),
         list(OnsiteSession.objects.order_by("pk").values_list("pk", flat=True)),
         list(Sitting.objects.order_by("pk").values_list("pk", "status", "score")),

@@ -39,7 +39,7 @@ def build(*, text=None):
     from courses.models import Assignment, CourseIndexPage, CoursePage, LessonPage, OnsiteSession
     from exams import engine
     from exams.models import CASE, KIND_FINAL, SINGLE, Exam, ExamQuestion, Option, Question, RubricPoint
-    from officers import certificates, hours
+    from officers import certificates, feedback, hours, notices
     from officers.models import QualificationRecord, QualificationType
     from tests.casebank.factories import make_benchmark, make_case, make_power_item
     from tests.browser.journey_data import markdown_body
@@ -122,7 +122,12 @@ def build(*, text=None):
     cert = certificates.issue_for_qualification(record)
     entry, _ = hours.credit(officer, Decimal("2"), source="manual", source_key="sweep:1",
                             description=t("hours.description", "集中培训"))
+    card = feedback.card_for(officer)
+    praise = feedback.submit(card, kind="praise", text=t("feedback.text", "耐心劝导"), contact=t("feedback.contact", "138"))
+    notice, _ = notices.notify(officer, "renewal_window", "sweep:notice",
+                               params={"type": t("notice.type", "行政执法资格"), "expires": "2030-01-01"})
     return {
+        "card": card, "notice": notice, "feedback": praise,
         "units": units, "users": users, "officer": officer, "law": law, "article": article, "power": power,
         "benchmark": benchmark, "case": case, "course": course, "lesson": lesson, "assignment": assignment,
         "session": session, "question": single, "essay": essay, "exam": exam, "sitting": sitting,

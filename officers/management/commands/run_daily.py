@@ -1,5 +1,5 @@
 """The daily job: expire what is due, flag officers short of hours, re-evaluate
-every active officer's qualifications. Idempotent: a second run the same day
+every active officer's qualifications, send the notices that are due (officers.notices). Idempotent: a second run the same day
 changes nothing and says so."""
 import datetime
 import time
@@ -7,12 +7,13 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from officers import qualifications
+from officers import notices, qualifications
 from officers.models import Officer, QualificationRecord
 
 
 class Command(BaseCommand):
-    help = "Expire due qualifications and certificates, flag missing hours, re-evaluate qualifications."
+    help = ("Expire due qualifications and certificates, flag missing hours, re-evaluate qualifications, "
+            "send due notices.")
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="run as of this date (YYYY-MM-DD); default today")
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         n_certs = qualifications.expire_certificates(today)
         short_now = set(QualificationRecord.objects.filter(hours_short=True).values_list("pk", flat=True))
         newly_short = short_now - short_before
+        sent = notices.daily(today)
         w = self.stdout.write
         w(f"run_daily {today.isoformat()}")
         for ev in changes:
@@ -43,6 +45,8 @@ class Command(BaseCommand):
         w(f"  certificates expired: {n_certs}")
         w(f"  short of hours {today.year}: {len(short_now)} ({len(newly_short)} newly flagged, "
           f"{len(short_before - short_now)} cleared)")
-        if not changes and not n_certs and not newly_short and not (short_before - short_now):
+        w(f"  notices sent: {sent.total}" + "".join(f", {kind}: {n}" for kind, n in sorted(sent.sent.items()))
+          + (f" (e-mail failed: {sent.email_errors})" if sent.email_errors else ""))
+        if not changes and not n_certs and not newly_short and not (short_before - short_now) and not sent.total:
             w("  nothing changed")
         w(f"  done in {time.monotonic() - started:.1f}s")
