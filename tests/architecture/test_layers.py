@@ -47,7 +47,8 @@ LAYERS = {
         ENTRY: ["apps", "demo", "management", "management.*", "urls", "views", "views.*", "wagtail_hooks",
                 "access"],
         FORMS: ["forms", "importer"],
-        RULES: ["engine", "grading", "paper", "review", "references", "services", "itemanalysis"],
+        RULES: ["engine", "grading", "paper", "review", "references", "services", "itemanalysis", "integrity",
+                "accommodations"],
         DATA: ["", "models", "questiontypes", "validation"],
     },
     "officers": {
