@@ -15,7 +15,7 @@ from ..access import (
     extra_time_exams, extra_time_required, get_managed_exam_or_404, managed_exams, managed_sittings, trainer_required,
 )
 from ..accommodations import set_extra_time
-from ..models import Answer, Exam, ExtraTime, SittingStatus
+from ..models import Answer, ExtraTime, SittingStatus
 from ..paper import public_question
 
 

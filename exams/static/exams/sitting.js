@@ -243,34 +243,35 @@
   window.addEventListener("online", function () { setOffline(false); flush(); });
   window.addEventListener("offline", function () { setOffline(true); });
 
-  // Leaving the page for another question or the confirm page is not leaving the exam.
+  // Offline, moving to another question or page would lose this one: stay here.
   var navigating = false;
   form.addEventListener("submit", function (e) {
-    if (offline || navigator.onLine === false) { e.preventDefault(); setOffline(true); return; }
-    navigating = true;
+    if (offline || navigator.onLine === false) { e.preventDefault(); setOffline(true); }
   });
   document.addEventListener("click", function (e) {
     var a = e.target.closest && e.target.closest("a[href]");
-    if (!a) { return; }
-    if (offline || navigator.onLine === false) { e.preventDefault(); setOffline(true); return; }
-    navigating = true;
+    if (a && (offline || navigator.onLine === false)) { e.preventDefault(); setOffline(true); }
   });
   window.addEventListener("beforeunload", function () { navigating = true; });
   window.addEventListener("pageshow", function () { navigating = false; });
 
   // --- leaving the page: counted and timed (the server decides what follows) ---------------
+  // Going to another question also hides the page; the leave is reported a moment later,
+  // when this page is still there, so moving on within the paper never counts.
   if (cfg.trackLeaving) {
-    var awaySince = null;
+    var awaySince = null, leaveSent = false;
     var goAway = function () {
       if (awaySince !== null || navigating || closed) { return; }
       awaySince = Date.now();
-      addEvent("leave");
+      setTimeout(function () {
+        if (awaySince !== null && !navigating && !closed && !leaveSent) { leaveSent = true; addEvent("leave"); }
+      }, 150);
     };
     var comeBack = function () {
       if (awaySince === null || document.visibilityState === "hidden") { return; }
       var seconds = Math.max(0, Math.round((Date.now() - awaySince) / 1000));
       awaySince = null;
-      addEvent("return", seconds);
+      if (leaveSent) { leaveSent = false; addEvent("return", seconds); }
     };
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") { goAway(); } else { comeBack(); }
