@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exams import engine, integrity
-from exams.models import ExtraTime, ForcedReason, QuestionType, Sitting
+from exams.models import Exam, ExtraTime, ForcedReason, QuestionType, Sitting
 from officers import roles
 from officers.models import AuditLog
 from tests.exams.factories import make_exam, make_question
+from tests.exams.test_eligibility import _exam_post_data
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,20 @@ def test_integrity_report_is_for_managing_trainers_only(client, exam, officer_us
     client.force_login(officer_user)
     assert client.get(reverse("exams:integrity_report", args=[exam.pk])).status_code == 403
 
+
+
+def test_admin_panel_sets_the_integrity_rules_all_off_by_default(client, trainer_user):
+    """The exam form has a 考试纪律 panel; a new exam has every rule off until switched on."""
+    client.force_login(trainer_user)
+    url = reverse("wagtailsnippets_exams_exam:add")
+    form = client.get(url).content.decode()
+    assert "考试纪律" in form and 'name="leave_limit"' in form and 'name="idle_minutes"' in form
+    assert client.post(url, _exam_post_data(title="练习一", kind="practice")).status_code == 302
+    practice = Exam.objects.get(title="练习一")
+    assert not practice.has_integrity_rules
+    r = client.post(url, _exam_post_data(title="资格考试一", kind="qualification", leave_limit="3",
+                                         away_limit_seconds="120", idle_minutes="5", block_copy="on", watermark="on"))
+    assert r.status_code == 302
+    exam = Exam.objects.get(title="资格考试一")
+    assert (exam.leave_limit, exam.away_limit_seconds, exam.idle_minutes, exam.block_copy, exam.watermark) == (
+        3, 120, 5, True, True)
