@@ -68,6 +68,34 @@ def new_page(sitting):
     return token
 
 
+def reopened(sitting, now=None):
+    """The paper is opened again: if the officer left it and no return was reported (the
+    tab or browser was closed), the time since the leave counts as time away (recorded as
+    a return the server saw), and a limit passed by it submits the sitting. Returns the
+    forced reason or ""."""
+    exam = sitting.exam
+    if sitting.status != SittingStatus.OPEN or not exam.tracks_leaving or not sitting.leave_count:
+        return ""
+    now = now or timezone.now()
+    last = (SittingEvent.objects.filter(sitting=sitting, kind__in=[EventKind.LEAVE, EventKind.RETURN])
+            .order_by("-seq").first())
+    if last is None or last.kind != EventKind.LEAVE:
+        return ""
+    seconds = min(max(0, int((now - last.at).total_seconds())), MAX_SECONDS)
+    with transaction.atomic():
+        # Only the request that moves the sitting past this leave adds the time.
+        seq = sitting.event_seq + 1
+        if not Sitting.objects.filter(pk=sitting.pk, status=SittingStatus.OPEN, event_seq=sitting.event_seq).update(
+                away_seconds=models.F("away_seconds") + seconds, event_seq=seq):
+            return ""
+        SittingEvent.objects.create(sitting=sitting, seq=seq, kind=EventKind.RETURN, seconds=seconds, at=now)
+    sitting.refresh_from_db(fields=["away_seconds", "leave_count", "status", "event_seq"])
+    reason = violation(exam, sitting)
+    if reason:
+        force(sitting, reason, now)
+    return reason
+
+
 def counts(sitting):
     return {"leaves": sitting.leave_count, "away_seconds": sitting.away_seconds}
 

@@ -165,8 +165,6 @@ def _paper_config(sitting):
             "idleContinue": _("继续作答"),
             "forced": _("已强制交卷，正在打开结果页…"),
             "blocked": _("考试期间不能复制、剪切或粘贴。"),
-            "warningTitle": _("考试纪律提醒"),
-            "ok": _("知道了"),
         },
     }
 
@@ -176,6 +174,8 @@ def sitting_view(request, pk):
     """The exam paper: one question per page (?q=N) or the whole paper (?all=1). A plain form
     post saves the answers shown and moves on; it works without JavaScript."""
     sitting = _touch(get_own_sitting_or_404(request, pk))
+    if request.method == "GET":
+        integrity.reopened(sitting)
     if sitting.status != SittingStatus.OPEN:
         if request.method == "POST":
             messages.error(request, MESSAGES[engine.CLOSED])

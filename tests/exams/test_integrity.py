@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from exams import engine, integrity
 from exams.models import EndReason, EventKind, ForcedReason, QuestionType, SittingEvent, SittingStatus
@@ -230,3 +231,23 @@ def test_question_order_is_shuffled_per_sitting_and_frozen(officer, other_office
     other = engine.start(exam, other_officer_user.officer)
     other_order = list(other.answers.order_by("position").values_list("question_id", flat=True))
     assert sorted(order) == sorted(other_order) and order != other_order  # 1 in 40,320 to be equal
+
+
+def test_reopening_the_paper_after_leaving_without_a_return_counts_the_time_away(officer):
+    """Left and closed the tab: on reopening, the server counts the time since the leave
+    once (a second reopening adds nothing) and submits when that passes the limit."""
+    sitting = sitting_for(officer, away_limit_seconds=600)
+    report(sitting, 1, EventKind.LEAVE)
+    SittingEvent.objects.filter(sitting=sitting).update(at=timezone.now() - timedelta(seconds=300))
+    assert integrity.reopened(sitting) == ""
+    assert integrity.reopened(sitting) == ""
+    sitting.refresh_from_db()
+    assert 299 <= sitting.away_seconds <= 302 and sitting.status == SittingStatus.OPEN
+    assert sitting.events.filter(kind=EventKind.RETURN).count() == 1
+    integrity.new_page(sitting)
+    seq = sitting.event_seq + 1
+    report(sitting, seq, EventKind.LEAVE)
+    SittingEvent.objects.filter(sitting=sitting, seq=seq).update(at=timezone.now() - timedelta(seconds=400))
+    assert integrity.reopened(sitting) == ForcedReason.AWAY
+    sitting.refresh_from_db()
+    assert sitting.ended_by == EndReason.FORCED and sitting.away_seconds >= 700
