@@ -267,14 +267,15 @@
         if (awaySince !== null && !navigating && !closed && !leaveSent) { leaveSent = true; addEvent("leave"); }
       }, 150);
     };
+    var hidden = function () { return document.visibilityState === "hidden" || document.hidden === true; };
     var comeBack = function () {
-      if (awaySince === null || document.visibilityState === "hidden") { return; }
+      if (awaySince === null || hidden()) { return; }
       var seconds = Math.max(0, Math.round((Date.now() - awaySince) / 1000));
       awaySince = null;
       if (leaveSent) { leaveSent = false; addEvent("return", seconds); }
     };
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden") { goAway(); } else { comeBack(); }
+      if (hidden()) { goAway(); } else { comeBack(); }
     });
     window.addEventListener("blur", goAway);
     window.addEventListener("focus", comeBack);
