@@ -53,6 +53,18 @@ def get_managed_exam_or_404(user, pk):
         raise Http404 from None
 
 
+#: Who may grant extra time: trainers (for the exams they manage) and HR (any exam).
+extra_time_required = role_required(roles.TRAINER, roles.HR)
+
+
+def extra_time_exams(user):
+    """Exams on which the user may grant extra time: any for HR (and superusers), the managed
+    ones for a trainer. The officers they may grant it to are ``visible_officers(user)``."""
+    if roles.has_role(user, roles.HR):
+        return Exam.objects.all()
+    return managed_exams(user)
+
+
 def get_own_sitting_or_404(request, pk):
     try:
         return Sitting.objects.select_related("exam", "officer").get(pk=pk, officer=request.officer)

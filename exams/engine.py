@@ -22,8 +22,8 @@ from officers.models import SOURCE_EXAM
 
 from . import grading
 from .models import (
-    Answer, AnswerOrder, EndReason, Exam, ExamKind, PaperMode, Question, QuestionStatus, QuestionTag, QuestionType,
-    Sitting, SittingStatus, WrongItem,
+    Answer, AnswerOrder, EndReason, Exam, ExamKind, ExtraTime, PaperMode, Question, QuestionStatus, QuestionTag,
+    QuestionType, Sitting, SittingStatus, WrongItem,
 )
 
 log = logging.getLogger("academy")
@@ -164,12 +164,20 @@ def draw_paper(exam, rng):
     return lines
 
 
-def compute_deadline(exam, start):
+def extra_minutes(exam, officer):
+    """The officer's accommodation on this exam (ExtraTime), in minutes; 0 without one."""
+    return ExtraTime.objects.filter(exam=exam, officer=officer).values_list("minutes", flat=True).first() or 0
+
+
+def compute_deadline(exam, start, extra=0):
+    """Start + time limit, capped by the close time; extra minutes (an accommodation) extend
+    both, so the officer gets them even when starting near the close."""
     deadline = None
+    pad = timezone.timedelta(minutes=extra)
     if exam.time_limit_minutes:
-        deadline = start + timezone.timedelta(minutes=exam.time_limit_minutes)
-    if exam.closes_at and (deadline is None or exam.closes_at < deadline):
-        deadline = exam.closes_at
+        deadline = start + timezone.timedelta(minutes=exam.time_limit_minutes) + pad
+    if exam.closes_at and (deadline is None or exam.closes_at + pad < deadline):
+        deadline = exam.closes_at + pad
     return deadline
 
 
@@ -192,10 +200,12 @@ def start(exam, officer, *, seed=None, now=None):
     rng = random.Random(seed)
     paper = draw_paper(exam, rng)
     attempt = attempts_used(exam, officer) + 1
+    extra = extra_minutes(exam, officer)
     try:
         with transaction.atomic():
             sitting = Sitting.objects.create(
-                exam=exam, officer=officer, attempt=attempt, started_at=now, deadline=compute_deadline(exam, now),
+                exam=exam, officer=officer, attempt=attempt, started_at=now, extra_minutes=extra,
+                deadline=compute_deadline(exam, now, extra),
             )
             lines, total = [], Decimal("0")
             for position, (question, points) in enumerate(paper, start=1):
@@ -225,9 +235,14 @@ CLOSED = "closed"
 LOCKED = "locked"
 
 
-def save_answer(sitting, position, raw, revision, now=None):
+def save_answer(sitting, position, raw, revision, now=None, prior=None):
     """Store an answer if the sitting is still open, the deadline (plus grace) not passed and
-    ``revision`` is the one the client last saw. Returns (status, answer)."""
+    ``revision`` is the one the client last saw. Returns (status, answer).
+
+    A replay of an answer already stored is a no-op (SAVED, revision unchanged). ``prior`` is
+    an answer the paper sent on ``revision`` without hearing back (the connection dropped):
+    when exactly that answer made the next revision, the new one is stored on top of it;
+    any other newer revision still makes the save STALE."""
     now = now or timezone.now()
     if sitting.status != SittingStatus.OPEN:
         return CLOSED, None
@@ -262,7 +277,12 @@ def save_answer(sitting, position, raw, revision, now=None):
     answer.refresh_from_db(fields=["revision", "response", "saved_at", "locked"])
     if not still_open:
         return CLOSED, answer
-    return (LOCKED if answer.locked else STALE), answer
+    if answer.locked:
+        return LOCKED, answer
+    if (isinstance(prior, dict) and answer.revision == revision + 1
+            and grading.normalise_response(answer.version.content, prior) == answer.response):
+        return save_answer(sitting, position, raw, answer.revision, now)
+    return STALE, answer
 
 
 def check_answer(sitting, position, multi_scoring):
@@ -282,13 +302,14 @@ def check_answer(sitting, position, multi_scoring):
 # --- finishing, grading, release ---------------------------------------------------------------
 
 
-def finalize(sitting, ended_by=EndReason.SUBMIT, now=None):
+def finalize(sitting, ended_by=EndReason.SUBMIT, now=None, forced_reason=""):
     """Close the sitting and grade it. Idempotent: of any number of concurrent calls exactly
-    one does the work (a conditional update); returns True for that call."""
+    one does the work (a conditional update); returns True for that call. Every saved answer
+    is graded, whatever ended the sitting."""
     now = now or timezone.now()
     with transaction.atomic():
         won = Sitting.objects.filter(pk=sitting.pk, status=SittingStatus.OPEN).update(
-            status=SittingStatus.MARKING, ended_at=now, ended_by=ended_by,
+            status=SittingStatus.MARKING, ended_at=now, ended_by=ended_by, forced_reason=forced_reason,
         )
         if not won:
             sitting.refresh_from_db()

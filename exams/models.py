@@ -412,6 +412,22 @@ class Exam(ClusterableModel):
     fail_text = models.TextField(_("未通过提示"), blank=True)
     blind_marking = models.BooleanField(_("匿名阅卷"), default=False)
     one_per_page = models.BooleanField(_("逐题作答"), default=True, help_text=_("否则整卷一页"))
+    # -- 考试纪律 (integrity controls): all off unless a trainer switches them on ---------------
+    #: Leaving the paper (switching tab or app, the window losing focus) more often than this
+    #: submits the paper. None: not limited.
+    leave_limit = models.PositiveSmallIntegerField(
+        _("切屏次数上限"), null=True, blank=True,
+        help_text=_("离开考试页面（切换标签页或应用、窗口失去焦点）超过此次数即强制交卷；留空为不限"))
+    away_limit_seconds = models.PositiveIntegerField(
+        _("离开时长上限（秒）"), null=True, blank=True,
+        help_text=_("离开考试页面累计超过此秒数即强制交卷；留空为不限"))
+    idle_minutes = models.PositiveSmallIntegerField(
+        _("无操作时限（分钟）"), null=True, blank=True,
+        help_text=_("无任何操作达到此分钟数时弹出倒计时提醒，倒计时结束仍无操作即强制交卷；留空为不限"))
+    block_copy = models.BooleanField(_("禁止复制粘贴"), default=False,
+                                     help_text=_("试卷页面禁止复制、剪切、粘贴和右键菜单"))
+    watermark = models.BooleanField(_("显示水印"), default=False,
+                                    help_text=_("试卷页面铺满考生姓名和当前时间的水印"))
     hours = models.DecimalField(_("通过后计学时"), max_digits=5, decimal_places=1, default=Decimal("0"))
     eligible_units = models.ManyToManyField("officers.Unit", blank=True, related_name="+",
                                             verbose_name=_("适用单位"), help_text=_("含下级单位；留空为全部"))
@@ -447,6 +463,15 @@ class Exam(ClusterableModel):
         if self.single_attempt:
             return 1
         return self.max_attempts
+
+    @property
+    def tracks_leaving(self):
+        """Whether the paper reports leaving the page (a leave limit or an away limit is set)."""
+        return self.leave_limit is not None or self.away_limit_seconds is not None
+
+    @property
+    def has_integrity_rules(self):
+        return self.tracks_leaving or bool(self.idle_minutes) or self.block_copy or self.watermark
 
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
@@ -525,6 +550,14 @@ class EndReason(models.TextChoices):
     SUBMIT = "submit", _("交卷")
     TIMEOUT = "timeout", _("超时自动交卷")
     COMMAND = "command", _("系统收卷")
+    FORCED = "forced", _("违反考试纪律强制交卷")
+
+
+class ForcedReason(models.TextChoices):
+    """Which integrity rule a forced submission enforced."""
+    LEAVES = "leaves", _("离开考试页面次数超过上限")
+    AWAY = "away", _("离开考试页面累计时间超过上限")
+    IDLE = "idle", _("长时间无操作")
 
 
 # Old constant names still imported outside the app (tests/browser, tests/security, tests/casebank, bench/).
@@ -557,6 +590,16 @@ class Sitting(models.Model):
     #: Set by the one request that fired the exam_passed event (conditional update).
     pass_notified = models.BooleanField(default=False, editable=False)
     current_position = models.PositiveIntegerField(default=1, editable=False)
+    #: Extra minutes of an accommodation (ExtraTime) applied to the deadline at start.
+    extra_minutes = models.PositiveSmallIntegerField(_("延长时间（分钟）"), default=0)
+    #: Integrity counts kept by the server from the paper's events (SittingEvent).
+    leave_count = models.PositiveIntegerField(_("离开次数"), default=0)
+    away_seconds = models.PositiveIntegerField(_("离开时长（秒）"), default=0)
+    forced_reason = models.CharField(_("强制交卷原因"), max_length=8, choices=ForcedReason.choices, blank=True)
+    #: The token of the newest rendered paper page: events of any other page are refused.
+    page_token = models.CharField(max_length=32, blank=True, editable=False)
+    #: The highest event sequence number accepted (events are numbered by the paper, in order).
+    event_seq = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("考试记录")
@@ -594,6 +637,12 @@ class Sitting(models.Model):
     @property
     def is_open(self):
         return self.status == SittingStatus.OPEN
+
+    @property
+    def time_limit_minutes(self):
+        """The officer's own time limit: the exam's plus any extra time, or None."""
+        limit = self.exam.time_limit_minutes
+        return limit + self.extra_minutes if limit else None
 
     @property
     def released(self):
@@ -660,6 +709,62 @@ def has_response(qtype, response):
     if qtype == QuestionType.DISCRETION:
         return response.get("level") not in (None, "")
     return False
+
+
+class EventKind(models.TextChoices):
+    """What the paper reported, or what the server decided (FORCED)."""
+    LEAVE = "leave", _("离开考试页面")
+    RETURN = "return", _("返回考试页面")
+    IDLE_WARNING = "idle_warning", _("无操作提醒")
+    IDLE_RESUME = "idle_resume", _("继续作答")
+    IDLE_TIMEOUT = "idle_timeout", _("无操作倒计时结束")
+    FORCED = "forced", _("强制交卷")
+
+
+class SittingEvent(models.Model):
+    """One integrity event of a sitting, in the order the paper numbered them (``seq``).
+    Events the server decides itself (a forced submission) have no number."""
+
+    sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="events", verbose_name=_("考试记录"))
+    seq = models.PositiveIntegerField(_("序号"), null=True, blank=True)
+    kind = models.CharField(_("事件"), max_length=16, choices=EventKind.choices)
+    #: Seconds away (RETURN) or idle (IDLE_WARNING, IDLE_TIMEOUT), as the paper measured them.
+    seconds = models.PositiveIntegerField(_("时长（秒）"), null=True, blank=True)
+    #: A forced submission's reason (ForcedReason).
+    reason = models.CharField(_("原因"), max_length=8, choices=ForcedReason.choices, blank=True)
+    at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("考试纪律事件")
+        verbose_name_plural = _("考试纪律事件")
+        ordering = ["sitting", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["sitting", "seq"], name="exams_event_seq_unique")]
+
+    def __str__(self):
+        return f"{self.sitting_id}#{self.seq}: {self.kind}"
+
+
+class ExtraTime(models.Model):
+    """A documented accommodation: an officer gets extra minutes on one exam (set by a
+    trainer managing the exam or by HR of the officer's unit; every change is audited)."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="extra_times", verbose_name=_("考试"))
+    officer = models.ForeignKey("officers.Officer", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("考生"))
+    minutes = models.PositiveSmallIntegerField(_("延长时间（分钟）"))
+    reason = models.CharField(_("理由"), max_length=500)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("设置人"))
+    set_at = models.DateTimeField(_("设置时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("延长考试时间")
+        verbose_name_plural = _("延长考试时间")
+        ordering = ["exam", "officer"]
+        constraints = [models.UniqueConstraint(fields=["exam", "officer"], name="exams_extra_time_unique")]
+
+    def __str__(self):
+        return f"{self.exam} · {self.officer} +{self.minutes}"
 
 
 # --- Wrong-question book --------------------------------------------------------------------

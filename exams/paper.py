@@ -4,8 +4,12 @@ Templates of an open sitting receive only these dicts — built from a whitelist
 fields — never a QuestionVersion or its content, so no key, explanation or score
 can reach the page by accident.
 """
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
 from .grading import discretion_band
-from .models import QTYPE_LABELS, QuestionType, has_response
+from .models import QTYPE_LABELS, PaperMode, QuestionStatus, QuestionType, has_response
 
 
 def public_question(answer, *, with_feedback=False, image_url=None):
@@ -92,3 +96,39 @@ def parse_form(post, position, qtype):
 def form_touched(post, position):
     """Whether a form post carries this question at all (a revision field marks it)."""
     return f"q{position}-rev" in post
+
+
+def composition(exam):
+    """The paper's make-up shown before the start: rows of {qtype_label, count, each, subtotal}
+    per question type (``each`` None when points differ within the type), the number of
+    questions, the total points, and whether a fixed list is drawn from at random
+    (``drawn_from``: the size of the list, or None)."""
+    lines = []  # (qtype, points)
+    drawn_from = None
+    if exam.mode == PaperMode.RULES:
+        for rule in exam.draw_rules.all():
+            lines.extend([(rule.qtype or "", rule.points)] * rule.count)
+    else:
+        lines = [(eq.question.qtype, eq.points) for eq in exam.exam_questions.select_related("question")
+                 if eq.question.status == QuestionStatus.ACTIVE]
+        if exam.max_questions and exam.max_questions < len(lines):
+            drawn_from = len(lines)
+    rows = {}
+    for qtype, points in lines:
+        row = rows.setdefault(qtype, {"qtype_label": QTYPE_LABELS.get(qtype, "") or _("任意题型"), "count": 0,
+                                      "points": set(), "subtotal": Decimal("0")})
+        row["count"] += 1
+        row["points"].add(Decimal(points))
+        row["subtotal"] += Decimal(points)
+    out = []
+    for row in rows.values():
+        points = row.pop("points")
+        row["each"] = next(iter(points)) if len(points) == 1 else None
+        out.append(row)
+    if drawn_from is not None:
+        n = exam.max_questions
+        total = None  # depends on which questions are drawn
+    else:
+        n = len(lines)
+        total = sum((r["subtotal"] for r in out), Decimal("0"))
+    return {"rows": out, "n": n, "total": total, "drawn_from": drawn_from}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("exams/<int:pk>/start/", officer.start, name="start"),
     path("exams/sittings/<int:pk>/", officer.sitting_view, name="sitting"),
     path("exams/sittings/<int:pk>/answer/", officer.autosave, name="autosave"),
+    path("exams/sittings/<int:pk>/event/", officer.event, name="event"),
     path("exams/sittings/<int:pk>/finish/", officer.confirm_submit, name="confirm_submit"),
     path("exams/sittings/<int:pk>/submit/", officer.submit, name="submit"),
     path("exams/sittings/<int:pk>/result/", officer.result, name="result"),
@@ -42,6 +43,9 @@ urlpatterns = [
     path("exams/marking/exam/<int:pk>/question/<int:qid>/", batch.batch_mark, name="batch_mark"),
     path("exams/reports/", reports.queue, name="reports"),
     path("exams/reports/<int:pk>/", reports.resolve, name="report_resolve"),
+    path("exams/manage/<int:pk>/integrity/", marking.integrity_report, name="integrity_report"),
+    path("exams/manage/<int:pk>/extra-time/", marking.extra_time, name="extra_time"),
+    path("exams/extra-time/", marking.extra_time_index, name="extra_time_index"),
     path("exams/manage/<int:pk>/analysis/", analysis.analysis_view, name="analysis"),
     path("exams/manage/<int:pk>/analysis.<str:fmt>", analysis.analysis_export, name="analysis_export"),
 ]

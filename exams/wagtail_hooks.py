@@ -67,10 +67,14 @@ class ExamViewSet(SnippetViewSet):
             FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("hours")]),
         ], heading=_("时间、次数与及格")),
         MultiFieldPanel([
-            FieldRowPanel([FieldPanel("answer_order"), FieldPanel("random_order"), FieldPanel("max_questions")]),
+            FieldRowPanel([FieldPanel("answer_order"), FieldPanel("max_questions")]),
             FieldRowPanel([FieldPanel("feedback"), FieldPanel("review"), FieldPanel("multi_scoring")]),
             FieldRowPanel([FieldPanel("one_per_page"), FieldPanel("blind_marking")]),
         ], heading=_("组卷与作答")),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("leave_limit"), FieldPanel("away_limit_seconds"), FieldPanel("idle_minutes")]),
+            FieldRowPanel([FieldPanel("block_copy"), FieldPanel("watermark"), FieldPanel("random_order")]),
+        ], heading=_("考试纪律"), help_text=_("练习一般不开启。各项的事件记入考试记录，教官可在“考试纪律报告”中查看。")),
         FieldPanel("success_text"),
         FieldPanel("fail_text"),
         FieldPanel("eligible_units"),
@@ -123,11 +127,14 @@ def nav_items(request):
     items = []
     # "考试" covers /exams/ except the pages that have their own item.
     own_item = request.path.startswith(("/exams/wrong", "/exams/bank", "/exams/marking", "/exams/manage",
-                                         "/exams/practice", "/exams/reports"))
+                                         "/exams/practice", "/exams/reports", "/exams/extra-time"))
     if roles.has_role(user, roles.OFFICER):
         items.append(NavItem(_("考试"), reverse("exams:exam_list"), order=20, match="" if own_item else "/exams/"))
         items.append(NavItem(_("练习"), reverse("exams:practice"), order=21, match="/exams/practice/"))
         items.append(NavItem(_("错题本"), reverse("exams:wrong_book"), order=22, match="/exams/wrong/"))
+    if roles.has_role(user, roles.HR) and not user.is_superuser:
+        items.append(NavItem(_("延长考试时间"), reverse("exams:extra_time_index"), order=43,
+                             match="/exams/extra-time/"))
     if roles.has_role(user, roles.TRAINER):
         items.append(NavItem(_("题库"), reverse("exams:bank"), order=40, match="/exams/bank/"))
         items.append(NavItem(_("阅卷"), reverse("exams:marking"), order=41, match="/exams/marking/"))

@@ -272,6 +272,7 @@ AUDIT_ACTION_LABELS = {
     "course.assigned": _("指派课程"),
     "course.unassigned": _("取消指派课程"),
     "course.onsite_attended": _("参加线下培训"),
+    "exam.extra_time": _("延长考试时间"),
 }
 
 

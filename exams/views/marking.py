@@ -1,14 +1,21 @@
 """Trainer views: the exams they manage, sittings, and the marking queue (阅卷)."""
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import engine
-from ..access import get_managed_exam_or_404, managed_exams, managed_sittings, trainer_required
-from ..models import Answer, SittingStatus
+from officers.scoping import visible_officers
+
+from .. import engine, integrity
+from ..access import (
+    extra_time_exams, extra_time_required, get_managed_exam_or_404, managed_exams, managed_sittings, trainer_required,
+)
+from ..accommodations import set_extra_time
+from ..models import Answer, ExtraTime, SittingStatus
 from ..paper import public_question
 
 
@@ -43,7 +50,63 @@ def sitting_detail(request, pk):
     return render(request, "exams/manage_sitting.html", {
         "sitting": sitting, "exam": sitting.exam,
         "items": [public_question(a, with_feedback=show_key) for a in answers],
+        "events": list(sitting.events.order_by("at", "id")),
+        "forced_message": integrity.forced_message(sitting),
     })
+
+
+@trainer_required
+def integrity_report(request, pk):
+    """考试纪律报告: every sitting of the exam with its leave count, time away, idle warnings
+    and forced submission, the most eventful first."""
+    exam = get_managed_exam_or_404(request.user, pk)
+    qs = integrity.report(managed_sittings(request.user).filter(exam=exam).select_related("officer", "officer__unit"))
+    only = request.GET.get("only") or ""
+    if only == "events":
+        qs = qs.filter(n_events__gt=0)
+    elif only == "forced":
+        qs = qs.exclude(forced_reason="")
+    page = Paginator(qs.order_by("-n_events", "-started_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "exams/integrity_report.html", {"exam": exam, "page": page, "only": only})
+
+
+@extra_time_required
+def extra_time_index(request):
+    """The exams on which the user may grant extra time, those still open first."""
+    now = timezone.now()
+    exams = (extra_time_exams(request.user).filter(draft=False).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+             .order_by("closes_at", "-pk"))[:200]
+    return render(request, "exams/extra_time_index.html", {"exams": exams})
+
+
+@extra_time_required
+def extra_time(request, pk):
+    """延长考试时间 on one exam: grant, change or remove (0 minutes) an officer's extra time,
+    with a reason; audited. Only officers the user may see are found or listed."""
+    exam = extra_time_exams(request.user).filter(pk=pk).first()
+    if exam is None:
+        raise Http404
+    officers = visible_officers(request.user)
+    errors, posted = [], {}
+    if request.method == "POST":
+        posted = {k: request.POST.get(k, "").strip() for k in ("employee_number", "minutes", "reason")}
+        officer = officers.filter(employee_number=posted["employee_number"]).first()
+        if officer is None:
+            errors.append(_("在您的管辖范围内没有工号为“%(n)s”的人员。") % {"n": posted["employee_number"]})
+        else:
+            try:
+                set_extra_time(exam, officer, posted["minutes"], posted["reason"], by=request.user, request=request)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(request, _("已为 %(name)s 设置延长时间。") % {"name": officer.full_name})
+                return redirect("exams:extra_time", pk=exam.pk)
+    rows = (ExtraTime.objects.filter(exam=exam, officer__in=officers)
+            .select_related("officer", "officer__unit", "set_by").order_by("officer__employee_number"))
+    return render(request, "exams/extra_time.html", {
+        "exam": exam, "rows": rows, "errors": errors, "posted": posted,
+        "can_manage": managed_exams(request.user).filter(pk=exam.pk).exists(),
+    }, status=400 if errors else 200)
 
 
 def _queue(user):

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.images.models import Image
 
-from .. import engine
+from .. import engine, integrity
 from ..access import get_own_sitting_or_404, officer_required
 from ..models import EndReason, Exam, Sitting, SittingStatus, category_label
 from ..review import instant_feedback, review_open
-from ..paper import form_touched, parse_form, public_question
+from ..paper import composition, form_touched, parse_form, public_question
 from ..practice import favourite_ids
 from ..services import best_result
 
@@ -82,18 +82,14 @@ def exam_detail(request, pk):
             engine.check_can_start(exam, officer)
         except engine.ExamError as exc:
             refusal = exc.messages[0]
+    extra = open_sitting.extra_minutes if open_sitting else engine.extra_minutes(exam, officer)
     return render(request, "exams/exam_detail.html", {
         "exam": exam, "open_sitting": open_sitting, "refusal": refusal,
         "used": engine.attempts_used(exam, officer), "allowed": exam.attempts_allowed(),
-        "best": best_result(officer, exam), "n_questions": _n_questions(exam),
+        "best": best_result(officer, exam), "paper": composition(exam),
+        "extra_minutes": extra,
+        "my_minutes": exam.time_limit_minutes + extra if exam.time_limit_minutes else None,
     })
-
-
-def _n_questions(exam):
-    if exam.mode == "rules":
-        return sum(r.count for r in exam.draw_rules.all())
-    n = exam.exam_questions.count()
-    return min(n, exam.max_questions) if exam.max_questions else n
 
 
 @officer_required
@@ -132,6 +128,45 @@ def _sitting_context(sitting, answers, current, show_all):
         "seconds_left": sitting.seconds_left(),
         "minutes_left": (sitting.seconds_left() + 59) // 60 if sitting.deadline else None,
         "n_answered": sum(1 for a in answers if a.answered),
+        "paper_config": _paper_config(sitting),
+        "watermark_cells": range(40) if exam.watermark else (),
+    }
+
+
+def _paper_config(sitting):
+    """What the paper's script needs: the page token for events, the integrity settings,
+    and its messages (translated here; the script holds no user-visible text)."""
+    exam = sitting.exam
+    return {
+        "sitting": sitting.pk,
+        "token": integrity.new_page(sitting),
+        "seq": sitting.event_seq,
+        "eventUrl": reverse("exams:event", args=[sitting.pk]),
+        "submitUrl": reverse("exams:submit", args=[sitting.pk]),
+        "resultUrl": reverse("exams:result", args=[sitting.pk]),
+        "trackLeaving": exam.tracks_leaving,
+        "idleSeconds": exam.idle_minutes * 60 if exam.idle_minutes else 0,
+        "idleCountdown": integrity.idle_countdown_seconds(),
+        "blockCopy": exam.block_copy,
+        "messages": {
+            "saving": _("保存中…"),
+            "saved": _("已保存"),
+            "notSaved": _("未保存"),
+            "keptLocally": _("已保存在本机，等待网络恢复后提交"),
+            "offline": _("网络中断，答案已保存在本机，恢复后将自动提交"),
+            "sending": _("网络已恢复，正在提交本机保存的答案…"),
+            "allSent": _("本机保存的答案已全部提交。"),
+            "left": _("剩余"),
+            "timeUp": _("时间到，正在交卷…"),
+            "timeUpOffline": _("时间到。网络恢复后将自动提交已保存在本机的答案并交卷。"),
+            "minutes": _("剩余 %(n)s 分钟"),
+            "seconds": _("剩余 %(n)s 秒"),
+            "idleTitle": _("您已较长时间没有操作"),
+            "idleBody": _("%(n)s 秒后将自动交卷。如需继续作答，请点击“继续作答”。"),
+            "idleContinue": _("继续作答"),
+            "forced": _("已强制交卷，正在打开结果页…"),
+            "blocked": _("考试期间不能复制、剪切或粘贴。"),
+        },
     }
 
 
@@ -140,6 +175,8 @@ def sitting_view(request, pk):
     """The exam paper: one question per page (?q=N) or the whole paper (?all=1). A plain form
     post saves the answers shown and moves on; it works without JavaScript."""
     sitting = _touch(get_own_sitting_or_404(request, pk))
+    if request.method == "GET":
+        integrity.reopened(sitting)
     if sitting.status != SittingStatus.OPEN:
         if request.method == "POST":
             messages.error(request, MESSAGES[engine.CLOSED])
@@ -203,7 +240,9 @@ def autosave(request, pk):
             raise ValueError
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return JsonResponse({"ok": False, "error": "bad_request", "message": _("请求格式错误。")}, status=400)
-    result, answer = engine.save_answer(sitting, position, raw, data.get("revision"))
+    prior = data.get("prior")
+    result, answer = engine.save_answer(sitting, position, raw, data.get("revision"),
+                                        prior=prior if isinstance(prior, dict) else None)
     if result == engine.SAVED:
         return JsonResponse({"ok": True, "revision": answer.revision,
                              "saved_at": timezone.localtime(answer.saved_at).strftime("%H:%M:%S")
@@ -212,6 +251,31 @@ def autosave(request, pk):
     if answer is not None and result == engine.STALE:
         body["revision"] = answer.revision
     return JsonResponse(body, status=STATUS_CODES[result])
+
+
+@officer_required
+@require_POST
+def event(request, pk):
+    """JSON: one integrity event the paper reports, {"token", "seq", "kind", "seconds"} →
+    {"ok", "forced", "message", "warning", "counts"}; 409 with the reason when the page is
+    stale or the sitting already submitted (nothing is changed then), 400 on bad input."""
+    sitting = get_own_sitting_or_404(request, pk)
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"ok": False, "error": integrity.BAD_EVENT, "message": _("请求格式错误。")}, status=400)
+    outcome = integrity.record(sitting, token=str(data.get("token") or ""), seq=data.get("seq"),
+                               kind=data.get("kind"), seconds=data.get("seconds"))
+    body = {"ok": outcome.ok, "status": outcome.status, "message": outcome.message, "warning": outcome.warning,
+            "forced": outcome.forced, "counts": outcome.counts}
+    if outcome.forced or outcome.status == integrity.CLOSED:
+        body["url"] = reverse("exams:result", args=[sitting.pk])
+    if outcome.ok:
+        return JsonResponse(body)
+    body["error"] = outcome.status
+    return JsonResponse(body, status=400 if outcome.status == integrity.BAD_EVENT else 409)
 
 
 @officer_required
@@ -260,7 +324,7 @@ def result(request, pk):
     sitting = _touch(get_own_sitting_or_404(request, pk))
     if sitting.status == SittingStatus.OPEN:
         return redirect("exams:sitting", pk=sitting.pk)
-    ctx = {"sitting": sitting, "exam": sitting.exam}
+    ctx = {"sitting": sitting, "exam": sitting.exam, "forced_message": integrity.forced_message(sitting)}
     if sitting.status == SittingStatus.GRADED:
         answers = _answers(sitting)
         ctx["breakdown"] = category_breakdown(answers)

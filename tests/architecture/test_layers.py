@@ -48,7 +48,7 @@ LAYERS = {
                 "access"],
         FORMS: ["forms", "importer", "importer_text", "importer_docx", "importer_formats"],
         RULES: ["engine", "grading", "paper", "review", "references", "services", "itemanalysis", "practice",
-                "reports", "batchmarking"],
+                "reports", "batchmarking", "integrity", "accommodations"],
         DATA: ["", "models", "questiontypes", "validation"],
     },
     "officers": {
