@@ -58,6 +58,8 @@ class NavItem:
     tab: str = ""
     #: Whether the item shows in the top menu (a tab may live in the tab bar only).
     menu: bool = True
+    #: Position in the tab bar when it differs from ``order``.
+    tab_order: int | None = None
 
 
 @dataclass
@@ -97,7 +99,8 @@ def nav_items_for(request):
 def navigation_for(request):
     """(menu items, tab items) from one pass over the hooks."""
     items = _all_nav_items(request)
-    return [i for i in items if i.menu], [i for i in items if i.tab]
+    tabs = sorted((i for i in items if i.tab), key=lambda i: i.order if i.tab_order is None else i.tab_order)
+    return [i for i in items if i.menu], tabs
 
 
 def create_links_for(request):
