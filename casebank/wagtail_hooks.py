@@ -97,7 +97,7 @@ def dashboard_panels(request, role):
     if role in (roles.OFFICER, roles.TRAINER, roles.LEGAL_REVIEWER):
         latest = CasePage.objects.live().order_by("-first_published_at")[:5]
         panels.append(Panel(_("最新案例"), "casebank/panels/latest_cases.html", {"cases": latest},
-                            order=60, slot="casebank_latest"))
+                            order=60, slot="casebank_latest", on_phone=False))
     return panels
 
 

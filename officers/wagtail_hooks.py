@@ -34,7 +34,8 @@ def dashboard_panels(request, role):
     profile = own_profile(user)
     panels = []
     if profile is not None:
-        panels.append(Panel(_("我的资料"), "officers/panels/profile.html", {"profile": profile}, order=90))
+        panels.append(Panel(_("我的资料"), "officers/panels/profile.html", {"profile": profile}, order=90,
+                            on_phone=False))
     if role == roles.OFFICER:
         for slot, title, order in (("my_learning", _("我的学习"), 10), ("my_exams", _("我的考试"), 20),
                                    ("my_qualification", _("我的资格"), 30)):

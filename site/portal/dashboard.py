@@ -44,6 +44,9 @@ class Panel:
     #: is shown only while no app provides a real panel for it.
     slot: str = ""
     placeholder: bool = False
+    #: False: left out on a phone where the officer's tab bar already leads there (我的资料, 最新案例),
+    #: so the dashboard stays about two screens long.
+    on_phone: bool = True
 
 
 @dataclass

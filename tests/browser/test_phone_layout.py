@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, _context, login
-from tests.browser.journey_data import people
+from tests.browser.journey_data import officer_course_and_exam, people
 from tests.casebank.factories import make_case
 from tests.factories import PASSWORD
 
@@ -41,12 +41,21 @@ def one_line(locator):
 
 
 def test_officer_phone_layout(browser, live_server, shots):
-    people()
+    officer_course_and_exam(people()["officer"])
     many_cases()
     context = _context(browser, PHONE, live_server)
     page = context.new_page()
     try:
         login(page, "officer_a", PASSWORD)
+
+        # the dashboard: the next step on the first screen, about two screens in all
+        page.goto("/")
+        shots(page, "dashboard_phone")
+        assert page.locator(".next-step").first.bounding_box()["y"] < PHONE["height"] / 2
+        height = page.evaluate("document.documentElement.scrollHeight")
+        print("dashboard height", height)
+        assert height <= 2.3 * PHONE["height"], height
+        assert no_overflow(page)
 
         # /cases/: the first result on the first screen, the filters collapsed
         page.goto("/cases/")
