@@ -53,7 +53,6 @@ def test_officer_phone_layout(browser, live_server, shots):
         shots(page, "dashboard_phone")
         assert page.locator(".next-step").first.bounding_box()["y"] < PHONE["height"] / 2
         height = page.evaluate("document.documentElement.scrollHeight")
-        print("dashboard height", height)
         assert height <= 2.3 * PHONE["height"], height
         assert no_overflow(page)
 
