@@ -96,6 +96,9 @@ def test_officer_phone_layout(browser, live_server, shots):
             page.wait_for_url(f"**{path}")
             assert page.locator("nav.tabbar a[aria-current=page]").inner_text() == label
             assert no_overflow(page), path
+            if path == "/me/":  # a table wider than the screen says it scrolls sideways
+                hint = page.locator(".table-wrap.is-scrollable").first
+                assert "左右滑动" in hint.evaluate("el => getComputedStyle(el, '::after').content")
             shots(page, f"tab_{path.strip('/') or 'home'}")
 
         # the search page: the button on one line, nothing wider than the screen
