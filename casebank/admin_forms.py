@@ -17,6 +17,7 @@ from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 from .citations import check_text, find_citations
 from .numerals import parse_number
+from .panels import ACKNOWLEDGE_PERMISSION
 from .validation import validate_benchmark_levels
 
 BLOCKING_ACTIONS = ("action-publish", "action-submit", "action-workflow-action")
@@ -57,6 +58,13 @@ class CitationCheckMixin(forms.Form):
     acknowledge_citations = forms.BooleanField(
         label=gettext_lazy("已核对废止法律引用"), required=False,
         help_text=gettext_lazy("材料引用了已废止或未生效的法律时，法制审核员核对后勾选，方可发布。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The acknowledgement is the legal reviewer's: nobody else may submit it.
+        user = getattr(self, "for_user", None)
+        if user is not None and not user.has_perm(ACKNOWLEDGE_PERMISSION):
+            self.fields.pop("acknowledge_citations", None)
 
     def citation_text(self, cleaned):
         """The submitted text of the model's ``citation_fields``."""

@@ -28,7 +28,7 @@ from .admin_forms import BenchmarkForm, CasePageForm
 from .citations import check_text
 from .cited import CitedContent
 from .library import Article, DutyArea, EnforcementMeasure, PowerItem
-from .panels import CitationReportPanel
+from .panels import citation_check_panel
 from .validation import validate_benchmark_levels, validate_level_range
 
 # --- Discretion benchmarks ------------------------------------------------------------
@@ -205,8 +205,18 @@ class CaseIndexPage(Page):
             "cases": cases, "filters": filters, "q": q, "total": cases.paginator.count,
             "facets": [(key, self.FACET_LABELS[key], facets[key]) for key in self.FACETS],
             "active": any(filters.values()) or bool(q),
+            "chips": self.active_chips(filters, facets, q),
         })
         return context
+
+    def active_chips(self, filters, facets, q=""):
+        """[(parameter, label, value text)] of the filters in force, for removable chips."""
+        chips = [("q", _("关键词"), q)] if q else []
+        for key, value in filters.items():
+            if value:
+                text = next((t for v, t, _n in facets[key] if v == value), value)
+                chips.append((key, self.FACET_LABELS[key], text))
+        return chips
 
     def requested_filters(self, request):
         filters = {key: (request.GET.get(key) or "").strip()[:60] for key in self.FACETS}
@@ -319,7 +329,7 @@ class CasePage(CitedContent, Page):
         FieldPanel("tags"),
         FieldPanel("power_items", widget=forms.CheckboxSelectMultiple),
         InlinePanel("related_links", heading=_("相关案例"), label=_("案例")),
-        MultiFieldPanel([CitationReportPanel(), FieldPanel("citations_acknowledged")], heading=_("法条引用核验")),
+        citation_check_panel("citations_acknowledged"),
     ]
     base_form_class = CasePageForm
 

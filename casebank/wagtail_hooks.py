@@ -3,16 +3,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.components import Component
 from wagtail.models import TaskState
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from officers import roles
-from portal.dashboard import NavItem, Panel
+from portal.dashboard import CreateLink, NavItem, Panel
 
 from .admin_forms import ArticleChooserFilterForm
-from .models import Article, CasePage, DiscretionBenchmark, Law, LawSuccession, PowerItem
+from .models import Article, CaseIndexPage, CasePage, DiscretionBenchmark, Law, LawSuccession, PowerItem
 
 
 @hooks.register("academy_nav_items")
@@ -20,7 +21,7 @@ def nav_items(request):
     if not request.user.is_authenticated:
         return []
     return [
-        NavItem(_("案例库"), "/cases/", order=30, match="/cases/"),
+        NavItem(_("案例库"), "/cases/", order=30, match="/cases/", tab=_("案例"), tab_order=15),
         NavItem(_("法规库"), reverse("casebank:law_index"), order=32, match="/statutes/"),
         NavItem(_("权力清单"), reverse("casebank:power_list"), order=34, match="/powers/"),
         NavItem(_("裁量基准"), reverse("casebank:benchmark_list"), order=36, match="/benchmarks/"),
@@ -28,7 +29,7 @@ def nav_items(request):
 
 
 def awaiting_review(user, limit=10):
-    """Case pages waiting in a 法制审核 task the user may act on."""
+    """Pages (cases, lessons) waiting in a 法制审核 task the user may act on."""
     states = (TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS,
                                        task__groupapprovaltask__groups__in=user.groups.all())
               .select_related("workflow_state__content_type").distinct())
@@ -43,6 +44,40 @@ def awaiting_review(user, limit=10):
     return pages
 
 
+def is_reviewer(user):
+    return roles.has_role(user, roles.LEGAL_REVIEWER)
+
+
+class ReviewQueueHomePanel(Component):
+    """Wagtail's admin home: what awaits the reviewer's 法制审核 (shown even when nothing does)."""
+
+    name = "academy_review_queue"
+    template_name = "casebank/admin/review_queue_home_panel.html"
+    order = 40
+
+    def get_context_data(self, parent_context=None):
+        request = parent_context["request"]
+        return {"items": awaiting_review(request.user, limit=20), "request": request}
+
+
+@hooks.register("construct_homepage_panels")
+def review_queue_home_panel(request, panels):
+    if is_reviewer(request.user):
+        # Ours lists the same task states in Chinese, with the empty case said; one list is enough.
+        panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]
+        panels.append(ReviewQueueHomePanel())
+
+
+@hooks.register("academy_create_links")
+def create_links(request):
+    """新建案例: the add form under the case bank, for users who may add cases there."""
+    index = CaseIndexPage.objects.first()
+    if index is None or not index.permissions_for_user(request.user).can_add_subpage():
+        return []
+    return [CreateLink(_("新建案例"), reverse("wagtailadmin_pages:add", args=("casebank", "casepage", index.pk)),
+                       order=10)]
+
+
 def my_case_drafts(user, limit=10):
     qs = CasePage.objects.filter(owner=user).filter(has_unpublished_changes=True).order_by("-latest_revision_created_at")
     return [{"page": p, "edit": reverse("wagtailadmin_pages:edit", args=[p.pk]),
@@ -53,7 +88,7 @@ def my_case_drafts(user, limit=10):
 def dashboard_panels(request, role):
     user = request.user
     panels = []
-    if role in (roles.LEGAL_REVIEWER, roles.ADMIN):
+    if is_reviewer(user):
         panels.append(Panel(_("待法制审核"), "casebank/panels/review_queue.html",
                             {"items": awaiting_review(user)}, order=45, slot="casebank_review"))
     if role == roles.TRAINER:
@@ -62,7 +97,7 @@ def dashboard_panels(request, role):
     if role in (roles.OFFICER, roles.TRAINER, roles.LEGAL_REVIEWER):
         latest = CasePage.objects.live().order_by("-first_published_at")[:5]
         panels.append(Panel(_("最新案例"), "casebank/panels/latest_cases.html", {"cases": latest},
-                            order=60, slot="casebank_latest"))
+                            order=60, slot="casebank_latest", on_phone=False))
     return panels
 
 

@@ -7,11 +7,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from officers import roles
 from officers.scoping import own_profile
-from portal.dashboard import NavItem, Panel
+from portal.dashboard import CreateLink, NavItem, Panel
 
 from .choosers import article_chooser_viewset
 from .learning import assignments_due, my_learning
-from .pages import CourseIndexPage
+from .pages import CourseIndexPage, CoursePage
 from .records import OnsiteSession
 
 
@@ -25,15 +25,31 @@ def course_index_url():
     return index.url if index is not None else None
 
 
+@hooks.register("academy_create_links")
+def create_links(request, limit=20):
+    """新建课时: the add form under a course (the most recently edited first), for users
+    who may add pages in the course centre."""
+    index = CourseIndexPage.objects.first()
+    if index is None or not index.permissions_for_user(request.user).can_add_subpage():
+        return []
+    courses = CoursePage.objects.descendant_of(index).order_by("-latest_revision_created_at", "path")[:limit]
+    choices = [(c.get_admin_display_title(), reverse("wagtailadmin_pages:add", args=("courses", "lessonpage", c.pk)))
+               for c in courses]
+    return [CreateLink(_("新建课时"), choices=choices, order=20),
+            CreateLink(_("新建课程"), reverse("wagtailadmin_pages:add", args=("courses", "coursepage", index.pk)),
+                       order=25)]
+
+
 @hooks.register("academy_nav_items")
 def nav_items(request):
     user = request.user
     if not user.is_authenticated:
         return []
     items = []
-    if own_profile(user) is not None:
-        items.append(NavItem(_("我的学习"), reverse("courses:my_learning"), order=10, match="/learning/"))
     url = course_index_url()
+    if own_profile(user) is not None:
+        items.append(NavItem(_("我的学习"), reverse("courses:my_learning"), order=10,
+                             match=("/learning/", url) if url else "/learning/", tab=_("学习")))
     if url:
         items.append(NavItem(_("课程中心"), url, order=15, match=url))
     if roles.has_role(user, roles.TRAINER, roles.HR):

@@ -10,7 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from officers import roles
 from officers.scoping import own_profile
-from portal.dashboard import NavItem, Panel
+from portal.dashboard import CreateLink, NavItem, Panel
 
 from . import engine, reports
 from .access import managed_exams
@@ -119,6 +119,14 @@ def annual_sittings(officer_ids, year, **kwargs):
     return engine.annual_sitting_states(officer_ids, year, **kwargs)
 
 
+@hooks.register("academy_create_links")
+def create_links(request):
+    """新建试题: the question bank's add form."""
+    if not request.user.has_perm("exams.add_question"):
+        return []
+    return [CreateLink(_("新建试题"), reverse(Question.snippet_viewset.get_url_name("add")), order=30)]
+
+
 @hooks.register("academy_nav_items")
 def nav_items(request):
     user = request.user
@@ -129,7 +137,8 @@ def nav_items(request):
     own_item = request.path.startswith(("/exams/wrong", "/exams/bank", "/exams/marking", "/exams/manage",
                                          "/exams/practice", "/exams/reports", "/exams/extra-time"))
     if roles.has_role(user, roles.OFFICER):
-        items.append(NavItem(_("考试"), reverse("exams:exam_list"), order=20, match="" if own_item else "/exams/"))
+        items.append(NavItem(_("考试"), reverse("exams:exam_list"), order=20, match="" if own_item else "/exams/",
+                             tab=_("考试")))
         items.append(NavItem(_("练习"), reverse("exams:practice"), order=21, match="/exams/practice/"))
         items.append(NavItem(_("错题本"), reverse("exams:wrong_book"), order=22, match="/exams/wrong/"))
     if roles.has_role(user, roles.HR) and not user.is_superuser:

@@ -17,7 +17,10 @@ def nav_items(request):
     user = request.user
     if not user.is_authenticated:
         return []
-    items = [NavItem(_("首页"), reverse("portal:home"), order=0)]
+    items = [NavItem(_("首页"), reverse("portal:home"), order=0, tab=_("首页"))]
+    if own_profile(user) is not None:
+        items.append(NavItem(_("我的资料"), reverse("officers:my_profile"), order=99, match=("/me/", "/my/"),
+                             tab=_("我的"), menu=False))
     if roles.has_role(user, roles.HR):
         items.append(NavItem(_("人员"), reverse("officers:officer_list"), order=60, match="/people/"))
     if roles.has_role(user, roles.TRAINER, roles.LEGAL_REVIEWER):
@@ -31,7 +34,8 @@ def dashboard_panels(request, role):
     profile = own_profile(user)
     panels = []
     if profile is not None:
-        panels.append(Panel(_("我的资料"), "officers/panels/profile.html", {"profile": profile}, order=90))
+        panels.append(Panel(_("我的资料"), "officers/panels/profile.html", {"profile": profile}, order=90,
+                            on_phone=False))
     if role == roles.OFFICER:
         for slot, title, order in (("my_learning", _("我的学习"), 10), ("my_exams", _("我的考试"), 20),
                                    ("my_qualification", _("我的资格"), 30)):

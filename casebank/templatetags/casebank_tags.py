@@ -4,6 +4,7 @@
     {% casebank_assets %}                         in {% block extra_head %}
     {{ case.facts|cite_paragraphs:case.decision_date }}   plain text → <p> paragraphs with citation links
     {{ text|cite }}                               text (always escaped) or safe HTML → citation links
+    {{ item.procedure|cite_steps }}               like cite_paragraphs, its own numbering as a list
 """
 from django import template
 from django.templatetags.static import static
@@ -11,6 +12,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from ..citations import linkify_citations
+from ..steps import split_steps
 
 register = template.Library()
 
@@ -36,8 +38,25 @@ def cite_paragraphs(value, as_of=None):
     The whole text is linked at once so that a bare 第…条 finds the law named before it."""
     if not value:
         return ""
-    paragraphs = [p.strip() for p in str(value).split("\n") if p.strip()]
-    html = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return linkify_citations(mark_safe(_paragraphs(str(value))), as_of or None)  # noqa: S308 — escaped text
+
+
+def _paragraphs(text):
+    return "\n".join(f"<p>{escape(p)}</p>" for p in (line.strip() for line in text.split("\n")) if p)
+
+
+@register.filter
+def cite_steps(value, as_of=None):
+    """Like cite_paragraphs, but a text numbered in its own words (（一）…（八）, 1. 2. …)
+    shows its steps as a numbered list after the introduction (casebank.steps)."""
+    if not value:
+        return ""
+    steps = split_steps(str(value))
+    if not steps.items:
+        return cite_paragraphs(value, as_of)
+    items = "".join(f'<li><span class="step-no">{escape(marker)}</span>{_paragraphs(text)}</li>'
+                    for marker, text in steps.items)
+    html = f'{_paragraphs(steps.intro)}<ol class="steps">{items}</ol>'
     return linkify_citations(mark_safe(html), as_of or None)  # noqa: S308 — built from escaped text
 
 

@@ -34,7 +34,7 @@ LAYERS = {
         PAGES: ["pages", "models"],
         FORMS: ["admin_forms", "panels", "importers", "regulations"],
         RULES: ["citations", "references", "versions", "validation", "lawtext"],
-        DATA: ["", "library", "cited", "domain", "numerals"],
+        DATA: ["", "library", "cited", "domain", "numerals", "steps"],
     },
     "courses": {
         ENTRY: ["apps", "receivers", "demo", "staff_views", "study_views", "urls", "views", "wagtail_hooks"],
@@ -68,7 +68,7 @@ LAYERS = {
     },
     "portal": {
         ENTRY: ["apps", "admin_access", "context_processors", "middleware", "templatetags", "templatetags.*", "urls",
-                "views"],
+                "views", "wagtail_hooks"],
         FORMS: ["spreadsheets"],
         RULES: ["dashboard", "site_address"],
         DATA: ["", "models"],
