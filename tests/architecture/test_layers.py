@@ -57,7 +57,7 @@ LAYERS = {
         FORMS: ["forms", "forms_qualifications", "exports", "hr_lists"],
         RULES: ["auth", "audit", "certificates", "certpdf", "exam_results", "hours", "qualifications", "ratelimit", "scoping", "events",
                 "roles"],
-        DATA: ["", "models"],
+        DATA: ["", "models", "lifecycle"],
     },
     "search": {
         ENTRY: ["apps", "signal_handlers", "demo", "urls", "views", "wagtail_hooks", "conformance",
@@ -70,7 +70,7 @@ LAYERS = {
                 "views"],
         FORMS: ["spreadsheets"],
         RULES: ["dashboard", "site_address"],
-        DATA: ["", "models"],
+        DATA: ["", "models", "lifecycle"],
     },
     "config": {
         ENTRY: ["urls", "wsgi", "asgi", "gunicorn", "warmup", "settings", "settings.*"],
