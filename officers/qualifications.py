@@ -595,7 +595,7 @@ def judge(qtype, data, rules, today):
             failures_to_revoke=qtype.renewal_failures_to_revoke)
         lapsed = expires is not None and expires < today
         review = lifecycle.Decision(lifecycle.S_ACTIVE)
-        if status == Q_QUALIFIED and not lapsed and not in_window:
+        if status == Q_QUALIFIED and not lapsed:
             review = lifecycle.review_decision(
                 today=today, due=rec.review_due, grace_days=qtype.review_grace_days,
                 requirements_met=not review_missing and not_reviewed_this_year, opens_days=review_window_days())
