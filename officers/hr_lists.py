@@ -156,7 +156,7 @@ def counts(user, *, qtype, unit_id=None, today=None, category=""):
     queries, each one pass without sorting: the officers in scope, and
     conditional counts over their records."""
     today = today or timezone.localdate()
-    officers = scoped_officers(user, unit_id)
+    officers = scoped_officers(user, unit_id).filter(personnel_category=qtype.personnel_category)
     if category in dict(CATEGORY_FILTERS):
         officers = officers.filter(personnel_category=category)
     n_officers = officers.count()

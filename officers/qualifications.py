@@ -33,7 +33,8 @@ from django.utils.translation import gettext_lazy
 from . import audit, certificates, exam_results, lifecycle
 from .models import (
     ACH_COURSE, ACH_EXAM, C_EXPIRED, C_REPLACED, C_REVOKED, C_SUSPENDED, C_VALID, CERT_QUALIFICATION,
-    Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, SUSPENDED_BY_HR, SUSPENDED_REVIEW_OVERDUE,
+    PERSONNEL_AUXILIARY, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, SUSPENDED_BY_HR,
+    SUSPENDED_REVIEW_OVERDUE,
     Achievement, Certificate, HoursEntry, Officer, QualificationRecord, QualificationType, RequiredCourse,
     RequiredExam,
 )
@@ -377,8 +378,10 @@ def _unmet_for_grant(qtype, data, rules, today):
         # Without named exams, any qualification exam counts for the base type;
         # a 专项资格 needs its own exam named before it can be granted by the rules.
         if not qtype.is_base or not data.passed_exam(kind=EXAM_KIND_QUALIFICATION, min_score=qtype.exam_min_score):
-            missing.append(Unmet(U_EXAM, _("资格考试未通过") if qtype.is_base else _("专项资格考试未通过"),
-                                 exam_kind=EXAM_KIND_QUALIFICATION if qtype.is_base else ""))
+            text = (_("资格考试未通过") if qtype.is_base
+                    else _("%(name)s考试未通过") % {"name": qtype.name}
+                    if qtype.personnel_category == PERSONNEL_AUXILIARY else _("专项资格考试未通过"))
+            missing.append(Unmet(U_EXAM, text, exam_kind=EXAM_KIND_QUALIFICATION if qtype.is_base else ""))
     return missing
 
 
@@ -649,6 +652,8 @@ def _evaluate_data(data, rules, today, *, apply, changes=None, pending=None):
     results = []
     types = sorted(rules.types, key=lambda t: (not t.is_base, t.prerequisite_id is not None, t.sort_order))
     for qtype in types:
+        if qtype.personnel_category != data.officer.personnel_category:
+            continue  # 辅助执法证 for 辅助执法人员, the enforcement types for 执法人员
         ev, action = judge(qtype, data, rules, today)
         if apply:
             if action == "grant":
@@ -667,7 +672,7 @@ def _evaluate_data(data, rules, today, *, apply, changes=None, pending=None):
                 ev.action = ACTION_DONE[action]
                 if changes is not None:
                     changes.append(ev)
-            if ev.record is None and qtype.is_base:
+            if ev.record is None and (qtype.is_base or qtype.personnel_category == PERSONNEL_AUXILIARY):
                 ev.record = data.records[qtype.pk] = QualificationRecord.objects.get_or_create(
                     officer=data.officer, qualification_type=qtype)[0]
             if ev.record is not None:
