@@ -339,3 +339,21 @@ def test_a_part_never_passed_is_named(officer, card):
     RequiredExam.objects.create(qualification_type=card, exam=general, part_name="通用法律知识")
     assert q.evaluate(officer, D(2026, 3, 1), apply=False).reasons == [
         "通用法律知识：考试《通用法律知识考试》未通过（须 60 分）"]
+
+
+@pytest.mark.django_db
+def test_admin_form_refuses_a_contradictory_configuration():
+    form_class = QualificationType.snippet_viewset.get_form_class()
+    data = {"code": "X", "name": "执法证", "personnel_category": "officer", "validity_months": 12,
+            "renewal_window_months": 12, "review_interval_months": 12, "review_exam_every": 0,
+            "review_grace_days": 30, "renewal_failures_to_revoke": 2, "reapply_bar_months": 24,
+            "min_hours_per_year": "-1", "exam_min_score": "60", "annual_exam_min_score": "60", "sort_order": 0}
+    form = form_class(data=data)
+    assert not form.is_valid()
+    codes = {name: [e.code for e in errors] for name, errors in form.errors.as_data().items()}
+    assert codes["renewal_window_months"] == ["renewal_window_too_long"]
+    assert codes["review_exam_every"] == ["review_exam_every_too_small"]
+    assert codes["min_hours_per_year"] == ["hours_negative"]
+    assert not QualificationType.objects.exists()
+    form = form_class(data={**data, "renewal_window_months": 6, "review_exam_every": 2, "min_hours_per_year": "60"})
+    assert form.is_valid(), form.errors
