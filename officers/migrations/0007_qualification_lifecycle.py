@@ -3,6 +3,11 @@
 from django.db import migrations, models
 
 
+def keep_existing_types_renewed_by_review(apps, schema_editor):
+    """Types configured before the renewal exam existed keep renewing through the annual review."""
+    apps.get_model("officers", "QualificationType").objects.update(renewal_exam_required=False)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -85,4 +90,5 @@ class Migration(migrations.Migration):
             name='validity_months',
             field=models.PositiveSmallIntegerField(default=60, help_text='默认 60 个月（5 年）：湖南等省现行执法证件管理规定；较早的地方规定为 2–3 年', verbose_name='有效期（月）'),
         ),
+        migrations.RunPython(keep_existing_types_renewed_by_review, migrations.RunPython.noop),
     ]
