@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import audit, exports, hr_lists, qualifications, roles
 from . import certificates as cert_service
-from .forms import TrainingTierForm
+from .forms import PersonnelCategoryForm, TrainingTierForm
 from .forms_qualifications import ReasonForm
 from .models import Certificate, Officer, QualificationRecord, QualificationType
 from .roles import role_required
@@ -296,6 +296,26 @@ def officer_tier(request, pk):
                      before={"training_tier": before}, after={"training_tier": officer.training_tier})
         messages.success(request, _("已将 %(name)s 的培训层级设为：%(tier)s") % {
             "name": officer.full_name, "tier": officer.get_training_tier_display() or _("未登记")})
+    return redirect(officer.get_absolute_url())
+
+
+@require_POST
+@role_required(roles.HR)
+def officer_category(request, pk):
+    """Record whether a person is a 执法人员 or a 辅助执法人员 (HR, within scope); audited,
+    and the person is evaluated at once against the types of the new category."""
+    officer = get_object_or_404(visible_officers(request.user), pk=pk)
+    before = officer.personnel_category
+    form = PersonnelCategoryForm(request.POST, instance=officer)
+    if not form.is_valid():
+        messages.error(request, _("人员类别无效。"))
+    elif form.cleaned_data["personnel_category"] != before:
+        form.save()
+        audit.record("officer.personnel_category", request=request, officer=officer, obj=officer,
+                     before={"personnel_category": before}, after={"personnel_category": officer.personnel_category})
+        qualifications.evaluate_all(officer)
+        messages.success(request, _("已将 %(name)s 的人员类别设为：%(category)s") % {
+            "name": officer.full_name, "category": officer.get_personnel_category_display()})
     return redirect(officer.get_absolute_url())
 
 

@@ -272,6 +272,7 @@ AUDIT_ACTION_LABELS = {
     "login.locked": _("登录锁定"),
     "logout": _("退出登录"),
     "officer.training_tier": _("变更培训层级"),
+    "officer.personnel_category": _("变更人员类别"),
     "qualification.grant": _("授予资格"),
     "qualification.renew": _("续期换证"),
     "qualification.review": _("年审合格"),

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from officers import hr_lists
 from officers import qualifications as q
 from officers import roles
-from officers.models import PERSONNEL_AUXILIARY, QualificationRecord, QualificationType
+from officers.models import PERSONNEL_AUXILIARY, AuditLog, Officer, QualificationRecord, QualificationType
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +112,17 @@ def test_export_carries_state_category_review_and_window(client, population):
     assert rows["REVIEW-LATE"]["年审到期"].date() == timezone.localdate() - datetime.timedelta(days=10)
     assert rows["AUX"]["人员类别"] == "辅助执法人员"
     assert rows["VALID"]["人员类别"] == "执法人员"
+
+
+def test_hr_sets_the_personnel_category_with_an_audit_entry(client, units, card, hr_user, hr_other_user):
+    officer = _officer(units, "CAT001")
+    client.force_login(hr_other_user)  # another district: not found, nothing changes
+    assert client.post(reverse("officers:hr_officer_category", args=[officer.pk]),
+                       {"personnel_category": "auxiliary"}).status_code == 404
+    client.force_login(hr_user)
+    r = client.post(reverse("officers:hr_officer_category", args=[officer.pk]), {"personnel_category": "auxiliary"})
+    assert r.status_code == 302
+    assert Officer.objects.get(pk=officer.pk).personnel_category == PERSONNEL_AUXILIARY
+    entry = AuditLog.objects.get(action="officer.personnel_category", officer=officer)
+    assert entry.before == {"personnel_category": "officer"} and entry.actor == hr_user
+    assert "辅助执法人员" in client.get(officer.get_absolute_url()).content.decode()
