@@ -79,8 +79,8 @@ def report_rows(officers, qtype, year):
         passed = dict(Achievement.objects.filter(officer_id__in=ids, kind=ACH_EXAM, year=year)
                       .values("officer_id").annotate(n=Count("pk")).order_by().values_list("officer_id", "n"))
         failed = exam_results.failed_exam_counts(ids, year)
-        recs = {r.officer_id: r for r in QualificationRecord.objects.filter(officer_id__in=ids,
-                                                                           qualification_type=qtype)}
+        recs = {r.officer_id: r for r in QualificationRecord.objects.filter(
+            officer_id__in=ids, qualification_type=qtype).select_related("qualification_type")}
         for o in chunk:
             rec = recs.get(o.pk)
             rows.append([
