@@ -34,9 +34,8 @@ from . import audit, certificates, exam_results, lifecycle
 from .models import (
     ACH_COURSE, ACH_EXAM, C_EXPIRED, C_REPLACED, C_REVOKED, C_SUSPENDED, C_VALID, CERT_QUALIFICATION,
     PERSONNEL_AUXILIARY, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, SUSPENDED_BY_HR,
-    SUSPENDED_REVIEW_OVERDUE,
-    Achievement, Certificate, HoursEntry, Officer, QualificationRecord, QualificationType, RequiredCourse,
-    RequiredExam,
+    SUSPENDED_REVIEW_OVERDUE, Achievement, Certificate, HoursEntry, Officer, QualificationRecord,
+    QualificationType, RequiredCourse, RequiredExam,
 )
 
 
