@@ -10,7 +10,8 @@ from django.db import transaction
 
 from . import roles
 from .models import (
-    LEVEL_CITY, LEVEL_DISTRICT, LEVEL_SQUAD, TIER_ADVANCED, TIER_ENTRY, TIER_INSERVICE, Officer, Unit,
+    LEVEL_CITY, LEVEL_DISTRICT, LEVEL_SQUAD, PERSONNEL_AUXILIARY, TIER_ADVANCED, TIER_ENTRY, TIER_INSERVICE,
+    Officer, Unit,
 )
 
 CITY = ("SZ", "某市城市管理综合执法局")
@@ -27,6 +28,9 @@ NAMES = [
     "梁宇", "宋佳", "郑浩然", "谢雨婷", "韩冬", "唐晓峰", "冯丽萍", "于洋", "董建华", "萧雅",
     "程明", "曹颖", "袁亮", "邓立安", "许文博", "傅晓", "沈倩", "曾宪武", "彭丽", "吕振华",
 ]
+
+#: 辅助执法人员 (协管员) of the demo squads.
+AUXILIARY_NAMES = ["钱小东", "孔令辉", "严文静", "金海波"]
 
 #: The demo logins: username → (role group, unit code, full name, position, employee number).
 DEMO_USERS = {
@@ -112,6 +116,17 @@ def load(stdout, password):
             "training_tier": TIER_ADVANCED if role in (roles.TRAINER, roles.LEGAL_REVIEWER) else TIER_INSERVICE,
         })
         created += int(new)
+    for i, name in enumerate(AUXILIARY_NAMES):
+        number = f"XG{i + 1:04d}"
+        if Officer.objects.filter(employee_number=number).exists():
+            continue
+        user, _ = _user(f"xg{i + 1:04d}", password, first_name=name)
+        user.groups.add(Group.objects.get(name=roles.OFFICER))
+        Officer.objects.create(
+            user=user, employee_number=number, full_name=name, unit=units[squads[i % len(squads)]],
+            position="officer", hire_date=datetime.date(2022 + i % 3, 4, 1), training_tier=TIER_ENTRY,
+            personnel_category=PERSONNEL_AUXILIARY)
+        created += 1
     # Demo data loaded before officers had a training tier: give them one once.
     for o in Officer.objects.filter(training_tier="", employee_number__startswith="ZF"):
         Officer.objects.filter(pk=o.pk).update(training_tier=_demo_tier(o.position, bool(o.certificate_number)))

@@ -8,8 +8,11 @@ model is taken from Django's app registry by its label, the way
 officers.models.RequiredExam refers to "exams.Exam". This module is the only
 place in officers that knows the fields of a sitting. Without the exams app
 installed every answer is empty."""
+import datetime
+
 from django.apps import apps
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
 from wagtail import hooks
 
 #: Exam kinds whose result counts for "failed the last exam".
@@ -60,6 +63,24 @@ def failed_exam_counts(officer_ids, year):
     return dict(sitting.objects.filter(officer_id__in=officer_ids, passed=False, released_at__isnull=False,
                                        ended_at__year=year)
                 .values("officer_id").annotate(n=Count("pk")).order_by().values_list("officer_id", "n"))
+
+
+def failed_sittings(officer_ids, since, *, exam_ids=(), kinds=()):
+    """{officer id: [(exam id, exam kind, local date)]} of the released failed sittings
+    ended on or after the date ``since`` at one of ``exam_ids`` or an exam of one of
+    ``kinds`` (the renewal exams the lifecycle counts); empty without the exams app."""
+    sitting = sitting_model()
+    if sitting is None or not officer_ids:
+        return {}
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    rows = (sitting.objects.filter(officer_id__in=officer_ids, passed=False, released_at__isnull=False,
+                                   ended_at__gte=start)
+            .filter(Q(exam_id__in=list(exam_ids)) | Q(exam__kind__in=list(kinds)))
+            .values_list("officer_id", "exam_id", "exam__kind", "ended_at"))
+    result = {}
+    for officer_id, exam_id, kind, ended in rows:
+        result.setdefault(officer_id, []).append((exam_id, kind, timezone.localtime(ended).date()))
+    return result
 
 
 def exam_history(officer, limit=50):

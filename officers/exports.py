@@ -21,15 +21,16 @@ from portal.spreadsheets import Column, Sheet, spreadsheet_response
 
 from . import exam_results
 from .certpdf import register_font
-from .hr_lists import status_display, status_label
+from .hr_lists import renewal_from, status_display, status_label
 from .models import ACH_EXAM, Achievement, HoursEntry, QualificationRecord
 
 HOURS_FORMAT = "0.0"
 
 
 def list_header():
-    return [_("工号"), _("姓名"), _("单位"), _("岗位"), _("培训层级"), _("资格"), _("状态"), _("取得日期"),
-            _("有效期至"), _("最近年审"), Column(_("本年学时"), number_format=HOURS_FORMAT), _("欠缺事项")]
+    return [_("工号"), _("姓名"), _("单位"), _("岗位"), _("人员类别"), _("培训层级"), _("资格"), _("状态"),
+            _("取得日期"), _("有效期至"), _("换证期起"), _("最近年审"), _("年审到期"),
+            Column(_("本年学时"), number_format=HOURS_FORMAT), _("欠缺事项")]
 
 
 def list_rows(records, today=None):
@@ -38,9 +39,10 @@ def list_rows(records, today=None):
         o = rec.officer
         yield [
             o.employee_number, o.full_name, o.unit.name, o.get_position_display(),
-            str(o.get_training_tier_display() or _("未登记")), rec.qualification_type.name,
-            str(status_display(status_label(rec, today))), rec.granted_at, rec.expires_at, rec.last_review,
-            rec.year_hours, "；".join(rec.reasons or []),
+            str(o.get_personnel_category_display()), str(o.get_training_tier_display() or _("未登记")),
+            rec.qualification_type.name, str(status_display(status_label(rec, today))), rec.granted_at,
+            rec.expires_at, renewal_from(rec), rec.last_review, rec.review_due, rec.year_hours,
+            "；".join(rec.reasons or []),
         ]
 
 
@@ -77,8 +79,8 @@ def report_rows(officers, qtype, year):
         passed = dict(Achievement.objects.filter(officer_id__in=ids, kind=ACH_EXAM, year=year)
                       .values("officer_id").annotate(n=Count("pk")).order_by().values_list("officer_id", "n"))
         failed = exam_results.failed_exam_counts(ids, year)
-        recs = {r.officer_id: r for r in QualificationRecord.objects.filter(officer_id__in=ids,
-                                                                           qualification_type=qtype)}
+        recs = {r.officer_id: r for r in QualificationRecord.objects.filter(
+            officer_id__in=ids, qualification_type=qtype).select_related("qualification_type")}
         for o in chunk:
             rec = recs.get(o.pk)
             rows.append([

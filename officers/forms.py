@@ -76,6 +76,14 @@ class ReverseHoursForm(forms.Form):
     reason = forms.CharField(label=_("冲销原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
 
 
+class PersonnelCategoryForm(forms.ModelForm):
+    """HR records whether a person is a 执法人员 or a 辅助执法人员 (协管员)."""
+
+    class Meta:
+        model = Officer
+        fields = ["personnel_category"]
+
+
 class TrainingTierForm(forms.ModelForm):
     """HR records an officer's training tier (培训层级)."""
 

@@ -1,18 +1,19 @@
-"""The HR lists (expiring, expired, short of hours, failed the last exam, by
-status) as querysets within the viewer's scope. Views and exports share them,
-so an export has exactly the rows of the list on screen."""
+"""The HR lists (expiring, expired, 待换证, 年审 due or overdue, short of hours,
+failed the last exam, by status and personnel category) as querysets within the
+viewer's scope. Views and exports share them, so an export has exactly the rows
+of the list on screen."""
 import datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import exam_results, roles
+from . import exam_results, lifecycle, roles
 from .models import (
-    Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Officer, QualificationRecord,
-    QualificationType,
+    PERSONNEL_CATEGORY_CHOICES, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Officer,
+    QualificationRecord, QualificationType,
 )
-from .qualifications import S_EXPIRING, STATUS_LABELS, expiring_days
+from .qualifications import S_EXPIRING, S_RENEWAL_DUE, S_REVIEW_OVERDUE, STATUS_LABELS, expiring_days
 from .scoping import visible_officers, visible_units
 
 LISTS = {
@@ -21,13 +22,22 @@ LISTS = {
     "expiring_60": _("60 天内到期"),
     "expiring_90": _("90 天内到期"),
     "expired": _("已过期"),
+    "renewal_due": _("待换证"),
+    "review_due_60": _("60 天内须年审"),
+    "review_overdue": _("年审逾期"),
     "short_hours": _("本年学时不足"),
     "failed_exam": _("最近一次考试未通过"),
     "suspended": _("暂扣"),
     "revoked": _("取消"),
     "not_qualified": _("未取得"),
 }
-STATUS_FILTERS = [Q_QUALIFIED, S_EXPIRING, Q_EXPIRED, Q_SUSPENDED, Q_REVOKED, Q_NOT_QUALIFIED]
+#: The evaluated statuses, a partition of the records (status_label and status_q agree).
+STATUS_FILTERS = [Q_QUALIFIED, S_RENEWAL_DUE, S_REVIEW_OVERDUE, S_EXPIRING, Q_EXPIRED, Q_SUSPENDED, Q_REVOKED,
+                  Q_NOT_QUALIFIED]
+#: Personnel categories HR can filter by (执法人员 / 辅助执法人员).
+CATEGORY_FILTERS = PERSONNEL_CATEGORY_CHOICES
+#: The 年审 warning before its due date (山东: the list turns dark red 2 months before).
+REVIEW_WARNING_DAYS = 60
 
 
 def base_type(type_id=None):
@@ -66,21 +76,46 @@ def record_scope(user, unit_id=None):
     return Q(officer__in=scoped_officers(user, unit_id).values("pk"))
 
 
-def status_q(status, today):
+def _window_q(qtype, today):
+    """Records of the type in their renewal window (none when the type has no renewal exam)."""
+    if qtype is None or not qtype.renewal_exam_required:
+        return Q(pk__in=[])
+    return Q(expires_at__isnull=False,
+             expires_at__lte=lifecycle.latest_expiry_in_window(today, qtype.renewal_window_months))
+
+
+def status_q(status, today, qtype=None):
+    """The records with an evaluated status, in the order status_label decides it:
+    expired, expiring, 年审逾期, 待换证, valid."""
     soon = today + datetime.timedelta(days=expiring_days())
+    valid = Q(status=Q_QUALIFIED) & (Q(expires_at__gt=soon) | Q(expires_at__isnull=True))
+    overdue = Q(review_due__lt=today)
+    not_overdue = Q(review_due__isnull=True) | Q(review_due__gte=today)
     if status == S_EXPIRING:
         return Q(status=Q_QUALIFIED, expires_at__gte=today, expires_at__lte=soon)
+    if status == S_REVIEW_OVERDUE:
+        return valid & overdue
+    if status == S_RENEWAL_DUE:
+        return valid & not_overdue & _window_q(qtype, today)
     if status == Q_QUALIFIED:
-        return Q(status=Q_QUALIFIED) & (Q(expires_at__gt=soon) | Q(expires_at__isnull=True))
+        return valid & not_overdue & ~_window_q(qtype, today)
     if status == Q_EXPIRED:
         return Q(status=Q_EXPIRED) | Q(status=Q_QUALIFIED, expires_at__lt=today)
     return Q(status=status)
 
 
-def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None):
+def category_q(category):
+    """Records of officers in one personnel category ("" or an unknown code: all)."""
+    if category in dict(CATEGORY_FILTERS):
+        return Q(officer__personnel_category=category)
+    return Q()
+
+
+def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None, category=""):
     """QualificationRecords of the type for officers in scope, for one list."""
     today = today or timezone.localdate()
-    qs = (QualificationRecord.objects.filter(record_scope(user, unit_id), qualification_type=qtype)
+    qs = (QualificationRecord.objects.filter(record_scope(user, unit_id), category_q(category),
+                                             qualification_type=qtype)
           .select_related("officer", "officer__unit", "qualification_type"))
     if list_name.startswith("expiring_"):
         days = int(list_name.split("_")[1])
@@ -88,6 +123,12 @@ def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None
                        expires_at__lte=today + datetime.timedelta(days=days)).order_by("expires_at", "officer_id")
     elif list_name == "expired":
         qs = qs.filter(status_q(Q_EXPIRED, today)).order_by("expires_at", "officer_id")
+    elif list_name == "renewal_due":
+        qs = qs.filter(status_q(S_RENEWAL_DUE, today, qtype)).order_by("expires_at", "officer_id")
+    elif list_name == "review_due_60":
+        qs = qs.filter(_review_soon_q(today)).order_by("review_due", "officer_id")
+    elif list_name == "review_overdue":
+        qs = qs.filter(status_q(S_REVIEW_OVERDUE, today)).order_by("review_due", "officer_id")
     elif list_name == "short_hours":
         qs = qs.filter(hours_short=True).order_by("year_hours", "officer_id")
     elif list_name == "failed_exam":
@@ -100,50 +141,76 @@ def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None
     else:
         qs = qs.order_by("officer__unit__path", "officer__employee_number")
     if status in STATUS_FILTERS:
-        qs = qs.filter(status_q(status, today))
+        qs = qs.filter(status_q(status, today, qtype))
     return qs
 
 
-def counts(user, *, qtype, unit_id=None, today=None):
+def _review_soon_q(today):
+    return Q(status=Q_QUALIFIED, review_due__gte=today,
+             review_due__lte=today + datetime.timedelta(days=REVIEW_WARNING_DAYS))
+
+
+def counts(user, *, qtype, unit_id=None, today=None, category=""):
     """Officers by evaluated status (adds up to the officers in scope: an
     officer with no record yet counts as 未取得), plus the list sizes. Two
     queries, each one pass without sorting: the officers in scope, and
     conditional counts over their records."""
     today = today or timezone.localdate()
-    n_officers = scoped_officers(user, unit_id).count()
-    recs = QualificationRecord.objects.filter(record_scope(user, unit_id), qualification_type=qtype)
-    agg = {s: Count("pk", filter=status_q(s, today)) for s in STATUS_FILTERS}
+    officers = scoped_officers(user, unit_id).filter(personnel_category=qtype.personnel_category)
+    if category in dict(CATEGORY_FILTERS):
+        officers = officers.filter(personnel_category=category)
+    n_officers = officers.count()
+    recs = QualificationRecord.objects.filter(record_scope(user, unit_id), category_q(category),
+                                              qualification_type=qtype)
+    agg = {s: Count("pk", filter=status_q(s, today, qtype)) for s in STATUS_FILTERS}
     for days in (30, 60, 90):
         agg[f"expiring_{days}"] = Count("pk", filter=Q(status=Q_QUALIFIED, expires_at__gte=today,
                                                         expires_at__lte=today + datetime.timedelta(days=days)))
     agg["short_hours"] = Count("pk", filter=Q(hours_short=True))
+    agg["review_due_60"] = Count("pk", filter=_review_soon_q(today))
     agg["n_records"] = Count("pk")
     result = recs.aggregate(**agg)
     result[Q_NOT_QUALIFIED] += n_officers - result.pop("n_records")
     result["expired"] = result[Q_EXPIRED]
+    result["renewal_due"] = result[S_RENEWAL_DUE]
+    result["review_overdue"] = result[S_REVIEW_OVERDUE]
     result["total"] = n_officers
     return result
 
 
-def failed_count(user, *, qtype, unit_id=None):
+def failed_count(user, *, qtype, unit_id=None, category=""):
     if exam_results.sitting_model() is None:
         return None
-    return records(user, qtype=qtype, list_name="failed_exam", unit_id=unit_id).count()
+    return records(user, qtype=qtype, list_name="failed_exam", unit_id=unit_id, category=category).count()
 
 
 def status_label(rec, today=None):
-    """The evaluated status of a stored record (即将到期 and 已过期 from its dates)."""
+    """The evaluated status of a stored record from its dates: 已过期, 即将到期, 年审逾期,
+    待换证 (the same order as status_q and the evaluation)."""
     today = today or timezone.localdate()
-    if rec.status == Q_QUALIFIED and rec.expires_at:
+    if rec.status != Q_QUALIFIED:
+        return rec.status
+    if rec.expires_at:
         if rec.expires_at < today:
             return Q_EXPIRED
         if rec.expires_at <= today + datetime.timedelta(days=expiring_days()):
             return S_EXPIRING
+    if rec.review_due and rec.review_due < today:
+        return S_REVIEW_OVERDUE
+    qtype = rec.qualification_type
+    if rec.expires_at and qtype.renewal_exam_required and lifecycle.renewal_window_start(
+            rec.expires_at, qtype.renewal_window_months) <= today:
+        return S_RENEWAL_DUE
     return rec.status
+
+
+def renewal_from(rec):
+    """The first day of the record's renewal window (None without an expiry)."""
+    return lifecycle.renewal_window_start(rec.expires_at, rec.qualification_type.renewal_window_months)
 
 
 def status_display(code):
     return STATUS_LABELS.get(code, code)
 
 
-__all__ = ["LISTS", "STATUS_FILTERS", "records", "counts", "base_type", "scoped_officers", "Officer"]
+__all__ = ["LISTS", "STATUS_FILTERS", "CATEGORY_FILTERS", "records", "counts", "base_type", "scoped_officers", "Officer"]

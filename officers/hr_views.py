@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import audit, exports, hr_lists, qualifications, roles
 from . import certificates as cert_service
-from .forms import TrainingTierForm
+from .forms import PersonnelCategoryForm, TrainingTierForm
 from .forms_qualifications import ReasonForm
 from .models import Certificate, Officer, QualificationRecord, QualificationType
 from .roles import role_required
@@ -24,6 +24,12 @@ from .scoping import own_profile, visible_officers, visible_units
 
 PAGE_SIZE = 50
 PREVIEW_SIZE = 8
+
+
+def _category(request):
+    """The personnel category filter ("" for all)."""
+    category = request.GET.get("category") or ""
+    return category if category in dict(hr_lists.CATEGORY_FILTERS) else ""
 
 
 def _filters(request):
@@ -51,21 +57,25 @@ def _query_suffix(request, **overrides):
 def dashboard(request):
     """Counts by status and the short lists, within the HR user's unit subtree."""
     qtype, unit_id, status = _filters(request)
+    category = _category(request)
     today = timezone.localdate()
     ctx = {"qtype": qtype, "types": QualificationType.objects.filter(is_active=True),
            "units": visible_units(request.user), "unit_id": unit_id, "status": status, "today": today,
+           "category": category, "categories": hr_lists.CATEGORY_FILTERS,
            "lists": hr_lists.LISTS, "status_filters": [(s, hr_lists.status_display(s))
                                                        for s in hr_lists.STATUS_FILTERS]}
     if qtype is None:
         return render(request, "officers/hr/dashboard.html", {**ctx, "no_types": True})
-    counts = hr_lists.counts(request.user, qtype=qtype, unit_id=unit_id, today=today)
-    failed = hr_lists.failed_count(request.user, qtype=qtype, unit_id=unit_id)
+    counts = hr_lists.counts(request.user, qtype=qtype, unit_id=unit_id, today=today, category=category)
+    failed = hr_lists.failed_count(request.user, qtype=qtype, unit_id=unit_id, category=category)
     previews = []
-    for name in ("expiring_30", "expired", "short_hours", "failed_exam"):
+    for name in ("expiring_30", "expired", "review_overdue", "renewal_due", "short_hours", "failed_exam"):
         if name == "failed_exam" and failed is None:
             continue
+        if name in ("review_overdue", "renewal_due") and not counts[name]:
+            continue
         rows = list(hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status,
-                                     today=today)[:PREVIEW_SIZE])
+                                     today=today, category=category)[:PREVIEW_SIZE])
         n = failed if name == "failed_exam" else counts[name]
         previews.append({"name": name, "title": hr_lists.LISTS[name], "rows": _decorate(rows, today), "count": n})
     ctx.update(counts=counts, failed=failed, previews=previews, suffix=_query_suffix(request),
@@ -79,6 +89,7 @@ def _decorate(records, today):
         rec.eval_status = code
         rec.eval_label = hr_lists.status_display(code)
         rec.eval_badge = qualifications.STATUS_BADGES.get(code, "badge-grey")
+        rec.renewal_from = hr_lists.renewal_from(rec)
     return records
 
 
@@ -88,10 +99,12 @@ def record_list(request, name):
     if name not in hr_lists.LISTS:
         raise Http404
     qtype, unit_id, status = _filters(request)
+    category = _category(request)
     if qtype is None:
         raise Http404
     today = timezone.localdate()
-    qs = hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status, today=today)
+    qs = hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status, today=today,
+                          category=category)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list, today)
     return render(request, "officers/hr/record_list.html", {
@@ -99,6 +112,7 @@ def record_list(request, name):
         "status": status, "units": visible_units(request.user), "types": QualificationType.objects.filter(
             is_active=True), "suffix": _query_suffix(request), "lists": hr_lists.LISTS,
         "status_filters": [(s, hr_lists.status_display(s)) for s in hr_lists.STATUS_FILTERS],
+        "category": category, "categories": hr_lists.CATEGORY_FILTERS,
     })
 
 
@@ -110,7 +124,8 @@ def record_export(request, name, fmt):
     qtype, unit_id, status = _filters(request)
     if qtype is None:
         raise Http404
-    qs = hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status)
+    qs = hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status,
+                          category=_category(request))
     filename = f"{hr_lists.LISTS[name]}_{timezone.localdate():%Y%m%d}.{fmt}"
     return exports.spreadsheet(fmt, filename, hr_lists.LISTS[name], exports.list_header(), exports.list_rows(qs))
 
@@ -281,6 +296,26 @@ def officer_tier(request, pk):
                      before={"training_tier": before}, after={"training_tier": officer.training_tier})
         messages.success(request, _("已将 %(name)s 的培训层级设为：%(tier)s") % {
             "name": officer.full_name, "tier": officer.get_training_tier_display() or _("未登记")})
+    return redirect(officer.get_absolute_url())
+
+
+@require_POST
+@role_required(roles.HR)
+def officer_category(request, pk):
+    """Record whether a person is a 执法人员 or a 辅助执法人员 (HR, within scope); audited,
+    and the person is evaluated at once against the types of the new category."""
+    officer = get_object_or_404(visible_officers(request.user), pk=pk)
+    before = officer.personnel_category
+    form = PersonnelCategoryForm(request.POST, instance=officer)
+    if not form.is_valid():
+        messages.error(request, _("人员类别无效。"))
+    elif form.cleaned_data["personnel_category"] != before:
+        form.save()
+        audit.record("officer.personnel_category", request=request, officer=officer, obj=officer,
+                     before={"personnel_category": before}, after={"personnel_category": officer.personnel_category})
+        qualifications.evaluate_all(officer)
+        messages.success(request, _("已将 %(name)s 的人员类别设为：%(category)s") % {
+            "name": officer.full_name, "category": officer.get_personnel_category_display()})
     return redirect(officer.get_absolute_url())
 
 

@@ -100,6 +100,19 @@ class Position(models.TextChoices):
 POSITION_CHOICES = Position.choices
 
 
+class PersonnelCategory(models.TextChoices):
+    """执法人员 hold an enforcement certificate; 辅助执法人员 (协管员) hold a 辅助执法证 and
+    may only publicise, patrol and dissuade, never impose a penalty."""
+
+    OFFICER = "officer", _("执法人员")
+    AUXILIARY = "auxiliary", _("辅助执法人员")
+
+
+PERSONNEL_OFFICER = PersonnelCategory.OFFICER.value
+PERSONNEL_AUXILIARY = PersonnelCategory.AUXILIARY.value
+PERSONNEL_CATEGORY_CHOICES = PersonnelCategory.choices
+
+
 class Tier(models.TextChoices):
     """Training tiers (分层分类、分阶段), lowest first: an officer's current stage, a
     course's level and an exam's audience use the same codes. This is their one home;
@@ -153,6 +166,9 @@ class Officer(models.Model):
     #: (such an officer is outside every tier-limited exam or assignment).
     training_tier = models.CharField(_("培训层级"), max_length=16, choices=Tier.choices, blank=True,
                                      help_text=_("决定可参加哪些限定层级的考试、收到哪些按层级指派的课程"))
+    personnel_category = models.CharField(
+        _("人员类别"), max_length=16, choices=PersonnelCategory.choices, default=PERSONNEL_OFFICER,
+        db_index=True, help_text=_("辅助执法人员（协管员）持辅助执法证，只能宣传、巡查、劝阻，不得实施行政处罚"))
 
     objects = OfficerQuerySet.as_manager()
 
@@ -256,8 +272,10 @@ AUDIT_ACTION_LABELS = {
     "login.locked": _("登录锁定"),
     "logout": _("退出登录"),
     "officer.training_tier": _("变更培训层级"),
+    "officer.personnel_category": _("变更人员类别"),
     "qualification.grant": _("授予资格"),
-    "qualification.renew": _("年审续期"),
+    "qualification.renew": _("续期换证"),
+    "qualification.review": _("年审合格"),
     "qualification.expire": _("资格到期"),
     "qualification.suspend": _("暂扣资格"),
     "qualification.revoke": _("取消资格"),
@@ -360,9 +378,15 @@ class QualificationType(models.Model):
     """A kind of enforcement qualification and the rules to hold it.
 
     Initial grant: the prerequisite qualification held, the required courses
-    completed and the qualification exam passed. Annual review (年审): the
-    minimum training hours of the calendar year and, where required, the
-    annual exam passed that year.
+    completed and the qualification exam (each part of it) passed. 年审 every
+    ``review_interval_months``: the minimum training hours of the calendar year
+    and, at every ``review_exam_every``-th 年审, the annual exam passed that year.
+    换证 (renewal) in the last ``renewal_window_months`` before expiry: the
+    renewal exam passed in the window (or, without one, the 年审 requirements);
+    it extends the validity by ``validity_months``.
+
+    The lifecycle numbers differ by province, so each is a field whose default
+    and source are in its help text (officers.lifecycle holds the decisions).
     """
 
     code = models.CharField(_("编码"), max_length=32, unique=True)
@@ -378,9 +402,37 @@ class QualificationType(models.Model):
     description = models.TextField(_("说明"), blank=True)
     is_base = models.BooleanField(_("基础执法资格"), default=False,
                                   help_text=_("人事看板按此资格统计人员状态"))
+    #: The personnel category the type is for (辅助执法证 for 辅助执法人员).
+    personnel_category = models.CharField(
+        _("适用人员类别"), max_length=16, choices=PersonnelCategory.choices, default=PERSONNEL_OFFICER,
+        help_text=_("辅助执法证适用于辅助执法人员（协管员）"))
     prerequisite = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("前置资格"))
-    validity_months = models.PositiveSmallIntegerField(_("有效期（月）"), default=12)
+    validity_months = models.PositiveSmallIntegerField(
+        _("有效期（月）"), default=60,
+        help_text=_("默认 60 个月（5 年）：湖南等省现行执法证件管理规定；较早的地方规定为 2–3 年"))
+    renewal_window_months = models.SmallIntegerField(
+        _("换证期（月）"), default=6,
+        help_text=_("有效期届满前多少个月进入换证期；默认 6 个月（湖南：届满前 6 个月须重新参加资格考试）"))
+    renewal_exam_required = models.BooleanField(
+        _("换证须通过换证考试"), default=True,
+        help_text=_("换证期内须重新通过资格考试（指定了考试时，每一部分都须在换证期内通过）；"
+                    "不勾选时，换证期内年审合格即续期"))
+    review_interval_months = models.SmallIntegerField(
+        _("年审周期（月）"), default=12,
+        help_text=_("默认 12 个月（河北吴桥：每年验审一次；山东：每 2 年年检一次）"))
+    review_exam_every = models.SmallIntegerField(
+        _("每几次年审考试一次"), default=1,
+        help_text=_("默认 1，即每次年审都须通过年度考试（山东：每 2 次年审即第 4 年须考试，填 2）"))
+    review_grace_days = models.SmallIntegerField(
+        _("年审宽限（天）"), default=30,
+        help_text=_("年审到期后仍未完成超过此天数即自动暂扣；默认 30 天（未查到统一规定，由本局设定）"))
+    renewal_failures_to_revoke = models.SmallIntegerField(
+        _("换证考试未通过几次吊销"), default=2,
+        help_text=_("换证期内换证考试未通过达此次数即吊销；默认 2 次（淄博）；0 表示不自动吊销"))
+    reapply_bar_months = models.SmallIntegerField(
+        _("吊销后限制申请（月）"), default=24,
+        help_text=_("因换证考试未通过被吊销后，多少个月内不得重新申请；默认 24 个月（淄博）"))
     min_hours_per_year = models.DecimalField(_("每年最低学时"), max_digits=6, decimal_places=1, default=Decimal("0"))
     qualification_exam_required = models.BooleanField(
         _("须通过资格考试"), default=True,
@@ -403,6 +455,48 @@ class QualificationType(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        """Refuse a rule configuration that contradicts itself, each with its reason."""
+        super().clean()
+        errors = {}
+
+        def bad(name, message, code):
+            errors.setdefault(name, []).append(ValidationError(message, code=code))
+
+        validity = self.validity_months
+        if validity is not None and validity <= 0:
+            bad("validity_months", _("有效期必须大于 0 个月。"), "validity_not_positive")
+        window = self.renewal_window_months
+        if window is not None and window < 0:
+            bad("renewal_window_months", _("换证期不能为负数。"), "renewal_window_negative")
+        elif window is not None and validity and validity > 0 and window >= validity:
+            bad("renewal_window_months", _("换证期（%(w)s 个月）必须短于有效期（%(v)s 个月）。") % {
+                "w": window, "v": validity}, "renewal_window_too_long")
+        if self.review_interval_months is not None and self.review_interval_months < 1:
+            bad("review_interval_months", _("年审周期至少 1 个月。"), "review_interval_too_short")
+        if self.review_exam_every is not None and self.review_exam_every < 1:
+            bad("review_exam_every", _("年审考试间隔至少为 1（每次年审都考）。"), "review_exam_every_too_small")
+        if self.review_grace_days is not None and self.review_grace_days < 0:
+            bad("review_grace_days", _("年审宽限天数不能为负数。"), "review_grace_negative")
+        if self.renewal_failures_to_revoke is not None and self.renewal_failures_to_revoke < 0:
+            bad("renewal_failures_to_revoke", _("吊销前允许的未通过次数不能为负数。"), "failures_negative")
+        if self.reapply_bar_months is not None and self.reapply_bar_months < 0:
+            bad("reapply_bar_months", _("限制重新申请的月数不能为负数。"), "bar_negative")
+        if self.min_hours_per_year is not None and self.min_hours_per_year < 0:
+            bad("min_hours_per_year", _("每年最低学时不能为负数。"), "hours_negative")
+        for name in ("exam_min_score", "annual_exam_min_score"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                bad(name, _("最低分不能为负数。"), "score_negative")
+        if errors:
+            raise ValidationError(errors)
+
+
+#: Why a record is suspended: by HR, or automatically for an overdue 年审 (lifted
+#: automatically once the 年审 is completed).
+SUSPENDED_BY_HR = ""
+SUSPENDED_REVIEW_OVERDUE = "review_overdue"
+
 
 class QualificationRecord(models.Model):
     """An officer's standing in one qualification type. Changed only through
@@ -417,6 +511,12 @@ class QualificationRecord(models.Model):
     granted_at = models.DateField(_("取得日期"), null=True, blank=True)
     expires_at = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
     last_review = models.DateField(_("最近年审"), null=True, blank=True)
+    #: The next 年审's due date (None: no 年审 before the renewal); set by the lifecycle.
+    review_due = models.DateField(_("年审到期日"), null=True, blank=True, db_index=True)
+    #: After a 吊销 for failed renewal exams: no new application before this date.
+    reapply_after = models.DateField(_("可重新申请日期"), null=True, blank=True)
+    #: SUSPENDED_BY_HR or SUSPENDED_REVIEW_OVERDUE.
+    suspension_cause = models.CharField(max_length=16, blank=True, editable=False)
     #: Status before a suspension, restored on reinstatement.
     status_before_suspension = models.CharField(max_length=16, blank=True, editable=False)
     status_reason = models.TextField(_("状态原因"), blank=True)
@@ -557,14 +657,20 @@ class Certificate(models.Model):
 
 
 class RequiredExam(models.Model):
-    """An exam a qualification type requires: once for the grant, or every
-    year for the annual review (年审)."""
+    """An exam a qualification type requires: once for the grant (one part of a
+    two-part qualification exam, e.g. 通用法律知识 + 专门法律知识, each passed
+    separately and valid for ``valid_months``), or for the annual review (年审)."""
 
     qualification_type = models.ForeignKey(QualificationType, on_delete=models.CASCADE,
                                            related_name="required_exams", verbose_name=_("资格类型"))
     exam = models.ForeignKey("exams.Exam", on_delete=models.PROTECT, related_name="+", verbose_name=_("考试"))
     min_score = models.DecimalField(_("最低分"), max_digits=6, decimal_places=2, default=Decimal("60"))
     annual = models.BooleanField(_("年审考试"), default=False, help_text=_("须在年审当年通过"))
+    part_name = models.CharField(_("考试部分"), max_length=50, blank=True,
+                                 help_text=_("如“通用法律知识”“专门法律知识”：各部分分别通过（安徽、广东等省规定）"))
+    valid_months = models.PositiveSmallIntegerField(
+        _("成绩有效期（月）"), null=True, blank=True,
+        help_text=_("通过后多少个月内可用于取得资格；空白表示长期有效"))
 
     class Meta:
         verbose_name = _("资格要求的考试")

@@ -15,7 +15,6 @@ Rules of a ``QualificationType``:
 ``apply=True`` (the default) it also grants, renews or expires as the rules say.
 It is idempotent: a second call with the same data changes nothing.
 """
-import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,11 +30,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy
 
-from . import audit, certificates, exam_results
+from . import audit, certificates, exam_results, lifecycle
 from .models import (
     ACH_COURSE, ACH_EXAM, C_EXPIRED, C_REPLACED, C_REVOKED, C_SUSPENDED, C_VALID, CERT_QUALIFICATION,
-    Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Achievement, Certificate, HoursEntry,
-    Officer, QualificationRecord, QualificationType, RequiredCourse, RequiredExam,
+    PERSONNEL_AUXILIARY, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, SUSPENDED_BY_HR,
+    SUSPENDED_REVIEW_OVERDUE, Achievement, Certificate, HoursEntry, Officer, QualificationRecord,
+    QualificationType, RequiredCourse, RequiredExam,
 )
 
 
@@ -49,18 +49,24 @@ def _(message):
     for every officer, and catalogue look-ups dominated bulk evaluation."""
     return _translate(message, get_language())
 
-#: Evaluated status (not stored): a valid qualification that lapses soon.
+#: Evaluated statuses (not stored): a valid qualification that lapses soon, one in
+#: its renewal window (待换证), one whose 年审 is overdue (within the grace).
 S_EXPIRING = "expiring"
+S_RENEWAL_DUE = lifecycle.S_RENEWAL_DUE
+S_REVIEW_OVERDUE = lifecycle.S_REVIEW_OVERDUE
 STATUS_LABELS = {
     Q_QUALIFIED: gettext_lazy("有效"),
     S_EXPIRING: gettext_lazy("即将到期"),
+    S_RENEWAL_DUE: gettext_lazy("待换证"),
+    S_REVIEW_OVERDUE: gettext_lazy("年审逾期"),
     Q_EXPIRED: gettext_lazy("已过期"),
     Q_SUSPENDED: gettext_lazy("暂扣"),
     Q_REVOKED: gettext_lazy("取消"),
     Q_NOT_QUALIFIED: gettext_lazy("未取得"),
 }
 STATUS_BADGES = {
-    Q_QUALIFIED: "badge-green", S_EXPIRING: "badge-amber", Q_EXPIRED: "badge-red", Q_SUSPENDED: "badge-amber",
+    Q_QUALIFIED: "badge-green", S_EXPIRING: "badge-amber", S_RENEWAL_DUE: "badge-amber",
+    S_REVIEW_OVERDUE: "badge-red", Q_EXPIRED: "badge-red", Q_SUSPENDED: "badge-amber",
     Q_REVOKED: "badge-red", Q_NOT_QUALIFIED: "badge-grey",
 }
 
@@ -91,15 +97,11 @@ def expiring_days():
 
 
 def review_window_days():
-    """The annual review may renew a qualification this many days before it expires."""
-    return int(getattr(settings, "QUALIFICATION_REVIEW_WINDOW_DAYS", 90))
+    """A 年审 may be completed this many days before it is due."""
+    return int(getattr(settings, "QUALIFICATION_REVIEW_WINDOW_DAYS", lifecycle.REVIEW_OPENS_DAYS))
 
 
-def add_months(day, months):
-    """The same day ``months`` later (the month's last day where it is shorter)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+add_months = lifecycle.add_months
 
 
 def fmt_hours(value):
@@ -163,8 +165,10 @@ class OfficerData:
     records: dict = field(default_factory=dict)  # type id → QualificationRecord
     #: This year's annual exam sittings: (exam id, exam kind, exam_results.SITTING_* state).
     sittings: list = field(default_factory=list)
+    #: Recent released failed sittings: (exam id, exam kind, local date).
+    failures: list = field(default_factory=list)
 
-    def passed_exam(self, *, exam_id=None, kind=None, min_score=Decimal("0"), year=None):
+    def passed_exam(self, *, exam_id=None, kind=None, min_score=Decimal("0"), year=None, since=None):
         for a in self.achievements:
             if a.kind != ACH_EXAM:
                 continue
@@ -174,17 +178,30 @@ class OfficerData:
                 continue
             if year is not None and a.year != year:
                 continue
+            if since is not None and _local_date(a.achieved_at) < since:
+                continue
             if a.score is None or a.score >= min_score:
                 return True
         return False
+
+    def failed_since(self, since, *, exam_ids=(), kind=None):
+        """Released failed sittings on or after ``since`` of one of ``exam_ids`` (or of the kind)."""
+        return sum(1 for exam_id, exam_kind, day in self.failures
+                   if day >= since and (exam_id in exam_ids if exam_ids else exam_kind == kind))
 
     def completed_course(self, course_id):
         return any(a.kind == ACH_COURSE and a.ref_id == course_id for a in self.achievements)
 
 
-def load_officer_data(officers, year, annual_exam_ids=()):
+def _local_date(moment):
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
+def load_officer_data(officers, year, annual_exam_ids=(), *, failures_since=None, renewal_exam_ids=()):
     """OfficerData for many officers in a fixed number of queries (the sittings of
-    annual-kind exams and of ``annual_exam_ids``, the exams named as annual requirements)."""
+    annual-kind exams and of ``annual_exam_ids``, the exams named as annual requirements;
+    with ``failures_since``, the failed sittings of qualification-kind exams and of
+    ``renewal_exam_ids`` since then)."""
     by_id = {o.pk: OfficerData(o) for o in officers}
     ids = list(by_id)
     for start in range(0, len(ids), 900):  # stay under SQLite's parameter limit
@@ -194,17 +211,32 @@ def load_officer_data(officers, year, annual_exam_ids=()):
         for row in rows:
             by_id[row["officer_id"]].hours[row["year"]] = row["total"] or Decimal("0")
         for a in Achievement.objects.filter(officer_id__in=chunk).only(
-                "officer_id", "kind", "ref_id", "ref_kind", "score", "year"):
+                "officer_id", "kind", "ref_id", "ref_kind", "score", "year", "achieved_at"):
             by_id[a.officer_id].achievements.append(a)
         for r in QualificationRecord.objects.filter(officer_id__in=chunk):
             by_id[r.officer_id].records[r.qualification_type_id] = r
         for officer_id, rows in exam_results.annual_sittings(chunk, year, annual_exam_ids).items():
             by_id[officer_id].sittings.extend(rows)
+        if failures_since is not None:
+            for officer_id, rows in exam_results.failed_sittings(
+                    chunk, failures_since, exam_ids=renewal_exam_ids, kinds=(EXAM_KIND_QUALIFICATION,)).items():
+                by_id[officer_id].failures.extend(rows)
     return by_id
 
 
 def _annual_exam_ids(rules):
     return sorted({r.exam_id for rows in rules.exams.values() for r in rows if r.annual})
+
+
+def _data_options(rules, today):
+    """What load_officer_data needs for these rules: the annual exams, and the failed
+    renewal exams back to the earliest renewal window that can be running."""
+    window = max((t.renewal_window_months for t in rules.types if t.renewal_exam_required
+                  and t.renewal_failures_to_revoke), default=None)
+    return {"annual_exam_ids": _annual_exam_ids(rules),
+            "failures_since": None if window is None else add_months(today, -(max(window, 0) + 12)),
+            "renewal_exam_ids": sorted({r.exam_id for rows in rules.exams.values() for r in rows
+                                        if not r.annual})}
 
 
 # --- Evaluation --------------------------------------------------------------------
@@ -223,6 +255,15 @@ class Evaluation:
     #: requirements: their reasons, and what the next step is worked out from).
     unmet_for_grant: list = field(default_factory=list)
     unmet_for_review: list = field(default_factory=list)
+    #: What the renewal (换证) still needs, once its window has opened.
+    unmet_for_renewal: list = field(default_factory=list)
+    #: The next 年审's due date and the first day of the renewal window.
+    review_due: datetime.date = None
+    renewal_from: datetime.date = None
+    #: The reason of an automatic 暂扣 or 吊销 the rules ask for; whether a 暂扣 for an
+    #: overdue 年审 is lifted by completing it.
+    action_reason: str = ""
+    lifted_by_review: bool = False
     #: What to do next, one NextStep per reason (filled in by attach_next_steps()).
     next_steps: list = field(default_factory=list)
     #: The annual exam requirements with their status this year (AnnualExam).
@@ -274,8 +315,8 @@ class Evaluation:
         if self.status == Q_NOT_QUALIFIED:
             return self.unmet_for_grant
         if self.status in (Q_REVOKED, Q_SUSPENDED):
-            return []
-        return self.unmet_for_review
+            return self.unmet_for_review if self.lifted_by_review else []
+        return self.unmet_for_review + self.unmet_for_renewal
 
 
 #: Kinds of unmet requirement.
@@ -320,15 +361,26 @@ def _unmet_for_grant(qtype, data, rules, today):
     named = [r for r in rules.exams.get(qtype.pk, []) if not r.annual]
     if named:
         for req in named:
-            if not data.passed_exam(exam_id=req.exam_id, min_score=req.min_score):
-                missing.append(Unmet(U_EXAM, _("考试《%(title)s》未通过（须 %(score)s 分）") % {
-                    "title": req.exam.title, "score": fmt_hours(req.min_score)}, exam_id=req.exam_id))
+            since = add_months(today, -req.valid_months) if req.valid_months else None
+            if data.passed_exam(exam_id=req.exam_id, min_score=req.min_score, since=since):
+                continue
+            values = {"title": req.exam.title, "score": fmt_hours(req.min_score), "part": req.part_name,
+                      "months": req.valid_months}
+            if since is not None and data.passed_exam(exam_id=req.exam_id, min_score=req.min_score):
+                text = (_("%(part)s：考试《%(title)s》成绩已超过 %(months)s 个月有效期，须重新通过") if req.part_name
+                        else _("考试《%(title)s》成绩已超过 %(months)s 个月有效期，须重新通过"))
+            else:
+                text = (_("%(part)s：考试《%(title)s》未通过（须 %(score)s 分）") if req.part_name
+                        else _("考试《%(title)s》未通过（须 %(score)s 分）"))
+            missing.append(Unmet(U_EXAM, text % values, exam_id=req.exam_id))
     elif qtype.qualification_exam_required:
         # Without named exams, any qualification exam counts for the base type;
         # a 专项资格 needs its own exam named before it can be granted by the rules.
         if not qtype.is_base or not data.passed_exam(kind=EXAM_KIND_QUALIFICATION, min_score=qtype.exam_min_score):
-            missing.append(Unmet(U_EXAM, _("资格考试未通过") if qtype.is_base else _("专项资格考试未通过"),
-                                 exam_kind=EXAM_KIND_QUALIFICATION if qtype.is_base else ""))
+            text = (_("资格考试未通过") if qtype.is_base
+                    else _("%(name)s考试未通过") % {"name": qtype.name}
+                    if qtype.personnel_category == PERSONNEL_AUXILIARY else _("专项资格考试未通过"))
+            missing.append(Unmet(U_EXAM, text, exam_kind=EXAM_KIND_QUALIFICATION if qtype.is_base else ""))
     return missing
 
 
@@ -437,50 +489,139 @@ def _unmet_for_review(qtype, data, rules, today, exams):
     return missing
 
 
+def _renewal_exams(qtype, rules):
+    """The renewal exam: the type's grant exams (each part) sat again, or for the base
+    type without named exams any qualification exam. [(exam id or None, title, min score)]."""
+    named = [r for r in rules.exams.get(qtype.pk, []) if not r.annual]
+    if named:
+        return [(r.exam_id, r.exam.title, r.min_score, r.part_name) for r in named]
+    return [(None, "", qtype.exam_min_score, "")]
+
+
+def _unmet_for_renewal(qtype, data, rules, start):
+    """The renewal exams not yet passed since the window opened on ``start``."""
+    if not qtype.renewal_exam_required:
+        return []
+    missing = []
+    for exam_id, title, min_score, part in _renewal_exams(qtype, rules):
+        kind = EXAM_KIND_QUALIFICATION if exam_id is None and qtype.is_base else None
+        if exam_id is None and kind is None:
+            passed = False  # a 专项资格 needs its own exam named
+        else:
+            passed = data.passed_exam(exam_id=exam_id, kind=kind, min_score=min_score, since=start)
+        if not passed:
+            values = {"title": title, "part": part, "date": start.isoformat()}
+            text = (_("%(part)s：换证考试《%(title)s》尚未通过（%(date)s 起）") if part
+                    else _("换证考试《%(title)s》尚未通过（%(date)s 起）") if title
+                    else _("换证考试尚未通过（%(date)s 起须重新通过资格考试）"))
+            missing.append(Unmet(U_EXAM, text % values, exam_id=exam_id, exam_kind=kind or ""))
+    return missing
+
+
+def _renewal_failures(qtype, data, rules, start):
+    if not qtype.renewal_exam_required or start is None:
+        return 0
+    ids = [exam_id for exam_id, *_rest in _renewal_exams(qtype, rules) if exam_id is not None]
+    if ids:
+        return data.failed_since(start, exam_ids=ids)
+    return data.failed_since(start, kind=EXAM_KIND_QUALIFICATION) if qtype.is_base else 0
+
+
+def _review_needs_exam(qtype, rec, in_window):
+    """Whether this year's 年审 (or the renewal) requires the annual exam: not when the
+    renewal exam takes its place, and only at every N-th 年审."""
+    if in_window and qtype.renewal_exam_required:
+        return False
+    if rec is not None and rec.review_due is not None:
+        number = lifecycle.review_number(rec.granted_at, rec.review_due, qtype.review_interval_months)
+        return lifecycle.review_requires_exam(number, qtype.review_exam_every)
+    return True
+
+
 def judge(qtype, data, rules, today):
     """Pure rule evaluation: (Evaluation, action) where action is what the
-    lifecycle should do ("grant", "renew", "expire" or "")."""
+    lifecycle should do ("grant", "renew", "expire", "review", "suspend", "revoke",
+    "lift" or ""); the decisions about dates are officers.lifecycle's."""
     rec = data.records.get(qtype.pk)
     year = today.year
+    renewal_from = lifecycle.renewal_window_start(rec.expires_at, qtype.renewal_window_months) if rec else None
+    in_window = renewal_from is not None and today >= renewal_from
     exams = annual_exams(qtype, data, rules, today)
+    review_unmet = _unmet_for_review(qtype, data, rules, today, exams)
+    if not _review_needs_exam(qtype, rec, in_window):
+        exams = []
+        review_unmet = [u for u in review_unmet if u.kind != U_EXAM]
     ev = Evaluation(
         officer=data.officer, qualification_type=qtype, status=Q_NOT_QUALIFIED, reasons=[], record=rec,
         unmet_for_grant=_unmet_for_grant(qtype, data, rules, today),
-        unmet_for_review=_unmet_for_review(qtype, data, rules, today, exams), annual_exams=exams, year=year,
+        unmet_for_review=review_unmet, annual_exams=exams, year=year,
         year_hours=data.hours.get(year, Decimal("0")), required_hours=qtype.min_hours_per_year,
+        review_due=rec.review_due if rec else None, renewal_from=renewal_from,
     )
     grant_missing, review_missing = ev.missing_for_grant, ev.missing_for_review
     status = rec.status if rec else Q_NOT_QUALIFIED
+    reviewed = (rec.last_review or rec.granted_at) if rec else None
+    not_reviewed_this_year = reviewed is None or reviewed.year < year
     action = ""
     if status == Q_REVOKED:
         ev.status = Q_REVOKED
         ev.reasons = [_("资格已取消：%(r)s") % {"r": rec.status_reason}] if rec.status_reason else [_("资格已取消")]
+        bar = lifecycle.reapply_decision(today=today, reapply_after=rec.reapply_after)
+        if bar.reason:
+            ev.reasons.append(bar.reason)
     elif status == Q_SUSPENDED:
         ev.status = Q_SUSPENDED
         ev.reasons = [_("资格暂扣：%(r)s") % {"r": rec.status_reason}] if rec.status_reason else [_("资格暂扣")]
+        if rec.suspension_cause == SUSPENDED_REVIEW_OVERDUE:
+            # Completing the overdue 年审 lifts the suspension.
+            ev.lifted_by_review = True
+            ev.reasons += review_missing
+            if not review_missing and not_reviewed_this_year:
+                action = "lift"
     elif status == Q_NOT_QUALIFIED:
         ev.status = Q_NOT_QUALIFIED
         ev.reasons = list(grant_missing)
         if not grant_missing:
             action = "grant"
-    else:  # qualified or expired: the annual review decides
+    else:  # qualified or expired: the renewal and the 年审 decide
         expires = rec.expires_at
-        reviewed = rec.last_review or rec.granted_at
-        due = expires is not None and today >= expires - datetime.timedelta(days=review_window_days())
-        if due and not review_missing and (reviewed is None or reviewed.year < year):
-            action = "renew"
-        elif status == Q_QUALIFIED and expires is not None and expires < today:
-            action = "expire"
+        if in_window:
+            ev.unmet_for_renewal = _unmet_for_renewal(qtype, data, rules, renewal_from)
+        renewal_missing = [u.reason for u in ev.unmet_for_renewal]
+        # Without a renewal exam the renewal is the annual review: at most once a year.
+        met = not review_missing and not renewal_missing and (
+            qtype.renewal_exam_required or not_reviewed_this_year)
+        renewal = lifecycle.renewal_decision(
+            today=today, expires_at=expires, window_months=qtype.renewal_window_months, requirements_met=met,
+            failures=_renewal_failures(qtype, data, rules, renewal_from) if in_window else 0,
+            failures_to_revoke=qtype.renewal_failures_to_revoke)
         lapsed = expires is not None and expires < today
+        review = lifecycle.Decision(lifecycle.S_ACTIVE)
+        if status == Q_QUALIFIED and not lapsed:
+            review = lifecycle.review_decision(
+                today=today, due=rec.review_due, grace_days=qtype.review_grace_days,
+                requirements_met=not review_missing and not_reviewed_this_year, opens_days=review_window_days())
+        if renewal.action in (lifecycle.T_RENEW, lifecycle.T_REVOKE):
+            action, ev.action_reason = renewal.action, renewal.reason
+        elif status == Q_QUALIFIED and lapsed:
+            action = "expire"
+        elif review.action:
+            action, ev.action_reason = review.action, review.reason
         if lapsed or status == Q_EXPIRED:
             ev.status = Q_EXPIRED
-            ev.reasons = [_("资格已于 %(d)s 到期") % {"d": expires.isoformat()}] + review_missing
+            ev.reasons = [_("资格已于 %(d)s 到期") % {"d": expires.isoformat()}] + review_missing + renewal_missing
         elif expires is not None and expires <= today + datetime.timedelta(days=expiring_days()):
             ev.status = S_EXPIRING
-            ev.reasons = [_("资格将于 %(d)s 到期") % {"d": expires.isoformat()}] + review_missing
+            ev.reasons = [_("资格将于 %(d)s 到期") % {"d": expires.isoformat()}] + review_missing + renewal_missing
+        elif review.state == lifecycle.S_REVIEW_OVERDUE:
+            ev.status = S_REVIEW_OVERDUE
+            ev.reasons = [review.reason] + review_missing
+        elif in_window and qtype.renewal_exam_required:  # without a renewal exam, the 年审 renews
+            ev.status = S_RENEWAL_DUE
+            ev.reasons = [renewal.reason] + review_missing + renewal_missing
         else:
             ev.status = Q_QUALIFIED
-            ev.reasons = list(review_missing)
+            ev.reasons = ([review.reason] if review.state == lifecycle.S_REVIEW_DUE else []) + review_missing
     return ev, action
 
 
@@ -502,7 +643,7 @@ def evaluate_all(officer, today=None, *, apply=True, rules=None, data=None):
     today = today or timezone.localdate()
     rules = rules or Rules.load()
     if data is None:
-        data = load_officer_data([officer], today.year, _annual_exam_ids(rules))[officer.pk]
+        data = load_officer_data([officer], today.year, **_data_options(rules, today))[officer.pk]
     return _evaluate_data(data, rules, today, apply=apply)
 
 
@@ -510,6 +651,8 @@ def _evaluate_data(data, rules, today, *, apply, changes=None, pending=None):
     results = []
     types = sorted(rules.types, key=lambda t: (not t.is_base, t.prerequisite_id is not None, t.sort_order))
     for qtype in types:
+        if qtype.personnel_category != data.officer.personnel_category:
+            continue  # 辅助执法证 for 辅助执法人员, the enforcement types for 执法人员
         ev, action = judge(qtype, data, rules, today)
         if apply:
             if action == "grant":
@@ -518,21 +661,42 @@ def _evaluate_data(data, rules, today, *, apply, changes=None, pending=None):
                 rec = renew(data.records[qtype.pk], today=today)
             elif action == "expire":
                 rec = expire(data.records[qtype.pk], today=today)
+            elif action in ("review", "suspend", "revoke", "lift"):
+                rec = _apply_lifecycle(action, data.records[qtype.pk], ev, today)
             else:
                 rec = data.records.get(qtype.pk)
             if action:
                 data.records[qtype.pk] = rec
                 ev, _again = judge(qtype, data, rules, today)
-                ev.action = {"grant": "granted", "renew": "renewed", "expire": "expired"}[action]
+                ev.action = ACTION_DONE[action]
                 if changes is not None:
                     changes.append(ev)
-            if ev.record is None and qtype.is_base:
+            if ev.record is None and (qtype.is_base or qtype.personnel_category == PERSONNEL_AUXILIARY):
                 ev.record = data.records[qtype.pk] = QualificationRecord.objects.get_or_create(
                     officer=data.officer, qualification_type=qtype)[0]
             if ev.record is not None:
                 _store_summary(ev, today, pending)
         results.append(ev)
     return results
+
+
+#: What an evaluation's ``action`` says was done.
+ACTION_DONE = {"grant": "granted", "renew": "renewed", "expire": "expired", "review": "reviewed",
+               "suspend": "suspended", "revoke": "revoked", "lift": "reinstated"}
+
+
+def _apply_lifecycle(action, rec, ev, today):
+    """The automatic 年审, 暂扣 (overdue 年审), 吊销 (failed renewal exams) and the lifting
+    of a 暂扣 once the overdue 年审 is done, through the transitions (system actor)."""
+    if action == "review":
+        return review(rec, today=today)
+    if action == "suspend":
+        return suspend(rec, actor=None, reason=ev.action_reason, cause=SUSPENDED_REVIEW_OVERDUE)
+    if action == "revoke":
+        return revoke(rec, actor=None, reason=ev.action_reason, reapply_after=lifecycle.reapply_until(
+            today, rec.qualification_type.reapply_bar_months))
+    rec = reinstate(rec, actor=None, reason=_("逾期年审已完成，自动恢复"), today=today)
+    return review(rec, today=today) if rec.status == Q_QUALIFIED else rec
 
 
 SUMMARY_FIELDS = ["reasons", "hours_year", "year_hours", "hours_short", "evaluated_at"]
@@ -568,7 +732,7 @@ def evaluate_many(officers, today=None, *, apply=True, rules=None, batch_size=50
     batch = []
 
     def run(batch):
-        data = load_officer_data(batch, today.year, _annual_exam_ids(rules))
+        data = load_officer_data(batch, today.year, **_data_options(rules, today))
         pending = []
         for officer in batch:
             _evaluate_data(data[officer.pk], rules, today, apply=apply, changes=changes, pending=pending)
@@ -680,6 +844,7 @@ def _snapshot(rec):
         "granted_at": rec.granted_at.isoformat() if rec.granted_at else None,
         "expires_at": rec.expires_at.isoformat() if rec.expires_at else None,
         "last_review": rec.last_review.isoformat() if rec.last_review else None,
+        "review_due": rec.review_due.isoformat() if rec.review_due else None,
     }
 
 
@@ -711,9 +876,11 @@ def grant(officer, qtype, *, today=None, actor=None, reason="", request=None):
     if rec.status == Q_REVOKED and actor is None:
         return rec  # only HR may grant again after a revocation
     before = _snapshot(rec)
+    expires = add_months(today, qtype.validity_months)
     _save_change(rec, "grant", actor=actor, reason=reason or _("授予资格"), request=request, before=before,
-                 status=Q_QUALIFIED, granted_at=today, expires_at=add_months(today, qtype.validity_months),
-                 last_review=None, status_reason="", status_before_suspension="")
+                 status=Q_QUALIFIED, granted_at=today, expires_at=expires, last_review=None,
+                 review_due=lifecycle.next_review_due(today, qtype.review_interval_months, expires),
+                 reapply_after=None, status_reason="", status_before_suspension="", suspension_cause="")
     if qtype.issues_certificate:
         certificates.issue_for_qualification(rec, actor=actor, reason="", issued_at=today)
     return rec
@@ -721,17 +888,38 @@ def grant(officer, qtype, *, today=None, actor=None, reason="", request=None):
 
 @transaction.atomic
 def renew(rec, *, today=None, actor=None, request=None):
-    """Annual review passed: extend the validity by one period and reissue the certificate."""
+    """Renewal (换证) passed — the renewal exam, or without one the annual review in the
+    renewal window: extend the validity by one period and reissue the certificate."""
     today = today or timezone.localdate()
+    qtype = rec.qualification_type
     before = _snapshot(rec)
-    expires = rec.expires_at if rec.expires_at and rec.expires_at >= today else today
-    expires = add_months(expires, rec.qualification_type.validity_months)
-    _save_change(rec, "renew", actor=actor, request=request, before=before,
-                 reason=_("%(year)s 年度年审合格") % {"year": today.year},
-                 status=Q_QUALIFIED, expires_at=expires, last_review=today)
+    anchor = rec.expires_at if rec.expires_at and rec.expires_at >= today else today
+    expires = add_months(anchor, qtype.validity_months)
+    reason = (_("换证考试合格，有效期延至 %(d)s") % {"d": expires.isoformat()} if qtype.renewal_exam_required
+              else _("%(year)s 年度年审合格") % {"year": today.year})
+    _save_change(rec, "renew", actor=actor, request=request, before=before, reason=reason,
+                 status=Q_QUALIFIED, expires_at=expires, last_review=today,
+                 review_due=lifecycle.next_review_due(anchor, qtype.review_interval_months, expires))
     if rec.qualification_type.issues_certificate:
         certificates.issue_for_qualification(rec, actor=actor, reason=_("年审换发"), issued_at=today)
     return rec
+
+
+@transaction.atomic
+def review(rec, *, today=None, actor=None, request=None):
+    """年审 passed: recorded, and the next 年审 is due one interval later (the validity
+    and the certificate are unchanged)."""
+    today = today or timezone.localdate()
+    qtype = rec.qualification_type
+    before = _snapshot(rec)
+    due = rec.review_due or today
+    following = lifecycle.next_review_due(due, qtype.review_interval_months, rec.expires_at)
+    while following is not None and following <= today:  # one 年审 covers periods missed while suspended
+        following = lifecycle.next_review_due(following, qtype.review_interval_months, rec.expires_at)
+    return _save_change(rec, "review", actor=actor, request=request, before=before,
+                        reason=_("%(year)s 年度年审合格（应于 %(d)s 完成）") % {"year": today.year,
+                                                                          "d": due.isoformat()},
+                        last_review=today, review_due=following)
 
 
 @transaction.atomic
@@ -744,8 +932,9 @@ def expire(rec, *, today=None):
 
 
 @transaction.atomic
-def suspend(rec, *, actor, reason, request=None):
-    """HR suspends (暂扣) a valid qualification; a written reason is required."""
+def suspend(rec, *, actor, reason, request=None, cause=SUSPENDED_BY_HR):
+    """HR suspends (暂扣) a valid qualification, or the rules do for an overdue 年审
+    (``cause``, actor None); a written reason is required."""
     reason = _require_reason(reason)
     rec = QualificationRecord.objects.select_for_update().select_related("qualification_type", "officer").get(
         pk=rec.pk)
@@ -753,14 +942,17 @@ def suspend(rec, *, actor, reason, request=None):
         raise ValidationError(_("只有有效或已过期的资格可以暂扣。"), code="invalid_transition")
     before = _snapshot(rec)
     _save_change(rec, "suspend", actor=actor, reason=reason, request=request, before=before,
-                 status=Q_SUSPENDED, status_before_suspension=rec.status, status_reason=reason)
+                 status=Q_SUSPENDED, status_before_suspension=rec.status, status_reason=reason,
+                 suspension_cause=cause)
     _set_certificates(rec, C_SUSPENDED, from_statuses=(C_VALID,), reason=reason, actor=actor, request=request)
     return rec
 
 
 @transaction.atomic
-def revoke(rec, *, actor, reason, request=None):
-    """HR revokes (取消) a qualification; a written reason is required."""
+def revoke(rec, *, actor, reason, request=None, reapply_after=None):
+    """HR revokes (取消) a qualification, or the rules do (吊销, actor None) after failed
+    renewal exams with a bar on re-applying until ``reapply_after``; a written reason
+    is required."""
     reason = _require_reason(reason)
     rec = QualificationRecord.objects.select_for_update().select_related("qualification_type", "officer").get(
         pk=rec.pk)
@@ -768,7 +960,8 @@ def revoke(rec, *, actor, reason, request=None):
         raise ValidationError(_("该资格当前不能取消。"), code="invalid_transition")
     before = _snapshot(rec)
     _save_change(rec, "revoke", actor=actor, reason=reason, request=request, before=before,
-                 status=Q_REVOKED, status_reason=reason, status_before_suspension="")
+                 status=Q_REVOKED, status_reason=reason, status_before_suspension="", suspension_cause="",
+                 reapply_after=reapply_after)
     _set_certificates(rec, C_REVOKED, from_statuses=(C_VALID, C_SUSPENDED, C_EXPIRED), reason=reason,
                       actor=actor, request=request)
     return rec
@@ -787,7 +980,8 @@ def reinstate(rec, *, actor, reason, request=None, today=None):
     before = _snapshot(rec)
     lapsed = rec.expires_at is None or rec.expires_at < today
     _save_change(rec, "reinstate", actor=actor, reason=reason, request=request, before=before,
-                 status=Q_EXPIRED if lapsed else Q_QUALIFIED, status_reason="", status_before_suspension="")
+                 status=Q_EXPIRED if lapsed else Q_QUALIFIED, status_reason="", status_before_suspension="",
+                 suspension_cause="")
     if not lapsed:
         if was == Q_SUSPENDED:
             _set_certificates(rec, C_VALID, from_statuses=(C_SUSPENDED,), reason=reason, actor=actor,
@@ -810,6 +1004,10 @@ def hr_grant(rec_or_officer, qtype=None, *, actor, reason, request=None, today=N
         raise ValidationError(_("暂扣中的资格请使用“恢复”。"), code="invalid_transition")
     if rec and rec.status == Q_QUALIFIED and rec.expires_at and rec.expires_at >= (today or timezone.localdate()):
         raise ValidationError(_("该资格已有效。"), code="invalid_transition")
+    if rec and rec.status == Q_REVOKED:
+        bar = lifecycle.reapply_decision(today=today or timezone.localdate(), reapply_after=rec.reapply_after)
+        if bar.state == lifecycle.S_BARRED:
+            raise ValidationError(_("资格已吊销，%(r)s。") % {"r": bar.reason}, code="reapply_barred")
     return grant(officer, qtype, today=today, actor=actor, reason=reason, request=request)
 
 
@@ -843,6 +1041,6 @@ def expire_certificates(today=None):
 __all__ = [
     "S_EXPIRING", "STATUS_LABELS", "Evaluation", "Rules", "evaluate", "evaluate_all", "evaluate_many",
     "required_hours", "fmt_hours", "NextStep", "next_step", "next_steps", "attach_next_steps", "grant", "renew",
-    "expire", "suspend", "revoke", "reinstate", "hr_grant",
+    "review", "expire", "suspend", "revoke", "reinstate", "hr_grant",
     "set_certificate_status", "expire_certificates", "C_REPLACED",
 ]

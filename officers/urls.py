@@ -26,6 +26,7 @@ urlpatterns = [
     path("hr/certificates/<int:pk>/reissue/", hr_views.certificate_reissue, name="hr_certificate_reissue"),
     path("hr/people/<int:pk>/evaluate/", hr_views.evaluate_officer, name="hr_evaluate"),
     path("hr/people/<int:pk>/tier/", hr_views.officer_tier, name="hr_officer_tier"),
+    path("hr/people/<int:pk>/category/", hr_views.officer_category, name="hr_officer_category"),
     path("certificates/<int:pk>.pdf", hr_views.certificate_pdf, name="certificate_pdf"),
     path("my/qualification/", hr_views.my_qualification, name="my_qualification"),
     # Notices (消息) and citizens' feedback on the 执法证.

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import hours as hours_service
 from . import roles
-from .forms import LoginForm, ManualHoursForm, ReverseHoursForm, TrainingTierForm
+from .forms import LoginForm, ManualHoursForm, PersonnelCategoryForm, ReverseHoursForm, TrainingTierForm
 from .models import TIER_CHOICES, TIER_LABELS, Officer, Unit
 from .roles import role_required
 from .scoping import get_visible_officer_or_404, own_profile, visible_officers, visible_units
@@ -65,6 +65,7 @@ def officer_detail(request, pk):
         "officer": officer, "entries": entries, "totals": totals, "year": year, "is_hr": is_hr,
         "audit_entries": audit_entries, "manual_form": ManualHoursForm(initial={"date": timezone.localdate()}),
         "reverse_form": ReverseHoursForm(), "tier_form": TrainingTierForm(instance=officer) if is_hr else None,
+        "category_form": PersonnelCategoryForm(instance=officer) if is_hr else None,
     })
 
 

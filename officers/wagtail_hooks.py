@@ -59,7 +59,8 @@ class QualificationTypeViewSet(SnippetViewSet):
     model = QualificationType
     icon = "success"
     menu_label = _("资格类型")
-    list_display = ["name", "code", "validity_months", "min_hours_per_year", "is_base", "is_active"]
+    list_display = ["name", "code", "personnel_category", "validity_months", "renewal_window_months",
+                    "review_interval_months", "min_hours_per_year", "is_base", "is_active"]
 
 
 register_snippet(QualificationTypeViewSet)
@@ -102,7 +103,7 @@ class RequiredExamViewSet(SnippetViewSet):
     model = RequiredExam
     icon = "tick"
     menu_label = _("资格要求的考试")
-    list_display = ["qualification_type", "exam", "min_score", "annual"]
+    list_display = ["qualification_type", "part_name", "exam", "min_score", "valid_months", "annual"]
 
 
 class RequiredCourseViewSet(SnippetViewSet):

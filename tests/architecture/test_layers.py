@@ -58,7 +58,7 @@ LAYERS = {
         FORMS: ["forms", "forms_qualifications", "exports", "hr_lists", "feedback"],
         RULES: ["auth", "audit", "certificates", "certpdf", "exam_results", "hours", "qualifications", "ratelimit", "scoping", "events",
                 "roles", "notices"],
-        DATA: ["", "models"],
+        DATA: ["", "models", "lifecycle"],
     },
     "search": {
         ENTRY: ["apps", "signal_handlers", "demo", "urls", "views", "wagtail_hooks", "conformance",

@@ -22,17 +22,18 @@ def _clear_cache():
 
 @pytest.fixture
 def base_type(db):
+    """A qualification valid for a year and renewed by the annual review (no renewal exam)."""
     return QualificationType.objects.create(
         code="BASE", name="行政执法资格", is_base=True, validity_months=12, min_hours_per_year=Decimal("60"),
         annual_exam_required=True, qualification_exam_required=True, exam_min_score=Decimal("60"),
-        annual_exam_min_score=Decimal("60"))
+        annual_exam_min_score=Decimal("60"), renewal_exam_required=False)
 
 
 @pytest.fixture
 def special_type(base_type):
     return QualificationType.objects.create(
         code="PLAN", name="违法建设查处专项资格", duty_area="planning", prerequisite=base_type, validity_months=24,
-        min_hours_per_year=Decimal("20"), annual_exam_required=False, sort_order=1)
+        min_hours_per_year=Decimal("20"), annual_exam_required=False, sort_order=1, renewal_exam_required=False)
 
 
 def add_hours(officer, hours, *, date=TODAY, key=None):

@@ -1,6 +1,9 @@
-"""The daily job: expire what is due, flag officers short of hours, re-evaluate
-every active officer's qualifications, send the notices that are due (officers.notices). Idempotent: a second run the same day
-changes nothing and says so."""
+"""The daily job: re-evaluate every active officer's qualifications and make the
+lifecycle transitions the rules call for (grant, 年审, renewal, expiry, 暂扣 for an
+overdue 年审 and its lifting, 吊销 after failed renewal exams — each recorded in the
+audit log with its reason, by the system), expire certificates, flag officers short
+of hours, send the notices that are due (officers.notices). Idempotent: a second run
+the same day changes nothing and says so."""
 import datetime
 import time
 
@@ -39,9 +42,11 @@ class Command(BaseCommand):
         for ev in changes:
             w(f"  {ev.action:8} {ev.officer.employee_number} {ev.officer.full_name} "
               f"{ev.qualification_type.name} → {ev.status} {ev.expires_at or ''}")
-        counts = {a: sum(1 for e in changes if e.action == a) for a in ("granted", "renewed", "expired")}
+        counts = {a: sum(1 for e in changes if e.action == a) for a in qualifications.ACTION_DONE.values()}
         w(f"  qualifications granted: {counts['granted']}, renewed: {counts['renewed']}, "
           f"expired: {counts['expired']}")
+        w(f"  annual reviews passed: {counts['reviewed']}, suspended (年审 overdue): {counts['suspended']}, "
+          f"reinstated: {counts['reinstated']}, revoked (renewal exam failed): {counts['revoked']}")
         w(f"  certificates expired: {n_certs}")
         w(f"  short of hours {today.year}: {len(short_now)} ({len(newly_short)} newly flagged, "
           f"{len(short_before - short_now)} cleared)")
