@@ -198,8 +198,8 @@ def status_label(rec, today=None):
     if rec.review_due and rec.review_due < today:
         return S_REVIEW_OVERDUE
     qtype = rec.qualification_type
-    if rec.expires_at and qtype.renewal_exam_required and lifecycle.renewal_window_start(
-            rec.expires_at, qtype.renewal_window_months) <= today:
+    if lifecycle.renewal_window_open(today, rec.expires_at, qtype.renewal_window_months,
+                                     qtype.renewal_exam_required):
         return S_RENEWAL_DUE
     return rec.status
 

@@ -62,6 +62,13 @@ def renewal_window_start(expires_at, window_months):
     return add_months(expires_at, -max(window_months or 0, 0))
 
 
+def renewal_window_open(today, expires_at, window_months, exam_required):
+    """Whether a renewal (with its exam) is due: the type asks for a renewal exam and
+    ``today`` lies in the window before ``expires_at``."""
+    start = renewal_window_start(expires_at, window_months)
+    return bool(exam_required) and start is not None and start <= today
+
+
 def latest_expiry_in_window(today, window_months):
     """The latest expiry date whose renewal window has opened by ``today``: a record
     is in its window exactly when ``expires_at <= latest_expiry_in_window(today, w)``

@@ -6,21 +6,24 @@ so sending again — a second daily run, the same day or the next — does nothi
 ``daily(today)`` finds what is due (run by ``run_daily``); the exam result notice
 follows officers.events.exam_result_released (qualification_signals).
 
-The checks read the current record fields (``expires_at``, ``last_review``,
-``granted_at``, ``status``, ``hours_short``) with windows from settings; a
-qualification type may carry its own window (``renewal_window_months``,
-``review_interval_months``), which then wins over the setting:
+The checks read the current record fields (``expires_at``, ``review_due``,
+``last_review``, ``granted_at``, ``status``, ``hours_short``); the renewal window
+and the 年审 interval are the qualification type's own rules, decided by
+officers.lifecycle exactly as the evaluation and the HR lists decide them:
+
+- the renewal window opened (``lifecycle.renewal_window_open``: the type asks for a
+  renewal exam and its ``renewal_window_months`` before the expiry have begun);
+- the next 年审 (``review_due``, or ``lifecycle.next_review_due`` for a record
+  evaluated before it was stored) falls within ACADEMY_NOTICE_REVIEW_DAYS (60; 山东:
+  a 2-month warning); a 年审 on or after the expiry is the renewal and is announced
+  by the expiry notices.
+
+Settings:
 
 - ACADEMY_NOTICE_EXPIRY_DAYS (60, 30, 7): a valid qualification expiring within
   one of these many days gets one notice per threshold (only the nearest when
   several apply at once);
-- ACADEMY_RENEWAL_WINDOW_MONTHS (6): a 执法证 valid for more than one 年审 cycle
-  enters its renewal window this many months before it expires (湖南: 6 months);
-- ACADEMY_ANNUAL_REVIEW_MONTHS (12) and ACADEMY_NOTICE_REVIEW_DAYS (60): the next
-  年审 falls this many months after the last one (or the grant); the notice comes
-  this many days before it (山东: a 2-month warning). Both apply to a card valid
-  for more than one 年审 cycle; a qualification renewed by each 年审 (validity of one
-  cycle) is announced by the expiry notices, and so is a 年审 on the expiry date;
+- ACADEMY_NOTICE_REVIEW_DAYS (60): how many days before a 年审 its notice comes;
 - ACADEMY_NOTICE_COURSE_DUE_DAYS (7): an assigned course not completed that is due
   within this many days (asked of the courses app through the
   ``academy_assignments_due`` hook);
@@ -44,7 +47,8 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from .models import NOTICE_TEXTS, NoticeKind, Notice, Officer, Q_QUALIFIED, QualificationRecord
-from .qualifications import add_months, fmt_hours
+from . import lifecycle
+from .qualifications import fmt_hours
 
 logger = logging.getLogger(__name__)
 
@@ -58,16 +62,6 @@ ASSIGNMENTS_DUE_HOOK = "academy_assignments_due"
 
 def expiry_thresholds():
     return sorted({int(d) for d in getattr(settings, "ACADEMY_NOTICE_EXPIRY_DAYS", (60, 30, 7))}, reverse=True)
-
-
-def renewal_window_months(qtype):
-    own = getattr(qtype, "renewal_window_months", None)
-    return int(own if own is not None else getattr(settings, "ACADEMY_RENEWAL_WINDOW_MONTHS", 6))
-
-
-def review_interval_months(qtype):
-    own = getattr(qtype, "review_interval_months", None)
-    return int(own or getattr(settings, "ACADEMY_ANNUAL_REVIEW_MONTHS", 12))
 
 
 def review_notice_days():
@@ -189,19 +183,13 @@ def record_notices(rec, today):
         nearest = reached[-1]
         out.append(Due(rec.officer_id, NoticeKind.EXPIRING, f"expiring:{rec.pk}:{expires}:{nearest}",
                        {**base, "days": days_left}, link))
-    # A renewal window and 年审 between grant and expiry exist only for a card valid for more
-    # than one 年审 cycle; a one-cycle qualification is renewed by its 年审, which the expiry
-    # notices above announce.
-    if qtype.validity_months <= review_interval_months(qtype):
-        return out
-    if today >= add_months(expires, -renewal_window_months(qtype)):
+    if lifecycle.renewal_window_open(today, expires, qtype.renewal_window_months, qtype.renewal_exam_required):
         out.append(Due(rec.officer_id, NoticeKind.RENEWAL_WINDOW, f"renewal:{rec.pk}:{expires}", base, link))
-    reviewed = rec.last_review or rec.granted_at
-    if reviewed is not None:
-        review_due = add_months(reviewed, review_interval_months(qtype))
-        if review_due < expires and today >= review_due - datetime.timedelta(days=review_notice_days()):
-            out.append(Due(rec.officer_id, NoticeKind.REVIEW_DUE, f"review:{rec.pk}:{review_due}",
-                           {"type": qtype.name, "due": review_due.isoformat()}, link))
+    review_due = rec.review_due or lifecycle.next_review_due(rec.last_review or rec.granted_at,
+                                                             qtype.review_interval_months, expires)
+    if review_due is not None and today >= review_due - datetime.timedelta(days=review_notice_days()):
+        out.append(Due(rec.officer_id, NoticeKind.REVIEW_DUE, f"review:{rec.pk}:{review_due}",
+                       {"type": qtype.name, "due": review_due.isoformat()}, link))
     return out
 
 

@@ -131,8 +131,8 @@ def test_renewal_window_opens_six_months_before_a_multi_year_card_expires(office
         f"renewal:{rec.pk}:{expires}"]
 
 
-@override_settings(ACADEMY_RENEWAL_WINDOW_MONTHS=3)
-def test_renewal_window_is_a_setting(officer_user, card_type):
+def test_renewal_window_is_the_types_own_rule(officer_user, card_type):
+    QualificationType.objects.filter(pk=card_type.pk).update(renewal_window_months=3)
     record(officer_user.officer, card_type, expires=datetime.date(2027, 3, 15), last_review=datetime.date(2026, 3, 1))
     notices.daily(datetime.date(2026, 9, 15))
     assert not Notice.objects.filter(kind=NoticeKind.RENEWAL_WINDOW).exists()
@@ -140,10 +140,19 @@ def test_renewal_window_is_a_setting(officer_user, card_type):
     assert Notice.objects.filter(kind=NoticeKind.RENEWAL_WINDOW).count() == 1
 
 
-def test_one_year_qualification_has_no_separate_renewal_window(officer_user, qtype):
+def test_qualification_renewed_by_its_annual_review_has_no_separate_renewal_window(officer_user, qtype):
+    QualificationType.objects.filter(pk=qtype.pk).update(renewal_exam_required=False)
     record(officer_user.officer, qtype, expires=TODAY + datetime.timedelta(days=150))
     notices.daily(TODAY)
     assert not Notice.objects.filter(kind=NoticeKind.RENEWAL_WINDOW).exists()
+
+
+def test_review_due_stored_on_the_record_wins(officer_user, card_type):
+    rec = record(officer_user.officer, card_type, expires=datetime.date(2029, 6, 1),
+                 granted=datetime.date(2024, 6, 1), last_review=datetime.date(2025, 7, 10),
+                 review_due=datetime.date(2026, 6, 1))
+    notices.daily(datetime.date(2026, 4, 2))
+    assert Notice.objects.get(kind=NoticeKind.REVIEW_DUE).key == f"review:{rec.pk}:2026-06-01"
 
 
 def test_annual_review_due_two_months_ahead(officer_user, card_type):
