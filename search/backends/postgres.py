@@ -290,7 +290,13 @@ class JiebaPostgresAutocompleteQueryCompiler(_TsQueryCompilerMixin, PostgresAuto
 
 
 class JiebaPostgresSearchResults(PostgresSearchResults):
-    pass
+    def facet(self, field_name):
+        """modelsearch's facet counts, kept for this results object: the people search asks for
+        the same field twice (an article's 效力级别 and province both come from ``law_id``)."""
+        memo = self.__dict__.setdefault("_facets", {})
+        if field_name not in memo:
+            memo[field_name] = super().facet(field_name)
+        return memo[field_name]
 
 
 class JiebaPostgresSearchBackend(PostgresSearchBackend):
