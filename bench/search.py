@@ -4,6 +4,7 @@ regulations when the importer is there), with known-item queries generated from
 the corpus.
 
     .venv/bin/python bench/search.py [--queries 200] [--scale10] [--sample N] [--skip-db]
+    DATABASE_URL=postgres://… .venv/bin/python bench/search.py --backend postgres [--queries 100]
 
 Prints: index build rate (articles/s) of this backend, of the previous build
 pipeline (Whoosh's own writer, per-field copies), of a plain Whoosh + jieba index
@@ -16,8 +17,15 @@ queries, when the posting lists of common words are in memory) and through
 /api/search/ (as an officer). --scale10 also
 builds a synthetic corpus ten times larger (sentences of real articles
 recombined) directly in a Whoosh index and reports its p95.
+
+--backend postgres (needs a PostgreSQL DATABASE_URL; the library goes into a database of its
+own, ``<name>_bench_search``, dropped at the end) measures the PostgreSQL backend
+(search.backends.postgres) beside the Whoosh backend in the same run: build time, recall@10 and
+latency in-process and through /api/search/, 法条直达 — leaving out the Whoosh build-pipeline
+baselines.
 """
 import argparse
+import atexit
 import contextlib
 import os
 import random
@@ -31,6 +39,33 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "site"), str(REPO)]
 DATA = tempfile.mkdtemp(prefix="bench-search-")
 os.environ["ACADEMY_DATA_DIR"] = DATA
+BACKEND = sys.argv[sys.argv.index("--backend") + 1] if "--backend" in sys.argv[:-1] else "whoosh"
+
+
+def _scratch_database():
+    """--backend postgres: a fresh database beside DATABASE_URL's, dropped at exit."""
+    import dj_database_url
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("--backend postgres needs DATABASE_URL=postgres://… (a role that may create databases)")
+    conf = dj_database_url.parse(url)
+    name = f"{conf['NAME']}_bench_search"
+    admin = url
+
+    def run(sql):
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql)
+
+    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    run(f'CREATE DATABASE "{name}"')
+    atexit.register(run, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
+
+
+if BACKEND == "postgres":
+    _scratch_database()
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 
 import django  # noqa: E402
@@ -55,6 +90,7 @@ def in_force_articles():
 
 WHOOSH = {"BACKEND": "search.backends.whoosh", "PATH": str(Path(DATA) / "whoosh")}
 DB = {"BACKEND": "wagtail.search.backends.database"}
+POSTGRES = {"BACKEND": "search.backends.postgres"}
 
 
 def pct(values, p):
@@ -208,7 +244,7 @@ def in_process(backend_conf, label, queries, make_query):
     return recall, times
 
 
-def citations_first(articles, n, seed=11):
+def citations_first(articles, n, seed=11, conf=WHOOSH, label="whoosh"):
     """法条直达: "<law name>第<n>条" (Chinese numerals or digits, with or without 《》) puts that article first."""
     from officers import roles
     from tests.factories import make_user
@@ -217,11 +253,11 @@ def citations_first(articles, n, seed=11):
     picked = [a for a in rng.sample(articles, min(len(articles), n * 3)) if a.number][:n]
     forms = [lambda a: f"{a.law.short_name}{a.number_text}", lambda a: f"{a.law.short_name}第{a.number}条",
              lambda a: f"《{a.law.full_name}》{a.number_text}"]
-    user = make_user(roles.OFFICER, username="bench_citations")
+    user = make_user(roles.OFFICER, username=f"bench_citations_{label}")
     client = Client()
     client.force_login(user)
     first, times = 0, []
-    with override_settings(WAGTAILSEARCH_BACKENDS={"default": WHOOSH}):
+    with override_settings(WAGTAILSEARCH_BACKENDS={"default": conf}):
         for i, art in enumerate(picked):
             q = forms[i % len(forms)](art)
             t = time.perf_counter()
@@ -229,18 +265,18 @@ def citations_first(articles, n, seed=11):
             times.append((time.perf_counter() - t) * 1000)
             top = data["results"][0] if data["results"] else {}
             first += top.get("law") == art.law.full_name and top.get("article") == art.number
-    print(f"[法条直达] {first}/{len(picked)} citation queries put the cited article first "
+    print(f"[{label} 法条直达] {first}/{len(picked)} citation queries put the cited article first "
           f"(p95 {pct(times, 95):.1f} ms), e.g. {forms[0](picked[0])!r}")
 
 
-def through_api(queries):
+def through_api(queries, conf=WHOOSH, label="whoosh"):
     from officers import roles
     from tests.factories import make_user
 
-    user = make_user(roles.OFFICER, username="bench_officer")
+    user = make_user(roles.OFFICER, username=f"bench_officer_{label}")
     client = Client()
     client.force_login(user)
-    with override_settings(WAGTAILSEARCH_BACKENDS={"default": WHOOSH}):
+    with override_settings(WAGTAILSEARCH_BACKENDS={"default": conf}):
         hits, times = 0, []
         for text, _target in queries[:5]:
             client.get("/api/search/", {"q": text})
@@ -249,9 +285,9 @@ def through_api(queries):
             data = client.get("/api/search/", {"q": text, "type": "statute"}).json()
             times.append((time.perf_counter() - t) * 1000)
             hits += any(r.get("url", "").endswith(f"#a{_number(target)}") and r.get("law") for r in data["results"])
-    print(f"[whoosh via /api/search/] recall@10 {hits / len(queries):.3f}  p50 {pct(times, 50):.1f} ms  "
+    print(f"[{label} via /api/search/] recall@10 {hits / len(queries):.3f}  p50 {pct(times, 50):.1f} ms  "
           f"p95 {pct(times, 95):.1f} ms")
-    with override_settings(WAGTAILSEARCH_BACKENDS={"default": WHOOSH}):
+    with override_settings(WAGTAILSEARCH_BACKENDS={"default": conf}):
         ftimes, facets = [], {}
         for text, _target in queries:
             t = time.perf_counter()
@@ -265,7 +301,7 @@ def through_api(queries):
             t = time.perf_counter()
             client.get("/api/search/", {"q": text.split()[-1], "type": "statute", "level": level})
             ltimes.append((time.perf_counter() - t) * 1000)
-    print(f"[whoosh via /api/search/, clause only, with 效力级别/region facets] p50 {pct(ftimes, 50):.1f} ms  "
+    print(f"[{label} via /api/search/, clause only, with 效力级别/region facets] p50 {pct(ftimes, 50):.1f} ms  "
           f"p95 {pct(ftimes, 95):.1f} ms; filtered to {level}: p95 {pct(ltimes, 95):.1f} ms")
     return times
 
@@ -323,6 +359,22 @@ def scale10(queries, warm):
     print(f"[whoosh 10x] in-process p50 {pct(times, 50):.1f} ms  p95 {pct(times, 95):.1f} ms")
 
 
+def compare_postgres(articles, queries, warm, warm_queries, api_queries, n):
+    """The PostgreSQL backend and the Whoosh backend on the same library, queries and machine."""
+    from search.query import BestMatch
+
+    build(WHOOSH, "whoosh+jieba")
+    build(POSTGRES, "postgres+jieba")
+    for conf, label in ((WHOOSH, "whoosh+jieba"), (POSTGRES, "postgres+jieba")):
+        in_process(conf, f"{label}, fresh process", queries, BestMatch)
+        warm_up(conf, warm, BestMatch)
+        in_process(conf, f"{label}, warm", warm_queries, BestMatch)
+        through_api(api_queries, conf, label)
+        citations_first(articles, n, conf=conf, label=label)
+    print(f"database {settings.DATABASES['default']['ENGINE']}; cpu count {os.cpu_count()}; "
+          f"load {os.getloadavg()[0]:.1f}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--queries", type=int, default=200)
@@ -332,6 +384,8 @@ def main():
     parser.add_argument("--sample", type=int, default=0,
                         help="measure on N articles in force drawn evenly from all levels (a busy machine)")
     parser.add_argument("--skip-db", action="store_true", help="leave out Wagtail's database backend")
+    parser.add_argument("--backend", choices=["whoosh", "postgres"], default="whoosh",
+                        help="postgres: also the PostgreSQL backend, beside Whoosh (a PostgreSQL DATABASE_URL)")
     args = parser.parse_args()
     print(f"data dir {DATA}")
     call_command("migrate", verbosity=0)
@@ -367,6 +421,9 @@ def main():
     warm_queries = make_queries(articles, n, seed=8, picked=picked[n + args.warmup:2 * n + args.warmup])
     api_queries = make_queries(articles, n, seed=9, picked=picked[2 * n + args.warmup:])
     print(f"{len(articles)} articles in force{' (sample)' if args.sample else ''}; {n} known-item queries per measurement, e.g. {queries[0][0]!r}")
+    if args.backend == "postgres":
+        compare_postgres(articles, queries, warm, warm_queries, api_queries, n)
+        return
     build(WHOOSH, "whoosh+jieba")
     with previous_pipeline():
         build(WHOOSH, "whoosh+jieba, previous build pipeline (baseline)")

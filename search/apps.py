@@ -10,6 +10,7 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         # deferred: the signal handlers import the models, which exist only once the app registry is ready.
-        from search import signal_handlers
+        from search import checks, signal_handlers
 
+        checks.refuse_to_start()
         signal_handlers.register()

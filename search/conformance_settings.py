@@ -1,4 +1,6 @@
-"""Settings to run modelsearch's own backend test suite against search.backends.whoosh.
+"""Settings to run modelsearch's own backend test suite against search.backends.whoosh,
+or against search.backends.postgres with SEARCH_CONFORMANCE_BACKEND=postgres (and a
+PostgreSQL DATABASE_URL).
 
     python -m django test search.conformance --settings=search.conformance_settings
 
@@ -24,12 +26,14 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
     # The project's own test run (which starts this suite) already uses
     # test_<name>; this suite gets a database of its own beside it.
-    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_conformance"}
+    BACKEND_NAME = os.environ.get("SEARCH_CONFORMANCE_BACKEND", "whoosh")
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_conformance_{BACKEND_NAME}"}
 
 INSTALLED_APPS = [*INSTALLED_APPS, "search"]
 SEARCH_INDEX_DIR = _tmp / "index"
+SEARCH_CONFORMANCE_BACKEND = os.environ.get("SEARCH_CONFORMANCE_BACKEND", "whoosh")
 MODELSEARCH_BACKENDS = {
-    "default": {"BACKEND": "search.backends.whoosh", "PATH": str(SEARCH_INDEX_DIR)},
+    "default": {"BACKEND": f"search.backends.{SEARCH_CONFORMANCE_BACKEND}", "PATH": str(SEARCH_INDEX_DIR)},
 }
 WAGTAILSEARCH_BACKENDS = MODELSEARCH_BACKENDS
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"

@@ -61,7 +61,7 @@ LAYERS = {
         DATA: ["", "models", "lifecycle"],
     },
     "search": {
-        ENTRY: ["apps", "signal_handlers", "demo", "urls", "views", "wagtail_hooks", "conformance",
+        ENTRY: ["apps", "checks", "signal_handlers", "demo", "urls", "views", "wagtail_hooks", "conformance",
                 "conformance.*", "conformance_settings"],
         RULES: ["service", "analysis", "backends.*"],
         DATA: ["", "backends", "models", "query"],

@@ -1,11 +1,13 @@
-"""Fixtures of the search tests: a fresh Whoosh index per test, and a small
-corpus (laws, articles, cases) built with the other apps' own models."""
+"""Fixtures of the search tests: a fresh index per test — Whoosh (``whoosh_index``), or each
+backend in turn (``search_index``: Whoosh, and the PostgreSQL backend when the tests run on
+PostgreSQL) — and a small corpus (laws, articles, cases) built with the other apps' own models."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 
-from search import analysis
+from search import analysis, service
 
 
 @pytest.fixture
@@ -22,6 +24,27 @@ def whoosh_index(tmp_path, db):
         backend.store.close()
 
 
+@pytest.fixture(params=["whoosh", "postgres"])
+def search_index(request, tmp_path, db):
+    """Each search backend in turn, empty: the same tests hold for both."""
+    service._related_cache.clear()  # laws of an earlier test must not label this one's facets
+    if request.param == "whoosh":
+        yield request.getfixturevalue("whoosh_index")
+        return
+    if "whoosh_index" in request.fixturenames:
+        pytest.skip("a test of the Whoosh backend's own machinery")
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL search backend needs PostgreSQL (DATABASE_URL=postgres://…)")
+    conf = {"default": {"BACKEND": "search.backends.postgres"}}
+    with override_settings(WAGTAILSEARCH_BACKENDS=conf, MODELSEARCH_BACKENDS=conf):
+        from wagtail.search.backends import get_search_backend
+
+        backend = get_search_backend()
+        backend.reset_indexes()
+        analysis.invalidate()
+        yield backend
+
+
 def make_law(full_name, status="in_force", source_id=None, **fields):
     from casebank.models import Law
 
@@ -36,7 +59,7 @@ def make_article(law, number, text, number_text=None):
 
 
 @pytest.fixture
-def statutes(whoosh_index):
+def statutes(search_index):
     """A few laws and articles, indexed."""
     chufa = make_law("中华人民共和国行政处罚法", short_name="行政处罚法", effective_date=datetime.date(2021, 7, 15))
     old = make_law("中华人民共和国大气污染防治法", status="repealed", short_name="大气污染防治法")
@@ -54,6 +77,6 @@ def statutes(whoosh_index):
     }
     from casebank.models import Article, Law
 
-    whoosh_index.add_bulk(Law, [chufa, old])
-    whoosh_index.add_bulk(Article, list(Article.get_indexed_objects().filter(pk__in=[a.pk for a in arts.values()])))
+    search_index.add_bulk(Law, [chufa, old])
+    search_index.add_bulk(Article, list(Article.get_indexed_objects().filter(pk__in=[a.pk for a in arts.values()])))
     return {"laws": {"chufa": chufa, "old": old}, "articles": arts}

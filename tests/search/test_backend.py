@@ -1,4 +1,4 @@
-"""The Whoosh backend on the statute models: Chinese search, synonyms, partial
+"""Both search backends (Whoosh; PostgreSQL when the tests run on it) on the statute models: Chinese search, synonyms, partial
 matches, filters, ordering, counts, pagination, scores, facets, autocomplete,
 updates and deletes."""
 import pytest
@@ -15,97 +15,97 @@ def titles(results):
     return [str(r) for r in results]
 
 
-def test_chinese_query_finds_article(whoosh_index, statutes):
+def test_chinese_query_finds_article(search_index, statutes):
     """A domain term kept whole by the dictionary finds the article that uses it."""
-    results = whoosh_index.search("占道经营", Article)
+    results = search_index.search("占道经营", Article)
     assert [r.pk for r in results] == [statutes["articles"]["stall"].pk]
 
 
-def test_multi_word_and_or(whoosh_index, statutes):
+def test_multi_word_and_or(search_index, statutes):
     arts = statutes["articles"]
-    both = whoosh_index.search("流动摊贩 罚款", Article, operator="and")
+    both = search_index.search("流动摊贩 罚款", Article, operator="and")
     assert {r.pk for r in both} == {arts["stall"].pk}
-    either = whoosh_index.search("流动摊贩 罚款", Article, operator="or")
+    either = search_index.search("流动摊贩 罚款", Article, operator="or")
     assert {arts["stall"].pk, arts["summary"].pk, arts["fine_only"].pk} <= {r.pk for r in either}
 
 
-def test_best_match_ranks_partial_matches_below_full_matches(whoosh_index, statutes):
+def test_best_match_ranks_partial_matches_below_full_matches(search_index, statutes):
     """No article has both words: partial matches still come; a full match comes first."""
     arts = statutes["articles"]
-    results = list(whoosh_index.search(BestMatch("占道经营 罚款"), Article).annotate_score("_score"))
+    results = list(search_index.search(BestMatch("占道经营 罚款"), Article).annotate_score("_score"))
     assert results[0].pk == arts["stall"].pk  # has both words
     others = {r.pk for r in results[1:]}
     assert {arts["summary"].pk, arts["fine_only"].pk} <= others
     assert results[0]._score > max(r._score for r in results[1:])
-    nothing_full = list(whoosh_index.search(BestMatch("共享单车 门前三包"), Article))
+    nothing_full = list(search_index.search(BestMatch("共享单车 门前三包"), Article))
     assert {r.pk for r in nothing_full} == {arts["bike"].pk, arts["three"].pk}
 
 
-def test_statute_reference_in_either_numeral_style(whoosh_index, statutes):
+def test_statute_reference_in_either_numeral_style(search_index, statutes):
     """第33条 finds 第三十三条 and the law name narrows it."""
-    results = list(whoosh_index.search(BestMatch("行政处罚法 第33条"), Article))
+    results = list(search_index.search(BestMatch("行政处罚法 第33条"), Article))
     assert results[0].pk == statutes["articles"]["first_minor"].pk
 
 
-def test_mixed_latin_numbers(whoosh_index, statutes):
-    assert [r.pk for r in whoosh_index.search("PM2.5", Article)] == [statutes["articles"]["pm"].pk]
-    assert [r.pk for r in whoosh_index.search("pm2.5 露天焚烧", Article)] == [statutes["articles"]["pm"].pk]
+def test_mixed_latin_numbers(search_index, statutes):
+    assert [r.pk for r in search_index.search("PM2.5", Article)] == [statutes["articles"]["pm"].pk]
+    assert [r.pk for r in search_index.search("pm2.5 露天焚烧", Article)] == [statutes["articles"]["pm"].pk]
 
 
-def test_synonyms_at_query_time(whoosh_index, statutes):
+def test_synonyms_at_query_time(search_index, statutes):
     """摆摊 finds the article about 流动摊贩 once reviewers declare them synonyms."""
-    assert list(whoosh_index.search("摆摊", Article)) == []
+    assert list(search_index.search("摆摊", Article)) == []
     SynonymGroup.objects.create(name="摊贩", terms="流动摊贩、摆摊、流动商贩")
-    assert [r.pk for r in whoosh_index.search("摆摊", Article)] == [statutes["articles"]["stall"].pk]
+    assert [r.pk for r in search_index.search("摆摊", Article)] == [statutes["articles"]["stall"].pk]
 
 
-def test_phrase(whoosh_index, statutes):
-    results = whoosh_index.search(Phrase("不予行政处罚"), Article)
+def test_phrase(search_index, statutes):
+    results = search_index.search(Phrase("不予行政处罚"), Article)
     assert [r.pk for r in results] == [statutes["articles"]["first_minor"].pk]
 
 
-def test_filters_are_applied(whoosh_index, statutes):
+def test_filters_are_applied(search_index, statutes):
     old = statutes["laws"]["old"]
-    in_force = whoosh_index.search(MATCH_ALL, Article.objects.filter(law_status="in_force"))
+    in_force = search_index.search(MATCH_ALL, Article.objects.filter(law_status="in_force"))
     assert statutes["articles"]["pm"].pk not in {r.pk for r in in_force}
     assert in_force.count() == 6
-    by_law = whoosh_index.search("超标", Article.objects.filter(law_id=old.pk))
+    by_law = search_index.search("超标", Article.objects.filter(law_id=old.pk))
     assert [r.pk for r in by_law] == [statutes["articles"]["pm"].pk]
-    related = whoosh_index.search(MATCH_ALL, Article.objects.filter(law__status="repealed"))
+    related = search_index.search(MATCH_ALL, Article.objects.filter(law__status="repealed"))
     assert [r.pk for r in related] == [statutes["articles"]["pm"].pk]
 
 
-def test_ordering_count_pagination_scores(whoosh_index, statutes):
+def test_ordering_count_pagination_scores(search_index, statutes):
     qs = Article.objects.filter(law_id=statutes["laws"]["chufa"].pk).order_by("-number")
-    results = whoosh_index.search(MATCH_ALL, qs, order_by_relevance=False)
+    results = search_index.search(MATCH_ALL, qs, order_by_relevance=False)
     numbers = [r.number for r in results]
     assert numbers == sorted(numbers, reverse=True)
     assert results.count() == 6
     page2 = results[2:4]
     assert [r.number for r in page2] == numbers[2:4]
     assert page2.count() == 2
-    scored = whoosh_index.search("罚款", Article).annotate_score("score")
+    scored = search_index.search("罚款", Article).annotate_score("score")
     assert all(isinstance(r.score, float) and r.score > 0 for r in scored)
 
 
-def test_facets(whoosh_index, statutes):
-    facets = whoosh_index.search(MATCH_ALL, Article).facet("law_status")
+def test_facets(search_index, statutes):
+    facets = search_index.search(MATCH_ALL, Article).facet("law_status")
     assert dict(facets) == {"in_force": 6, "repealed": 1}
     assert list(facets)[0] == "in_force"
-    numbers = whoosh_index.search("罚款", Article).facet("number")
+    numbers = search_index.search("罚款", Article).facet("number")
     assert set(numbers) >= {51, 90}
 
 
-def test_facet_counts_follow_deletions_and_new_documents(whoosh_index, statutes):
+def test_facet_counts_follow_deletions_and_new_documents(search_index, statutes):
     """Facet values are read once per index state: a deletion or a new document is counted
     at once (a new state), on one- and many-valued fields alike."""
-    before = dict(whoosh_index.search(MATCH_ALL, Article).facet("law_status"))
+    before = dict(search_index.search(MATCH_ALL, Article).facet("law_status"))
     art = statutes["articles"]["bike"]
-    whoosh_index.delete(art)
-    after = dict(whoosh_index.search(MATCH_ALL, Article).facet("law_status"))
+    search_index.delete(art)
+    after = dict(search_index.search(MATCH_ALL, Article).facet("law_status"))
     assert after[art.law_status] == before[art.law_status] - 1
-    whoosh_index.add(art)
-    assert dict(whoosh_index.search(MATCH_ALL, Article).facet("law_status")) == before
+    search_index.add(art)
+    assert dict(search_index.search(MATCH_ALL, Article).facet("law_status")) == before
 
 
 def test_preload_reads_the_most_frequent_words_within_the_budget(whoosh_index, statutes):
@@ -122,29 +122,29 @@ def test_preload_reads_the_most_frequent_words_within_the_budget(whoosh_index, s
     assert [r.pk for r in whoosh_index.search("占道经营", Article)] == [statutes["articles"]["stall"].pk]
 
 
-def test_autocomplete_partial_words(whoosh_index, statutes):
-    results = whoosh_index.autocomplete("行政处", Law)
+def test_autocomplete_partial_words(search_index, statutes):
+    results = search_index.autocomplete("行政处", Law)
     assert [r.pk for r in results] == [statutes["laws"]["chufa"].pk]
-    assert list(whoosh_index.autocomplete("大气污", Law))[0].pk == statutes["laws"]["old"].pk
+    assert list(search_index.autocomplete("大气污", Law))[0].pk == statutes["laws"]["old"].pk
 
 
-def test_update_and_delete_follow_the_database(whoosh_index, statutes):
+def test_update_and_delete_follow_the_database(search_index, statutes):
     art = statutes["articles"]["bike"]
     art.text = "互联网租赁自行车应当规范停放。"
     art.save()
-    whoosh_index.add(art)
-    assert list(whoosh_index.search("共享单车", Article)) == []
-    assert [r.pk for r in whoosh_index.search("自行车", Article)] == [art.pk]
-    whoosh_index.delete(art)
-    assert whoosh_index.search("自行车", Article).count() == 0
+    search_index.add(art)
+    assert list(search_index.search("共享单车", Article)) == []
+    assert [r.pk for r in search_index.search("自行车", Article)] == [art.pk]
+    search_index.delete(art)
+    assert search_index.search("自行车", Article).count() == 0
 
 
-def test_reset_and_rebuild_command(whoosh_index, statutes):
+def test_reset_and_rebuild_command(search_index, statutes):
     from io import StringIO
 
     from django.core.management import call_command
 
-    whoosh_index.reset_indexes()
-    assert whoosh_index.search("罚款", Article).count() == 0
+    search_index.reset_indexes()
+    assert search_index.search("罚款", Article).count() == 0
     call_command("update_index", stdout=StringIO())
-    assert whoosh_index.search("罚款", Article).count() >= 3
+    assert search_index.search("罚款", Article).count() >= 3

@@ -1,9 +1,10 @@
 """modelsearch's own backend test suite (BackendTests, 120 tests) against
-search.backends.whoosh, with the fixture kept in the repository (tests/search/conformance/).
+search.backends.whoosh and, on a PostgreSQL DATABASE_URL (CI's PostgreSQL pass),
+search.backends.postgres, with the fixture kept in the repository (tests/search/conformance/).
 
 It needs other settings (modelsearch's test app), so it runs in a subprocess:
 ``python -m django test search.conformance --settings=search.conformance_settings``.
-It never skips: without the fixture it fails."""
+It never skips a test: without the fixture it fails."""
 import os
 import re
 import subprocess
@@ -20,10 +21,20 @@ def test_the_fixture_is_in_the_repository():
     assert (REPO / "tests" / "search" / "conformance" / "search.json").is_file()
 
 
+def _on_postgres():
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
 @pytest.mark.slow
-def test_modelsearch_backend_suite_passes():
+@pytest.mark.parametrize("backend", [
+    "whoosh",
+    pytest.param("postgres", marks=pytest.mark.skipif(
+        not _on_postgres(), reason="the PostgreSQL search backend needs a PostgreSQL DATABASE_URL")),
+])
+def test_modelsearch_backend_suite_passes(backend):
     assert (FIXTURE_DIR / "search.json").is_file(), f"search conformance fixture missing: {FIXTURE_DIR}"
-    env = {**os.environ, "SEARCH_CONFORMANCE_DIR": str(FIXTURE_DIR), "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "SEARCH_CONFORMANCE_DIR": str(FIXTURE_DIR), "PYTHONPATH": str(REPO),
+           "SEARCH_CONFORMANCE_BACKEND": backend}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     proc = subprocess.run(
         [sys.executable, "-m", "django", "test", "search.conformance", "--settings=search.conformance_settings",

@@ -17,7 +17,7 @@ SAME_TEXT = "擅自占用城市道路堆放物料的，由市容环境卫生行�
 
 
 @pytest.fixture
-def library(whoosh_index, statutes):
+def library(search_index, statutes):
     from casebank.models import Article, Law
 
     road_old = make_law("城市道路管理条例", status="historical", source_id="road-1996", level="行政法规",
@@ -40,8 +40,8 @@ def library(whoosh_index, statutes):
         "sd": make_article(shandong, 20, SAME_TEXT, "第二十条"),
     }
     laws = [road_old, road, rongmao, zhejiang, shandong]
-    whoosh_index.add_bulk(Law, laws)
-    whoosh_index.add_bulk(Article, list(Article.get_indexed_objects().filter(pk__in=[a.pk for a in arts.values()])))
+    search_index.add_bulk(Law, laws)
+    search_index.add_bulk(Article, list(Article.get_indexed_objects().filter(pk__in=[a.pk for a in arts.values()])))
     return {"laws": laws, "articles": arts}
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cases(whoosh_index, statutes):
+def cases(search_index, statutes):
     live = make_case("占道经营处罚案", summary="商户在人行道占道经营，责令改正并罚款。", facts="多次劝导无效。")
     draft = make_case("秘密草稿占道经营案", live=False, summary="草稿中的占道经营内容，绝不能泄露。")
     return {"live": live, "draft": draft}
@@ -87,7 +87,7 @@ def test_models_are_discovered_from_the_registry(cases):
     ({"q": ""}, "missing_query"),
     ({"q": "罚款", "year": "abc"}, "bad_facet"),
 ])
-def test_bad_parameters_give_400(client, officer_user, whoosh_index, params, code):
+def test_bad_parameters_give_400(client, officer_user, search_index, params, code):
     client.force_login(officer_user)
     response = api(client, **params)
     assert response.status_code == 400
@@ -104,7 +104,7 @@ def test_page_helps_when_nothing_found(client, officer_user, cases):
     assert "没有找到" in none
 
 
-def test_pagination_and_type_tabs(client, officer_user, cases, statutes, whoosh_index):
+def test_pagination_and_type_tabs(client, officer_user, cases, statutes, search_index):
     """More hits than a page: pages split them without overlap or loss and link each other;
     the type tabs count each type and a tab shows only its type."""
     import re
@@ -114,7 +114,7 @@ def test_pagination_and_type_tabs(client, officer_user, cases, statutes, whoosh_
 
     law = statutes["laws"]["chufa"]
     extra = [make_article(law, 200 + i, f"违反第{i}项规定的，处以罚款。") for i in range(12)]
-    whoosh_index.add_bulk(Article, extra)
+    search_index.add_bulk(Article, extra)
     client.force_login(officer_user)
     first = api(client, q="罚款").json()
     total = first["total"]

@@ -11,6 +11,11 @@ Environment variables:
                      locked out of the user name, and for how long at first (officers.auth)
   LOGIN_USER_THROTTLE_ATTEMPTS / LOGIN_USER_THROTTLE_MINUTES  failed logins for a user name from all
                      addresses together before new addresses are refused for it
+  ACADEMY_SEARCH_BACKEND  whoosh (default) or postgres (search index in the PostgreSQL database)
+  ACADEMY_APP_SERVERS  app servers sharing the database (default 1); above 1 requires the postgres
+                     search backend and a shared media store
+  ACADEMY_CACHE      local (default: Django's and Wagtail's cache per process; rate-limit counters
+                     are always in the database) or database: that cache in the database too
   ACADEMY_TRUSTED_PROXIES  comma-separated addresses/networks of the reverse proxies in front
                      (default none); only through them is X-Forwarded-For read (officers.audit.client_ip)
 """
@@ -187,13 +192,20 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
 # --- Search ----------------------------------------------------------------
 SEARCH_INDEX_DIR = DATA_DIR / "search-index"
-# Whoosh + jieba (search/README.md); Elasticsearch/OpenSearch by configuration at scale.
-WAGTAILSEARCH_BACKENDS = {
-    "default": {
-        "BACKEND": "search.backends.whoosh",
-        "PATH": SEARCH_INDEX_DIR,
-    }
+# App servers sharing this database (behind a load balancer); more than one needs the
+# PostgreSQL search backend (search.checks refuses Whoosh's per-machine index then).
+ACADEMY_APP_SERVERS = int(os.environ.get("ACADEMY_APP_SERVERS", 1))
+# whoosh (default: an index in the data folder of this machine) or postgres (the index in
+# the PostgreSQL database, shared by every app server); search/README.md.
+ACADEMY_SEARCH_BACKEND = os.environ.get("ACADEMY_SEARCH_BACKEND", "whoosh").strip().lower()
+SEARCH_BACKEND_SETTINGS = {
+    "whoosh": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_DIR},
+    "postgres": {"BACKEND": "search.backends.postgres"},
 }
+if ACADEMY_SEARCH_BACKEND not in SEARCH_BACKEND_SETTINGS:
+    raise ValueError(f"ACADEMY_SEARCH_BACKEND must be one of {sorted(SEARCH_BACKEND_SETTINGS)}, "
+                     f"not {ACADEMY_SEARCH_BACKEND!r}")
+WAGTAILSEARCH_BACKENDS = {"default": SEARCH_BACKEND_SETTINGS[ACADEMY_SEARCH_BACKEND]}
 
 # --- Product settings ---------------------------------------------------------
 ACADEMY_BUREAU_NAME = os.environ.get("ACADEMY_BUREAU_NAME", "某市城市管理综合执法局")
@@ -237,6 +249,14 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
 }
+# ACADEMY_CACHE=database: Wagtail's and Django's caches in the same table too, so that several
+# app servers never serve each other's stale entries (Redis: set CACHES["default"] in a
+# settings module of the deployment).
+ACADEMY_CACHE = os.environ.get("ACADEMY_CACHE", "local").strip().lower()
+if ACADEMY_CACHE == "database":
+    CACHES["default"] = {**CACHES["shared"], "KEY_PREFIX": "site"}
+elif ACADEMY_CACHE != "local":
+    raise ValueError(f"ACADEMY_CACHE must be local or database, not {ACADEMY_CACHE!r}")
 RATE_LIMIT_CACHE = "shared"
 VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30/m")
 

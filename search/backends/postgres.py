@@ -1,0 +1,323 @@
+"""PostgreSQL full-text search with the Whoosh backend's Chinese analysis.
+
+modelsearch's PostgreSQL backend (``modelsearch.backends.database.postgres``) keeps one
+``IndexEntry`` row per object (title, body and autocomplete ``tsvector`` columns) in the
+project's database, so every app server searches the same index. PostgreSQL's own parser
+cannot cut Chinese into words, so this backend hands it words that are already cut:
+
+* documents: each field's text goes through ``search.analysis.segment`` (jieba precise mode,
+  the domain dictionary, dictionary sub-words at the word's position, 第三十三条 → 第33条,
+  Latin/number words, stop words) and is written as a ``tsvector`` literal — the lexemes, their
+  positions and the field's weight — so PostgreSQL's parser never re-reads it;
+* queries: ``search.analysis.query_tokens`` gives the words; each word becomes a ``tsquery``
+  alternative of the word itself, all its two-character sub-words and its synonyms (as with
+  Whoosh), written as a ``tsquery`` literal;
+* ``BestMatch``: documents holding every word score ``TIER_OFFSET`` above those holding only
+  some of them (the exact phrase scoring higher), as the Whoosh backend ranks its tiers.
+
+Everything else — filters, ordering, facets, counts, the rebuild — is modelsearch's.
+"""
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models import Case, F, FloatField, Value, When
+from django.db.models.functions import Cast
+
+from modelsearch.backends.database.postgres.postgres import (
+    EMPTY_VECTOR,
+    IndexEntry,
+    ObjectIndexer,
+    PostgresAutocompleteQueryCompiler,
+    PostgresIndex,
+    PostgresSearchBackend,
+    PostgresSearchQueryCompiler,
+    PostgresSearchResults,
+)
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from modelsearch.utils import ADD, get_content_type_pk
+
+from search import analysis
+from search.query import BestMatch
+
+#: Weight of a synonym relative to the word the user typed (as search.backends.whoosh).
+SYNONYM_BOOST = 0.8
+#: Score added to documents holding every word of a ``BestMatch`` (ts_rank stays below 1).
+TIER_OFFSET = 1000.0
+#: Weight of the exact phrase in a ``BestMatch`` score.
+PHRASE_BOOST = 2.0
+#: Highest word position a tsvector stores (PostgreSQL clips larger ones to it).
+MAX_POSITION = 16383
+#: Longest lexeme PostgreSQL accepts, in bytes.
+MAX_LEXEME_BYTES = 2046
+#: ts_rank's weights of the D, C, B and A labels. modelsearch derives them from every boost in the
+#: project (D, a boost of 1, then weighs about 1 % of A), so an article's own text hardly counted
+#: beside its law's name; these keep the ratio of our boosts (1, 2, 3) as BM25F does with Whoosh.
+SQL_WEIGHTS = "{0.33,0.5,0.67,1.0}"
+#: ts_rank normalisation: divide by 1 + log(document length), so that long articles do not
+#: win by length alone (BM25's length normalisation plays that part with Whoosh).
+RANK_NORMALIZATION = 1
+
+
+class _Nothing:
+    """A query part that matches no document (a query of stop words only)."""
+
+
+class _Everything:
+    """A query part that matches every document (``Not`` of nothing)."""
+
+
+NOTHING = _Nothing()
+EVERYTHING = _Everything()
+
+
+def lexeme(word, prefix=False):
+    """``word`` as a quoted tsquery/tsvector lexeme."""
+    text = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+    return text + ":*" if prefix else text
+
+
+def tsvector_literal(texts):
+    """A ``tsvector`` literal of [(text, weight letter)]: our tokens with positions and weights.
+
+    Sub-words share their word's position (as in the Whoosh index), and a gap of one position
+    between texts keeps a phrase from spanning two fields."""
+    entries = {}
+    position = 1
+    for text, weight in texts:
+        last = None
+        for word, pos, _start, _end, _sub in analysis.segment(text, subwords=True):
+            if len(word.encode("utf-8")) > MAX_LEXEME_BYTES:
+                continue
+            at = min(position + pos, MAX_POSITION)
+            entries.setdefault(word, []).append(f"{at}{weight}")
+            last = pos
+        if last is not None:
+            position = min(position + last + 2, MAX_POSITION)
+    return " ".join(f"{lexeme(word)}:{','.join(dict.fromkeys(spots))}" for word, spots in entries.items())
+
+
+class TsQuery(SearchQuery):
+    """A ``tsquery`` literal, not parsed again by a text search configuration."""
+
+    template = "(%(expressions)s)::tsquery"
+
+    def __init__(self, text):
+        self.text = text
+        super().__init__(text, search_type="raw")
+
+
+class JiebaObjectIndexer(ObjectIndexer):
+    """modelsearch's indexer; the vectors hold our segmenter's words instead of the parser's."""
+
+    def as_vector(self, texts, for_autocomplete=False):
+        texts = [(text.strip(), weight) for text, weight in texts]
+        literal = tsvector_literal([(text, weight) for text, weight in texts if text])
+        if not literal:
+            return EMPTY_VECTOR
+        return Cast(Value(literal), output_field=SearchVectorField())
+
+
+class JiebaPostgresIndex(PostgresIndex):
+    """modelsearch's index table; rows are written from ``JiebaObjectIndexer``'s vectors."""
+
+    def add_items(self, model, objs):
+        if not model.get_search_fields():
+            return
+        analysis.load_db_terms()
+        content_type_id = get_content_type_pk(model)
+        entries = []
+        for obj in objs:
+            indexer = JiebaObjectIndexer(obj, self.backend)
+            entries.append(IndexEntry(
+                content_type_id=content_type_id, object_id=indexer.id, title=indexer.title,
+                autocomplete=indexer.autocomplete, body=indexer.body, title_norm=1.0,
+                title_text=indexer.title_text, body_text=indexer.body_text))
+        if not entries:
+            return
+        # An upsert: a row is replaced in place, never missing (other servers keep finding it).
+        IndexEntry._default_manager.using(self.write_connection.alias).bulk_create(
+            entries, update_conflicts=True, unique_fields=["content_type", "object_id"],
+            update_fields=["title", "autocomplete", "body", "title_norm", "title_text", "body_text"])
+        self._refresh_title_norms()
+
+
+class _TsQueryCompilerMixin:
+    """Query text → tsquery literal through the Whoosh backend's query analysis."""
+
+    #: Every query word may be the start of a longer word (autocomplete).
+    PREFIX = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sql_weights = SQL_WEIGHTS
+
+    def _word(self, word, subs):
+        alternatives = [lexeme(word, self.PREFIX)]
+        if subs and not self.PREFIX:
+            alternatives.append("(" + " & ".join(lexeme(s) for s in subs) + ")")
+        if not self.PREFIX:
+            for synonym in analysis.synonyms_for(word):
+                words = [w for w, _s in analysis.query_tokens(synonym)]
+                if words:
+                    alternatives.append("(" + " <-> ".join(lexeme(w) for w in words) + ")")
+        return alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"
+
+    def _plaintext(self, text, operator):
+        tokens = analysis.query_tokens(text)
+        if not tokens:
+            return NOTHING
+        parts = [self._word(word, subs) for word, subs in tokens]
+        return "(" + (" & " if operator == "and" else " | ").join(parts) + ")"
+
+    def _phrase(self, text):
+        words = [w for w, _s in analysis.query_tokens(text)]
+        if not words:
+            return NOTHING
+        return "(" + " <-> ".join(lexeme(w) for w in words) + ")"
+
+    def build_tsquery_content(self, query, config=None, invert=False):
+        """The query as tsquery text, or NOTHING / EVERYTHING."""
+        if isinstance(query, BestMatch):
+            return self.build_tsquery_content(query.as_modelsearch_query(), config, invert)
+        if isinstance(query, MatchAll):
+            found = EVERYTHING
+        elif isinstance(query, (PlainText, Fuzzy)):
+            found = self._plaintext(query.query_string, query.operator)
+        elif isinstance(query, Phrase):
+            found = self._phrase(query.query_string)
+        elif isinstance(query, Boost):
+            found = self.build_tsquery_content(query.subquery, config)
+        elif isinstance(query, Not):
+            found = self.build_tsquery_content(query.subquery, config, invert=True)
+        elif isinstance(query, (And, Or)):
+            parts = [self.build_tsquery_content(q, config) for q in query.subqueries]
+            if isinstance(query, And):
+                if any(p is NOTHING for p in parts):
+                    found = NOTHING
+                else:
+                    parts = [p for p in parts if p is not EVERYTHING]
+                    found = "(" + " & ".join(parts) + ")" if parts else EVERYTHING
+            elif any(p is EVERYTHING for p in parts):
+                found = EVERYTHING
+            else:
+                parts = [p for p in parts if p is not NOTHING]
+                found = "(" + " | ".join(parts) + ")" if parts else NOTHING
+        else:
+            raise NotImplementedError(
+                f"`{query.__class__.__name__}` is not supported by the PostgreSQL search backend.")
+        if invert:
+            if found is NOTHING:
+                return EVERYTHING
+            if found is EVERYTHING:
+                return NOTHING
+            return f"!{found}"
+        return found
+
+    def build_tsquery(self, query, config=None):
+        found = self.build_tsquery_content(query, config=config)
+        if isinstance(found, str):
+            return TsQuery(found)
+        return found
+
+    def _rank(self, vector, tsquery, boost=1.0):
+        if not isinstance(tsquery, TsQuery):
+            return Value(0.0, output_field=FloatField())
+        rank = SearchRank(vector, tsquery, weights=self.sql_weights, normalization=Value(RANK_NORMALIZATION))
+        return rank * boost if boost != 1.0 else rank
+
+    def build_tsrank(self, vector, query, config=None, boost=1.0):
+        if isinstance(query, BestMatch):
+            return self.build_tsrank(vector, query.as_modelsearch_query(), config, boost)
+        if isinstance(query, (Phrase, PlainText, Not, Fuzzy, MatchAll)):
+            return self._rank(vector, self.build_tsquery(query), boost * getattr(query, "boost", 1.0))
+        if isinstance(query, Boost):
+            return self.build_tsrank(vector, query.subquery, config, boost * query.boost)
+        return super().build_tsrank(vector, query, config=config, boost=boost)
+
+    def get_fields_vectors(self, search_query):
+        # A search limited to the title uses the title vector (our words); other fields are
+        # read by PostgreSQL's parser from the model's columns (modelsearch's behaviour).
+        if self.fields and set(self.fields) == {"title"}:
+            return [(F("index_entries__title"), F("index_entries__title_norm"))]
+        return super().get_fields_vectors(search_query)
+
+    def _best_match(self, start, stop, score_field):
+        """Full matches (TIER_OFFSET + rank, the exact phrase counting double) before partial ones."""
+        text = self.query.query_string
+        tokens = analysis.query_tokens(text)
+        partial = self.build_tsquery(PlainText(text, operator="or"))
+        if not isinstance(partial, TsQuery):
+            return self.queryset.none()
+        full = self.build_tsquery(PlainText(text, operator="and"))
+        phrase = self.build_tsquery(Phrase(text)) if len(tokens) > 1 else None
+        vectors = self.get_search_vectors(partial)
+        combined = vectors[0][0]
+        for vector, _boost in vectors[1:]:
+            combined = combined._combine(vector, "||", False)
+        # One rank over title and body together (their words keep their fields' weights):
+        # half the ts_rank calls of ranking each vector, over every matching row.
+        ranks = [self._rank(F("_vector_"), partial)]
+        if phrase is not None:
+            ranks.append(self._rank(F("_vector_"), phrase, PHRASE_BOOST))
+        queryset = self.queryset.annotate(_vector_=combined).filter(_vector_=partial)
+        if len(tokens) > 1:
+            tier = Case(When(_vector_=full, then=Value(TIER_OFFSET)), default=Value(0.0),
+                        output_field=FloatField())
+            ranks.append(tier)
+        return self._apply_ordering_and_scoring(queryset, ADD(ranks), start, stop, score_field)
+
+    def search(self, config, start, stop, score_field=None, backend=None):
+        if isinstance(self.query, BestMatch):
+            return self._best_match(start, stop, score_field)
+        if isinstance(self.query, Fuzzy) and self.query.query_string and analysis._CJK.search(
+                self.query.query_string):
+            # Trigrams of Chinese text say little: a fuzzy Chinese query is a word query.
+            self.query = PlainText(self.query.query_string, operator=self.query.operator)
+        if not isinstance(self.query, Fuzzy):
+            found = self.build_tsquery(self.query)
+            if found is NOTHING:
+                return self.queryset.none()
+            if found is EVERYTHING:
+                # Every indexed object (as with Whoosh): a row whose entry was deleted is not found.
+                return self.queryset.filter(index_entries__isnull=False)[start:stop]
+        return super().search(config, start, stop, score_field=score_field, backend=backend)
+
+
+class JiebaPostgresSearchQueryCompiler(_TsQueryCompilerMixin, PostgresSearchQueryCompiler):
+    pass
+
+
+class JiebaPostgresAutocompleteQueryCompiler(_TsQueryCompilerMixin, PostgresAutocompleteQueryCompiler):
+    PREFIX = True
+
+
+class JiebaPostgresSearchResults(PostgresSearchResults):
+    def facet(self, field_name):
+        """modelsearch's facet counts, kept for this results object: the people search asks for
+        the same field twice (an article's 效力级别 and province both come from ``law_id``)."""
+        memo = self.__dict__.setdefault("_facets", {})
+        if field_name not in memo:
+            memo[field_name] = super().facet(field_name)
+        return memo[field_name]
+
+
+class JiebaPostgresSearchBackend(PostgresSearchBackend):
+    """``search.backends.postgres``: modelsearch's PostgreSQL backend with jieba analysis.
+
+    Rebuilds are not atomic by default: ``update_index`` upserts every row and then deletes
+    the stale ones, each batch committed, so searches on every server keep finding the
+    previous entries meanwhile and publishing is never held up by a rebuild's long
+    transaction. ``"ATOMIC_REBUILD": True`` makes the whole rebuild one transaction."""
+
+    query_compiler_class = JiebaPostgresSearchQueryCompiler
+    autocomplete_query_compiler_class = JiebaPostgresAutocompleteQueryCompiler
+    index_class = JiebaPostgresIndex
+    results_class = JiebaPostgresSearchResults
+
+    def __init__(self, params):
+        params = {"ATOMIC_REBUILD": False, **params}
+        super().__init__(params)
+        # Vectors and queries are literals of our own words: no configuration re-reads them.
+        self.config = params.get("SEARCH_CONFIG") or "simple"
+        self.autocomplete_config = "simple"
+
+
+SearchBackend = JiebaPostgresSearchBackend
