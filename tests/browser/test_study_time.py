@@ -111,6 +111,7 @@ def test_reading_counts_only_active_visible_time(browser, live_server, shots, qu
         # A hidden tab counts nothing, even with input events.
         page.wait_for_timeout(2500)  # let the last heartbeat land
         page.evaluate(HIDE_TAB)
+        page.wait_for_timeout(1500)  # hiding the tab sends what was counted up to then
         before = _active(officer, lesson)
         for _ in range(4):
             page.mouse.wheel(0, 120)
