@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from casebank.models import Article, CasePage, DutyArea
 from officers import hours as hours_service
-from officers.models import SOURCE_ONSITE, Officer, Unit
+from officers.models import MODE_CENTRAL, SOURCE_ONSITE, Officer, Unit
 from portal.models import HomePage
 
 from . import progress
@@ -204,7 +204,8 @@ def _load_sessions(stdout, courses):
                 if new:
                     hours_service.credit(officer, session.hours, source=SOURCE_ONSITE,
                                          source_key=f"onsite:{session.pk}", description=f"现场教学：{session.title}",
-                                         date=timezone.localtime(session.starts_at).date(), actor=trainer)
+                                         date=timezone.localtime(session.starts_at).date(), actor=trainer,
+                                         category=session.course.hours_category_id, mode=MODE_CENTRAL)
                     n_attended += 1
     stdout.write(f"  on-site sessions: {len(sessions)} ({created} new), attendance recorded: {n_attended}")
 

@@ -55,7 +55,7 @@ LAYERS = {
                 "management.*", "templatetags", "templatetags.*", "urls", "views", "hr_views", "wagtail_hooks",
                 "middleware", "verification"],
         FORMS: ["forms", "forms_qualifications", "exports", "hr_lists"],
-        RULES: ["auth", "audit", "certificates", "certpdf", "exam_results", "hours", "qualifications", "ratelimit", "scoping", "events",
+        RULES: ["auth", "audit", "certificates", "certpdf", "exam_results", "hours", "hours_rules", "qualifications", "ratelimit", "scoping", "events",
                 "roles"],
         DATA: ["", "models"],
     },
