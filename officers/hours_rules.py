@@ -224,6 +224,18 @@ class FigureRow:
     def total(self):
         return self.central + self.self_study
 
+    @property
+    def central_text(self):
+        return fmt_hours(self.central)
+
+    @property
+    def self_text(self):
+        return fmt_hours(self.self_study)
+
+    @property
+    def total_text(self):
+        return fmt_hours(self.total)
+
 
 def figures(ledger, year, categories):
     """Rows of the year's hours by category (then 未分类 when any) with 集中培训 / 自学, and
