@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import exam_results, hours_rules, roles
 from .models import (
-    LEVEL_SQUAD, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, HoursCategory, Officer,
+    LEVEL_SQUAD, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Officer,
     QualificationRecord, QualificationType,
 )
 from .qualifications import S_EXPIRING, STATUS_LABELS, expiring_days
@@ -76,13 +76,6 @@ def status_q(status, today):
     if status == Q_EXPIRED:
         return Q(status=Q_EXPIRED) | Q(status=Q_QUALIFIED, expires_at__lt=today)
     return Q(status=status)
-
-
-def hours_category(code):
-    """The hours category with this code, or None (unknown codes are ignored)."""
-    if not code:
-        return None
-    return HoursCategory.objects.filter(code=code).first()
 
 
 def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None, category=None):
@@ -215,4 +208,4 @@ def status_display(code):
 
 
 __all__ = ["LISTS", "STATUS_FILTERS", "records", "counts", "base_type", "scoped_officers", "unit_chart",
-           "hours_category", "Officer"]
+           "Officer"]

@@ -29,13 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from . import audit, certificates, exam_results, hours_rules
-from .hours_rules import _, fmt_hours
+from .hours_rules import _, fmt_hours  # one number format and the memoised gettext, shared
 from .models import (
     ACH_COURSE, ACH_EXAM, C_EXPIRED, C_REPLACED, C_REVOKED, C_SUSPENDED, C_VALID, CERT_QUALIFICATION,
-    Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Achievement, Certificate, HoursCategory,
-    Officer, QualificationRecord, QualificationType, RequiredCourse, RequiredExam,
+    Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Achievement, Certificate, Officer,
+    QualificationRecord, QualificationType, RequiredCourse, RequiredExam,
 )
-
 
 
 #: Evaluated status (not stored): a valid qualification that lapses soon.
@@ -91,9 +90,6 @@ def add_months(day, months):
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-
-
-
 # --- Rules data ------------------------------------------------------------------
 
 
@@ -124,15 +120,14 @@ class Rules:
     types: list
     exams: dict
     courses: dict
-    #: {type id: [HoursRequirement]} and the hours categories in order.
+    #: {type id: [HoursRequirement]}: the yearly minimum per hours category.
     hours: dict = field(default_factory=dict)
-    categories: list = field(default_factory=list)
 
     @classmethod
     def load(cls):
         types = _types()
         return cls(types=types, exams=_required_exams(types), courses=_required_courses(types),
-                   hours=hours_rules.requirements_by_type(types), categories=list(HoursCategory.objects.all()))
+                   hours=hours_rules.requirements_by_type(types))
 
     @property
     def hours_years(self):
@@ -224,7 +219,7 @@ class Evaluation:
     year: int = 0
     year_hours: Decimal = Decimal("0")
     required_hours: Decimal = Decimal("0")
-    #: Every unmet hours rule of the type (hours_rules.HoursGap), met or not by status.
+    #: Every unmet hours rule of the type (hours_rules.HoursGap), whatever the status.
     hours_gaps: list = field(default_factory=list)
     #: What apply=True did: "granted", "renewed", "expired" or "".
     action: str = ""
