@@ -7,7 +7,8 @@ Measures, with baselines from the same run:
 1. the HR dashboard (/hr/) for a city HR user over N officers: median time and query
    count, at 1,000 officers and at N (the query count must not grow);
    baseline: the officer roster page (/people/) and a bare COUNT of the scope;
-2. evaluation of N officers (evaluate_many, first run and idempotent second run);
+2. evaluation of N officers (evaluate_many, first run and idempotent second run) with the hours
+   rules by category, 集中培训 and a 3-year window (four ledger lines per officer over three years);
    baseline: loading the rule data alone;
 3. certificates: M PDFs streamed into a ZIP (embedded CJK subset + QR), rate and
    peak memory; baseline: the same page with reportlab's built-in, non-embedded
@@ -60,9 +61,10 @@ def timed(fn, repeat=5):
 
 def make_officers(units, start, count):
     from officers.models import (
-        ACH_EXAM, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_SUSPENDED, SOURCE_MANUAL, Achievement, HoursEntry,
-        Officer, QualificationRecord, QualificationType,
+        ACH_EXAM, MODE_CENTRAL, MODE_SELF_STUDY, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_SUSPENDED,
+        SOURCE_MANUAL, Achievement, HoursCategory, HoursEntry, Officer, QualificationRecord, QualificationType,
     )
+    cats = {c.code: c for c in HoursCategory.objects.all()}
     User = get_user_model()
     today = timezone.localdate()
     squads = [u for code, u in sorted(units.items()) if code.count("-") == 2]
@@ -85,8 +87,17 @@ def make_officers(units, start, count):
         recs.append(QualificationRecord(officer=o, qualification_type=qtype, status=status,
                                         granted_at=expires - datetime.timedelta(days=365) if k != 9 else None,
                                         expires_at=expires if k != 9 else None))
-        hours.append(HoursEntry(officer=o, hours=Decimal(20 + (start + i) % 60), year=today.year, date=today,
-                                source=SOURCE_MANUAL, source_key=f"b:{o.pk}", description="bench"))
+        # hours by category and mode: this year's self-study and 集中培训, and earlier 集中培训 for the window
+        n = start + i
+        for key, amount, category, mode, year in (
+                ("a", 10 + n % 40, cats["public_law"], MODE_SELF_STUDY, today.year),
+                ("b", 5 + n % 20, cats["business"], MODE_CENTRAL if n % 3 else MODE_SELF_STUDY, today.year),
+                ("c", n % 15, cats["skills"], MODE_SELF_STUDY, today.year),
+                ("d", 8 + n % 24, cats["skills"], MODE_CENTRAL, today.year - 1 - n % 3)):
+            hours.append(HoursEntry(officer=o, hours=Decimal(amount), year=year,
+                                    date=datetime.date(year, min(today.month, 6), 1), category_id=category.pk,
+                                    mode=mode, source=SOURCE_MANUAL, source_key=f"b:{o.pk}:{key}",
+                                    description="bench"))
         if k % 2:
             achs.append(Achievement(officer=o, kind=ACH_EXAM, ref_id=1, ref_kind="annual", title="年度考试",
                                     score=Decimal(80), achieved_at=timezone.now(), year=today.year,
@@ -157,8 +168,16 @@ def main():
     from officers.demo import ensure_units
     from officers.models import Officer, QualificationType
     units = ensure_units()
-    QualificationType.objects.create(code="BENCH", name="行政执法资格", is_base=True, validity_months=12,
-                                     min_hours_per_year=Decimal("60"))
+    from officers.models import HoursCategory, HoursRequirement
+    # the hours rules of issue 15: a total, a minimum per category, one 集中培训 a year, 40 hours of
+    # 集中培训 within 3 years, and the annual exam held back until the year's hours are met
+    qtype = QualificationType.objects.create(
+        code="BENCH", name="行政执法资格", is_base=True, validity_months=12, min_hours_per_year=Decimal("60"),
+        central_training_required=True, window_years=3, window_min_hours=Decimal("40"),
+        annual_exam_needs_hours=True)
+    for code, minimum in (("public_law", 20), ("business", 15), ("skills", 10)):
+        HoursRequirement.objects.create(qualification_type=qtype, category=HoursCategory.objects.get(code=code),
+                                        min_hours=Decimal(minimum))
     User = get_user_model()
     hr = User.objects.create_user("bench_hr", password="x")
     hr.groups.add(Group.objects.get(name=roles.HR))
@@ -196,7 +215,8 @@ def bench_evaluation():
     print("2. Evaluation")
     officers = list(Officer.objects.filter(is_active=True).order_by("pk"))
     t = time.perf_counter()
-    qualifications.load_officer_data(officers, timezone.localdate().year)
+    qualifications.load_officer_data(officers, timezone.localdate().year,
+                                     hours_years=qualifications.Rules.load().hours_years)
     base = time.perf_counter() - t
     t = time.perf_counter()
     changes = qualifications.evaluate_many(officers)

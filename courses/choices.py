@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from casebank.domain import DUTY_AREA_CHOICES, SUBJECT_CHOICES, Area, Subject
 from officers.models import (
-    POSITION_CHOICES, TIER_ADVANCED, TIER_CHOICES, TIER_ENTRY, TIER_INSERVICE, TIER_SPECIAL, Position, Tier,
+    HOURS_MODE_CHOICES, MODE_CENTRAL, MODE_SELF_STUDY, POSITION_CHOICES,
+    TIER_ADVANCED, TIER_CHOICES, TIER_ENTRY, TIER_INSERVICE, TIER_SPECIAL, Position, Tier,
 )
 
 __all__ = [
-    "Area", "DUTY_AREA_CHOICES", "DUTY_AREA_LABELS", "LEGAL_REVIEW_WORKFLOW", "POSITION_CHOICES", "Position",
-    "SUBJECT_CHOICES", "StudyMode", "Subject", "TIER_ADVANCED", "TIER_CHOICES", "TIER_ENTRY", "TIER_INSERVICE",
-    "TIER_RANK", "TIER_SPECIAL", "Tier", "current_year",
+    "Area", "DUTY_AREA_CHOICES", "DUTY_AREA_LABELS", "HOURS_MODE_CHOICES", "LEGAL_REVIEW_WORKFLOW", "MODE_CENTRAL",
+    "MODE_SELF_STUDY", "POSITION_CHOICES", "Position", "SUBJECT_CHOICES", "StudyMode", "Subject", "TIER_ADVANCED",
+    "TIER_CHOICES", "TIER_ENTRY", "TIER_INSERVICE", "TIER_RANK", "TIER_SPECIAL", "Tier", "current_year",
 ]
 
 #: Position of each tier on the ladder (0 = 初任培训).

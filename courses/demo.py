@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from casebank.models import Article, CasePage, DutyArea
 from officers import hours as hours_service
-from officers.models import SOURCE_ONSITE, Officer, Unit
+from officers.models import MODE_CENTRAL, SOURCE_ONSITE, HoursCategory, Officer, Unit
 from portal.models import HomePage
 
 from . import progress
@@ -107,8 +107,14 @@ def _body(blocks, refs):
     return json.dumps(out, ensure_ascii=False)
 
 
+#: The hours category of a demo course by its subject; a course of a duty area is 业务知识.
+SUBJECT_HOURS_CATEGORY = {"law_basics": "public_law", "procedure": "skills", "documents": "skills",
+                          "civility": "skills"}
+
+
 def _load_courses(stdout, index):
     data = _read("courses.json")
+    categories = {c.code: c for c in HoursCategory.objects.all()}
     existing = {c.slug: c for c in CoursePage.objects.child_of(index)}
     areas = {a.code: a for a in DutyArea.objects.all()}
     refs = _Refs()
@@ -125,6 +131,7 @@ def _load_courses(stdout, index):
                     "（" + "、".join(spec["positions"]) + "）" if spec.get("positions") else ""),
                 requires_legal_review=True, issues_certificate=spec["tier"] in ("entry", "advanced"),
                 duty_area_codes=" ".join(sorted(spec.get("duty_areas", []))),
+                hours_category=categories.get(SUBJECT_HOURS_CATEGORY.get(spec.get("subject") or "", "business")),
             )
             index.add_child(instance=course)
             course.duty_areas.set([areas[c] for c in spec.get("duty_areas", []) if c in areas])
@@ -204,7 +211,8 @@ def _load_sessions(stdout, courses):
                 if new:
                     hours_service.credit(officer, session.hours, source=SOURCE_ONSITE,
                                          source_key=f"onsite:{session.pk}", description=f"现场教学：{session.title}",
-                                         date=timezone.localtime(session.starts_at).date(), actor=trainer)
+                                         date=timezone.localtime(session.starts_at).date(), actor=trainer,
+                                         category=session.course.hours_category_id, mode=MODE_CENTRAL)
                     n_attended += 1
     stdout.write(f"  on-site sessions: {len(sessions)} ({created} new), attendance recorded: {n_attended}")
 

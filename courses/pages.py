@@ -20,12 +20,14 @@ from wagtail.search import index
 
 from casebank.cited import CitedContent
 from casebank.panels import CitationReportPanel
+from officers.models import HoursCategory
 from officers.scoping import own_profile
 
 from . import citations, progress, studytime
 from .blocks import LessonStreamBlock
 from .choices import (
-    DUTY_AREA_LABELS, LEGAL_REVIEW_WORKFLOW, TIER_ENTRY, TIER_RANK, Area, StudyMode, Subject, Tier, current_year,
+    DUTY_AREA_LABELS, HOURS_MODE_CHOICES, LEGAL_REVIEW_WORKFLOW, MODE_SELF_STUDY, TIER_ENTRY, TIER_RANK, Area,
+    StudyMode, Subject, Tier, current_year,
 )
 from .admin_forms import CoursePageForm
 from .learning import assignments_for, build_progress
@@ -53,17 +55,18 @@ class CourseIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         """Published courses, filterable by tier, duty area and subject, with the officer's progress."""
         context = super().get_context(request, *args, **kwargs)
-        chosen = {key: request.GET.get(key) or "" for key in ("tier", "area", "subject")}
+        chosen = {key: request.GET.get(key) or "" for key in ("tier", "area", "subject", "hours_category")}
         page_obj = Paginator(self.get_courses(**chosen).select_related("cover_image"), 30).get_page(
             request.GET.get("page"))
         context.update(chosen)
         context.update({
             "items": build_progress(own_profile(request.user), page_obj.object_list), "page_obj": page_obj,
             "tiers": Tier.choices, "areas": Area.choices, "subjects": Subject.choices,
+            "hours_categories": list(HoursCategory.objects.values_list("code", "name")),
         })
         return context
 
-    def get_courses(self, tier="", area="", subject=""):
+    def get_courses(self, tier="", area="", subject="", hours_category=""):
         """Published courses of the catalogue, lowest tier first; unknown filter values are ignored."""
         courses = CoursePage.objects.live().child_of(self).order_by("tier_rank", "path")
         if tier in Tier.values:
@@ -72,6 +75,8 @@ class CourseIndexPage(Page):
             courses = courses.filter(duty_areas__code=area)
         if subject in Subject.values:
             courses = courses.filter(subject=subject)
+        if hours_category:
+            courses = courses.filter(hours_category__code=hours_category)
         return courses
 
 
@@ -90,6 +95,11 @@ class CoursePage(Page):
                                          verbose_name=_("职责领域"))
     hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, default=2,
                                 help_text=_("完成课程后计入学员学时台账的学时数。"))
+    hours_category = models.ForeignKey("officers.HoursCategory", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name=_("学时分类"),
+                                       help_text=_("完成课程后计入的学时类别；不选则只计入年度合计。"))
+    hours_mode = models.CharField(_("培训方式"), max_length=8, choices=HOURS_MODE_CHOICES, default=MODE_SELF_STUDY,
+                                  help_text=_("线上课程一般为自学；作为集中培训组织的课程选“集中培训”。"))
     estimated_minutes = models.PositiveIntegerField(_("预计学习时长（分钟）"), default=60)
     year = models.PositiveSmallIntegerField(_("年度"), default=current_year, db_index=True)
     intro = models.TextField(_("课程简介"), blank=True)
@@ -119,6 +129,7 @@ class CoursePage(Page):
             FieldRowPanel([FieldPanel("tier"), FieldPanel("subject")]),
             FieldPanel("duty_areas", widget=forms.CheckboxSelectMultiple),
             FieldRowPanel([FieldPanel("hours"), FieldPanel("estimated_minutes"), FieldPanel("year")]),
+            FieldRowPanel([FieldPanel("hours_category"), FieldPanel("hours_mode")]),
         ], heading=_("分类与学时")),
         FieldPanel("intro"),
         FieldPanel("objectives"),

@@ -16,7 +16,7 @@ from officers import audit
 from officers import hours as hours_service
 from officers import models as officer_models
 from officers.events import course_completed
-from officers.models import SOURCE_COURSE
+from officers.models import MODE_SELF_STUDY, SOURCE_COURSE
 
 from . import studytime
 from .choices import StudyMode
@@ -193,6 +193,8 @@ def evaluate_course(officer, course, *, request=None):
                 officer, course.hours, source=SOURCE_COURSE, source_key=course_hours_key(course),
                 description=_("完成课程：%(title)s") % {"title": course.title},
                 actor=getattr(request, "user", None) if request is not None else None,
+                category=getattr(course, "hours_category_id", None),
+                mode=getattr(course, "hours_mode", "") or MODE_SELF_STUDY,
             )
         audit.record("course.completed", request=request, officer=officer, obj=course,
                      after={"hours": str(course.hours or Decimal("0"))})

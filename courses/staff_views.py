@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from officers import audit, roles
 from officers import hours as hours_service
-from officers.models import SOURCE_ONSITE, Unit
+from officers.models import MODE_CENTRAL, SOURCE_ONSITE, Unit
 from officers.roles import role_required
 from officers.scoping import own_profile, visible_officers, visible_units
 
@@ -210,7 +210,8 @@ def session_attendance(request, pk):
                     hours_service.credit(
                         officer, session.hours, source=SOURCE_ONSITE, source_key=f"onsite:{session.pk}",
                         description=_("现场教学：%(t)s") % {"t": session.title},
-                        date=timezone.localtime(session.starts_at).date(), actor=request.user)
+                        date=timezone.localtime(session.starts_at).date(), actor=request.user,
+                        category=session.course.hours_category_id, mode=MODE_CENTRAL)
                     audit.record("course.onsite_attended", request=request, officer=officer, obj=session)
                     added += 1
         messages.success(request, _("已记录 %(n)s 人出勤，学时已计入。") % {"n": added})

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from officers.events import exam_passed, exam_result_released
 from officers.hours import credit
@@ -68,12 +69,29 @@ def open_exams_for(officer, *, exam_ids=(), kinds=(), now=None):
         used[exam_id] = used.get(exam_id, 0) + 1
         if status == SittingStatus.OPEN:
             open_ids.add(exam_id)
+    gated = gate_reasons(officer, [e for e in exams if e.pk not in open_ids], now)
     result = []
     for e in exams:
         allowed = e.attempts_allowed()
+        if e.pk in gated:
+            continue
         if e.pk in open_ids or not allowed or used.get(e.pk, 0) < allowed:
             result.append((e.pk, e.kind, e.title))
     return result
+
+
+def gate_reasons(officer, exams, now=None):
+    """{exam id: why the officer may not sit it yet} for ``exams``, as the apps that hold exams
+    back say through the ``academy_exam_gates`` hook (officers: an annual exam waits until the
+    year's training hours are complete, where the qualification type says so)."""
+    exams = list(exams)
+    reasons = {}
+    if not exams:
+        return reasons
+    for gate in hooks.get_hooks("academy_exam_gates"):
+        for exam_id, reason in (gate(officer, exams, now=now) or {}).items():
+            reasons.setdefault(exam_id, reason)
+    return reasons
 
 
 def annual_sitting_states(officer_ids, year, *, exam_ids=(), in_progress, finished):
@@ -108,6 +126,9 @@ def check_can_start(exam, officer, now=None):
     allowed = exam.attempts_allowed()
     if allowed and attempts_used(exam, officer) >= allowed:
         raise ExamError(_("您的考试次数已用完。"), code="no_attempts")
+    reason = gate_reasons(officer, [exam], now).get(exam.pk)
+    if reason:
+        raise ExamError(reason, code="gated")
 
 
 def _option_order(content, answer_order, rng):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .auth import LOCKED, LOGIN_LOCKED, login_block, normalise
-from .models import Officer
+from .models import MODE_SELF_STUDY, HoursCategory, HoursMode, Officer
 
 
 class LoginForm(AuthenticationForm):
@@ -69,6 +69,12 @@ class IsoDateInput(forms.DateInput):
 class ManualHoursForm(forms.Form):
     hours = forms.DecimalField(label=_("学时"), min_value=0.5, max_value=200, decimal_places=1)
     date = forms.DateField(label=_("日期"), widget=IsoDateInput())
+    category = forms.ModelChoiceField(label=_("学时分类"), queryset=HoursCategory.objects.all(), required=False,
+                                      empty_label=_("不分类（只计入年度合计）"))
+    mode = forms.ChoiceField(label=_("培训方式"), choices=HoursMode.choices, initial=MODE_SELF_STUDY, required=False)
+
+    def clean_mode(self):
+        return self.cleaned_data.get("mode") or MODE_SELF_STUDY
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
 
 

@@ -8,9 +8,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import exam_results, lifecycle, roles
+from . import exam_results, hours_rules, lifecycle, roles
 from .models import (
-    PERSONNEL_CATEGORY_CHOICES, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Officer,
+    LEVEL_SQUAD, PERSONNEL_CATEGORY_CHOICES, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Officer,
     QualificationRecord, QualificationType,
 )
 from .qualifications import S_EXPIRING, S_RENEWAL_DUE, S_REVIEW_OVERDUE, STATUS_LABELS, expiring_days
@@ -26,6 +26,7 @@ LISTS = {
     "review_due_60": _("60 天内须年审"),
     "review_overdue": _("年审逾期"),
     "short_hours": _("本年学时不足"),
+    "short_category": _("学时不足（分类）"),
     "failed_exam": _("最近一次考试未通过"),
     "suspended": _("暂扣"),
     "revoked": _("取消"),
@@ -111,8 +112,11 @@ def category_q(category):
     return Q()
 
 
-def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None, category=""):
-    """QualificationRecords of the type for officers in scope, for one list."""
+def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None, category="",
+            hours_category=None):
+    """QualificationRecords of the type for officers in scope, for one list; ``category`` is the
+    personnel category, ``hours_category`` (an HoursCategory) narrows any list to the officers short
+    of that hours category this year."""
     today = today or timezone.localdate()
     qs = (QualificationRecord.objects.filter(record_scope(user, unit_id), category_q(category),
                                              qualification_type=qtype)
@@ -131,6 +135,9 @@ def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None
         qs = qs.filter(status_q(S_REVIEW_OVERDUE, today)).order_by("review_due", "officer_id")
     elif list_name == "short_hours":
         qs = qs.filter(hours_short=True).order_by("year_hours", "officer_id")
+    elif list_name == "short_category":
+        qs = qs.filter(hours_year=today.year, **hours_rules.category_gap_q("")).order_by(
+            "officer__unit__path", "officer__employee_number")
     elif list_name == "failed_exam":
         sub = exam_results.failed_last_exam_subquery()
         qs = (qs.filter(officer_id__in=exam_results.ever_failed_officers()).annotate(last_passed=sub)
@@ -142,6 +149,8 @@ def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None
         qs = qs.order_by("officer__unit__path", "officer__employee_number")
     if status in STATUS_FILTERS:
         qs = qs.filter(status_q(status, today, qtype))
+    if hours_category is not None:
+        qs = qs.filter(hours_year=today.year, **hours_rules.category_gap_q(hours_category.code))
     return qs
 
 
@@ -168,6 +177,7 @@ def counts(user, *, qtype, unit_id=None, today=None, category=""):
                                                         expires_at__lte=today + datetime.timedelta(days=days)))
     agg["short_hours"] = Count("pk", filter=Q(hours_short=True))
     agg["review_due_60"] = Count("pk", filter=_review_soon_q(today))
+    agg["short_category"] = Count("pk", filter=Q(hours_year=today.year, **hours_rules.category_gap_q("")))
     agg["n_records"] = Count("pk")
     result = recs.aggregate(**agg)
     result[Q_NOT_QUALIFIED] += n_officers - result.pop("n_records")
@@ -176,6 +186,59 @@ def counts(user, *, qtype, unit_id=None, today=None, category=""):
     result["review_overdue"] = result[S_REVIEW_OVERDUE]
     result["total"] = n_officers
     return result
+
+
+def unit_chart(user, *, qtype, unit_id=None, today=None):
+    """达标率 by squad (中队) in the viewer's scope: per squad, the active officers, those whose
+    hours rules were all met when last evaluated this year, and those holding a valid
+    qualification of the type. Officers of a unit above the squads count under that unit.
+    Three queries whatever the number of officers or units."""
+    today = today or timezone.localdate()
+    units = list(visible_units(user).only("pk", "path", "depth", "level", "name"))
+    if unit_id:
+        chosen = next((u.path for u in units if str(u.pk) == str(unit_id)), None)
+        units = [u for u in units if chosen is not None and u.path.startswith(chosen)]
+    squads = sorted((u for u in units if u.level == LEVEL_SQUAD), key=lambda u: len(u.path), reverse=True)
+    group_of = {u.pk: next((s for s in squads if u.path.startswith(s.path)), u) for u in units}
+    people = dict(scoped_officers(user, unit_id).values("unit_id").annotate(n=Count("pk")).order_by()
+                  .values_list("unit_id", "n"))
+    recs = (QualificationRecord.objects.filter(record_scope(user, unit_id), qualification_type=qtype)
+            .values("officer__unit_id").order_by()
+            .annotate(hours_ok=Count("pk", filter=Q(hours_year=today.year, hours_gaps="")),
+                      qualified=Count("pk", filter=Q(status=Q_QUALIFIED) & (
+                          Q(expires_at__gte=today) | Q(expires_at__isnull=True)))))
+    groups = {}
+    for unit, n in people.items():
+        groups.setdefault(group_of.get(unit), [0, 0, 0])[0] += n
+    for row in recs:
+        group = groups.setdefault(group_of.get(row["officer__unit_id"]), [0, 0, 0])
+        group[1] += row["hours_ok"]
+        group[2] += row["qualified"]
+    rows = []
+    for unit in sorted((g for g in groups if g is not None), key=lambda u: u.path):
+        n, hours_ok, qualified = groups[unit]
+        if n:
+            rows.append(UnitRate(unit.full_name, n, hours_ok, qualified))
+    return rows
+
+
+class UnitRate:
+    """One bar pair of the HR chart: a squad's 达标率 of hours and of qualifications."""
+
+    def __init__(self, name, officers, hours_ok, qualified):
+        self.name, self.officers, self.hours_ok, self.qualified = name, officers, hours_ok, qualified
+
+    @staticmethod
+    def _percent(part, whole):
+        return int((200 * part + whole) // (2 * whole)) if whole else 0  # rounded half up
+
+    @property
+    def hours_rate(self):
+        return self._percent(self.hours_ok, self.officers)
+
+    @property
+    def qualified_rate(self):
+        return self._percent(self.qualified, self.officers)
 
 
 def failed_count(user, *, qtype, unit_id=None, category=""):
@@ -213,4 +276,5 @@ def status_display(code):
     return STATUS_LABELS.get(code, code)
 
 
-__all__ = ["LISTS", "STATUS_FILTERS", "CATEGORY_FILTERS", "records", "counts", "base_type", "scoped_officers", "Officer"]
+__all__ = ["LISTS", "STATUS_FILTERS", "CATEGORY_FILTERS", "records", "counts", "base_type", "scoped_officers",
+           "unit_chart", "Officer"]

@@ -14,11 +14,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import audit, exports, hr_lists, qualifications, roles
+from . import audit, exports, hours_rules, hr_lists, qualifications, roles
 from . import certificates as cert_service
 from .forms import PersonnelCategoryForm, TrainingTierForm
 from .forms_qualifications import ReasonForm
-from .models import Certificate, Officer, QualificationRecord, QualificationType
+from .models import Certificate, HoursCategory, Officer, QualificationRecord, QualificationType
 from .roles import role_required
 from .scoping import own_profile, visible_officers, visible_units
 
@@ -41,6 +41,13 @@ def _filters(request):
     return qtype, unit_id, status
 
 
+def _category_filter(request):
+    """The hours categories for the filter, and the one chosen (None: all)."""
+    categories = list(HoursCategory.objects.all())
+    code = request.GET.get("hours_category") or ""
+    return categories, next((c for c in categories if c.code == code), None)
+
+
 def _query_suffix(request, **overrides):
     params = request.GET.copy()
     for key, value in overrides.items():
@@ -58,10 +65,12 @@ def dashboard(request):
     """Counts by status and the short lists, within the HR user's unit subtree."""
     qtype, unit_id, status = _filters(request)
     category = _category(request)
+    hours_categories, hours_category = _category_filter(request)
     today = timezone.localdate()
     ctx = {"qtype": qtype, "types": QualificationType.objects.filter(is_active=True),
            "units": visible_units(request.user), "unit_id": unit_id, "status": status, "today": today,
            "category": category, "categories": hr_lists.CATEGORY_FILTERS,
+           "hours_categories": hours_categories, "hours_category": hours_category,
            "lists": hr_lists.LISTS, "status_filters": [(s, hr_lists.status_display(s))
                                                        for s in hr_lists.STATUS_FILTERS]}
     if qtype is None:
@@ -75,9 +84,10 @@ def dashboard(request):
         if name in ("review_overdue", "renewal_due") and not counts[name]:
             continue
         rows = list(hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status,
-                                     today=today, category=category)[:PREVIEW_SIZE])
+                                     today=today, category=category, hours_category=hours_category)[:PREVIEW_SIZE])
         n = failed if name == "failed_exam" else counts[name]
         previews.append({"name": name, "title": hr_lists.LISTS[name], "rows": _decorate(rows, today), "count": n})
+    ctx.update(unit_chart=hr_lists.unit_chart(request.user, qtype=qtype, unit_id=unit_id, today=today))
     ctx.update(counts=counts, failed=failed, previews=previews, suffix=_query_suffix(request),
                status_counts=[(s, hr_lists.status_display(s), counts[s]) for s in hr_lists.STATUS_FILTERS])
     return render(request, "officers/hr/dashboard.html", ctx)
@@ -102,9 +112,10 @@ def record_list(request, name):
     category = _category(request)
     if qtype is None:
         raise Http404
+    hours_categories, hours_category = _category_filter(request)
     today = timezone.localdate()
     qs = hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status, today=today,
-                          category=category)
+                          category=category, hours_category=hours_category)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list, today)
     return render(request, "officers/hr/record_list.html", {
@@ -113,6 +124,7 @@ def record_list(request, name):
             is_active=True), "suffix": _query_suffix(request), "lists": hr_lists.LISTS,
         "status_filters": [(s, hr_lists.status_display(s)) for s in hr_lists.STATUS_FILTERS],
         "category": category, "categories": hr_lists.CATEGORY_FILTERS,
+        "hours_categories": hours_categories, "hours_category": hours_category,
     })
 
 
@@ -124,10 +136,12 @@ def record_export(request, name, fmt):
     qtype, unit_id, status = _filters(request)
     if qtype is None:
         raise Http404
+    hours_categories, hours_category = _category_filter(request)
     qs = hr_lists.records(request.user, qtype=qtype, list_name=name, unit_id=unit_id, status=status,
-                          category=_category(request))
+                          category=_category(request), hours_category=hours_category)
     filename = f"{hr_lists.LISTS[name]}_{timezone.localdate():%Y%m%d}.{fmt}"
-    return exports.spreadsheet(fmt, filename, hr_lists.LISTS[name], exports.list_header(), exports.list_rows(qs))
+    return exports.spreadsheet(fmt, filename, hr_lists.LISTS[name], exports.list_header(hours_categories),
+                               exports.list_rows(qs, categories=hours_categories))
 
 
 @role_required(roles.HR)
@@ -276,6 +290,7 @@ def my_qualification(request):
     certs = profile.certificates.select_related("replaces").order_by("-issued_at", "-id")
     return render(request, "officers/hr/my_qualification.html", {
         "officer": profile, "evaluations": evaluations, "certificates": certs,
+        "hours_figures": hours_rules.officer_figures(profile, timezone.localdate().year),
         "required_hours": qualifications.required_hours(profile, timezone.localdate().year),
         "year": timezone.localdate().year,
     })

@@ -204,6 +204,35 @@ SOURCE_REVERSAL = HoursSource.REVERSAL.value
 HOURS_SOURCE_CHOICES = HoursSource.choices
 
 
+class HoursMode(models.TextChoices):
+    """How the hours were studied: in a classroom or session run by the bureau, or alone."""
+
+    CENTRAL = "central", _("集中培训")
+    SELF_STUDY = "self", _("自学")
+
+
+MODE_CENTRAL = HoursMode.CENTRAL.value
+MODE_SELF_STUDY = HoursMode.SELF_STUDY.value
+HOURS_MODE_CHOICES = HoursMode.choices
+
+
+class HoursCategory(models.Model):
+    """A category of training hours (公共法律知识, 业务知识, 执法技能 …); yearly minimums
+    per category are set per qualification type (HoursRequirement)."""
+
+    code = models.SlugField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("学时分类")
+        verbose_name_plural = _("学时分类")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
 class HoursEntry(models.Model):
     """One line of an officer's training-hour ledger. Lines are never edited or
     deleted; a mistake is corrected by a reversal line."""
@@ -213,6 +242,10 @@ class HoursEntry(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), editable=False, db_index=True)
     hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1)
     source = models.CharField(_("来源"), max_length=16, choices=HoursSource.choices)
+    #: Blank for hours of no category (they count for the yearly total only).
+    category = models.ForeignKey(HoursCategory, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="entries", verbose_name=_("学时分类"))
+    mode = models.CharField(_("培训方式"), max_length=8, choices=HoursMode.choices, default=MODE_SELF_STUDY)
     #: Identifies what credited the hours (e.g. "course:12"); unique per officer,
     #: so crediting the same thing twice is impossible even under concurrency.
     source_key = models.CharField(_("来源标识"), max_length=100, blank=True)
@@ -349,6 +382,11 @@ class AuditLog(models.Model):
         raise ValidationError(_("审计日志只能追加。"), code="append_only")
 
 
+def default_annual_hours():
+    """The yearly minimum of a new qualification type: ``ACADEMY_DEFAULT_ANNUAL_HOURS`` (60)."""
+    return Decimal(str(getattr(settings, "ACADEMY_DEFAULT_ANNUAL_HOURS", 60)))
+
+
 def hours_total(officer, year):
     """Total training hours of an officer in a calendar year, summed in the database."""
     total = officer.hours.filter(year=year).aggregate(total=models.Sum("hours"))["total"]
@@ -433,7 +471,20 @@ class QualificationType(models.Model):
     reapply_bar_months = models.SmallIntegerField(
         _("吊销后限制申请（月）"), default=24,
         help_text=_("因换证考试未通过被吊销后，多少个月内不得重新申请；默认 24 个月（淄博）"))
-    min_hours_per_year = models.DecimalField(_("每年最低学时"), max_digits=6, decimal_places=1, default=Decimal("0"))
+    min_hours_per_year = models.DecimalField(_("每年最低学时"), max_digits=6, decimal_places=1,
+                                             default=default_annual_hours,
+                                             help_text=_("每年各类学时合计的最低要求；每类的最低学时在“资格要求的学时”中设置"))
+    # Hours rules beyond the yearly total (officers.hours_rules).
+    central_training_required = models.BooleanField(
+        _("每年至少参加一次集中培训"), default=False)
+    window_years = models.PositiveSmallIntegerField(
+        _("轮训周期（年）"), default=0, help_text=_("例如 3 或 5：在最近这些年内（含本年）须修满下方学时；0 表示不要求"))
+    window_min_hours = models.DecimalField(_("轮训周期内最低学时"), max_digits=6, decimal_places=1,
+                                           default=Decimal("0"))
+    window_central_only = models.BooleanField(_("轮训周期只计集中培训"), default=True)
+    annual_exam_needs_hours = models.BooleanField(
+        _("年度考试须先修满学时"), default=False,
+        help_text=_("勾选后，本年学时（合计及各分类）未达标前不能参加年度考试"))
     qualification_exam_required = models.BooleanField(
         _("须通过资格考试"), default=True,
         help_text=_("未指定考试时，任一“资格考试”类考试达到最低分即可"))
@@ -482,12 +533,31 @@ class QualificationType(models.Model):
             bad("renewal_failures_to_revoke", _("吊销前允许的未通过次数不能为负数。"), "failures_negative")
         if self.reapply_bar_months is not None and self.reapply_bar_months < 0:
             bad("reapply_bar_months", _("限制重新申请的月数不能为负数。"), "bar_negative")
-        if self.min_hours_per_year is not None and self.min_hours_per_year < 0:
-            bad("min_hours_per_year", _("每年最低学时不能为负数。"), "hours_negative")
         for name in ("exam_min_score", "annual_exam_min_score"):
             value = getattr(self, name)
             if value is not None and value < 0:
                 bad(name, _("最低分不能为负数。"), "score_negative")
+        try:
+            self.clean_hours_rules()
+        except ValidationError as exc:
+            for name, field_errors in exc.error_dict.items():
+                errors.setdefault(name, []).extend(field_errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_hours_rules(self):
+        """Hours figures cannot be negative, and a window needs both its years and its hours."""
+        errors = {}
+        for name in ("min_hours_per_year", "window_min_hours"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = ValidationError(_("学时不能为负数。"), code="negative_hours")
+        if self.window_years and not self.window_min_hours:
+            errors.setdefault("window_min_hours", ValidationError(
+                _("设置了轮训周期，请填写周期内最低学时。"), code="window_hours_missing"))
+        if self.window_min_hours and not self.window_years:
+            errors.setdefault("window_years", ValidationError(
+                _("填写了周期内最低学时，请设置轮训周期（年）。"), code="window_years_missing"))
         if errors:
             raise ValidationError(errors)
 
@@ -496,6 +566,31 @@ class QualificationType(models.Model):
 #: automatically once the 年审 is completed).
 SUSPENDED_BY_HR = ""
 SUSPENDED_REVIEW_OVERDUE = "review_overdue"
+
+
+class HoursRequirement(models.Model):
+    """The yearly minimum of one hours category for a qualification type."""
+
+    qualification_type = models.ForeignKey(QualificationType, on_delete=models.CASCADE,
+                                           related_name="hours_requirements", verbose_name=_("资格类型"))
+    category = models.ForeignKey(HoursCategory, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("学时分类"))
+    min_hours = models.DecimalField(_("每年最低学时"), max_digits=6, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("资格要求的学时")
+        verbose_name_plural = _("资格要求的学时")
+        ordering = ["qualification_type", "category__sort_order"]
+        constraints = [models.UniqueConstraint(fields=["qualification_type", "category"],
+                                               name="hours_requirement_unique")]
+
+    def __str__(self):
+        return f"{self.qualification_type} ← {self.category} {self.min_hours}"
+
+    def clean(self):
+        super().clean()
+        if self.min_hours is not None and self.min_hours < 0:
+            raise ValidationError({"min_hours": ValidationError(_("学时不能为负数。"), code="negative_hours")})
 
 
 class QualificationRecord(models.Model):
@@ -526,6 +621,9 @@ class QualificationRecord(models.Model):
     hours_year = models.PositiveSmallIntegerField(_("学时年度"), null=True, blank=True)
     year_hours = models.DecimalField(_("本年学时"), max_digits=7, decimal_places=1, default=Decimal("0"))
     hours_short = models.BooleanField(_("学时不足"), default=False, db_index=True)
+    #: The hours rules unmet this year, space-separated and padded (" total cat:business "), so a
+    #: list filters by one with a plain ``contains``; "" when every hours rule is met.
+    hours_gaps = models.CharField(_("未达标学时要求"), max_length=255, blank=True, default="")
     evaluated_at = models.DateTimeField(_("评估时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -13,10 +13,10 @@ officers.lifecycle exactly as the evaluation and the HR lists decide them:
 
 - the renewal window opened (``lifecycle.renewal_window_open``: the type asks for a
   renewal exam and its ``renewal_window_months`` before the expiry have begun);
-- the next 年审 (``review_due``, or ``lifecycle.next_review_due`` for a record
-  evaluated before it was stored) falls within ACADEMY_NOTICE_REVIEW_DAYS (60; 山东:
-  a 2-month warning); a 年审 on or after the expiry is the renewal and is announced
-  by the expiry notices.
+- the next 年审 (the record's ``review_due``, set by the lifecycle at each grant, renewal
+  and 年审 with ``lifecycle.next_review_due``) falls within ACADEMY_NOTICE_REVIEW_DAYS
+  (60; 山东: a 2-month warning); a 年审 on or after the expiry has no due date of its
+  own: it is the renewal, announced by the expiry notices.
 
 Settings:
 
@@ -185,8 +185,7 @@ def record_notices(rec, today):
                        {**base, "days": days_left}, link))
     if lifecycle.renewal_window_open(today, expires, qtype.renewal_window_months, qtype.renewal_exam_required):
         out.append(Due(rec.officer_id, NoticeKind.RENEWAL_WINDOW, f"renewal:{rec.pk}:{expires}", base, link))
-    review_due = rec.review_due or lifecycle.next_review_due(rec.last_review or rec.granted_at,
-                                                             qtype.review_interval_months, expires)
+    review_due = rec.review_due
     if review_due is not None and today >= review_due - datetime.timedelta(days=review_notice_days()):
         out.append(Due(rec.officer_id, NoticeKind.REVIEW_DUE, f"review:{rec.pk}:{review_due}",
                        {"type": qtype.name, "due": review_due.isoformat()}, link))

@@ -18,36 +18,24 @@ It is idempotent: a second call with the same data changes nothing.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy
 
-from . import audit, certificates, exam_results, lifecycle
+from . import audit, certificates, exam_results, hours_rules, lifecycle
+from .hours_rules import _, fmt_hours  # one number format and the memoised gettext, shared
 from .models import (
     ACH_COURSE, ACH_EXAM, C_EXPIRED, C_REPLACED, C_REVOKED, C_SUSPENDED, C_VALID, CERT_QUALIFICATION,
     PERSONNEL_AUXILIARY, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, SUSPENDED_BY_HR,
-    SUSPENDED_REVIEW_OVERDUE, Achievement, Certificate, HoursEntry, Officer, QualificationRecord,
-    QualificationType, RequiredCourse, RequiredExam,
+    SUSPENDED_REVIEW_OVERDUE, Achievement, Certificate, Officer, QualificationRecord, QualificationType,
+    RequiredCourse, RequiredExam,
 )
 
-
-@lru_cache(maxsize=512)
-def _translate(message, language):
-    return gettext(message)
-
-
-def _(message):
-    """gettext, memoised per language: the rules format the same few messages
-    for every officer, and catalogue look-ups dominated bulk evaluation."""
-    return _translate(message, get_language())
 
 #: Evaluated statuses (not stored): a valid qualification that lapses soon, one in
 #: its renewal window (待换证), one whose 年审 is overdue (within the grace).
@@ -104,16 +92,6 @@ def review_window_days():
 add_months = lifecycle.add_months
 
 
-def fmt_hours(value):
-    """The one number format for hours and scores: whole numbers as integers ("60",
-    never "60.0"), anything else with one decimal ("12.5")."""
-    value = Decimal(value or 0)
-    if value == value.to_integral():
-        return str(value.quantize(Decimal("1")))
-    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-
 # --- Rules data ------------------------------------------------------------------
 
 
@@ -139,16 +117,24 @@ def _required_courses(types):
 
 @dataclass
 class Rules:
-    """The active qualification types with their required exams and courses, loaded once."""
+    """The active qualification types with their required exams, courses and hours, loaded once."""
 
     types: list
     exams: dict
     courses: dict
+    #: {type id: [HoursRequirement]}: the yearly minimum per hours category.
+    hours: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls):
         types = _types()
-        return cls(types=types, exams=_required_exams(types), courses=_required_courses(types))
+        return cls(types=types, exams=_required_exams(types), courses=_required_courses(types),
+                   hours=hours_rules.requirements_by_type(types))
+
+    @property
+    def hours_years(self):
+        """Calendar years of ledger the hours rules read."""
+        return hours_rules.years_needed(self.types)
 
     @property
     def base(self):
@@ -161,6 +147,8 @@ class OfficerData:
 
     officer: Officer
     hours: dict = field(default_factory=dict)  # year → Decimal
+    #: The hours by year, category and mode (hours_rules.HoursLedger).
+    ledger: hours_rules.HoursLedger = field(default_factory=hours_rules.HoursLedger)
     achievements: list = field(default_factory=list)
     records: dict = field(default_factory=dict)  # type id → QualificationRecord
     #: This year's annual exam sittings: (exam id, exam kind, exam_results.SITTING_* state).
@@ -197,19 +185,20 @@ def _local_date(moment):
     return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
 
 
-def load_officer_data(officers, year, annual_exam_ids=(), *, failures_since=None, renewal_exam_ids=()):
-    """OfficerData for many officers in a fixed number of queries (the sittings of
-    annual-kind exams and of ``annual_exam_ids``, the exams named as annual requirements;
-    with ``failures_since``, the failed sittings of qualification-kind exams and of
-    ``renewal_exam_ids`` since then)."""
+def load_officer_data(officers, year, annual_exam_ids=(), hours_years=2, *, failures_since=None,
+                      renewal_exam_ids=()):
+    """OfficerData for many officers in a fixed number of queries (the hours of the last
+    ``hours_years`` years by category and mode; the sittings of annual-kind exams and of
+    ``annual_exam_ids``, the exams named as annual requirements; with ``failures_since``,
+    the failed sittings of qualification-kind exams and of ``renewal_exam_ids`` since then)."""
     by_id = {o.pk: OfficerData(o) for o in officers}
     ids = list(by_id)
     for start in range(0, len(ids), 900):  # stay under SQLite's parameter limit
         chunk = ids[start:start + 900]
-        rows = (HoursEntry.objects.filter(officer_id__in=chunk, year__in=[year, year - 1])
-                .values("officer_id", "year").annotate(total=Sum("hours")).order_by())
-        for row in rows:
-            by_id[row["officer_id"]].hours[row["year"]] = row["total"] or Decimal("0")
+        for officer_id, ledger in hours_rules.load_ledgers(chunk, year, hours_years).items():
+            data = by_id[officer_id]
+            data.ledger = ledger
+            data.hours = {y: ledger.total(y) for y in ledger.years()}
         for a in Achievement.objects.filter(officer_id__in=chunk).only(
                 "officer_id", "kind", "ref_id", "ref_kind", "score", "year", "achieved_at"):
             by_id[a.officer_id].achievements.append(a)
@@ -233,7 +222,7 @@ def _data_options(rules, today):
     renewal exams back to the earliest renewal window that can be running."""
     window = max((t.renewal_window_months for t in rules.types if t.renewal_exam_required
                   and t.renewal_failures_to_revoke), default=None)
-    return {"annual_exam_ids": _annual_exam_ids(rules),
+    return {"annual_exam_ids": _annual_exam_ids(rules), "hours_years": rules.hours_years,
             "failures_since": None if window is None else add_months(today, -(max(window, 0) + 12)),
             "renewal_exam_ids": sorted({r.exam_id for rows in rules.exams.values() for r in rows
                                         if not r.annual})}
@@ -271,6 +260,8 @@ class Evaluation:
     year: int = 0
     year_hours: Decimal = Decimal("0")
     required_hours: Decimal = Decimal("0")
+    #: Every unmet hours rule of the type (hours_rules.HoursGap), whatever the status.
+    hours_gaps: list = field(default_factory=list)
     #: What apply=True did: "granted", "renewed", "expired" or "".
     action: str = ""
 
@@ -340,8 +331,11 @@ class Unmet:
     #: U_COURSE: the required course page; U_PREREQUISITE: the qualification type.
     course: object = None
     prerequisite: object = None
-    #: U_HOURS: hours still needed.
+    #: U_HOURS: hours still needed, and the unmet rule (hours_rules.HoursGap).
     hours_short: Decimal = Decimal("0")
+    gap: object = None
+    #: U_EXAM: the annual exam is held back until the year's hours rules are met.
+    gated_by_hours: bool = False
 
 
 def _holds(data, type_id, today):
@@ -474,17 +468,14 @@ def annual_exams(qtype, data, rules, today):
     return result
 
 
-def _unmet_for_review(qtype, data, rules, today, exams):
-    missing = []
-    year = today.year
-    have = data.hours.get(year, Decimal("0"))
-    need = qtype.min_hours_per_year
-    if need and have < need:
-        missing.append(Unmet(U_HOURS, _("%(year)s 年学时 %(have)s/%(need)s") % {
-            "year": year, "have": fmt_hours(have), "need": fmt_hours(need)}, hours_short=need - have))
+def _unmet_for_review(qtype, data, rules, today, exams, gaps):
+    """The hours rules (each its own requirement), then the annual exams."""
+    missing = [Unmet(U_HOURS, gap.reason, hours_short=gap.short, gap=gap) for gap in gaps]
+    gated = qtype.annual_exam_needs_hours and any(gap.yearly for gap in gaps)
     missing.extend(Unmet(U_EXAM, exam.reason, exam_id=exam.exam_id,
                          exam_kind="" if exam.exam_id else EXAM_KIND_ANNUAL,
-                         in_progress=exam.status == A_IN_PROGRESS)
+                         in_progress=exam.status == A_IN_PROGRESS,
+                         gated_by_hours=gated and exam.status == A_NOT_TAKEN)
                    for exam in exams if not exam.met)
     return missing
 
@@ -547,7 +538,8 @@ def judge(qtype, data, rules, today):
     renewal_from = lifecycle.renewal_window_start(rec.expires_at, qtype.renewal_window_months) if rec else None
     in_window = renewal_from is not None and today >= renewal_from
     exams = annual_exams(qtype, data, rules, today)
-    review_unmet = _unmet_for_review(qtype, data, rules, today, exams)
+    gaps = hours_rules.hours_gaps(qtype, rules.hours.get(qtype.pk, ()), data.ledger, year)
+    review_unmet = _unmet_for_review(qtype, data, rules, today, exams, gaps)
     if not _review_needs_exam(qtype, rec, in_window):
         exams = []
         review_unmet = [u for u in review_unmet if u.kind != U_EXAM]
@@ -555,7 +547,7 @@ def judge(qtype, data, rules, today):
         officer=data.officer, qualification_type=qtype, status=Q_NOT_QUALIFIED, reasons=[], record=rec,
         unmet_for_grant=_unmet_for_grant(qtype, data, rules, today),
         unmet_for_review=review_unmet, annual_exams=exams, year=year,
-        year_hours=data.hours.get(year, Decimal("0")), required_hours=qtype.min_hours_per_year,
+        year_hours=data.hours.get(year, Decimal("0")), required_hours=qtype.min_hours_per_year, hours_gaps=gaps,
         review_due=rec.review_due if rec else None, renewal_from=renewal_from,
     )
     grant_missing, review_missing = ev.missing_for_grant, ev.missing_for_review
@@ -699,7 +691,7 @@ def _apply_lifecycle(action, rec, ev, today):
     return review(rec, today=today) if rec.status == Q_QUALIFIED else rec
 
 
-SUMMARY_FIELDS = ["reasons", "hours_year", "year_hours", "hours_short", "evaluated_at"]
+SUMMARY_FIELDS = ["reasons", "hours_year", "year_hours", "hours_short", "hours_gaps", "evaluated_at"]
 
 
 def _store_summary(ev, today, pending=None):
@@ -710,8 +702,9 @@ def _store_summary(ev, today, pending=None):
         "reasons": [str(r) for r in ev.reasons],
         "hours_year": ev.year,
         "year_hours": Decimal(ev.year_hours).quantize(Decimal("0.1")),
-        "hours_short": bool(ev.required_hours and ev.year_hours < ev.required_hours
+        "hours_short": bool(any(gap.yearly for gap in ev.hours_gaps)
                             and rec.status in (Q_QUALIFIED, Q_EXPIRED, Q_SUSPENDED)),
+        "hours_gaps": hours_rules.gaps_text(ev.hours_gaps),
     }
     if any(getattr(rec, k) != v for k, v in new.items()) or rec.evaluated_at is None:
         for k, v in new.items():
@@ -772,12 +765,29 @@ def _url(name, *args):
         return ""
 
 
-def next_step(unmet, open_exams):
+def next_step(unmet, open_exams, catalogue=None):
     """The one rule for what to do about an unmet requirement, used by 我的资格 and the
     dashboard panel. ``open_exams``: [(exam id, exam kind, title)] the officer can take
-    now (exam_results.open_exams). Returns a NextStep with the text and the link."""
+    now (exam_results.open_exams); ``catalogue``: a function of an hours category code
+    giving the course catalogue's URL filtered by it. Returns a NextStep with the text
+    and the link."""
     step = NextStep(unmet.reason)
-    if unmet.kind == U_EXAM:
+    if unmet.kind == U_EXAM and unmet.gated_by_hours:
+        step.text = _("年度考试须先修满本年学时：先完成上面的学时要求")
+        step.url = _url("courses:my_learning")
+    elif unmet.kind == U_HOURS and unmet.gap is not None and unmet.gap.code != hours_rules.GAP_TOTAL:
+        gap = unmet.gap
+        if gap.code == hours_rules.GAP_CENTRAL or (gap.code == hours_rules.GAP_WINDOW and gap.central_only):
+            step.text = _("报名参加集中培训（现场教学）")
+            step.url = _url("courses:sessions")
+        elif gap.category is not None:
+            step.text = _("还差 %(n)s 学时：去学习「%(name)s」类课程") % {
+                "n": fmt_hours(gap.short), "name": gap.category.name}
+            step.url = (catalogue(gap.category.code) if catalogue else "") or _url("courses:my_learning")
+        else:
+            step.text = _("还差 %(n)s 学时：去学习课程") % {"n": fmt_hours(gap.short)}
+            step.url = _url("courses:my_learning")
+    elif unmet.kind == U_EXAM:
         exam = None
         if unmet.exam_id:
             exam = next((e for e in open_exams if e[0] == unmet.exam_id), None)
@@ -806,10 +816,10 @@ def next_step(unmet, open_exams):
     return step
 
 
-def next_steps(ev, open_exams):
+def next_steps(ev, open_exams, catalogue=None):
     """One NextStep per reason of the evaluation, in the same order."""
     by_reason = {str(u.reason): u for u in ev.unmet}
-    return [next_step(by_reason[str(r)], open_exams) if str(r) in by_reason else NextStep(r)
+    return [next_step(by_reason[str(r)], open_exams, catalogue) if str(r) in by_reason else NextStep(r)
             for r in ev.reasons]
 
 
@@ -819,9 +829,16 @@ def attach_next_steps(evaluations, officer, now=None):
     exam_ids = sorted({u.exam_id for u in unmet if u.exam_id})
     kinds = sorted({u.exam_kind for u in unmet if not u.exam_id and u.exam_kind})
     exams = exam_results.open_exams(officer, exam_ids=exam_ids, kinds=kinds, now=now) if unmet else []
+    catalogue_urls = {}
+
+    def catalogue(code):
+        if None not in catalogue_urls:
+            catalogue_urls[None] = hours_rules.course_catalogue_url()
+        return f"{catalogue_urls[None]}?hours_category={code}" if catalogue_urls[None] else ""
+
     for ev in evaluations:
         if ev:
-            ev.next_steps = next_steps(ev, exams)
+            ev.next_steps = next_steps(ev, exams, catalogue)
     return evaluations
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import hours as hours_service
-from . import roles
+from . import hours_rules, roles
 from .forms import LoginForm, ManualHoursForm, PersonnelCategoryForm, ReverseHoursForm, TrainingTierForm
 from .models import TIER_CHOICES, TIER_LABELS, Officer, Unit
 from .roles import role_required
@@ -58,11 +58,12 @@ def officer_detail(request, pk):
     officer = get_visible_officer_or_404(request.user, pk)
     is_hr = roles.has_role(request.user, roles.HR)
     year = timezone.localdate().year
-    entries = officer.hours.select_related("created_by", "reversed_by").order_by("-date", "-id")[:200]
+    entries = officer.hours.select_related("created_by", "reversed_by", "category").order_by("-date", "-id")[:200]
     totals = officer.hours.values("year").annotate(total=Sum("hours")).order_by("-year")
     audit_entries = officer.audit_entries.all()[:50] if is_hr else []
     return render(request, "officers/officer_detail.html", {
         "officer": officer, "entries": entries, "totals": totals, "year": year, "is_hr": is_hr,
+        "hours_figures": hours_rules.officer_figures(officer, year),
         "audit_entries": audit_entries, "manual_form": ManualHoursForm(initial={"date": timezone.localdate()}),
         "reverse_form": ReverseHoursForm(), "tier_form": TrainingTierForm(instance=officer) if is_hr else None,
         "category_form": PersonnelCategoryForm(instance=officer) if is_hr else None,
@@ -77,7 +78,8 @@ def hours_add(request, pk):
     if form.is_valid():
         try:
             hours_service.add_manual(officer, form.cleaned_data["hours"], reason=form.cleaned_data["reason"],
-                                     actor=request.user, date=form.cleaned_data["date"], request=request)
+                                     actor=request.user, date=form.cleaned_data["date"], request=request,
+                                     category=form.cleaned_data["category"], mode=form.cleaned_data["mode"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -1,5 +1,6 @@
 """Dashboard panels, navigation and Wagtail admin screens of the officers app."""
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -7,8 +8,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.dashboard import NavItem, Panel
 
-from . import feedback, hr_lists, notices, qualifications, roles
-from .models import QualificationType, RequiredCourse, RequiredExam
+from . import feedback, hours_rules, hr_lists, notices, qualifications, roles
+from .models import HoursCategory, HoursRequirement, QualificationType, RequiredCourse, RequiredExam
 from .scoping import own_profile, visible_officers, visible_units
 
 
@@ -113,6 +114,20 @@ class RequiredCourseViewSet(SnippetViewSet):
     list_display = ["qualification_type", "course"]
 
 
+class HoursCategoryViewSet(SnippetViewSet):
+    model = HoursCategory
+    icon = "list-ul"
+    menu_label = _("学时分类")
+    list_display = ["name", "code", "sort_order"]
+
+
+class HoursRequirementViewSet(SnippetViewSet):
+    model = HoursRequirement
+    icon = "time"
+    menu_label = _("资格要求的学时")
+    list_display = ["qualification_type", "category", "min_hours"]
+
+
 register_snippet(RequiredExamViewSet)
 register_snippet(RequiredCourseViewSet)
 
@@ -139,3 +154,15 @@ def feedback_panels(request, role):
     return [Panel(_("群众评价"), "officers/panels/card_feedback.html", {
         "items": list(qs[:5]), "n_open_complaints": qs.filter(kind="complaint", handled_at__isnull=True).count(),
     }, order=43, slot="hr_card_feedback")]
+
+
+register_snippet(HoursCategoryViewSet)
+register_snippet(HoursRequirementViewSet)
+
+
+@hooks.register("academy_exam_gates")
+def exam_gates(officer, exams, now=None):
+    """{exam id: why the officer may not sit it yet}: the annual exam waits for the year's
+    hours where a qualification type says so (asked by exams.engine)."""
+    today = timezone.localtime(now).date() if now is not None else timezone.localdate()
+    return hours_rules.exam_gate_reasons(officer, exams, today)

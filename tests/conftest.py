@@ -1,8 +1,19 @@
 """Shared fixtures: the unit tree and one user per role."""
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from officers import roles
 from tests.factories import make_units, make_user
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in the site's language: a request in English leaves
+    English active in the thread, which would change the next test's texts."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -57,10 +57,13 @@ def exam_list(request):
     for s in sittings:
         by_exam.setdefault(s.exam_id, []).append(s)
     rows = []
+    exams = list(exams)
+    gated = engine.gate_reasons(officer, exams)
     for exam in exams:
         mine = by_exam.get(exam.pk, [])
         rows.append({
             "exam": exam,
+            "gated": gated.get(exam.pk, ""),
             "open_sitting": next((s for s in mine if s.status == SittingStatus.OPEN), None),
             "used": len(mine),
             "best": best_result(officer, exam) if mine else None,

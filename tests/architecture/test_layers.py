@@ -56,8 +56,8 @@ LAYERS = {
                 "management.*", "templatetags", "templatetags.*", "urls", "views", "hr_views", "wagtail_hooks",
                 "middleware", "verification", "notice_views", "notice_signals"],
         FORMS: ["forms", "forms_qualifications", "exports", "hr_lists", "feedback"],
-        RULES: ["auth", "audit", "certificates", "certpdf", "exam_results", "hours", "qualifications", "ratelimit", "scoping", "events",
-                "roles", "notices"],
+        RULES: ["auth", "audit", "certificates", "certpdf", "exam_results", "hours", "hours_rules", "qualifications",
+                "ratelimit", "scoping", "events", "roles", "notices"],
         DATA: ["", "models", "lifecycle"],
     },
     "search": {

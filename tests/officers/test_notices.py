@@ -35,7 +35,7 @@ def qtype(db):
     """A one-year qualification without requirements the daily run could act on."""
     return QualificationType.objects.create(code="BASE", name="行政执法资格", is_base=True, validity_months=12,
                                             min_hours_per_year=Decimal("0"), annual_exam_required=False,
-                                            qualification_exam_required=False)
+                                            qualification_exam_required=False, renewal_exam_required=False)
 
 
 @pytest.fixture
@@ -141,23 +141,25 @@ def test_renewal_window_is_the_types_own_rule(officer_user, card_type):
 
 
 def test_qualification_renewed_by_its_annual_review_has_no_separate_renewal_window(officer_user, qtype):
-    QualificationType.objects.filter(pk=qtype.pk).update(renewal_exam_required=False)
     record(officer_user.officer, qtype, expires=TODAY + datetime.timedelta(days=150))
     notices.daily(TODAY)
     assert not Notice.objects.filter(kind=NoticeKind.RENEWAL_WINDOW).exists()
 
 
-def test_review_due_stored_on_the_record_wins(officer_user, card_type):
+def test_review_notice_follows_the_due_date_the_lifecycle_stored(officer_user, card_type):
     rec = record(officer_user.officer, card_type, expires=datetime.date(2029, 6, 1),
-                 granted=datetime.date(2024, 6, 1), last_review=datetime.date(2025, 7, 10),
-                 review_due=datetime.date(2026, 6, 1))
-    notices.daily(datetime.date(2026, 4, 2))
+                 granted=datetime.date(2024, 6, 1), last_review=datetime.date(2025, 7, 10))
+    notices.daily(datetime.date(2026, 6, 1))
+    assert not Notice.objects.filter(kind=NoticeKind.REVIEW_DUE).exists()  # no due date stored: none due
+    QualificationRecord.objects.filter(pk=rec.pk).update(review_due=datetime.date(2026, 6, 1))
+    notices.daily(datetime.date(2026, 6, 1))
     assert Notice.objects.get(kind=NoticeKind.REVIEW_DUE).key == f"review:{rec.pk}:2026-06-01"
 
 
 def test_annual_review_due_two_months_ahead(officer_user, card_type):
     rec = record(officer_user.officer, card_type, expires=datetime.date(2029, 6, 1),
-                 granted=datetime.date(2024, 6, 1), last_review=datetime.date(2025, 7, 10))
+                 granted=datetime.date(2024, 6, 1), last_review=datetime.date(2025, 7, 10),
+                 review_due=datetime.date(2026, 7, 10))
     notices.daily(datetime.date(2026, 5, 10))
     assert not Notice.objects.filter(kind=NoticeKind.REVIEW_DUE).exists()
     notices.daily(datetime.date(2026, 5, 11))

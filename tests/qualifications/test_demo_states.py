@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_has_officers_in_each_lifecycle_state(settings):
     settings.DEMO_CONTENT_ALLOWED = True
-    call_command("load_demo", "--only", "officers.demo", "officers.demo_records", stdout=io.StringIO())
+    call_command("load_demo", "--only", "officers.demo", "officers.demo_records", "officers.demo_notices",
+                 stdout=io.StringIO())
     today = timezone.localdate()
     base = QualificationType.objects.get(code="ZF-BASE")
     labels = [hr_lists.status_label(r, today) for r in

@@ -144,7 +144,7 @@ def test_defaults_are_the_documented_ones():
     ({"renewal_window_months": 72}, "renewal_window_months", "renewal_window_too_long"),
     ({"validity_months": 0}, "validity_months", "validity_not_positive"),
     ({"renewal_window_months": -1}, "renewal_window_months", "renewal_window_negative"),
-    ({"min_hours_per_year": Decimal("-1")}, "min_hours_per_year", "hours_negative"),
+    ({"min_hours_per_year": Decimal("-1")}, "min_hours_per_year", "negative_hours"),
     ({"review_exam_every": 0}, "review_exam_every", "review_exam_every_too_small"),
     ({"review_interval_months": 0}, "review_interval_months", "review_interval_too_short"),
     ({"reapply_bar_months": -3}, "reapply_bar_months", "bar_negative"),
@@ -347,13 +347,14 @@ def test_admin_form_refuses_a_contradictory_configuration():
     data = {"code": "X", "name": "执法证", "personnel_category": "officer", "validity_months": 12,
             "renewal_window_months": 12, "review_interval_months": 12, "review_exam_every": 0,
             "review_grace_days": 30, "renewal_failures_to_revoke": 2, "reapply_bar_months": 24,
-            "min_hours_per_year": "-1", "exam_min_score": "60", "annual_exam_min_score": "60", "sort_order": 0}
+            "min_hours_per_year": "-1", "window_years": 0, "window_min_hours": "0", "exam_min_score": "60",
+            "annual_exam_min_score": "60", "sort_order": 0}
     form = form_class(data=data)
     assert not form.is_valid()
     codes = {name: [e.code for e in errors] for name, errors in form.errors.as_data().items()}
     assert codes["renewal_window_months"] == ["renewal_window_too_long"]
     assert codes["review_exam_every"] == ["review_exam_every_too_small"]
-    assert codes["min_hours_per_year"] == ["hours_negative"]
+    assert codes["min_hours_per_year"] == ["negative_hours"]
     assert not QualificationType.objects.exists()
     form = form_class(data={**data, "renewal_window_months": 6, "review_exam_every": 2, "min_hours_per_year": "60"})
     assert form.is_valid(), form.errors

@@ -213,6 +213,9 @@ ACADEMY_BUREAU_NAME = os.environ.get("ACADEMY_BUREAU_NAME", "某市城市管理�
 # and a citation of another region's local regulation is noted as such. Default: the demo bureau's.
 ACADEMY_PROVINCE = os.environ.get("ACADEMY_PROVINCE", "浙江省")
 ACADEMY_CITY = os.environ.get("ACADEMY_CITY", "宁波市")
+# The yearly training-hour minimum a new qualification type starts with. 60 学时 is attributed to
+# 国办发〔2023〕27号 but was not verified against the published text, hence a setting.
+ACADEMY_DEFAULT_ANNUAL_HOURS = int(os.environ.get("ACADEMY_DEFAULT_ANNUAL_HOURS", "60"))
 # Processes rendering a bulk certificate download (ZIP) of at least CERTIFICATE_PARALLEL_MIN
 # certificates; unset: the CPU count, at most 4. 1 renders in the web process itself.
 CERTIFICATE_RENDER_PROCESSES = (int(os.environ["CERTIFICATE_RENDER_PROCESSES"])
