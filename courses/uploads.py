@@ -44,14 +44,13 @@ def check_upload(uploaded):
     """Raise ValidationError (in Chinese) when the file is too large for its kind
     or its content does not match its extension."""
     ext = extension(uploaded.name)
-    limit = MAX_VIDEO_SIZE if ext == "mp4" else MAX_DOCUMENT_SIZE
+    if ext == "mp4":
+        limit, message = MAX_VIDEO_SIZE, _("视频文件过大（%(size)s），最大 %(limit)s。")
+    else:
+        limit, message = MAX_DOCUMENT_SIZE, _("文件过大（%(size)s），文档最大 %(limit)s。")
     if uploaded.size > limit:
         raise ValidationError(
-            _("文件过大（%(size)s）：%(kind)s最大 %(limit)s。") % {
-                "size": filesizeformat(uploaded.size),
-                "kind": _("视频") if ext == "mp4" else _("文档"),
-                "limit": filesizeformat(limit),
-            },
+            message % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
             code="file_too_large",
         )
     signature = SIGNATURES.get(ext)

@@ -121,6 +121,8 @@ def test_document_over_the_size_limit_is_refused(client, trainer_user, course_co
     # a video has its own, larger limit
     response = add_document(client, "视频.mp4", MP4, course_collection)
     assert response.status_code == 302
+    monkeypatch.setattr(uploads, "MAX_VIDEO_SIZE", len(MP4) - 1)
+    assert "视频文件过大" in file_errors(add_document(client, "视频2.mp4", MP4, course_collection))
 
 
 def test_image_over_the_size_limit_is_refused(client, trainer_user, course_collection, settings):

@@ -187,14 +187,14 @@ WAGTAIL_I18N_ENABLED = False
 # PDF, Office documents and MP4 video. Documents pass courses.uploads.SafeDocumentForm: content
 # must match the extension, at most 50 MB (MP4: 500 MB, the limit below, also checked in the
 # browser before uploading). Documents are served through Django (collection privacy applies)
-# as downloads, except MP4, which the lesson's video player streams.
+# as downloads, except videos, which the lesson's video player streams.
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "mp4"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 500 * 1024 * 1024
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "courses.uploads.SafeDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILDOCS_INLINE_CONTENT_TYPES = ["video/mp4"]
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["video/mp4", "video/webm"]  # webm: videos uploaded before MP4 only
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
