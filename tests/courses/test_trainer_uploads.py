@@ -85,6 +85,8 @@ def test_trainer_uploads_png_and_pdf_into_course_collection(client, trainer_user
 
 def test_trainer_uploads_video_through_the_multiple_upload_page(client, trainer_user, course_collection):
     login(client, trainer_user)
+    # the admin menu leads to the documents (and its upload page, which shows progress per file)
+    assert reverse("wagtaildocs:index") in client.get(reverse("wagtailadmin_home")).content.decode()
     page = client.get(reverse("wagtaildocs:add_multiple"))
     assert page.status_code == 200
     response = client.post(reverse("wagtaildocs:add_multiple"), {
