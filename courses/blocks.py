@@ -84,7 +84,7 @@ class VideoBlock(blocks.StructBlock):
     """A video uploaded as a document (served from this site) or a link to one."""
 
     video = DocumentChooserBlock(label=_("视频文件"), required=False,
-                                 help_text=_("上传 MP4/WebM 文件到文档库后选择。"))
+                                 help_text=_("MP4 视频，最大 500 MB。大文件请先在后台“文档 → 添加文档”上传到“课程资料”（显示上传进度），再在此选择。"))
     url = blocks.URLBlock(label=_("或视频链接"), required=False)
     caption = blocks.CharBlock(label=_("说明"), required=False, max_length=200)
 

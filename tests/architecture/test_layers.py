@@ -39,7 +39,7 @@ LAYERS = {
     "courses": {
         ENTRY: ["apps", "receivers", "demo", "staff_views", "study_views", "urls", "views", "wagtail_hooks"],
         PAGES: ["pages", "models"],
-        FORMS: ["admin_forms", "forms", "choosers", "blocks"],
+        FORMS: ["admin_forms", "forms", "choosers", "blocks", "uploads"],
         RULES: ["learning", "progress", "studytime", "citations", "markdown_render"],
         DATA: ["", "choices", "records"],
     },

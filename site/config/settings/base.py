@@ -183,8 +183,18 @@ WAGTAIL_SITE_NAME = "执法学堂"
 ACADEMY_PUBLIC_URL = public_url.parse(os.environ.get(public_url.ENV) or "http://127.0.0.1:8000")
 WAGTAILADMIN_BASE_URL = ACADEMY_PUBLIC_URL
 WAGTAIL_I18N_ENABLED = False
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx", "zip", "mp4", "webm"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
+# Uploads (trainers upload into the 课程资料 and 案例资料 collections): raster images only (no SVG),
+# PDF, Office documents and MP4 video. Documents pass courses.uploads.SafeDocumentForm: content
+# must match the extension, at most 50 MB (MP4: 500 MB, the limit below, also checked in the
+# browser before uploading). Documents are served through Django (collection privacy applies)
+# as downloads, except videos, which the lesson's video player streams.
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "mp4"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 500 * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "courses.uploads.SafeDocumentForm"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["video/mp4", "video/webm"]  # webm: videos uploaded before MP4 only
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
