@@ -33,7 +33,7 @@ def list_header(categories=()):
     return [_("工号"), _("姓名"), _("单位"), _("岗位"), _("人员类别"), _("培训层级"), _("资格"), _("状态"),
             _("取得日期"), _("有效期至"), _("换证期起"), _("最近年审"), _("年审到期"),
             Column(_("本年学时"), number_format=HOURS_FORMAT), _("欠缺事项")] + [
-        Column(_("%(name)s学时") % {"name": c.name}, number_format=HOURS_FORMAT) for c in categories] + [
+        Column(_("%(name)s学时") % {"name": c.label}, number_format=HOURS_FORMAT) for c in categories] + [
         Column(_("集中培训学时"), number_format=HOURS_FORMAT), Column(_("自学学时"), number_format=HOURS_FORMAT)]
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone, translation
 
 from officers import qualifications as q
-from officers.models import QualificationRecord
+from officers.models import HoursCategory, QualificationRecord
 from officers.reason_text import in_reader_language
 
 from .conftest import add_hours
@@ -36,6 +36,16 @@ def test_my_qualification_in_english(client, short_of_hours, officer_user):
     assert f"Training hours {year}: 30/60" in body and "Annual exam not yet taken" in body
     assert "Outstanding requirements" in body and "Valid until" in body
     assert "年学时" not in body and "年度考试" not in body and "欠缺事项" not in body
+    # the seeded hours categories are fixed labels; the qualification type's name is data
+    assert "Public legal knowledge" in body and "公共法律知识" not in body and "行政执法资格" in body
+
+
+def test_an_edited_hours_category_keeps_its_name(client, short_of_hours, officer_user):
+    HoursCategory.objects.filter(code="public_law").update(name="法律法规")
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    body = text(client.get("/my/qualification/").content.decode())
+    assert "法律法规" in body and "Public legal knowledge" not in body
 
 
 def test_stored_reasons_are_reworded_for_the_reader(short_of_hours):
@@ -56,5 +66,5 @@ def test_hr_list_shows_stored_reasons_in_english(client, short_of_hours, hr_user
     client.cookies["django_language"] = "en"
     body = text(client.get("/hr/lists/all/").content.decode())
     year = timezone.localdate().year
-    assert f"Training hours {year}: 30/60" in body
-    assert "年学时" not in body
+    assert f"Training hours {year}: 30/60" in body and "Enforcement skills" in body  # the category filter
+    assert "年学时" not in body and "执法技能" not in body
