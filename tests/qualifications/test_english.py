@@ -35,6 +35,7 @@ def test_my_qualification_in_english(client, short_of_hours, officer_user):
     year = timezone.localdate().year
     assert f"Training hours {year}: 30/60" in body and "Annual exam not yet taken" in body
     assert "Outstanding requirements" in body and "Valid until" in body
+    assert "Exams" in body and "Mistake notebook" in body  # the navigation
     assert "年学时" not in body and "年度考试" not in body and "欠缺事项" not in body
     # the seeded hours categories are fixed labels; the qualification type's name is data
     assert "Public legal knowledge" in body and "公共法律知识" not in body and "行政执法资格" in body
@@ -68,3 +69,4 @@ def test_hr_list_shows_stored_reasons_in_english(client, short_of_hours, hr_user
     year = timezone.localdate().year
     assert f"Training hours {year}: 30/60" in body and "Enforcement skills" in body  # the category filter
     assert "年学时" not in body and "执法技能" not in body
+    assert "Personnel" in body  # the navigation
