@@ -1,7 +1,11 @@
 """Wagtail's admin speaks Chinese in zh-hans, including the strings Wagtail's own catalogue lacks."""
+import gettext
 import json
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from wagtail.models import Page
 from wagtail.users.models import UserProfile
 
@@ -53,3 +57,16 @@ def test_english_stays_english_for_those_who_choose_it(client, admin_user):
 def test_the_admin_script_catalogue_fills_wagtails_gaps(client, admin_user):
     body = _admin_page(client, admin_user, "/cms/jsi18n/")  # the catalogue is JSON, non-ASCII escaped
     assert json.dumps("正在自动保存…") in body and json.dumps("修改已自动保存。") in body
+
+
+def test_each_chinese_admin_string_keeps_its_placeholders():
+    marks = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+    for domain in ("django", "djangojs"):
+        path = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES" / f"{domain}.mo"
+        with open(path, "rb") as fh:
+            catalogue = gettext.GNUTranslations(fh)._catalog
+        assert len(catalogue) > 10
+        for key, text in catalogue.items():
+            source = key[0] if isinstance(key, tuple) else key
+            if source:
+                assert sorted(marks.findall(source.split("\x04")[-1])) == sorted(marks.findall(text)), source
