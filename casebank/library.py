@@ -8,6 +8,8 @@ importing ``casebank.models``, which re-exports these classes."""
 from django import forms
 from django.db import models
 from django.urls import reverse
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -19,6 +21,19 @@ from . import domain
 from .cited import CitedContent
 
 CHINA_PREFIX = "中华人民共和国"
+
+
+def seeded_label(choices, code, name):
+    """The name to show for a row seeded from ``choices`` (a TextChoices of casebank.domain): the
+    vocabulary's label in the reader's language while the stored name is still the seeded one; a
+    name an administrator changed is shown as entered."""
+    try:
+        label = choices(code).label
+    except ValueError:
+        return name
+    with translation.override(settings.LANGUAGE_CODE):
+        seeded = str(label)
+    return str(label) if name == seeded else name
 
 
 class DutyArea(models.Model):
@@ -44,7 +59,11 @@ class DutyArea(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        return seeded_label(domain.Area if self.kind == self.AREA else domain.Subject, self.code, self.name)
 
 
 class EnforcementMeasure(models.Model):
@@ -60,7 +79,11 @@ class EnforcementMeasure(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        return seeded_label(domain.Measure, self.code, self.name)
 
 
 # --- Statute library ----------------------------------------------------------

@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -114,6 +115,16 @@ class DiscretionBenchmarkBasis(Orderable):
         verbose_name = _("法律依据")
 
 
+#: The usual names of discretion levels, from the mildest.
+LEVEL_WORDS = [gettext_noop("免罚"), gettext_noop("不予处罚"), gettext_noop("轻微"), gettext_noop("较轻"),
+               gettext_noop("一般"), gettext_noop("较重"), gettext_noop("严重"), gettext_noop("特别严重")]
+
+
+def level_label(name):
+    """A level named by one of the usual words shows it in the reader's language; others as entered."""
+    return gettext(name) if name in LEVEL_WORDS else name
+
+
 class DiscretionLevel(Orderable):
     """One level of a benchmark (轻微 / 一般 / 较重 / 严重)."""
 
@@ -140,7 +151,11 @@ class DiscretionLevel(Orderable):
         verbose_name_plural = _("裁量等级")
 
     def __str__(self):
-        return f"{self.benchmark.violation} · {self.name}" if self.benchmark_id else self.name
+        return f"{self.benchmark.violation} · {self.label}" if self.benchmark_id else self.label
+
+    @property
+    def label(self):
+        return level_label(self.name)
 
     @property
     def order(self):
@@ -180,7 +195,7 @@ class CaseIndexPage(Page):
     FACET_LABELS = {"area": _("职责领域"), "measure": _("执法措施"), "level": _("裁量等级"), "year": _("年份"),
                     "district": _("区域"), "tag": _("标签")}
     #: Discretion levels from the mildest, for ordering the level facet.
-    LEVEL_ORDER = ["免罚", "不予处罚", "轻微", "较轻", "一般", "较重", "严重", "特别严重"]
+    LEVEL_ORDER = LEVEL_WORDS
     PER_PAGE = 20
 
     class Meta:
@@ -249,11 +264,11 @@ class CaseIndexPage(Page):
         """Per facet: [(value, label, count)] in display order."""
         counts = {key: self.facet_counts(cases, filters, key) for key in self.FACETS}
         return {
-            "area": [(a.code, a.name, counts["area"].get(a.code, 0))
+            "area": [(a.code, a.label, counts["area"].get(a.code, 0))
                      for a in DutyArea.objects.filter(kind=DutyArea.AREA)],
-            "measure": [(m.code, m.name, counts["measure"][m.code]) for m in EnforcementMeasure.objects.all()
+            "measure": [(m.code, m.label, counts["measure"][m.code]) for m in EnforcementMeasure.objects.all()
                         if m.code in counts["measure"]],
-            "level": sorted(((k, k, n) for k, n in counts["level"].items()), key=lambda x: self.level_rank(x[0])),
+            "level": sorted(((k, level_label(k), n) for k, n in counts["level"].items()), key=lambda x: self.level_rank(x[0])),
             "year": sorted(((str(k), str(k), n) for k, n in counts["year"].items()), reverse=True),
             "district": sorted((k, k, n) for k, n in counts["district"].items()),
             "tag": sorted(((k, k, n) for k, n in counts["tag"].items()), key=lambda x: (-x[2], x[0]))[:30],

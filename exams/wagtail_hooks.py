@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
@@ -137,8 +138,8 @@ def nav_items(request):
     own_item = request.path.startswith(("/exams/wrong", "/exams/bank", "/exams/marking", "/exams/manage",
                                          "/exams/practice", "/exams/reports", "/exams/extra-time"))
     if roles.has_role(user, roles.OFFICER):
-        items.append(NavItem(_("考试"), reverse("exams:exam_list"), order=20, match="" if own_item else "/exams/",
-                             tab=_("考试")))
+        items.append(NavItem(pgettext_lazy("nav", "考试"), reverse("exams:exam_list"), order=20,
+                             match="" if own_item else "/exams/", tab=pgettext_lazy("nav", "考试")))
         items.append(NavItem(_("练习"), reverse("exams:practice"), order=21, match="/exams/practice/"))
         items.append(NavItem(_("错题本"), reverse("exams:wrong_book"), order=22, match="/exams/wrong/"))
     if roles.has_role(user, roles.HR) and not user.is_superuser:

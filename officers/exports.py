@@ -22,6 +22,7 @@ from portal.spreadsheets import Column, Sheet, spreadsheet_response
 from . import exam_results, hours_rules
 from .certpdf import register_font
 from .hr_lists import renewal_from, status_display, status_label
+from .reason_text import reasons_in_reader_language
 from .models import ACH_EXAM, MODE_CENTRAL, MODE_SELF_STUDY, Achievement, HoursEntry, QualificationRecord
 
 HOURS_FORMAT = "0.0"
@@ -32,7 +33,7 @@ def list_header(categories=()):
     return [_("工号"), _("姓名"), _("单位"), _("岗位"), _("人员类别"), _("培训层级"), _("资格"), _("状态"),
             _("取得日期"), _("有效期至"), _("换证期起"), _("最近年审"), _("年审到期"),
             Column(_("本年学时"), number_format=HOURS_FORMAT), _("欠缺事项")] + [
-        Column(_("%(name)s学时") % {"name": c.name}, number_format=HOURS_FORMAT) for c in categories] + [
+        Column(_("%(name)s学时") % {"name": c.label}, number_format=HOURS_FORMAT) for c in categories] + [
         Column(_("集中培训学时"), number_format=HOURS_FORMAT), Column(_("自学学时"), number_format=HOURS_FORMAT)]
 
 
@@ -59,7 +60,7 @@ def _list_chunk(chunk, today, categories):
             str(o.get_personnel_category_display()), str(o.get_training_tier_display() or _("未登记")),
             rec.qualification_type.name, str(status_display(status_label(rec, today))), rec.granted_at,
             rec.expires_at, renewal_from(rec), rec.last_review, rec.review_due, rec.year_hours,
-            "；".join(rec.reasons or []),
+            "；".join(reasons_in_reader_language(rec.reasons)),
         ] + [ledger.by_category(today.year, c.pk) for c in categories] + [
             ledger.by_mode(today.year, MODE_CENTRAL), ledger.by_mode(today.year, MODE_SELF_STUDY)]
 
@@ -107,7 +108,7 @@ def report_rows(officers, qtype, year):
                 failed.get(o.pk, 0),
                 str(status_display(status_label(rec, today))) if rec else str(status_display("not_qualified")),
                 rec.expires_at if rec else None,
-                "；".join(rec.reasons or []) if rec else "",
+                "；".join(reasons_in_reader_language(rec.reasons)) if rec else "",
             ])
     return rows
 

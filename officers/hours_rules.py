@@ -151,7 +151,7 @@ class HoursGap:
     def reason(self):
         values = {"year": self.year, "have": fmt_hours(self.have), "need": fmt_hours(self.need),
                   "short": fmt_hours(self.short), "years": self.years,
-                  "name": self.category.name if self.category else ""}
+                  "name": self.category.label if self.category else ""}
         if self.code == GAP_CATEGORY_PREFIX + getattr(self.category, "code", ""):
             return _("%(year)s 年「%(name)s」学时 %(have)s/%(need)s") % values
         if self.code == GAP_CENTRAL:
@@ -242,7 +242,7 @@ def figures(ledger, year, categories):
     the total row."""
     rows = []
     for category in categories:
-        rows.append(FigureRow(category.name, _cell(ledger, year, category.pk, MODE_CENTRAL),
+        rows.append(FigureRow(category.label, _cell(ledger, year, category.pk, MODE_CENTRAL),
                               _cell(ledger, year, category.pk, MODE_SELF_STUDY), category.code))
     other = FigureRow(_("未分类"), _cell(ledger, year, None, MODE_CENTRAL), _cell(ledger, year, None, MODE_SELF_STUDY))
     if other.total:

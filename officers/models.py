@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeQuerySet
 
@@ -229,8 +229,21 @@ class HoursCategory(models.Model):
         verbose_name_plural = _("学时分类")
         ordering = ["sort_order", "code"]
 
+    #: The categories the first migration seeds (国办发〔2023〕27号's wording), by code.
+    SEEDED = {"public_law": _("公共法律知识"), "business": _("业务知识"), "skills": _("执法技能")}
+
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        """The seeded name in the reader's language while it is unchanged; an edited name as entered."""
+        seeded = self.SEEDED.get(self.code)
+        if seeded is None:
+            return self.name
+        with translation.override(settings.LANGUAGE_CODE):
+            unchanged = self.name == str(seeded)
+        return str(seeded) if unchanged else self.name
 
 
 class HoursEntry(models.Model):

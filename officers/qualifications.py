@@ -782,7 +782,7 @@ def next_step(unmet, open_exams, catalogue=None):
             step.url = _url("courses:sessions")
         elif gap.category is not None:
             step.text = _("还差 %(n)s 学时：去学习「%(name)s」类课程") % {
-                "n": fmt_hours(gap.short), "name": gap.category.name}
+                "n": fmt_hours(gap.short), "name": gap.category.label}
             step.url = (catalogue(gap.category.code) if catalogue else "") or _url("courses:my_learning")
         else:
             step.text = _("还差 %(n)s 学时：去学习课程") % {"n": fmt_hours(gap.short)}

@@ -2,6 +2,7 @@
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -23,7 +24,7 @@ def nav_items(request):
         items.append(NavItem(_("我的资料"), reverse("officers:my_profile"), order=99, match=("/me/", "/my/"),
                              tab=_("我的"), menu=False))
     if roles.has_role(user, roles.HR):
-        items.append(NavItem(_("人员"), reverse("officers:officer_list"), order=60, match="/people/"))
+        items.append(NavItem(pgettext_lazy("nav", "人员"), reverse("officers:officer_list"), order=60, match="/people/"))
     if roles.has_role(user, roles.TRAINER, roles.LEGAL_REVIEWER):
         items.append(NavItem(_("管理后台"), reverse("wagtailadmin_home"), order=90))
     return items

@@ -7,9 +7,11 @@ from django.utils import timezone
 from .. import exam_results, qualifications, roles
 from ..hr_lists import status_display, status_label
 from ..models import ACH_COURSE, AuditLog, QualificationRecord
+from ..reason_text import in_reader_language
 from ..scoping import own_profile
 
 register = template.Library()
+register.filter("in_reader_language", in_reader_language)
 
 
 @register.inclusion_tag("officers/hr/_record_sections.html", takes_context=True)

@@ -57,7 +57,7 @@ LAYERS = {
                 "middleware", "verification", "notice_views", "notice_signals"],
         FORMS: ["forms", "forms_qualifications", "exports", "hr_lists", "feedback"],
         RULES: ["auth", "audit", "certificates", "certpdf", "exam_results", "hours", "hours_rules", "qualifications",
-                "ratelimit", "scoping", "events", "roles", "notices"],
+                "reason_text", "ratelimit", "scoping", "events", "roles", "notices"],
         DATA: ["", "models", "lifecycle"],
     },
     "search": {

@@ -1,0 +1,42 @@
+"""The case list in English: facet groups, duty areas, measures and the usual discretion levels
+show in the reader's language; names an administrator typed stay as entered."""
+import datetime
+import re
+
+import pytest
+
+from casebank.models import DutyArea
+
+from .factories import make_benchmark, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def facet_texts(body):
+    return [re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<a[^>]*>([^<]+)", body)]
+
+
+def test_cases_page_in_english_translates_fixed_labels(client, officer_user, statutes):
+    level = make_benchmark().levels.get(name="轻微")
+    make_case("占道经营案", areas=["municipal"], measures=["order_correct", "fine"], level=level,
+              decision_date=datetime.date(2024, 3, 1))
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    body = client.get("/cases/").content.decode()
+    for english in ("Area of responsibility", "Municipal administration", "Order to rectify", "Minor"):
+        assert english in body, english
+    for chinese in ("市政管理", "责令改正", "轻微", "职责领域", "执法措施"):
+        assert chinese not in body, chinese
+    # the same page in Chinese keeps the Chinese names
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get("/cases/").content.decode()
+    assert "市政管理" in body and "责令改正" in body and "Municipal" not in body
+
+
+def test_a_renamed_area_shows_its_new_name(client, officer_user, statutes):
+    DutyArea.objects.filter(code="municipal").update(name="市容市政")
+    make_case("占道经营案", areas=["municipal"])
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    body = client.get("/cases/").content.decode()
+    assert "市容市政" in body and "Municipal administration" not in body

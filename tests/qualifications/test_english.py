@@ -1,0 +1,72 @@
+"""我的资格 and the HR lists in English: generated reasons, statuses and fixed labels in the reader's
+language (qualification type names are data and stay as entered)."""
+import re
+
+import pytest
+from django.utils import timezone, translation
+
+from officers import qualifications as q
+from officers.models import HoursCategory, QualificationRecord
+from officers.reason_text import in_reader_language
+
+from .conftest import add_hours
+
+pytestmark = pytest.mark.django_db
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def text(body):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.fixture
+def short_of_hours(units, base_type, officer_user):
+    officer = officer_user.officer
+    q.grant(officer, base_type, reason="t")
+    add_hours(officer, 30, date=timezone.localdate())
+    return officer
+
+
+def test_my_qualification_in_english(client, short_of_hours, officer_user):
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    body = text(client.get("/my/qualification/").content.decode())
+    year = timezone.localdate().year
+    assert f"Training hours {year}: 30/60" in body and "Annual exam not yet taken" in body
+    assert "Outstanding requirements" in body and "Valid until" in body
+    assert "Exams" in body and "Mistake notebook" in body  # the navigation
+    assert "年学时" not in body and "年度考试" not in body and "欠缺事项" not in body
+    # the seeded hours categories are fixed labels; the qualification type's name is data
+    assert "Public legal knowledge" in body and "公共法律知识" not in body and "行政执法资格" in body
+
+
+def test_an_edited_hours_category_keeps_its_name(client, short_of_hours, officer_user):
+    HoursCategory.objects.filter(code="public_law").update(name="法律法规")
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    body = text(client.get("/my/qualification/").content.decode())
+    assert "法律法规" in body and "Public legal knowledge" not in body
+
+
+def test_stored_reasons_are_reworded_for_the_reader(short_of_hours):
+    q.evaluate(short_of_hours)  # the daily run, in Chinese
+    stored = QualificationRecord.objects.get(officer=short_of_hours).reasons
+    assert stored and all(CJK.search(r) for r in stored)
+    with translation.override("en"):
+        english = [in_reader_language(r) for r in stored]
+    assert all(not CJK.search(r) for r in english), english
+    with translation.override("zh-hans"):
+        assert [in_reader_language(r) for r in english] == stored  # and back
+    assert in_reader_language("由管理员手工录入的说明") == "由管理员手工录入的说明"
+
+
+def test_hr_list_shows_stored_reasons_in_english(client, short_of_hours, hr_user):
+    q.evaluate(short_of_hours)
+    client.force_login(hr_user)
+    client.cookies["django_language"] = "en"
+    body = text(client.get("/hr/lists/all/").content.decode())
+    year = timezone.localdate().year
+    assert f"Training hours {year}: 30/60" in body and "Enforcement skills" in body  # the category filter
+    assert "年学时" not in body and "执法技能" not in body
+    assert "Personnel" in body  # the navigation
