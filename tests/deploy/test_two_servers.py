@@ -189,7 +189,11 @@ def test_a_rebuild_never_empties_the_other_servers_results(servers, browser, env
 
 def test_an_image_uploaded_through_one_server_is_served_by_the_other(servers, browser, env):
     first, second = servers["ports"]
-    status, body = browser.post(first, "/cms/images/add/", {"title": "双机图片"},
+    # several collections exist (the trainers' 课程资料 and 案例资料), so the form asks for one
+    out = manage(env, "shell", "-c", "from wagtail.models import Collection; "
+                                     "print('ROOT', Collection.get_first_root_node().pk)")
+    root = re.search(r"ROOT (\d+)", out).group(1)
+    status, body = browser.post(first, "/cms/images/add/", {"title": "双机图片", "collection": root},
                                 files={"file": ("two-servers.png", PNG, "image/png")})
     assert status == 200, body[:1000]
     out = manage(env, "shell", "-c",

@@ -33,7 +33,7 @@ XSS_LINES = (
     "<details open ontoggle=alert({n})>《<b>x</b>城管法》第三条<iframe srcdoc=\"<script>alert({n})</script>\">",
 )
 #: Fields short enough that only one payload fits (names, titles, numbers).
-SHORT_FIELDS = ("full_name", "title", "place", "name", "note", "case_number", "violation", "violation_type",
+SHORT_FIELDS = ("full_name", "title", "place", "name", "note", "contact", "case_number", "violation", "violation_type",
                 "description", "option.0", "option.2")
 PLANTED = []
 
