@@ -38,7 +38,6 @@ STATUS_FILTERS = [Q_QUALIFIED, S_RENEWAL_DUE, S_REVIEW_OVERDUE, S_EXPIRING, Q_EX
 #: Personnel categories HR can filter by (执法人员 / 辅助执法人员).
 CATEGORY_FILTERS = PERSONNEL_CATEGORY_CHOICES
 #: The 年审 warning before its due date (山东: the list turns dark red 2 months before).
-REVIEW_WARNING_DAYS = 60
 
 
 def base_type(type_id=None):
@@ -156,7 +155,7 @@ def records(user, *, qtype, list_name="all", unit_id=None, status="", today=None
 
 def _review_soon_q(today):
     return Q(status=Q_QUALIFIED, review_due__gte=today,
-             review_due__lte=today + datetime.timedelta(days=REVIEW_WARNING_DAYS))
+             review_due__lte=today + datetime.timedelta(days=lifecycle.REVIEW_WARNING_DAYS))
 
 
 def counts(user, *, qtype, unit_id=None, today=None, category=""):

@@ -37,6 +37,9 @@ T_REVOKE = "revoke"
 #: By default a 年审 may be completed this many days before it is due
 #: (setting QUALIFICATION_REVIEW_WINDOW_DAYS).
 REVIEW_OPENS_DAYS = 90
+#: A coming 年审 is announced to the officer and listed for HR (60 天内须年审) this many days
+#: ahead (山东: a 2-month warning).
+REVIEW_WARNING_DAYS = 60
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ officers.lifecycle exactly as the evaluation and the HR lists decide them:
 - the renewal window opened (``lifecycle.renewal_window_open``: the type asks for a
   renewal exam and its ``renewal_window_months`` before the expiry have begun);
 - the next 年审 (the record's ``review_due``, set by the lifecycle at each grant, renewal
-  and 年审 with ``lifecycle.next_review_due``) falls within ACADEMY_NOTICE_REVIEW_DAYS
+  and 年审 with ``lifecycle.next_review_due``) falls within ``lifecycle.REVIEW_WARNING_DAYS``
   (60; 山东: a 2-month warning); a 年审 on or after the expiry has no due date of its
   own: it is the renewal, announced by the expiry notices.
 
@@ -23,7 +23,6 @@ Settings:
 - ACADEMY_NOTICE_EXPIRY_DAYS (60, 30, 7): a valid qualification expiring within
   one of these many days gets one notice per threshold (only the nearest when
   several apply at once);
-- ACADEMY_NOTICE_REVIEW_DAYS (60): how many days before a 年审 its notice comes;
 - ACADEMY_NOTICE_COURSE_DUE_DAYS (7): an assigned course not completed that is due
   within this many days (asked of the courses app through the
   ``academy_assignments_due`` hook);
@@ -62,10 +61,6 @@ ASSIGNMENTS_DUE_HOOK = "academy_assignments_due"
 
 def expiry_thresholds():
     return sorted({int(d) for d in getattr(settings, "ACADEMY_NOTICE_EXPIRY_DAYS", (60, 30, 7))}, reverse=True)
-
-
-def review_notice_days():
-    return int(getattr(settings, "ACADEMY_NOTICE_REVIEW_DAYS", 60))
 
 
 def course_due_days():
@@ -186,7 +181,7 @@ def record_notices(rec, today):
     if lifecycle.renewal_window_open(today, expires, qtype.renewal_window_months, qtype.renewal_exam_required):
         out.append(Due(rec.officer_id, NoticeKind.RENEWAL_WINDOW, f"renewal:{rec.pk}:{expires}", base, link))
     review_due = rec.review_due
-    if review_due is not None and today >= review_due - datetime.timedelta(days=review_notice_days()):
+    if review_due is not None and today >= review_due - datetime.timedelta(days=lifecycle.REVIEW_WARNING_DAYS):
         out.append(Due(rec.officer_id, NoticeKind.REVIEW_DUE, f"review:{rec.pk}:{review_due}",
                        {"type": qtype.name, "due": review_due.isoformat()}, link))
     return out
