@@ -148,3 +148,122 @@ def test_a_good_casefile_question_is_valid(casefile):
     assert [d["title"] for d in content["documents"]] == ["立案审批表", "询问笔录", "行政处罚决定书"]
     assert content["items"][6] == {"key": "7", "kind": "form", "text": "文书填写不规范、涂改处未签章", "max": "2.00",
                                    "finding": True, "deduction": "1.00", "note": ""}
+
+
+# --- in a sitting ----------------------------------------------------------------------------------
+
+
+def _autosave(client, sitting, position, revision, response):
+    return client.post(reverse("exams:autosave", args=[sitting.pk]),
+                       json.dumps({"position": position, "revision": revision, "response": response}),
+                       content_type="application/json")
+
+
+def test_sitting_saves_refuses_and_grades_a_casefile(client, officer_user, casefile):
+    exam = make_exam([casefile], points=10, review="after_submit")
+    client.force_login(officer_user)
+    client.post(reverse("exams:start", args=[exam.pk]))
+    sitting = Sitting.objects.get()
+    page = client.get(reverse("exams:sitting", args=[sitting.pk]), {"q": 1}).content.decode()
+    assert "询问笔录" in page and "执法人员少于两人" in page and 'name="q1-f-7"' in page and 'name="q1-d-7"' in page
+    assert 'name="q1-d-1"' not in page  # a one-veto item has no deduction
+    for secret in (VETO_NOTE, "参考评查", "参考评分", '"finding"'):
+        assert secret not in page
+
+    good = answer(**ALL_RIGHT)
+    r = _autosave(client, sitting, 1, 0, good)
+    assert r.status_code == 200 and r.json()["revision"] == 1
+
+    bad = answer(**dict(ALL_RIGHT, i9="yes"))
+    r = _autosave(client, sitting, 1, 1, bad)
+    assert r.status_code == 400 and r.json()["error"] == "refused" and r.json()["code"] == "unknown_item"
+    assert "评查标准中没有项目“9”" in r.json()["message"]
+    line = Answer.objects.get(sitting=sitting)
+    assert line.revision == 1 and line.response["items"]["7"] == {"finding": True, "deduction": "1.00"}
+
+    # The plain form (no JavaScript): an item outside the standard is refused with the reason, nothing lost.
+    url = reverse("exams:sitting", args=[sitting.pk]) + "?q=1"
+    r = client.post(url, {"q1-rev": "1", "q1-f-1": "yes", "q1-f-42": "yes", "q1-conclusion": "pass", "go": "1"})
+    assert r.status_code == 409 and "评查标准中没有项目“42”" in r.content.decode()
+    line.refresh_from_db()
+    assert line.revision == 1 and line.response == grading.normalise_response(line.version.content, good)
+    # and a good form post stores the marks
+    r = client.post(url, {"q1-rev": "1", "q1-f-3": "yes", "q1-d-7": "2", "q1-f-7": "yes", "q1-conclusion": "fail",
+                          "go": "1"})
+    assert r.status_code == 302
+    line.refresh_from_db()
+    assert line.revision == 2 and line.response["items"] == {"3": {"finding": True, "deduction": None},
+                                                             "7": {"finding": True, "deduction": "2.00"}}
+
+    _autosave(client, sitting, 1, 2, good)
+    client.post(reverse("exams:submit", args=[sitting.pk]))
+    sitting.refresh_from_db()
+    assert sitting.status == "graded" and sitting.score == Decimal("10.00") and sitting.passed
+    review = client.get(reverse("exams:result", args=[sitting.pk])).content.decode()
+    assert "评查正确" in review and VETO_NOTE in review and "参考评分 99 分" in review and "询问笔录" in review
+
+
+def test_review_names_each_wrong_item(casefile):
+    content = casefile.current_version.content
+    response = grading.normalise_response(content, answer(**dict(ALL_RIGHT, i5="no", i7=("yes", "2"), c="pass")))
+    review = casefile_review(content, response)
+    outcomes = {row["key"]: row["outcome"] for row in review["rows"]}
+    assert outcomes["5"] == grading.MISSED and outcomes["7"] == grading.DEDUCTION_OFF and outcomes["1"] == grading.RIGHT
+    assert review["passed_vetoed"] and not review["conclusion_right"] and review["marks"] == Decimal("98")
+    assert review["rows"][4]["note"] == "评析密文PX3：处罚决定早于告知书送达"
+
+
+def test_public_question_carries_no_reference(casefile):
+    item = public_question(PracticeLine(casefile.current_version))
+    text = json.dumps(item, default=str, ensure_ascii=False)
+    assert VETO_NOTE not in text and '"finding": true' not in text and "1.00" not in text
+    assert [s["kind"] for s in item["casefile"]["sections"]] == ["veto", "form", "content"]
+
+
+# --- practice ----------------------------------------------------------------------------------------
+
+
+def test_practice_checks_a_casefile_and_refuses_an_unknown_item(client, officer_user, casefile):
+    client.force_login(officer_user)
+    url = reverse("exams:practice_seq")
+    page = client.get(url).content.decode()
+    assert "立案审批表" in page and 'name="q1-f-5"' in page
+    r = client.post(url, {"question": casefile.pk, "q1-f-5": "yes", "q1-f-77": "no", "q1-conclusion": "fail"},
+                    follow=True)
+    assert "评查标准中没有项目“77”" in r.content.decode()
+    assert not WrongItem.objects.exists()
+    post = {"question": casefile.pk, "q1-conclusion": "fail", "q1-d-7": "1"}
+    post.update({f"q1-f-{k}": "no" for k in "123468"})
+    post.update({"q1-f-5": "yes", "q1-f-7": "yes"})
+    body = client.post(url, post).content.decode()
+    assert "回答正确" in body and VETO_NOTE in body and "评查正确" in body
+    post["q1-f-5"] = "no"
+    body = client.post(url, post).content.decode()
+    assert "漏查：案卷存在该问题" in body
+    assert WrongItem.objects.filter(question=casefile, resolved_at__isnull=True).exists()
+
+
+def test_recite_mode_shows_the_reference(client, officer_user, casefile):
+    client.force_login(officer_user)
+    body = client.get(reverse("exams:practice_recite")).content.decode()
+    assert "参考结论：" in body and VETO_NOTE in body and "行政处罚决定书" in body
+
+
+# --- item analysis --------------------------------------------------------------------------------
+
+
+def test_item_analysis_gives_facility_and_agreement_per_item(monkeypatch, officer_user, other_officer_user,
+                                                            casefile):
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda fn, using=None, robust=False: fn())
+    exam = make_exam([casefile], points=10, max_attempts=0)
+    for officer, marks in ((officer_user.officer, ALL_RIGHT), (other_officer_user.officer, dict(ALL_RIGHT, i5="no"))):
+        sitting = engine.start(exam, officer)
+        engine.save_answer(sitting, 1, answer(**marks), 0)
+        engine.finalize(sitting)
+    result = itemanalysis.analyse(exam)
+    row = result["questions"][0]
+    assert row["facility"] == pytest.approx((10 + 9) / 20, abs=0.001) and row["blank"] == 0
+    agreement = {i["text"]: (i["agree"], i["n"]) for i in row["items"]}
+    assert agreement["程序违法"] == (1, 2) and agreement["执法人员少于两人"] == (2, 2)
+    exported = list(itemanalysis.table_rows(result))[1]
+    assert "程序违法:1/2" in exported[7]
