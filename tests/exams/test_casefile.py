@@ -1,6 +1,7 @@
 """案卷评查 (case-file review) questions: the standard and reference are validated, answers are
 normalised (an item outside the standard is refused) and graded item by item against the
 reference; sittings, practice and item analysis handle them."""
+import io
 import json
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from exams import engine, grading, itemanalysis
+from exams import demo, engine, grading, itemanalysis
 from exams.models import Answer, Question, Sitting, WrongItem
 from exams.paper import casefile_review, public_question
 from exams.practice import PracticeLine
@@ -267,3 +268,21 @@ def test_item_analysis_gives_facility_and_agreement_per_item(monkeypatch, office
     assert agreement["程序违法"] == (1, 2) and agreement["执法人员少于两人"] == (2, 2)
     exported = list(itemanalysis.table_rows(result))[1]
     assert "程序违法:1/2" in exported[7]
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+
+def test_demo_casefiles_are_valid_and_their_reference_scores_full_marks():
+    items = [it for it in demo._read("questions") if it["type"] == "casefile"]
+    assert len(items) == 2
+    demo.load_questions(io.StringIO(), items)
+    for q in Question.objects.filter(qtype="casefile"):
+        Question.objects.get(pk=q.pk).full_clean()
+        content = q.current_version.content
+        spec = content["casefile"]
+        reference = {"items": {i["key"]: {"finding": i["finding"], "deduction": i["deduction"]} for i in spec["items"]},
+                     "conclusion": spec["conclusion"]}
+        assert grading.grade(content, grading.normalise_response(content, reference), 10) == (Decimal("10.00"), True)
+        assert len(spec["documents"]) >= 6 and {i["kind"] for i in spec["items"]} == {"veto", "form", "content"}
+    assert {q.casefile_conclusion for q in Question.objects.filter(qtype="casefile")} == {"pass", "fail"}
