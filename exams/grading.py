@@ -209,7 +209,7 @@ def normalise_casefile(content, data):
             deduction = to_decimal(entry.get("deduction"))
             if deduction is None or deduction < 0 or deduction > Decimal(item["max"]):
                 raise AnswerRefused(_("评查项目“%(t)s”的扣分须是 0 到 %(m)s 之间的数，本次作答未保存。")
-                                    % {"t": item["text"], "m": Decimal(item["max"]).normalize()},
+                                    % {"t": item["text"], "m": f"{Decimal(item['max']).normalize():f}"},
                                     code="bad_deduction")
             deduction = str(q2(deduction))
         if finding is None and deduction is None:

@@ -97,10 +97,15 @@ def feedback(answer):
     }
 
 
+def plain(value):
+    """A decimal as people write it: 20, 1.5 (never 2E+1)."""
+    return "" if value is None else f"{value.normalize():f}"
+
+
 def _section_label(kind):
     if kind == ReviewItemKind.VETO:
         return _("一票否决项目（存在任一项即为不合格卷）")
-    return _("%(s)s评查（%(p)s 分）") % {"s": ReviewItemKind(kind).label, "p": SECTION_POINTS[kind].normalize()}
+    return _("%(s)s评查（%(p)s 分）") % {"s": ReviewItemKind(kind).label, "p": plain(SECTION_POINTS[kind])}
 
 
 def public_casefile(content, response):
@@ -117,7 +122,7 @@ def public_casefile(content, response):
             entry = entries.get(it["key"]) or {}
             finding = entry.get("finding")
             items.append({"key": it["key"], "text": it["text"], "deducts": kind in DEDUCTION_KINDS,
-                          "max": grading.to_decimal(it.get("max")),
+                          "max": plain(grading.to_decimal(it.get("max"))),
                           "finding": {True: "yes", False: "no"}.get(finding, ""),
                           "deduction": entry.get("deduction") or ""})
         if items:
@@ -139,7 +144,7 @@ def _marked(item, entry):
         return _("不存在")
     if item["kind"] in DEDUCTION_KINDS:
         deduction = grading.to_decimal((entry or {}).get("deduction"))
-        return _("存在，扣 %(d)s 分") % {"d": deduction.normalize()} if deduction is not None else _("存在，未填扣分")
+        return _("存在，扣 %(d)s 分") % {"d": plain(deduction)} if deduction is not None else _("存在，未填扣分")
     return _("存在")
 
 
@@ -166,8 +171,8 @@ def casefile_review(content, response):
         "reference_conclusion": labels.get(spec.get("conclusion"), ""),
         "conclusion_right": yours == spec.get("conclusion"),
         "passed_vetoed": grading.casefile_vetoed(items) and yours == CaseFileConclusion.PASS,
-        "marks": grading.casefile_marks(items, entries),
-        "reference_marks": grading.casefile_marks(items),
+        "marks": plain(grading.casefile_marks(items, entries)),
+        "reference_marks": plain(grading.casefile_marks(items)),
     }
 
 
