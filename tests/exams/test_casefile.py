@@ -286,3 +286,41 @@ def test_demo_casefiles_are_valid_and_their_reference_scores_full_marks():
         assert grading.grade(content, grading.normalise_response(content, reference), 10) == (Decimal("10.00"), True)
         assert len(spec["documents"]) >= 6 and {i["kind"] for i in spec["items"]} == {"veto", "form", "content"}
     assert {q.casefile_conclusion for q in Question.objects.filter(qtype="casefile")} == {"pass", "fail"}
+
+
+# --- the admin form ------------------------------------------------------------------------------
+
+
+def _formset(data, prefix, rows):
+    data.update({f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0",
+                 f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+        data[f"{prefix}-{i}-ORDER"] = str(i + 1)
+
+
+def test_a_trainer_builds_a_casefile_in_the_admin(client, trainer_user):
+    client.force_login(trainer_user)
+    data = {"qtype": "casefile", "category": "documents", "difficulty": "2", "status": "active",
+            "text": "后台新建的案卷评查题", "explanation": "", "reference_answer": "", "truefalse_answer": "",
+            "discretion_levels": "[]", "discretion_correct_level": "", "discretion_amount_min": "",
+            "discretion_amount_max": "", "discretion_benchmark": "", "image": "", "article_refs": "[]", "tags": "",
+            "casefile_conclusion": "pass"}
+    for prefix in ("options", "rubric_points", "article_links", "case_links"):
+        _formset(data, prefix, [])
+    _formset(data, "casefile_documents", [{"title": "询问笔录", "text": "问：……\n答：……", "attachment": ""}])
+    _formset(data, "review_items", [
+        {"kind": "veto", "text": "执法人员少于两人", "max_deduction": "", "finding": "on", "deduction": "", "note": ""},
+        {"kind": "form", "text": "文书填写不规范", "max_deduction": "2", "deduction": "", "note": ""}])
+    url = reverse("wagtailsnippets_exams_question:add")
+    r = client.post(url, data)
+    assert r.status_code == 200 and "参考评查认定了一票否决项，评查结论只能是不合格卷" in r.content.decode()
+    assert not Question.objects.exists()
+    data["casefile_conclusion"] = "fail"
+    r = client.post(url, data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    q = Question.objects.get()
+    spec = q.current_version.content["casefile"]
+    assert [d["title"] for d in spec["documents"]] == ["询问笔录"] and spec["conclusion"] == "fail"
+    assert [(i["kind"], i["finding"], i["max"]) for i in spec["items"]] == [("veto", True, None),
+                                                                           ("form", False, "2.00")]
