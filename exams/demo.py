@@ -22,8 +22,8 @@ from officers.models import Officer
 from . import engine
 from .grading import discretion_band
 from .models import (
-    Answer, AnswerOrder, DrawRule, Exam, ExamQuestion, MultiScoring, Option, PaperMode, Question, QuestionArticle,
-    QuestionType, ReviewPolicy, RubricPoint, Sitting,
+    Answer, AnswerOrder, CaseFileDocument, DrawRule, Exam, ExamQuestion, MultiScoring, Option, PaperMode, Question,
+    QuestionArticle, QuestionType, ReviewItem, ReviewPolicy, RubricPoint, Sitting,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -98,6 +98,7 @@ def load_questions(stdout, items):
             discretion_amount_max=(Decimal(str(it["correct_amount_max"]))
                                    if it.get("correct_amount_max") is not None else None),
             article_refs=[f"{a['law']} 第{chinese_number(int(a['article']))}条" for a in it.get("articles", [])],
+            casefile_conclusion=it.get("conclusion", "") if qtype == QuestionType.CASEFILE else "",
         )
         if it.get("tags"):
             q.tags.add(*it["tags"])
@@ -110,6 +111,16 @@ def load_questions(stdout, items):
             RubricPoint.objects.bulk_create([
                 RubricPoint(question=q, sort_order=i, text=p["point"][:500], score=Decimal(str(p["score"])))
                 for i, p in enumerate(it.get("rubric", []))])
+        if qtype == QuestionType.CASEFILE:
+            CaseFileDocument.objects.bulk_create([CaseFileDocument(question=q, sort_order=i, title=d["title"],
+                                                                   text=d["text"])
+                                                  for i, d in enumerate(it.get("documents", []))])
+            ReviewItem.objects.bulk_create([
+                ReviewItem(question=q, sort_order=i, kind=r["kind"], text=r["text"], finding=bool(r["finding"]),
+                           max_deduction=Decimal(str(r["max"])) if r.get("max") is not None else None,
+                           deduction=Decimal(str(r["deduction"])) if r.get("deduction") is not None else None,
+                           note=r.get("note", ""))
+                for i, r in enumerate(it.get("items", []))])
         links = []
         for i, a in enumerate(it.get("articles", [])):
             art = articles.get((a["law"], int(a["article"])))
@@ -220,6 +231,12 @@ def _simulate(sitting, ability, rng):
                 a.response = {"level": level, "amount": str(amount)}
             else:
                 a.response = {"level": rng.choice(levels), "amount": str(rng.randrange(0, 100000))}
+        elif c["qtype"] == QuestionType.CASEFILE:
+            items = c["casefile"]["items"]
+            a.response = {"items": {
+                it["key"]: {"finding": it["finding"] if right or rng.random() < 0.6 else not it["finding"],
+                            "deduction": it.get("deduction")} for it in items},
+                "conclusion": c["casefile"]["conclusion"] if right else rng.choice(["pass", "fail"])}
         else:
             a.response = {"text": "本案应先查明事实、收集证据，依法告知当事人陈述申辩权利，再依据相关法律规定作出处理。"}
         Answer.objects.filter(pk=a.pk).update(response=a.response, revision=1)

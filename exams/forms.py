@@ -11,17 +11,17 @@ def _live_instances(formset):
     formset.is_valid()  # the parent form is cleaned before its formsets: clean them now
     return [f.instance for f in formset.forms
             if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
-            and (f.cleaned_data.get("text") or "").strip()]
+            and (f.cleaned_data.get("text") or f.cleaned_data.get("title") or "").strip()]
 
 
 class QuestionAdminForm(WagtailAdminModelForm):
     """The key must make sense for the type before a question is saved. The rules are
     exams.validation's, run by ``Question.clean()``; this form only hands the model the
-    options and rubric points being edited (inline formsets are saved after the model
-    is validated, so the model would otherwise see the old ones)."""
+    options, rubric points, case-file documents and 评查 items being edited (inline formsets
+    are saved after the model is validated, so the model would otherwise see the old ones)."""
 
     def _post_clean(self):
-        for name in ("options", "rubric_points"):
+        for name in ("options", "rubric_points", "casefile_documents", "review_items"):
             if name in self.formsets:
                 getattr(self.instance, name).set(_live_instances(self.formsets[name]))
         super()._post_clean()

@@ -2,14 +2,50 @@
 
 ``content`` is a QuestionVersion's content dict; ``response`` the officer's answer:
 single / truefalse ``{"choice": key}``; multi ``{"choices": [keys]}``;
-case ``{"text": "..."}``; discretion ``{"level": order, "amount": "200"}``.
+case ``{"text": "..."}``; discretion ``{"level": order, "amount": "200"}``;
+casefile ``{"items": {item key: {"finding": true, "deduction": "1.00"}}, "conclusion": "fail"}``.
+
+案卷评查 (casefile) is scored against the trainer's reference evaluation, item by item:
+
+- an item of the 评查标准 is right when the officer's finding (the file has this problem or not)
+  is the reference's and, for a 卷面 / 内容 item the file has, the deduction equals the reference
+  deduction; a found problem with another deduction earns half the item;
+- the items together carry ``CASEFILE_ITEM_SHARE`` (80 %) of the question's points, in equal
+  parts; the conclusion (合格卷 / 不合格卷) carries the rest (``CASEFILE_CONCLUSION_SHARE``);
+- one-veto items decide: when the reference finds a one-veto problem and the officer still
+  calls the file 合格卷, the question scores 0 (a file that must fail was passed);
+- the answer is correct when every item and the conclusion are right.
 """
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .models import MultiScoring, QuestionType
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models import DEDUCTION_KINDS, SECTION_POINTS, CaseFileConclusion, MultiScoring, QuestionType, ReviewItemKind
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
+HALF = Decimal("0.5")
+ONE = Decimal("1")
+#: 案卷评查: the share of the points the items carry together, and the conclusion's.
+CASEFILE_ITEM_SHARE = Decimal("0.8")
+CASEFILE_CONCLUSION_SHARE = ONE - CASEFILE_ITEM_SHARE
+#: The file's full marks (卷面 20 + 内容 80) before deductions.
+CASEFILE_FULL_MARKS = sum(SECTION_POINTS.values())
+
+#: Outcomes of one 评查 item (``casefile_items``).
+RIGHT = "right"
+MISSED = "missed"  # the file has the problem; the officer said it has not (or left it open)
+FALSE_ALARM = "false_alarm"  # the officer found a problem the file does not have
+DEDUCTION_OFF = "deduction_off"  # the problem found, with another deduction
+BLANK = "blank"
+
+FINDING_WORDS = {True: {"yes", "true", "1", "是", "有"}, False: {"no", "false", "0", "否", "无"}}
+
+
+class AnswerRefused(ValidationError):
+    """An answer that cannot be stored as sent (e.g. a 评查 answer naming an item that is not in
+    the question's standard). Nothing is saved; the answer stored before stays."""
 
 
 def q2(value):
@@ -64,6 +100,8 @@ def grade(content, response, points, *, multi_scoring=MultiScoring.ALL):
         if multi_scoring == MultiScoring.PARTIAL and chosen and chosen <= right:
             return q2(points * len(chosen) / len(right)), False
         return ZERO, False
+    if qtype == QuestionType.CASEFILE:
+        return grade_casefile(content, response, points)
     if qtype == QuestionType.DISCRETION:
         level, lo, hi = discretion_band(content)
         try:
@@ -123,7 +161,123 @@ def normalise_response(content, data):
         level = str(data.get("level") or "")
         amount = str(data.get("amount") or "").strip()[:20]
         return {"level": int(level) if level in levels else None, "amount": amount}
+    if qtype == QuestionType.CASEFILE:
+        return normalise_casefile(content, data)
     return {}
+
+
+# --- 案卷评查 ------------------------------------------------------------------------------------
+
+
+def _finding(value):
+    """True / False / None (not marked) from a posted finding; ValueError when unreadable."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    for result, words in FINDING_WORDS.items():
+        if word in words:
+            return result
+    raise ValueError(word)
+
+
+def normalise_casefile(content, data):
+    """The stored shape of a 评查 answer. Raises AnswerRefused for an item that is not in the
+    question's standard, an unreadable finding, a deduction outside 0 … the item's maximum or a
+    conclusion other than 合格卷 / 不合格卷: such an answer is refused whole, never trimmed."""
+    items = {i["key"]: i for i in (content.get("casefile") or {}).get("items", [])}
+    raw = data.get("items") or {}
+    if not isinstance(raw, dict):
+        raise AnswerRefused(_("评查作答的格式错误，未保存。"), code="bad_casefile")
+    unknown = [str(k)[:20] for k in raw if str(k) not in items]
+    if unknown:
+        raise AnswerRefused(_("评查标准中没有项目“%(k)s”，本次作答未保存；已保存的作答不受影响。")
+                            % {"k": "、".join(unknown[:3])}, code="unknown_item")
+    out = {}
+    for key, entry in raw.items():
+        key = str(key)
+        item = items[key]
+        entry = entry if isinstance(entry, dict) else {"finding": entry}
+        try:
+            finding = _finding(entry.get("finding"))
+        except ValueError:
+            raise AnswerRefused(_("评查项目“%(t)s”的评查结论无法识别，本次作答未保存。") % {"t": item["text"]},
+                                code="bad_finding") from None
+        deduction = None
+        if item["kind"] in DEDUCTION_KINDS and str(entry.get("deduction") or "").strip():
+            deduction = to_decimal(entry.get("deduction"))
+            if deduction is None or deduction < 0 or deduction > Decimal(item["max"]):
+                raise AnswerRefused(_("评查项目“%(t)s”的扣分须是 0 到 %(m)s 之间的数，本次作答未保存。")
+                                    % {"t": item["text"], "m": f"{Decimal(item['max']).normalize():f}"},
+                                    code="bad_deduction")
+            deduction = str(q2(deduction))
+        if finding is None and deduction is None:
+            continue
+        out[key] = {"finding": finding, "deduction": deduction}
+    conclusion = data.get("conclusion") or None
+    if conclusion is not None and conclusion not in CaseFileConclusion.values:
+        raise AnswerRefused(_("评查结论只能是合格卷或不合格卷，本次作答未保存。"), code="bad_conclusion")
+    return {"items": out, "conclusion": conclusion}
+
+
+def casefile_item_outcome(item, entry):
+    """(outcome, credit 0 / ½ / 1) of one 评查 item: the reference ``item`` against the officer's
+    ``entry`` ({"finding", "deduction"} or None)."""
+    finding = (entry or {}).get("finding")
+    if finding is None:
+        return (BLANK if not item["finding"] else MISSED), ZERO
+    if finding != item["finding"]:
+        return (MISSED if item["finding"] else FALSE_ALARM), ZERO
+    if finding and item["kind"] in DEDUCTION_KINDS:
+        if to_decimal(entry.get("deduction")) != to_decimal(item["deduction"]):
+            return DEDUCTION_OFF, HALF
+    return RIGHT, ONE
+
+
+def casefile_vetoed(items, entries=None):
+    """Whether a one-veto problem is found: by the reference (``entries`` None) or by the officer."""
+    for item in items:
+        if item["kind"] != ReviewItemKind.VETO:
+            continue
+        found = item["finding"] if entries is None else (entries.get(item["key"]) or {}).get("finding")
+        if found:
+            return True
+    return False
+
+
+def casefile_marks(items, entries=None):
+    """The file's marks out of 100 (卷面 20 + 内容 80 less the deductions, each table at most its
+    points) by the reference (``entries`` None) or by the officer."""
+    taken = {kind: ZERO for kind in DEDUCTION_KINDS}
+    for item in items:
+        if item["kind"] not in DEDUCTION_KINDS:
+            continue
+        if entries is None:
+            value = to_decimal(item["deduction"]) if item["finding"] else None
+        else:
+            entry = entries.get(item["key"]) or {}
+            value = to_decimal(entry.get("deduction")) if entry.get("finding") else None
+        taken[item["kind"]] += value or ZERO
+    return CASEFILE_FULL_MARKS - sum(min(v, SECTION_POINTS[k]) for k, v in taken.items())
+
+
+def grade_casefile(content, response, points):
+    """(score, correct) of a 评查 answer by the rule in this module's docstring."""
+    spec = content.get("casefile") or {}
+    items = spec.get("items") or []
+    entries = (response or {}).get("items") or {}
+    conclusion = (response or {}).get("conclusion")
+    if not items:
+        return ZERO, False
+    if casefile_vetoed(items) and conclusion == CaseFileConclusion.PASS:
+        return ZERO, False
+    credits = [casefile_item_outcome(item, entries.get(item["key"]))[1] for item in items]
+    conclusion_right = conclusion == spec.get("conclusion")
+    share = CASEFILE_ITEM_SHARE * sum(credits, ZERO) / len(items)
+    if conclusion_right:
+        share += CASEFILE_CONCLUSION_SHARE
+    return q2(Decimal(points) * share), conclusion_right and all(c == ONE for c in credits)
 
 
 def has_text(response):

@@ -2,8 +2,10 @@
 
 One row per question. Columns (the header row names them; order does not matter):
 题型 | 类别 | 难度 | 题干 | 选项A … 选项H | 答案 | 解析 | 法条依据 | 标签 | 状态 | 参考答案 | 评分要点 | 罚款区间
+| 案卷材料 | 评查项目 | 评查结论
 
-- 题型: 单选 / 多选 / 判断 / 案例分析 / 裁量 (or single, multi, truefalse, case, discretion)
+- 题型: 单选 / 多选 / 判断 / 案例分析 / 裁量 / 案卷评查 (or single, multi, truefalse, case, discretion,
+  casefile)
 - 类别: a duty area or subject, by name (市政管理 …) or code (municipal …)
 - 难度: 易 / 中 / 难 or 1 / 2 / 3
 - 答案: single "B"; multi "ACD"; true/false 正确 / 错误 (对/错, √/×, T/F);
@@ -11,6 +13,12 @@ One row per question. Columns (the header row names them; order does not matter)
 - 评分要点 (case analysis): one point per line, "要点|分值"
 - 罚款区间 (discretion): the right amount band in yuan, "500-2000"
 - 法条依据, 标签: several separated by ；or ,
+- 案卷材料 (案卷评查): the documents, each starting with its name in 【】 on a line of its own
+  ("【询问笔录】"), its text on the following lines (attachments are added in the admin)
+- 评查项目 (案卷评查): one item a line with the reference evaluation, fields separated by "|":
+  one-veto "否决|项目|是或否[|评析]"; deduction "卷面|项目|最高扣分|是或否[|扣分[|评析]]" or "内容|…"
+  (是: the file has the problem; a found 卷面 / 内容 problem needs its deduction)
+- 评查结论 (案卷评查): 合格 or 不合格 (合格卷 / 不合格卷)
 
 Bad rows are reported with row number, column and reason; duplicates (the same
 text as a question in the bank or an earlier row) are reported and skipped.
@@ -28,21 +36,33 @@ from openpyxl import load_workbook
 from casebank.domain import CATEGORY_CHOICES
 from portal.spreadsheets import Column, Sheet, csv_text, restore, xlsx_bytes
 
-from .models import Difficulty, Option, Question, QuestionStatus, QuestionType, RubricPoint
+from .models import (
+    CaseFileConclusion, CaseFileDocument, Difficulty, Option, Question, QuestionStatus, QuestionType, ReviewItem,
+    ReviewItemKind, RubricPoint,
+)
 from .validation import validate_question
 
 LETTERS = "ABCDEFGH"
 OPTION_COLUMNS = [f"选项{c}" for c in LETTERS]
 COLUMNS = ["题型", "类别", "难度", "题干"] + OPTION_COLUMNS + [
-    "答案", "解析", "法条依据", "标签", "状态", "参考答案", "评分要点", "罚款区间"]
+    "答案", "解析", "法条依据", "标签", "状态", "参考答案", "评分要点", "罚款区间", "案卷材料", "评查项目", "评查结论"]
 REQUIRED = ["题型", "类别", "题干"]
 
 T = QuestionType
 TYPE_NAMES = {"单选": T.SINGLE, "单选题": T.SINGLE, "多选": T.MULTI, "多选题": T.MULTI, "判断": T.TRUEFALSE,
               "判断题": T.TRUEFALSE, "案例分析": T.CASE, "案例分析题": T.CASE, "案例": T.CASE, "裁量": T.DISCRETION,
-              "裁量题": T.DISCRETION}
+              "裁量题": T.DISCRETION, "案卷评查": T.CASEFILE, "案卷评查题": T.CASEFILE, "评查": T.CASEFILE}
 TYPE_NAMES.update({code: code for code, _l in T.choices})
-TYPE_OUT = {T.SINGLE: "单选", T.MULTI: "多选", T.TRUEFALSE: "判断", T.CASE: "案例分析", T.DISCRETION: "裁量"}
+TYPE_OUT = {T.SINGLE: "单选", T.MULTI: "多选", T.TRUEFALSE: "判断", T.CASE: "案例分析", T.DISCRETION: "裁量",
+            T.CASEFILE: "案卷评查"}
+#: 案卷评查: item kinds and conclusions by the words the formats use.
+KIND_NAMES = {"否决": ReviewItemKind.VETO, "一票否决": ReviewItemKind.VETO, "卷面": ReviewItemKind.FORM,
+              "内容": ReviewItemKind.CONTENT}
+KIND_OUT = {ReviewItemKind.VETO: "否决", ReviewItemKind.FORM: "卷面", ReviewItemKind.CONTENT: "内容"}
+CONCLUSION_NAMES = {"合格": CaseFileConclusion.PASS, "合格卷": CaseFileConclusion.PASS,
+                    "不合格": CaseFileConclusion.FAIL, "不合格卷": CaseFileConclusion.FAIL}
+CONCLUSION_OUT = {CaseFileConclusion.PASS: "合格", CaseFileConclusion.FAIL: "不合格"}
+DOCUMENT_TITLE = re.compile(r"^\s*【(?P<title>[^】]{1,100})】\s*(?P<rest>.*)$")
 CATEGORY_NAMES = {str(label): code for code, label in CATEGORY_CHOICES}
 CATEGORY_NAMES.update({code: code for code, _l in CATEGORY_CHOICES})
 CATEGORY_OUT = {code: str(label) for code, label in CATEGORY_CHOICES}
@@ -61,6 +81,10 @@ COLUMN_OF_CODE = {
     "single_correct": "答案", "multi_correct": "答案", "truefalse_answer": "答案", "rubric_required": "评分要点",
     "bad_rubric_score": "评分要点", "too_few_levels": "选项A", "bad_levels": "选项A",
     "discretion_correct_level": "答案", "discretion_band": "罚款区间",
+    "casefile_documents_required": "案卷材料", "casefile_bad_document": "案卷材料",
+    "casefile_items_required": "评查项目", "casefile_bad_item": "评查项目", "casefile_bad_max": "评查项目",
+    "casefile_bad_deduction": "评查项目", "casefile_section_total": "评查项目", "casefile_conclusion": "评查结论",
+    "casefile_veto_conclusion": "评查结论",
 }
 
 
@@ -147,7 +171,8 @@ def parse_row(rowno, cells):
 
     qtype = TYPE_NAMES.get(cells.get("题型", ""))
     if not qtype:
-        err("题型", _("题型“%(v)s”无效，应为 单选/多选/判断/案例分析/裁量。") % {"v": cells.get("题型", "")}, "bad_type")
+        err("题型", _("题型“%(v)s”无效，应为 单选/多选/判断/案例分析/裁量/案卷评查。") % {"v": cells.get("题型", "")},
+            "bad_type")
     category = CATEGORY_NAMES.get(cells.get("类别", ""))
     if not category:
         err("类别", _("类别“%(v)s”无效。") % {"v": cells.get("类别", "")}, "bad_category")
@@ -175,7 +200,7 @@ def parse_row(rowno, cells):
         "article_refs": [a.strip() for a in SPLIT.split(cells.get("法条依据", "")) if a.strip()],
         "tags": list(dict.fromkeys(t.strip() for t in SPLIT.split(cells.get("标签", "")) if t.strip())),
         "options": [], "truefalse": None, "rubric": [], "levels": [], "correct_level": None,
-        "amount_min": None, "amount_max": None,
+        "amount_min": None, "amount_max": None, "documents": [], "items": [], "conclusion": "",
     }
     if any(len(t) > TAG_MAX for t in parsed["tags"]):
         err("标签", _("单个标签不能超过 %(n)s 字。") % {"n": TAG_MAX}, "tag_too_long")
@@ -217,6 +242,8 @@ def parse_row(rowno, cells):
             if lo is None or hi is None:
                 err("罚款区间", _("罚款区间“%(v)s”格式应为“下限-上限”，如 500-2000。") % {"v": band}, "bad_band")
             parsed["amount_min"], parsed["amount_max"] = lo, hi
+    elif qtype == QuestionType.CASEFILE:
+        parse_casefile(cells, parsed, err)
     if qtype:
         seen = {e.column for e in errors}
         for e in validate_question(build_question(parsed, with_tags=False).content()):
@@ -225,6 +252,60 @@ def parse_row(rowno, cells):
                 err(column, e.messages[0], e.code)
                 seen.add(column)
     return parsed, errors
+
+
+def parse_casefile(cells, parsed, err):
+    """Read the 案卷材料, 评查项目 and 评查结论 cells of a 案卷评查 row into ``parsed``."""
+    for line in cells.get("案卷材料", "").splitlines():
+        m = DOCUMENT_TITLE.match(line)
+        if m:
+            parsed["documents"].append([m.group("title").strip(), m.group("rest").strip()])
+        elif not parsed["documents"]:
+            if line.strip():
+                err("案卷材料", _("案卷材料应以文书名称开头，如“【询问笔录】”，其后各行为文书内容。"), "bad_documents")
+                break
+        else:
+            text = parsed["documents"][-1][1]
+            parsed["documents"][-1][1] = f"{text}\n{line.rstrip()}" if text else line.strip()
+    for line in cells.get("评查项目", "").splitlines():
+        if not line.strip():
+            continue
+        item = _review_item(line)
+        if item is None:
+            err("评查项目", _("评查项目“%(v)s”格式应为“否决|项目|是或否”或“卷面|项目|最高扣分|是或否|扣分”"
+                          "（内容项目同卷面）。") % {"v": line.strip()[:60]}, "bad_review_item")
+            continue
+        parsed["items"].append(item)
+    conclusion = cells.get("评查结论", "").strip()
+    if conclusion:
+        if conclusion not in CONCLUSION_NAMES:
+            err("评查结论", _("评查结论“%(v)s”无效，应为 合格 或 不合格。") % {"v": conclusion}, "bad_conclusion")
+        parsed["conclusion"] = CONCLUSION_NAMES.get(conclusion, "")
+
+
+def _yes_no(word):
+    word = word.strip().upper()
+    return True if word in TRUE_WORDS or word == "有" else False if word in FALSE_WORDS or word == "无" else None
+
+
+def _review_item(line):
+    """(kind, text, max deduction, finding, deduction, note) of one 评查项目 line, or None."""
+    parts = [p.strip() for p in line.split("|")]
+    kind = KIND_NAMES.get(parts[0])
+    if kind is None or len(parts) < 3 or not parts[1]:
+        return None
+    if kind == ReviewItemKind.VETO:
+        finding = _yes_no(parts[2])
+        if finding is None or len(parts) > 4:
+            return None
+        return (kind, parts[1], None, finding, None, parts[3] if len(parts) > 3 else "")
+    if len(parts) < 4 or len(parts) > 6:
+        return None
+    top, finding = _decimal(parts[2]), _yes_no(parts[3])
+    deduction = _decimal(parts[4]) if len(parts) > 4 and parts[4] else None
+    if top is None or finding is None or (len(parts) > 4 and parts[4] and deduction is None):
+        return None
+    return (kind, parts[1], top, finding, deduction if finding else None, parts[5] if len(parts) > 5 else "")
 
 
 def analyse(header, body):
@@ -260,10 +341,16 @@ def build_question(parsed, user=None, *, with_tags=True):
         reference_answer=parsed["reference_answer"], article_refs=parsed["article_refs"],
         truefalse_answer=parsed["truefalse"], discretion_levels=parsed["levels"],
         discretion_correct_level=parsed["correct_level"], discretion_amount_min=parsed["amount_min"],
-        discretion_amount_max=parsed["amount_max"], created_by=user if user is not None and user.pk else None,
+        discretion_amount_max=parsed["amount_max"], casefile_conclusion=parsed.get("conclusion") or "",
+        created_by=user if user is not None and user.pk else None,
     )
     q.options = [Option(sort_order=i, text=t, is_correct=c) for i, (t, c) in enumerate(parsed["options"])]
     q.rubric_points = [RubricPoint(sort_order=i, text=t, score=s) for i, (t, s) in enumerate(parsed["rubric"])]
+    q.casefile_documents = [CaseFileDocument(sort_order=i, title=t[:100], text=body)
+                            for i, (t, body) in enumerate(parsed.get("documents") or [])]
+    q.review_items = [ReviewItem(sort_order=i, kind=kind, text=text[:300], max_deduction=top, finding=finding,
+                                 deduction=deduction, note=note)
+                      for i, (kind, text, top, finding, deduction, note) in enumerate(parsed.get("items") or [])]
     if with_tags and parsed["tags"]:
         q.tags.add(*parsed["tags"])
     return q
@@ -320,7 +407,24 @@ def question_row(q):
                 row["答案"] = LETTERS[i]
         if q.discretion_amount_min is not None and q.discretion_amount_max is not None:
             row["罚款区间"] = f"{q.discretion_amount_min.normalize():f}-{q.discretion_amount_max.normalize():f}"
+    elif q.qtype == QuestionType.CASEFILE:
+        row["案卷材料"] = "\n".join(f"【{d.title}】\n{d.text}".rstrip() for d in q.casefile_documents.all())
+        row["评查项目"] = "\n".join(review_item_line(item) for item in q.review_items.all())
+        row["评查结论"] = CONCLUSION_OUT.get(q.casefile_conclusion, "")
     return [row[c] for c in COLUMNS]
+
+
+def review_item_line(item):
+    """One 评查项目 line of the import format for a ReviewItem."""
+    finding = "是" if item.finding else "否"
+    note = item.note.replace("\n", " ").replace("|", "｜")
+    if item.kind == ReviewItemKind.VETO:
+        parts = [KIND_OUT[item.kind], item.text, finding, note]
+    else:
+        top = f"{item.max_deduction.normalize():f}" if item.max_deduction is not None else ""
+        deduction = f"{item.deduction.normalize():f}" if item.finding and item.deduction is not None else ""
+        parts = [KIND_OUT[item.kind], item.text, top, finding, deduction, note]
+    return "|".join(parts).rstrip("|")
 
 
 TEMPLATE_EXAMPLES = [
@@ -341,10 +445,23 @@ TEMPLATE_EXAMPLES = [
      "启用", "", "", "0-0"],
 ]
 
+CASEFILE_EXAMPLE = {
+    "题型": "案卷评查", "类别": "执法文书", "难度": "中",
+    "题干": "请按评查标准评查下列案卷（虚构），逐项作出评查结论，并判定是否为合格卷。",
+    "案卷材料": "【立案审批表】\n案由：擅自在街道两侧堆放物料\n立案日期：2026年3月2日\n"
+                "【询问笔录】\n询问时间：2026年3月2日\n执法人员：王某（执法证号略）\n问：门前人行道上的建材是谁堆放的？\n答：是我店里的。",
+    "评查项目": "否决|执法主体不合法|否\n否决|执法人员少于两人|是|询问笔录只记载一名执法人员\n"
+                "卷面|文书填写不规范|2|否\n内容|证据材料不充分|10|是|4|缺少现场照片",
+    "评查结论": "不合格", "解析": "执法人员不得少于两人（《行政处罚法》第四十二条）。",
+    "法条依据": "中华人民共和国行政处罚法 第四十二条", "标签": "案卷评查", "状态": "启用",
+}
+TEMPLATE_EXAMPLES = [row + [""] * (len(COLUMNS) - len(row)) for row in TEMPLATE_EXAMPLES] + [
+    [CASEFILE_EXAMPLE.get(c, "") for c in COLUMNS]]
+
 
 TEMPLATE_NOTES = [
     "题库模板填写说明（每行一道题，第一行为表头，列顺序可调整）",
-    "题型：单选 / 多选 / 判断 / 案例分析 / 裁量",
+    "题型：单选 / 多选 / 判断 / 案例分析 / 裁量 / 案卷评查",
     "类别：市政管理、环境管理、交通管理、应急管理、城市规划实施管理、法律基础、执法程序、执法文书、文明执法与沟通",
     "难度：易 / 中 / 难",
     "选项A—选项H：选择题的选项；裁量题在此填写裁量等级（如 轻微、一般、较重、严重）",
@@ -352,6 +469,10 @@ TEMPLATE_NOTES = [
     "评分要点（案例分析题）：每行一个要点，格式“要点|分值”",
     "罚款区间（裁量题）：正确的罚款金额范围（元），如 500-2000",
     "法条依据、标签：多个用分号分隔",
+    "案卷材料（案卷评查题）：每份文书以单独一行的“【文书名称】”开头，其后各行为文书内容；附件在管理后台添加",
+    "评查项目（案卷评查题）：每行一项，附参考评查：一票否决项“否决|项目|是或否|评析”；"
+    "扣分项“卷面|项目|最高扣分|是或否|扣分|评析”或“内容|……”（卷面共 20 分，内容共 80 分；评析可省略）",
+    "评查结论（案卷评查题）：合格 或 不合格；认定一票否决项的案卷只能是不合格",
     "状态：草稿 / 启用 / 停用（留空为启用）",
     "导入前可先“预检”：列出每个有问题的行号、列名和原因；题干相同的试题视为重复，不会重复导入。",
 ]

@@ -15,6 +15,7 @@ Blocks are separated by a blank line. A block:
     标签：简易程序
 
 - the first line starts with the type marker ``[单选]`` ``[多选]`` ``[判断]`` ``[案例分析]`` ``[裁量]``
+  ``[案卷评查]``
   (also 【】 brackets, "题" may follow the type, a question number may precede it);
   the stem follows the marker and may go on over the next lines;
 - options ``A.`` … ``H.`` (also ``A、`` ``A：`` ``A)``), one a line;
@@ -22,6 +23,30 @@ Blocks are separated by a blank line. A block:
   标签, 状态, 参考答案, 评分要点, 罚款区间 — their values read exactly as the spreadsheet columns
   of the same name (exams.importer); a field's value may go on over the next lines (评分要点:
   one "要点|分值" a line).
+
+A 案卷评查 question carries the case file and the 评查标准 in three fields::
+
+    [案卷评查] 请按评查标准评查下列案卷，逐项作出评查结论，并判定是否为合格卷。
+    案卷材料：
+    【立案审批表】
+    案由：……
+    【询问笔录】
+    问：……
+    答：……
+    评查项目：
+    否决|执法主体不合法|否
+    否决|执法人员少于两人|是|询问笔录只记载一名执法人员
+    卷面|文书填写不规范|2|是|1|询问笔录涂改处未捺印
+    内容|证据材料不充分|10|否
+    评查结论：不合格
+
+- 案卷材料: each document starts with its name in 【】 on a line of its own; the lines after it
+  are its text. A document's line may not itself start with a field name and a colon
+  (答案：, 解析：, 依据：, 类别：, 状态： …): write 处罚依据： rather than 依据：; no empty line inside
+  a block (an empty line ends the question);
+- 评查项目: one item a line with the reference evaluation, "|" between fields: one-veto
+  ``否决|项目|是或否[|评析]``, deduction ``卷面|项目|最高扣分|是或否[|扣分[|评析]]`` or ``内容|…``;
+- 评查结论: 合格 or 不合格.
 
 Every question is checked by the same rules as a spreadsheet row (exams.importer.parse_row);
 problems are reported by line number, with the field, and nothing is imported in a dry run.
@@ -36,7 +61,8 @@ MARKER = re.compile(r"^\s*(?:\d+\s*[.、．)）]\s*)?[\[【]\s*(?P<type>[^\]】]
 OPTION = re.compile(r"^\s*(?P<letter>[A-Ha-h])\s*[.、．:：)）]\s*(?P<text>.*)$")
 FIELD_NAMES = {"答案": "答案", "解析": "解析", "分类": "类别", "类别": "类别", "难度": "难度", "法条依据": "法条依据",
                "法条": "法条依据", "依据": "法条依据", "标签": "标签", "状态": "状态", "参考答案": "参考答案",
-               "评分要点": "评分要点", "罚款区间": "罚款区间"}
+               "评分要点": "评分要点", "罚款区间": "罚款区间", "案卷材料": "案卷材料", "评查项目": "评查项目",
+               "评查结论": "评查结论"}
 FIELD = re.compile(r"^\s*(?P<name>" + "|".join(sorted(FIELD_NAMES, key=len, reverse=True))
                    + r")\s*[:：]\s*(?P<value>.*)$")
 
@@ -70,10 +96,10 @@ def parse_block(block):
     m = MARKER.match(first)
     if not m:
         return None, None, [RowError(first_no, _("题型"), _("这一段没有题型标记，每道题应以 [单选] [多选] [判断] "
-                                                            "[案例分析] [裁量] 之一开头。"), "no_marker")]
+                                                            "[案例分析] [裁量] [案卷评查] 之一开头。"), "no_marker")]
     qtype = m.group("type").strip()
     if qtype not in TYPE_NAMES:
-        return None, None, [RowError(first_no, _("题型"), _("题型“%(v)s”无效，应为 单选/多选/判断/案例分析/裁量。")
+        return None, None, [RowError(first_no, _("题型"), _("题型“%(v)s”无效，应为 单选/多选/判断/案例分析/裁量/案卷评查。")
                                      % {"v": qtype}, "bad_type")]
     cells, where, errors = {"题型": qtype}, {"题型": first_no, "题干": first_no}, []
     stem = [m.group("rest").strip()]

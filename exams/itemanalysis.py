@@ -9,6 +9,10 @@ Definitions (classical test theory):
   broken by sitting id) (−1 … 1; ≥ 0.3 discriminates well);
 - the distribution counts sittings in ten bands of percent: [0,10), [10,20) … [90,100].
 
+For a 案卷评查 question the 评查 items take the place of options: each item's agreement is the
+share of answers whose finding on it is the reference's (``grading.casefile_item_outcome``
+right); an item on which few agree shows where officers misjudge case files.
+
 A question that looks broken is flagged with the reason (``flags``): P below 0.2 or above
 0.9, D below 0.2, or a wrong option (distractor) nobody chose. Flags need at least
 ``FLAG_MIN_RESPONSES`` answers: below that the figures say little.
@@ -20,7 +24,11 @@ from django.utils.translation import gettext as _
 
 from officers.models import Unit
 
-from .models import CHOICE_TYPES, QTYPE_LABELS, Answer, QuestionType, QuestionVersion, SittingStatus, category_label
+from . import grading
+from .models import (
+    CHOICE_TYPES, QTYPE_LABELS, Answer, QuestionType, QuestionVersion, ReviewItemKind, SittingStatus, category_label,
+    has_response,
+)
 
 GROUP_SHARE = Decimal("0.27")
 #: Flag thresholds (Moodle's and the usual classical test theory limits).
@@ -80,7 +88,7 @@ def analyse(exam, sittings=None):
     answers = (Answer.objects.filter(sitting_id__in=list(percent))
                .values_list("sitting_id", "question_id", "version_id", "score", "points", "response"))
     per_q = defaultdict(lambda: {"score": 0.0, "points": 0.0, "n": 0, "up": [0.0, 0.0], "low": [0.0, 0.0],
-                                 "choices": defaultdict(int), "blank": 0, "versions": set()})
+                                 "choices": defaultdict(int), "blank": 0, "versions": set(), "casefile": []})
     per_unit_cat = defaultdict(lambda: [0.0, 0.0])
     version_ids = set()
     for sid, qid, vid, score, points, response in answers:
@@ -98,6 +106,12 @@ def analyse(exam, sittings=None):
             q["low"][0] += s
             q["low"][1] += pts
         response = response or {}
+        if "items" in response or "conclusion" in response:  # 案卷评查: agreement per item, below
+            q["casefile"].append((vid, response))
+            q["blank"] += int(not has_response(QuestionType.CASEFILE, response))
+            per_unit_cat[(unit_of[sid], qid)][0] += s
+            per_unit_cat[(unit_of[sid], qid)][1] += pts
+            continue
         chosen = response.get("choices") or ([response["choice"]] if response.get("choice") else [])
         if not chosen and response.get("level") not in (None, ""):
             chosen = [f"L{response['level']}"]
@@ -128,6 +142,7 @@ def analyse(exam, sittings=None):
                 options.append({"label": "", "text": lv["name"],
                                 "correct": lv["order"] == content["discretion"].get("correct_level"),
                                 "count": count})
+        items = casefile_agreement(content, q["casefile"], versions) if content["qtype"] == QuestionType.CASEFILE else []
         facility = _ratio(q["score"], q["points"])
         discrimination = _ratio(*q["up"]) - _ratio(*q["low"]) if q["up"][1] and q["low"][1] else None
         result["questions"].append({
@@ -139,6 +154,7 @@ def analyse(exam, sittings=None):
             "facility": round(facility, 3),
             "discrimination": None if discrimination is None else round(discrimination, 3),
             "options": options,
+            "items": items,
             "blank": q["blank"],
         })
         result["questions"][-1]["flags"] = flags(result["questions"][-1])
@@ -160,10 +176,30 @@ def analyse(exam, sittings=None):
     return result
 
 
+def casefile_agreement(content, answers, versions):
+    """[{text, kind, n, agree, rate}] per 评查 item of ``content`` (the newest version): of the
+    ``answers`` [(version id, response)], how many judged the item as the reference does. Items
+    are matched across versions by their text."""
+    counts = defaultdict(lambda: [0, 0])
+    for vid, response in answers:
+        entries = response.get("items") or {}
+        for item in (versions[vid].get("casefile") or {}).get("items", []):
+            outcome, _credit = grading.casefile_item_outcome(item, entries.get(item["key"]))
+            counts[item["text"]][0] += int(outcome == grading.RIGHT)
+            counts[item["text"]][1] += 1
+    rows = []
+    for item in (content.get("casefile") or {}).get("items", []):
+        agree, n = counts.get(item["text"], (0, 0))
+        rows.append({"text": item["text"], "kind": str(ReviewItemKind(item["kind"]).label), "n": n, "agree": agree,
+                     "rate": round(agree / n, 3) if n else None})
+    return rows
+
+
 def table_rows(result):
     """Rows for CSV/xlsx export: header then one row per question."""
     yield ["题目ID", "题型", "类别", "题干", "作答人数", "难度系数(P)", "区分度(D)", "选项分布", "未作答", "问题提示"]
     for q in result["questions"]:
         opts = "；".join(f"{o['label'] or o['text']}{'*' if o['correct'] else ''}:{o['count']}" for o in q["options"])
+        opts = opts or "；".join(f"{i['text']}:{i['agree']}/{i['n']}" for i in q.get("items", []))
         yield [q["question_id"], str(QTYPE_LABELS.get(q["qtype"], q["qtype"])), str(q["category"]), q["text"], q["n"],
                q["facility"], q["discrimination"], opts, q["blank"], "\n".join(r for _c, r in q.get("flags", []))]

@@ -27,7 +27,9 @@ from casebank.models import DutyArea
 from officers.models import TIER_LABELS
 
 # The question types live in exams.questiontypes (shared with exams.validation); re-exported here.
-from .questiontypes import CHOICE_TYPES, QTYPE_LABELS, QuestionType  # noqa: F401
+from .questiontypes import (  # noqa: F401
+    CHOICE_TYPES, DEDUCTION_KINDS, QTYPE_LABELS, SECTION_POINTS, CaseFileConclusion, QuestionType, ReviewItemKind,
+)
 from .validation import question_errors
 
 # --- Difficulty, status -------------------------------------------------------------
@@ -92,6 +94,10 @@ class Question(ClusterableModel):
         "casebank.DiscretionBenchmark", null=True, blank=True, on_delete=models.SET_NULL, related_name="questions",
         verbose_name=_("裁量基准"),
     )
+    #: 案卷评查: the trainer's reference conclusion (the documents and the 评查标准 items with the
+    #: reference findings are CaseFileDocument and ReviewItem children).
+    casefile_conclusion = models.CharField(_("参考评查结论"), max_length=8, choices=CaseFileConclusion.choices,
+                                           blank=True, help_text=_("案卷评查题：认定一票否决项的案卷只能是不合格卷"))
     #: Statute citations as text, e.g. ["中华人民共和国行政处罚法 第三十三条"].
     article_refs = models.JSONField(_("法条依据"), default=list, blank=True)
     #: Real tags (taggit, like case tags): draw rules and the bank filter match a tag exactly.
@@ -192,6 +198,12 @@ class Question(ClusterableModel):
                 "amount_min": money(self.discretion_amount_min),
                 "amount_max": money(self.discretion_amount_max),
             }
+        elif self.qtype == QuestionType.CASEFILE:
+            data["casefile"] = {
+                "documents": [doc.content(i) for i, doc in enumerate(self.casefile_documents.all(), start=1)],
+                "items": [item.content(i) for i, item in enumerate(self.review_items.all(), start=1)],
+                "conclusion": self.casefile_conclusion,
+            }
         return data
 
     def discretion_level_list(self):
@@ -285,6 +297,72 @@ class RubricPoint(models.Model):
 
     def __str__(self):
         return f"{self.text}（{self.score}）"
+
+
+class CaseFileDocument(models.Model):
+    """A document of a 案卷评查 question's case file (立案审批表, 询问笔录, 处罚决定书 …): its text,
+    an attachment (a scan, a PDF), or both."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="casefile_documents")
+    sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    title = models.CharField(_("文书名称"), max_length=100)
+    text = models.TextField(_("文书内容"), blank=True)
+    attachment = models.ForeignKey("wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("附件"))
+
+    sort_order_field = "sort_order"
+    panels = [FieldPanel("title"), FieldPanel("text"), FieldPanel("attachment")]
+
+    class Meta:
+        verbose_name = _("案卷材料")
+        verbose_name_plural = _("案卷材料")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def content(self, number):
+        attachment = None
+        if self.attachment_id and self.attachment is not None:
+            attachment = {"title": self.attachment.title, "url": self.attachment.url}
+        return {"key": str(number), "title": self.title, "text": self.text, "attachment": attachment}
+
+
+class ReviewItem(models.Model):
+    """An item of a 案卷评查 question's 评查标准, with the trainer's reference evaluation: whether
+    the case file has this problem and, for a 卷面 / 内容 item, the deduction."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="review_items")
+    sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    kind = models.CharField(_("类别"), max_length=8, choices=ReviewItemKind.choices, default=ReviewItemKind.CONTENT)
+    text = models.CharField(_("评查项目"), max_length=300)
+    max_deduction = models.DecimalField(_("最高扣分"), max_digits=5, decimal_places=1, null=True, blank=True,
+                                        help_text=_("卷面、内容项目填写；一票否决项目留空"))
+    finding = models.BooleanField(_("参考评查：存在该问题"), default=False)
+    deduction = models.DecimalField(_("参考扣分"), max_digits=5, decimal_places=1, null=True, blank=True)
+    note = models.TextField(_("评析"), blank=True, help_text=_("评查后向考生显示：问题所在的文书、依据"))
+
+    sort_order_field = "sort_order"
+    panels = [FieldPanel("kind"), FieldPanel("text"), FieldPanel("max_deduction"), FieldPanel("finding"),
+              FieldPanel("deduction"), FieldPanel("note")]
+
+    class Meta:
+        verbose_name = _("评查项目")
+        verbose_name_plural = _("评查项目")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.text
+
+    def content(self, number):
+        deducts = self.kind in DEDUCTION_KINDS
+        return {
+            "key": str(number), "kind": self.kind, "text": self.text,
+            "max": money(self.max_deduction) if deducts else None,
+            "finding": bool(self.finding),
+            "deduction": money(self.deduction) if deducts and self.finding else None,
+            "note": self.note,
+        }
 
 
 class QuestionArticle(Orderable):
@@ -708,6 +786,8 @@ def has_response(qtype, response):
         return bool((response.get("text") or "").strip())
     if qtype == QuestionType.DISCRETION:
         return response.get("level") not in (None, "")
+    if qtype == QuestionType.CASEFILE:
+        return bool(response.get("conclusion") or response.get("items"))
     return False
 
 

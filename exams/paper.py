@@ -8,8 +8,21 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from . import grading
 from .grading import discretion_band
-from .models import QTYPE_LABELS, PaperMode, QuestionStatus, QuestionType, has_response
+from .models import (
+    DEDUCTION_KINDS, QTYPE_LABELS, SECTION_POINTS, CaseFileConclusion, PaperMode, QuestionStatus, QuestionType,
+    ReviewItemKind, has_response,
+)
+
+#: What the review says about one 评查 item (grading's outcome codes).
+OUTCOME_LABELS = {
+    grading.RIGHT: _("评查正确"),
+    grading.MISSED: _("漏查：案卷存在该问题"),
+    grading.FALSE_ALARM: _("误判：案卷不存在该问题"),
+    grading.DEDUCTION_OFF: _("问题认定正确，扣分不准确"),
+    grading.BLANK: _("未评查"),
+}
 
 
 def public_question(answer, *, with_feedback=False, image_url=None):
@@ -40,7 +53,10 @@ def public_question(answer, *, with_feedback=False, image_url=None):
         "levels": [{"order": lv["order"], "name": lv["name"], "checked": lv["order"] == response.get("level")}
                    for lv in (content.get("discretion") or {}).get("levels", [])],
         "amount": response.get("amount", ""),
+        "is_casefile": qtype == QuestionType.CASEFILE,
     }
+    if qtype == QuestionType.CASEFILE:
+        item["casefile"] = public_casefile(content, response)
     if with_feedback:
         item["feedback"] = feedback(answer)
     return item
@@ -76,6 +92,87 @@ def feedback(answer):
         "amount_min": lo,
         "amount_max": hi,
         "needs_marking": answer.needs_marking and answer.marked_at is None,
+        "casefile": casefile_review(content, getattr(answer, "response", None))
+        if content["qtype"] == QuestionType.CASEFILE else None,
+    }
+
+
+def plain(value):
+    """A decimal as people write it: 20, 1.5 (never 2E+1)."""
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def _section_label(kind):
+    if kind == ReviewItemKind.VETO:
+        return _("一票否决项目（存在任一项即为不合格卷）")
+    return _("%(s)s评查（%(p)s 分）") % {"s": ReviewItemKind(kind).label, "p": plain(SECTION_POINTS[kind])}
+
+
+def public_casefile(content, response):
+    """The case file and the 评查标准 as the officer sees them while answering: documents, and
+    the items grouped 一票否决 / 卷面 / 内容 with the officer's own marks — never the reference."""
+    spec = content.get("casefile") or {}
+    entries = (response or {}).get("items") or {}
+    sections = []
+    for kind in ReviewItemKind.values:
+        items = []
+        for it in spec.get("items", []):
+            if it["kind"] != kind:
+                continue
+            entry = entries.get(it["key"]) or {}
+            finding = entry.get("finding")
+            items.append({"key": it["key"], "text": it["text"], "deducts": kind in DEDUCTION_KINDS,
+                          "max": plain(grading.to_decimal(it.get("max"))),
+                          "finding": {True: "yes", False: "no"}.get(finding, ""),
+                          "deduction": entry.get("deduction") or ""})
+        if items:
+            sections.append({"kind": kind, "label": _section_label(kind), "items": items})
+    return {
+        "documents": [{"key": d["key"], "title": d["title"], "text": d.get("text", ""),
+                       "attachment": d.get("attachment")} for d in spec.get("documents", [])],
+        "sections": sections,
+        "conclusion": (response or {}).get("conclusion") or "",
+        "conclusions": CaseFileConclusion.choices,
+    }
+
+
+def _marked(item, entry):
+    finding = (entry or {}).get("finding")
+    if finding is None:
+        return _("未评查")
+    if not finding:
+        return _("不存在")
+    if item["kind"] in DEDUCTION_KINDS:
+        deduction = grading.to_decimal((entry or {}).get("deduction"))
+        return _("存在，扣 %(d)s 分") % {"d": plain(deduction)} if deduction is not None else _("存在，未填扣分")
+    return _("存在")
+
+
+def casefile_review(content, response):
+    """The item-by-item review of a 评查 answer (the 解析 shown after the answer is graded): the
+    officer's and the reference's finding and deduction, the outcome and the trainer's 评析; the
+    conclusions; the file's marks out of 100 both ways."""
+    spec = content.get("casefile") or {}
+    items = spec.get("items", [])
+    entries = (response or {}).get("items") or {}
+    rows = []
+    for it in items:
+        outcome, _credit = grading.casefile_item_outcome(it, entries.get(it["key"]))
+        rows.append({"key": it["key"], "text": it["text"], "kind_label": ReviewItemKind(it["kind"]).label,
+                     "yours": _marked(it, entries.get(it["key"])),
+                     "reference": _marked(it, {"finding": it["finding"], "deduction": it.get("deduction")}),
+                     "outcome": outcome, "outcome_label": OUTCOME_LABELS[outcome], "right": outcome == grading.RIGHT,
+                     "note": it.get("note", "")})
+    labels = dict(CaseFileConclusion.choices)
+    yours = (response or {}).get("conclusion")
+    return {
+        "rows": rows,
+        "conclusion": labels.get(yours, _("未作结论")),
+        "reference_conclusion": labels.get(spec.get("conclusion"), ""),
+        "conclusion_right": yours == spec.get("conclusion"),
+        "passed_vetoed": grading.casefile_vetoed(items) and yours == CaseFileConclusion.PASS,
+        "marks": plain(grading.casefile_marks(items, entries)),
+        "reference_marks": plain(grading.casefile_marks(items)),
     }
 
 
@@ -90,6 +187,15 @@ def parse_form(post, position, qtype):
         return {"text": post.get(prefix + "text", "")}
     if qtype == QuestionType.DISCRETION:
         return {"level": post.get(prefix + "level"), "amount": post.get(prefix + "amount", "")}
+    if qtype == QuestionType.CASEFILE:
+        # Every item the post names is handed on (q<n>-f-<item> finding, q<n>-d-<item> deduction):
+        # grading refuses an item that is not in the standard rather than dropping it.
+        items = {}
+        for name in post:
+            for field, part in (("finding", prefix + "f-"), ("deduction", prefix + "d-")):
+                if name.startswith(part):
+                    items.setdefault(name[len(part):], {})[field] = post.get(name)
+        return {"items": items, "conclusion": post.get(prefix + "conclusion")}
     return {}
 
 

@@ -12,7 +12,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .questiontypes import CHOICE_TYPES, QTYPE_LABELS, QuestionType
+from .questiontypes import (
+    CHOICE_TYPES, DEDUCTION_KINDS, QTYPE_LABELS, SECTION_POINTS, CaseFileConclusion, QuestionType, ReviewItemKind,
+)
 
 MAX_TEXT = 5000
 
@@ -30,6 +32,15 @@ FIELD_OF_CODE = {
     "bad_levels": "discretion_levels",
     "discretion_correct_level": "discretion_correct_level",
     "discretion_band": "discretion_amount_max",
+    "casefile_documents_required": None,
+    "casefile_bad_document": None,
+    "casefile_items_required": None,
+    "casefile_bad_item": None,
+    "casefile_bad_max": None,
+    "casefile_bad_deduction": None,
+    "casefile_section_total": None,
+    "casefile_conclusion": "casefile_conclusion",
+    "casefile_veto_conclusion": "casefile_conclusion",
 }
 
 
@@ -93,6 +104,62 @@ def validate_question(content):
         if (lo is not None and lo < 0) or (hi is not None and hi < 0) or (
                 lo is not None and hi is not None and lo > hi):
             error(_("罚款区间无效：下限、上限不能为负，且下限不能高于上限。"), "discretion_band")
+    elif qtype == QuestionType.CASEFILE:
+        errors.extend(casefile_errors(content.get("casefile") or {}))
+    return errors
+
+
+def casefile_errors(spec):
+    """What keeps a 案卷评查 question from being graded: the case file needs documents, the
+    评查标准 items, and the reference evaluation must fit the standard (a deduction within the
+    item's maximum, each table within its 20 / 80 points, a file with a one-veto finding 不合格)."""
+    errors = []
+
+    def error(message, code):
+        errors.append(ValidationError(message, code=code))
+
+    documents = spec.get("documents") or []
+    if not documents:
+        error(_("案卷评查题至少需要一份案卷材料（文书）。"), "casefile_documents_required")
+    for n, doc in enumerate(documents, start=1):
+        if not (doc.get("title") or "").strip() or not ((doc.get("text") or "").strip() or doc.get("attachment")):
+            error(_("第 %(n)s 份案卷材料须有文书名称，以及文书内容或附件。") % {"n": n}, "casefile_bad_document")
+            break
+    items = spec.get("items") or []
+    if not items:
+        error(_("案卷评查题至少需要一个评查项目。"), "casefile_items_required")
+    totals = {kind: Decimal("0") for kind in DEDUCTION_KINDS}
+    for n, item in enumerate(items, start=1):
+        kind = item.get("kind")
+        if kind not in ReviewItemKind.values or not (item.get("text") or "").strip():
+            error(_("第 %(n)s 个评查项目须有项目内容和类别（一票否决、卷面或内容）。") % {"n": n}, "casefile_bad_item")
+            continue
+        if kind == ReviewItemKind.VETO:
+            continue
+        cap = SECTION_POINTS[kind]
+        top = _decimal(item.get("max"))
+        if top is None or top <= 0 or top > cap:
+            error(_("评查项目“%(t)s”的最高扣分须大于 0 且不超过 %(cap)s 分。") % {"t": item["text"], "cap": cap},
+                  "casefile_bad_max")
+            continue
+        if item.get("finding"):
+            got = _decimal(item.get("deduction"))
+            if got is None or got <= 0 or got > top:
+                error(_("参考评查中评查项目“%(t)s”的扣分须大于 0 且不超过最高扣分 %(m)s 分。")
+                      % {"t": item["text"], "m": top}, "casefile_bad_deduction")
+                continue
+            totals[kind] += got
+    for kind, total in totals.items():
+        if total > SECTION_POINTS[kind]:
+            error(_("参考评查中%(s)s扣分合计 %(t)s 分，超过该部分的 %(cap)s 分。")
+                  % {"s": ReviewItemKind(kind).label, "t": total, "cap": SECTION_POINTS[kind]},
+                  "casefile_section_total")
+    conclusion = spec.get("conclusion")
+    if conclusion not in CaseFileConclusion.values:
+        error(_("须给出参考评查结论：合格卷或不合格卷。"), "casefile_conclusion")
+    elif conclusion == CaseFileConclusion.PASS and any(
+            i.get("kind") == ReviewItemKind.VETO and i.get("finding") for i in items):
+        error(_("参考评查认定了一票否决项，评查结论只能是不合格卷。"), "casefile_veto_conclusion")
     return errors
 
 

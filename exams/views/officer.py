@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.images.models import Image
 
-from .. import engine, integrity
+from .. import engine, grading, integrity
 from ..access import get_own_sitting_or_404, officer_required
 from ..models import EndReason, Exam, Sitting, SittingStatus, category_label
 from ..review import instant_feedback, review_open
@@ -198,7 +198,11 @@ def sitting_view(request, pk):
             if not form_touched(request.POST, ans.position):
                 continue
             raw = parse_form(request.POST, ans.position, ans.version.content["qtype"])
-            result, _a = engine.save_answer(sitting, ans.position, raw, request.POST.get(f"q{ans.position}-rev"))
+            try:
+                result, _a = engine.save_answer(sitting, ans.position, raw, request.POST.get(f"q{ans.position}-rev"))
+            except grading.AnswerRefused as exc:  # nothing saved; the answer stored before stays
+                problems.append((ans.position, exc.messages[0]))
+                continue
             if result in (engine.LATE, engine.CLOSED):
                 messages.error(request, MESSAGES[result])
                 sitting.refresh_from_db()
@@ -208,7 +212,7 @@ def sitting_view(request, pk):
             if result != engine.SAVED:
                 problems.append((ans.position, result))
         for position, result in problems:
-            messages.warning(request, _("第 %(n)s 题：%(m)s") % {"n": position, "m": MESSAGES[result]})
+            messages.warning(request, _("第 %(n)s 题：%(m)s") % {"n": position, "m": MESSAGES.get(result, result)})
         action = request.POST.get("action", "")
         if action == "check" and instant_feedback(sitting.exam):
             engine.check_answer(sitting, current, sitting.exam.multi_scoring)
@@ -233,7 +237,8 @@ def sitting_view(request, pk):
 @require_POST
 def autosave(request, pk):
     """JSON autosave: {"position": n, "revision": r, "response": {...}} → the new revision,
-    or 409 with a message when the save is stale, late or the sitting closed."""
+    or 409 with a message when the save is stale, late or the sitting closed, or 400 with the
+    reason when the answer is refused (a 评查 item not in the standard)."""
     sitting = get_own_sitting_or_404(request, pk)
     try:
         data = json.loads(request.body.decode("utf-8"))
@@ -244,8 +249,12 @@ def autosave(request, pk):
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return JsonResponse({"ok": False, "error": "bad_request", "message": _("请求格式错误。")}, status=400)
     prior = data.get("prior")
-    result, answer = engine.save_answer(sitting, position, raw, data.get("revision"),
-                                        prior=prior if isinstance(prior, dict) else None)
+    try:
+        result, answer = engine.save_answer(sitting, position, raw, data.get("revision"),
+                                            prior=prior if isinstance(prior, dict) else None)
+    except grading.AnswerRefused as exc:  # nothing saved; the answer stored before stays
+        return JsonResponse({"ok": False, "error": "refused", "code": exc.code, "message": exc.messages[0]},
+                            status=400)
     if result == engine.SAVED:
         return JsonResponse({"ok": True, "revision": answer.revision,
                              "saved_at": timezone.localtime(answer.saved_at).strftime("%H:%M:%S")

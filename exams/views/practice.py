@@ -14,6 +14,7 @@ from casebank.domain import CATEGORY_LABELS
 
 from .. import practice, reports
 from ..access import officer_required
+from ..grading import AnswerRefused
 from ..models import Question, ReportKind
 from ..review import practice_pool
 
@@ -55,7 +56,12 @@ def _question_view(request, *, scope, title, url, extra=None):
         if question is None:
             messages.error(request, _("这道题不在本练习范围内。"))
             return redirect(url)
-        ctx.update({"done": practice.check(officer, question, request.POST, scope=scope), "question": question,
+        try:
+            done = practice.check(officer, question, request.POST, scope=scope)
+        except AnswerRefused as exc:  # nothing recorded: the question is asked again
+            messages.error(request, exc.messages[0])
+            return redirect(url)
+        ctx.update({"done": done, "question": question,
                     "favourite": question.pk in practice.favourite_ids(officer, [question.pk])})
         return render(request, "exams/practice_question.html", ctx)
     if request.GET.get("restart"):
@@ -111,7 +117,11 @@ def random_practice(request):
             state["i"] = i + 1
             request.session[RANDOM_KEY] = state
             return redirect(url)
-        done = practice.check(officer, question, request.POST)
+        try:
+            done = practice.check(officer, question, request.POST)
+        except AnswerRefused as exc:  # nothing recorded: the same question is asked again
+            messages.error(request, exc.messages[0])
+            return redirect(url)
         state["i"] = i + 1
         state["right"] = state.get("right", 0) + int(bool(done["feedback"]["correct"]))
         request.session[RANDOM_KEY] = state

@@ -5,6 +5,7 @@ Only entries whose exam's review policy allows it now are shown or practised
 after "after_close" nothing until the exam has closed."""
 import random
 
+from django.contrib import messages
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -44,14 +45,19 @@ def practice(request):
                 version = QuestionVersion.objects.filter(pk=request.POST.get("version") or 0,
                                                          question=item.question).first() or version
             raw = parse_form(request.POST, 1, version.content["qtype"])
-            response = grading.normalise_response(version.content, raw)
-            score, correct = grading.grade(version.content, response, 1)
-            engine.record_outcome(officer.pk, item.question_id, version.pk, bool(correct), response)
-            item.refresh_from_db()
-            line = PracticeLine(version, response)
-            line.correct, line.score, line.locked = correct, score, True
-            ctx.update({"done": public_question(line, with_feedback=True), "item": item,
-                        "left_book": item.resolved_at is not None})
+            try:
+                response = grading.normalise_response(version.content, raw)
+            except grading.AnswerRefused as exc:
+                messages.error(request, exc.messages[0])
+                response = None
+            if response is not None:
+                score, correct = grading.grade(version.content, response, 1)
+                engine.record_outcome(officer.pk, item.question_id, version.pk, bool(correct), response)
+                item.refresh_from_db()
+                line = PracticeLine(version, response)
+                line.correct, line.score, line.locked = correct, score, True
+                ctx.update({"done": public_question(line, with_feedback=True), "item": item,
+                            "left_book": item.resolved_at is not None})
     items = [i for i in _items(officer) if i.version.content["qtype"] != QuestionType.CASE]
     if "done" not in ctx and items:
         item = random.choice(items)

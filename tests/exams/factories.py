@@ -2,7 +2,9 @@
 import itertools
 from decimal import Decimal
 
-from exams.models import DrawRule, Exam, ExamQuestion, Option, PaperMode, Question, QuestionType, RubricPoint
+from exams.models import (
+    CaseFileDocument, DrawRule, Exam, ExamQuestion, Option, PaperMode, Question, QuestionType, ReviewItem, RubricPoint,
+)
 
 _n = itertools.count(1)
 
@@ -36,6 +38,43 @@ def make_question(qtype=QuestionType.SINGLE, *, category="municipal", difficulty
     if qtype == QuestionType.CASE:
         for i, (t, s) in enumerate(rubric or [("认定违法事实", 2), ("适用法律正确", 3)]):
             RubricPoint.objects.create(question=q, sort_order=i, text=t, score=Decimal(s))
+    q.publish_version()
+    return q
+
+
+#: A 评查标准 with a reference evaluation: (kind, item, max deduction, finding, deduction, 评析).
+#: Keys follow the order: "5" 程序违法 is found (one veto), "7" a 卷面 deduction of 1.
+CASEFILE_ITEMS = [
+    ("veto", "执法主体不合法", None, False, None, ""),
+    ("veto", "执法人员无执法资格", None, False, None, ""),
+    ("veto", "事实不清、证据不足", None, False, None, ""),
+    ("veto", "适用法律错误", None, False, None, ""),
+    ("veto", "程序违法", None, True, None, "评析密文PX3：处罚决定早于告知书送达"),
+    ("veto", "执法人员少于两人", None, False, None, ""),
+    ("form", "文书填写不规范、涂改处未签章", 2, True, 1, ""),
+    ("content", "证据材料未编目、未附说明", 3, False, None, ""),
+]
+CASEFILE_DOCUMENTS = [
+    ("立案审批表", "案由：擅自在街道两侧堆放物料\n承办人：执法队员甲、执法队员乙"),
+    ("询问笔录", "问：你是否在人行道上堆放了建材？\n答：是的。"),
+    ("行政处罚决定书", "决定日期：二〇二六年三月二日"),
+]
+
+
+def make_casefile(items=None, *, conclusion="fail", documents=None, text=None, status="active", category="environment"):
+    """A 案卷评查 question with documents, a 评查标准 and its reference evaluation (published)."""
+    n = next(_n)
+    q = Question.objects.create(
+        qtype=QuestionType.CASEFILE, category=category, difficulty=2, status=status,
+        text=text or f"案卷评查{n}：请按评查标准评查下列案卷。", explanation=f"{SECRET_EXPLANATION} 第{n}题",
+        casefile_conclusion=conclusion,
+    )
+    for i, (title, body) in enumerate(documents or CASEFILE_DOCUMENTS):
+        CaseFileDocument.objects.create(question=q, sort_order=i, title=title, text=body)
+    for i, (kind, item, top, finding, deduction, note) in enumerate(items or CASEFILE_ITEMS):
+        ReviewItem.objects.create(question=q, sort_order=i, kind=kind, text=item,
+                                  max_deduction=Decimal(top) if top is not None else None, finding=finding,
+                                  deduction=Decimal(deduction) if deduction is not None else None, note=note)
     q.publish_version()
     return q
 

@@ -76,9 +76,11 @@ def test_the_sample_files_import_cleanly():
     for name in ("question-import-sample.txt", "question-import-sample.docx"):
         Question.objects.all().delete()
         report = importer_formats.run_import((STATIC / name).read_bytes(), name)
-        assert not report.errors and report.created == 5, name
+        assert not report.errors and report.created == 6, name
     case = Question.objects.get(qtype="case")
     assert [p.score for p in case.rubric_points.all()] == [2, 3, 2]
+    casefile = Question.objects.get(qtype="casefile")
+    assert casefile.casefile_conclusion == "fail" and casefile.review_items.count() == 4
 
 
 def make_docx(paragraphs):

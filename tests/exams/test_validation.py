@@ -95,7 +95,8 @@ def admin_data(spec):
         "discretion_amount_max": spec.get("discretion_amount_max") or "",
         "discretion_benchmark": "", "image": "", "article_refs": "[]", "tags": "",
     }
-    for prefix, rows in (("options", options), ("rubric_points", rubric), ("article_links", []), ("case_links", [])):
+    for prefix, rows in (("options", options), ("rubric_points", rubric), ("article_links", []), ("case_links", []),
+                         ("casefile_documents", []), ("review_items", [])):
         data.update({f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0",
                      f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
     for i, (text, correct) in enumerate(options):

@@ -166,7 +166,7 @@ def test_admin_form_refuses_a_single_choice_without_one_right_option(client, tra
         "options-MAX_NUM_FORMS": "1000",
         "options-0-text": "甲", "options-0-ORDER": "1", "options-1-text": "乙", "options-1-ORDER": "2",
     }
-    for prefix in ("rubric_points", "article_links", "case_links"):
+    for prefix in ("rubric_points", "article_links", "case_links", "casefile_documents", "review_items"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
                      f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
     from exams.models import Question

@@ -42,7 +42,21 @@
     }
     if (t === "case") { return { text: fs.querySelector("[name='" + pre + "text']").value }; }
     if (t === "discretion") { return { level: val("level"), amount: fs.querySelector("[name='" + pre + "amount']").value }; }
+    if (t === "casefile") { return casefileResponse(fs, pre); }
     return {};
+  }
+
+  // 案卷评查: {items: {key: {finding: "yes" | "no", deduction}}, conclusion} from the item marks.
+  function casefileResponse(fs, pre) {
+    var items = {};
+    Array.prototype.forEach.call(fs.querySelectorAll(".casefile-item"), function (row) {
+      var key = row.getAttribute("data-item");
+      var f = row.querySelector("[name='" + pre + "f-" + key + "']:checked");
+      var d = row.querySelector("[name='" + pre + "d-" + key + "']");
+      if (f || (d && d.value.trim())) { items[key] = { finding: f ? f.value : null, deduction: d ? d.value : null }; }
+    });
+    var c = fs.querySelector("[name='" + pre + "conclusion']:checked");
+    return { items: items, conclusion: c ? c.value : null };
   }
 
   function show(fs, r) {
@@ -52,6 +66,15 @@
       if (el.name === pre + "choice") { el.checked = el.value === r.choice; }
       if (el.name === pre + "choices") { el.checked = (r.choices || []).indexOf(el.value) >= 0; }
       if (el.name === pre + "level") { el.checked = String(el.value) === String(r.level); }
+      if (el.name === pre + "conclusion") { el.checked = el.value === r.conclusion; }
+      if (el.name.indexOf(pre + "f-") === 0) {
+        var e = (r.items || {})[el.name.slice(pre.length + 2)];
+        el.checked = !!e && e.finding === el.value;
+      }
+    });
+    Array.prototype.forEach.call(fs.querySelectorAll("input[name^='" + pre + "d-']"), function (el) {
+      var e = (r.items || {})[el.name.slice(pre.length + 2)];
+      el.value = e && e.deduction ? e.deduction : "";
     });
     var text = fs.querySelector("[name='" + pre + "text']"), amount = fs.querySelector("[name='" + pre + "amount']");
     if (text && typeof r.text === "string") { text.value = r.text; }
