@@ -100,8 +100,9 @@ class RecommendationForm(forms.Form):
         "required": _("请填写决定日期。"), "invalid": _("请按 年-月-日 填写决定日期。")})
     district = forms.CharField(label=_("区域"), max_length=60, required=False)
     duty_areas = forms.ModelMultipleChoiceField(
-        label=_("职责领域"), queryset=DutyArea.objects.filter(kind=DutyArea.AREA), required=False,
-        widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": _("请选择列出的职责领域。")})
+        label=_("职责领域"), queryset=DutyArea.objects.filter(kind=DutyArea.AREA), required=False, to_field_name="code",
+        widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": _("请选择列出的职责领域。"),
+                                                             "invalid_pk_value": _("请选择列出的职责领域。")})
     violation_type = forms.CharField(label=_("违法行为类型"), max_length=255, required=False,
                                      help_text=_("例如：擅自占用城市道路经营"))
     fine_amount = forms.DecimalField(label=_("罚款金额（元）"), required=False, min_value=Decimal("0"),
