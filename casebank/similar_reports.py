@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from officers.models import Officer, Unit
-from officers.scoping import visible_officers, visible_units
+from officers.scoping import own_profile, visible_officers, visible_units
 
 from .casework import MAX_COMPARISONS, ReportStatus, SimilarCaseAssignment, SimilarCaseComparison, SimilarCaseReport
 from .similar import visible_cases
@@ -36,17 +36,24 @@ class ReportError(ValidationError):
 def assignments_for(officer):
     """Assignments targeting the officer (their unit, or an ancestor with sub-units included, and
     their position when one is set) on a case that is still published."""
-    path = officer.unit.path
-    step = Unit.steplen
-    ancestors = [path[:i] for i in range(step, len(path) + 1, step)]
-    q = Q(unit_id=officer.unit_id) | Q(include_subunits=True, unit__path__in=ancestors)
+    q = Q(unit_id=officer.unit_id) | Q(include_subunits=True, unit__path__in=_ancestor_paths(officer.unit))
     return (SimilarCaseAssignment.objects.filter(q, case__live=True)
             .filter(Q(position="") | Q(position=officer.position)).select_related("case"))
 
 
+def _ancestor_paths(unit):
+    step = Unit.steplen
+    return [unit.path[:i] for i in range(step, len(unit.path) + 1, step)]
+
+
 def managed_assignments(user):
-    """Assignments set for the units in the trainer's scope."""
-    return SimilarCaseAssignment.objects.filter(unit__in=visible_units(user)).select_related("case", "unit")
+    """Assignments the trainer follows: those set for a unit in their scope, and those set higher up
+    (with sub-units) that reach the officers in their scope."""
+    q = Q(unit__in=visible_units(user))
+    profile = own_profile(user)
+    if profile is not None and not user.is_superuser:
+        q |= Q(include_subunits=True, unit__path__in=_ancestor_paths(profile.unit))
+    return SimilarCaseAssignment.objects.filter(q).select_related("case", "unit")
 
 
 def reports_for_trainer(user):

@@ -18,8 +18,7 @@ def recommend(request):
     if not rules.may_recommend(request.user):
         raise PermissionDenied
     unit = own_profile(request.user).unit
-    form = RecommendationForm(request.POST or None, initial={"district": unit.get_parent().name
-                                                             if unit.get_parent() else ""})
+    form = RecommendationForm(request.POST or None)
     errors = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

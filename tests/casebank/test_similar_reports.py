@@ -203,3 +203,22 @@ def test_due_assignments_reach_notices_until_submitted(officer_user, other_offic
     reports.save_texts(report, "", {c.pk: FILLED for c in report.comparisons.all()})
     reports.submit(report)
     assert reports.assignments_due(today, today + datetime.timedelta(days=7)) == []
+
+
+def test_district_trainer_follows_a_city_assignment_for_their_officers_only(
+        client, trainer_user, trainer_jn, officer_user, other_officer_user, cases, units):
+    assign(client, trainer_user, cases["subject"], units["SZ"])
+    assignment = SimilarCaseAssignment.objects.get()
+    submitted = {}
+    for user in (officer_user, other_officer_user):
+        report = reports.start(user.officer, assignment)
+        for key in ("a", "b"):
+            reports.add_case(report, cases[key].pk, user)
+        reports.save_texts(report, "", {c.pk: FILLED for c in report.comparisons.all()})
+        submitted[user.username] = reports.submit(report)
+    client.force_login(trainer_jn)
+    assert "本案：夜间施工噪声" in client.get("/case-reports/manage/").content.decode()
+    body = client.get(f"/case-reports/manage/{assignment.pk}/").content.decode()
+    assert other_officer_user.officer.full_name in body and officer_user.officer.full_name not in body
+    assert client.get(f"/case-reports/mark/{submitted['officer_a'].pk}/").status_code == 404
+    assert client.get(f"/case-reports/mark/{submitted['officer_b'].pk}/").status_code == 200
