@@ -1,5 +1,6 @@
 """类案推送: the scoring table, what a viewer may be shown, the bounded queries, the case page."""
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 from wagtail.models import PageViewRestriction
 
 import pytest
@@ -120,3 +121,10 @@ def test_case_page_offers_trainer_the_report_assignment(bank, client, units):
     client.force_login(trainer)
     body = client.get(bank["subject"].url).content.decode()
     assert f"/case-reports/assign/{bank['subject'].pk}/" in body
+
+
+def test_reasons_speak_the_readers_language(bank, officer_user):
+    with translation.override("en"):
+        result = similar_cases(bank["subject"], officer_user)
+    assert result[0].reason == "Same violation · Same discretion level"
+    assert result[1].reason == "Same violation · Neighbouring discretion level"
