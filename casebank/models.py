@@ -5,6 +5,13 @@ The classes live in two layers: the data (casebank.library), which the rules and
 import, and the pages with the models edited through the app's own forms and panels
 (casebank.pages). This module re-exports both, so Django and the other apps keep using
 ``casebank.models``; modules of the case bank import the layer they need instead."""
+from .casework import (
+    CaseRecommendation,
+    ReportStatus,
+    SimilarCaseAssignment,
+    SimilarCaseComparison,
+    SimilarCaseReport,
+)
 from .library import (
     CHINA_PREFIX,
     Article,
@@ -39,6 +46,7 @@ __all__ = [
     "CaseLegalBasis",
     "CasePage",
     "CaseProcedureStep",
+    "CaseRecommendation",
     "CaseRelation",
     "CaseTag",
     "CitationReviewTask",
@@ -52,5 +60,9 @@ __all__ = [
     "LawSuccession",
     "PowerItem",
     "PowerItemBasis",
+    "ReportStatus",
+    "SimilarCaseAssignment",
+    "SimilarCaseComparison",
+    "SimilarCaseReport",
     "citation_problems",
 ]

@@ -1,7 +1,7 @@
 """URLs of the casebank app."""
 from django.urls import path
 
-from .views import citations, powers, statutes
+from .views import citations, powers, recommend, similar_reports, statutes
 
 app_name = "casebank"
 urlpatterns = [
@@ -18,4 +18,11 @@ urlpatterns = [
     path("public/benchmarks/", powers.public_benchmark_list, name="public_benchmark_list"),
     path("public/benchmarks/<str:code>/", powers.public_benchmark_detail, name="public_benchmark_detail"),
     path("citations/check/", citations.check_page, name="citation_check"),
+    path("case-reports/", similar_reports.my_reports, name="my_reports"),
+    path("case-reports/<int:pk>/", similar_reports.write, name="report_write"),
+    path("case-reports/manage/", similar_reports.manage, name="report_manage"),
+    path("case-reports/manage/<int:pk>/", similar_reports.assignment_detail, name="report_assignment"),
+    path("case-reports/assign/<int:case_id>/", similar_reports.assign, name="report_assign"),
+    path("case-reports/mark/<int:pk>/", similar_reports.mark, name="report_mark"),
+    path("case-recommend/", recommend.recommend, name="recommend"),
 ]

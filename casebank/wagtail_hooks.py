@@ -10,9 +10,12 @@ from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, Snippe
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from officers import roles
+from officers.scoping import own_profile
 from portal.dashboard import CreateLink, NavItem, Panel
 
+from . import recommend, similar_reports
 from .admin_forms import ArticleChooserFilterForm
+from .casework import ReportStatus
 from .models import Article, CaseIndexPage, CasePage, DiscretionBenchmark, Law, LawSuccession, PowerItem
 
 
@@ -192,3 +195,31 @@ class CasebankGroup(SnippetViewSetGroup):
 
 
 register_snippet(CasebankGroup)
+
+
+# --- 类案检索报告 and 案例推荐 -----------------------------------------------------------
+
+
+@hooks.register("academy_assignments_due")
+def due_case_reports(start, end):
+    """Similar-case report assignments coming due, for officers' notices (officers.notices)."""
+    return similar_reports.assignments_due(start, end)
+
+
+@hooks.register("academy_dashboard_panels")
+def case_work_panels(request, role):
+    user = request.user
+    panels = []
+    officer = own_profile(user)
+    if officer is not None and role == roles.OFFICER:
+        rows = [row for row in similar_reports.officer_rows(officer)
+                if row[1] is None or row[1].status != ReportStatus.MARKED][:3]
+        may = recommend.may_recommend(user)
+        if rows or may:
+            panels.append(Panel(_("类案检索报告"), "casebank/panels/case_reports.html",
+                                {"rows": rows, "recommend": may}, order=28, slot="casebank_reports"))
+    if role in (roles.TRAINER, roles.ADMIN) and roles.has_role(user, roles.TRAINER):
+        panels.append(Panel(_("待批阅类案检索报告"), "casebank/panels/report_marking.html",
+                            {"n": similar_reports.awaiting_marking(user).count()}, order=47,
+                            slot="casebank_report_marking"))
+    return panels

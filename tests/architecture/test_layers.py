@@ -32,9 +32,10 @@ LAYERS = {
         ENTRY: ["apps", "signal_handlers", "demo", "demo_references", "management", "management.*",
                 "templatetags", "templatetags.*", "urls", "views", "views.*", "wagtail_hooks", "data.*"],
         PAGES: ["pages", "models"],
-        FORMS: ["admin_forms", "panels", "importers", "regulations"],
-        RULES: ["citations", "references", "versions", "validation", "lawtext"],
-        DATA: ["", "library", "cited", "domain", "numerals", "steps"],
+        FORMS: ["admin_forms", "panels", "importers", "regulations", "casework_forms"],
+        RULES: ["citations", "references", "versions", "validation", "lawtext", "similar", "similar_reports",
+                "recommend"],
+        DATA: ["", "library", "cited", "domain", "numerals", "steps", "casework"],
     },
     "courses": {
         ENTRY: ["apps", "receivers", "demo", "staff_views", "study_views", "urls", "views", "wagtail_hooks"],

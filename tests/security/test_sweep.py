@@ -159,6 +159,15 @@ GET_TABLE = {
     "casebank:public_benchmark_list": EVERYONE,
     "casebank:public_benchmark_detail": EVERYONE,
     "casebank:citation_check": row("L", "403", "403", "200", "200", "200", "200"),
+    # 类案检索报告 (the assignment targets 江北区; officer_a's report is submitted) and 案例推荐
+    # (squad leaders and legal officers only: none of the visitors)
+    "casebank:my_reports": OFFICER_ONLY,
+    "casebank:report_write": row("L", "200", "404", "403", "403", "403", "403"),
+    "casebank:report_manage": TRAINER_ONLY,
+    "casebank:report_assignment": TRAINER_ONLY,
+    "casebank:report_assign": TRAINER_ONLY,
+    "casebank:report_mark": TRAINER_ONLY,
+    "casebank:recommend": row("L", "403", "403", "403", "403", "403", "403"),
     # courses
     "courses:my_learning": SIGNED_IN,
     "courses:complete_lesson": POST_ONLY,
@@ -247,6 +256,10 @@ def PARAMS(d):
         "casebank:public_power_detail": {"code": d["power"].code},
         "casebank:benchmark_detail": {"code": d["benchmark"].code},
         "casebank:public_benchmark_detail": {"code": d["benchmark"].code},
+        "casebank:report_write": {"pk": d["report_assignment"].pk},
+        "casebank:report_assignment": {"pk": d["report_assignment"].pk},
+        "casebank:report_assign": {"case_id": d["case"].pk},
+        "casebank:report_mark": {"pk": d["case_report"].pk},
         "courses:complete_lesson": {"pk": d["lesson"].pk},
         "courses:heartbeat": {"pk": d["lesson"].pk},
         "courses:assignment_delete": {"pk": d["assignment"].pk},

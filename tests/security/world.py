@@ -35,7 +35,8 @@ def build(*, text=None):
     """Create the dataset; ``text`` (a function name → str) lets the XSS sweep
     plant payloads in every free-text field. Returns a dict of objects."""
     from casebank.citations import invalidate_cache
-    from casebank.models import Article, Law
+    from casebank import similar_reports
+    from casebank.models import Article, Law, SimilarCaseAssignment
     from courses.models import Assignment, CourseIndexPage, CoursePage, LessonPage, OnsiteSession
     from exams import engine
     from exams.models import CASE, KIND_FINAL, SINGLE, Exam, ExamQuestion, Option, Question, RubricPoint
@@ -114,6 +115,18 @@ def build(*, text=None):
     sitting.refresh_from_db()
     marking_answer = sitting.answers.get(position=2)
 
+    similar = make_case(title=t("similar.title", "占道经营责令改正案"), violation_type="占道经营")
+    report_assignment = SimilarCaseAssignment.objects.create(
+        case=case, unit=units["SZ-JB"], assigned_by=trainer, min_cases=1,
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+        instructions=t("report.instructions", "比较裁量幅度"))
+    case_report = similar_reports.start(officer, report_assignment)
+    similar_reports.add_case(case_report, similar.pk, users["officer_a"])
+    similar_reports.save_texts(case_report, t("report.summary", "参照类案。"), {
+        c.pk: {name: t(f"report.{name}", "异同说明") for name in similar_reports.COMPARISON_FIELDS}
+        for c in case_report.comparisons.all()})
+    case_report = similar_reports.submit(case_report)
+
     qtype = QualificationType.objects.create(code="BASE", name="行政执法资格", is_base=True, validity_months=12,
                                              min_hours_per_year=Decimal("10"))
     record = QualificationRecord.objects.create(officer=officer, qualification_type=qtype, status="qualified",
@@ -131,5 +144,5 @@ def build(*, text=None):
         "units": units, "users": users, "officer": officer, "law": law, "article": article, "power": power,
         "benchmark": benchmark, "case": case, "course": course, "lesson": lesson, "assignment": assignment,
         "session": session, "question": single, "essay": essay, "exam": exam, "sitting": sitting,
-        "marking_answer": marking_answer, "qtype": qtype, "record": record, "certificate": cert, "hours": entry,
+        "marking_answer": marking_answer, "report_assignment": report_assignment, "case_report": case_report, "qtype": qtype, "record": record, "certificate": cert, "hours": entry,
     }
