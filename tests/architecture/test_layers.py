@@ -32,7 +32,7 @@ LAYERS = {
         ENTRY: ["apps", "signal_handlers", "demo", "demo_references", "management", "management.*",
                 "templatetags", "templatetags.*", "urls", "views", "views.*", "wagtail_hooks", "data.*"],
         PAGES: ["pages", "models"],
-        FORMS: ["admin_forms", "panels", "importers", "regulations"],
+        FORMS: ["admin_forms", "panels", "choosers", "importers", "regulations"],
         RULES: ["citations", "references", "versions", "validation", "lawtext"],
         DATA: ["", "library", "cited", "domain", "numerals", "steps"],
     },
