@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
+from .choosers import use_grouped_choosers
 from .citations import check_text, find_citations
 from .numerals import parse_number
 from .panels import ACKNOWLEDGE_PERMISSION
@@ -100,7 +101,12 @@ class CitationCheckedPageForm(CitationCheckMixin, WagtailAdminPageForm):
 
 
 class CasePageForm(CitationCheckedPageForm):
-    """The case's fields (CasePage declares them) plus the articles chosen in its legal-basis panel."""
+    """The case's fields (CasePage declares them) plus the articles chosen in its legal-basis panel;
+    适用裁量等级 and 权力清单事项 are searchable grouped choosers (casebank.choosers)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_grouped_choosers(self)
 
     def citation_text(self, cleaned):
         text = super().citation_text(cleaned)

@@ -24,6 +24,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import GroupApprovalTask, Orderable, Page
 from wagtail.search import index
 
+from portal.models import ListedPagePermissions
+
 from . import domain
 from .admin_forms import BenchmarkForm, CasePageForm
 from .citations import check_text
@@ -282,7 +284,7 @@ class CaseIndexPage(Page):
         return (len(cls.LEVEL_ORDER), name)
 
 
-class CasePage(CitedContent, Page):
+class CasePage(ListedPagePermissions, CitedContent, Page):
     """One enforcement case (案例) for study."""
 
     case_number = models.CharField(_("案号"), max_length=80, blank=True)

@@ -1,8 +1,15 @@
 """StreamField blocks of a lesson body (LessonStreamBlock)."""
+import json
+
+from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.admin.staticfiles import versioned_static
+from wagtail.admin.widgets import AdminAutoHeightTextInput
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
@@ -14,8 +21,48 @@ ArticleChooserBlock = article_chooser_viewset.get_block_class(name="ArticleChoos
                                                               module_path="courses.blocks")
 
 
+class MarkdownEditor(AdminAutoHeightTextInput):
+    """The Markdown text box with a formatting toolbar and a live preview (courses/markdown-editor.js).
+
+    The preview is rendered by the server (``courses:markdown_preview``) through
+    ``render_markdown``, the renderer and sanitiser of the lesson page itself; the 法条引用
+    button inserts the citation of an article chosen in the statute chooser."""
+
+    template_name = "courses/widgets/markdown_editor.html"
+    #: Words the toolbar inserts when nothing is selected, and the preview's status messages.
+    messages = {
+        "bold": _("加粗文字"), "italic": _("斜体文字"), "heading": _("小标题"), "list": _("列表项"),
+        "quote": _("引用文字"), "link": _("链接文字"), "updating": _("（正在更新…）"), "failed": _("（预览失败）"),
+        "offline": _("（预览失败，请检查网络后重试）"),
+    }
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-academy-markdown-target": "input",
+                          "data-action": "input->academy-markdown#schedule keydown->academy-markdown#shortcut",
+                          **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["preview_url"] = reverse("courses:markdown_preview")
+        context["chooser_url"] = reverse(f"{article_chooser_viewset.name}:choose")
+        context["messages"] = json.dumps({key: str(text) for key, text in self.messages.items()}, ensure_ascii=False)
+        return context
+
+    @property
+    def media(self):
+        return forms.Media(
+            js=[versioned_static("wagtailadmin/js/modal-workflow.js"),
+                versioned_static("wagtailadmin/js/chooser-modal.js"), "courses/markdown-editor.js"],
+            css={"all": ["casebank/casebank.css", "courses/markdown-editor.css"]},
+        )
+
+
 class MarkdownBlock(blocks.TextBlock):
     """Markdown text, rendered and sanitised by an allow-list; statute citations are linked."""
+
+    @cached_property
+    def field(self):
+        return forms.CharField(widget=MarkdownEditor(attrs={"rows": self.rows}), **self.field_options)
 
     def render_basic(self, value, context=None):
         return mark_safe(render_markdown(value))  # noqa: S308 — sanitised by nh3 in render_markdown
@@ -27,7 +74,8 @@ class MarkdownBlock(blocks.TextBlock):
         icon = "pilcrow"
         label = _("Markdown 正文")
         rows = 12
-        help_text = _("支持 Markdown：## 小标题、**加粗**、- 列表、> 引用、表格。法条引用（如《中华人民共和国行政处罚法》第三十三条）会自动链接。")
+        help_text = _("支持 Markdown：## 小标题、**加粗**、- 列表、> 引用、表格，可用上方按钮插入。法条引用（如《中华人民共和国行政处罚法》第三十三条）"
+                      "会自动链接；下方预览与学员看到的一致。")
         preview_value = "## 小标题\n正文，引用《中华人民共和国行政处罚法》第三十三条。"
         description = _("课时正文，支持小标题、列表、表格和法条引用。")
 

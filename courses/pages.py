@@ -19,9 +19,10 @@ from wagtail.models import Page, Workflow, WorkflowPage
 from wagtail.search import index
 
 from casebank.cited import CitedContent
-from casebank.panels import CitationReportPanel
+from casebank.panels import citation_check_panel
 from officers.models import HoursCategory
 from officers.scoping import own_profile
+from portal.models import ListedPagePermissions
 
 from . import citations, progress, studytime
 from .blocks import LessonStreamBlock
@@ -80,7 +81,7 @@ class CourseIndexPage(Page):
         return courses
 
 
-class CoursePage(Page):
+class CoursePage(ListedPagePermissions, Page):
     """A course: a tier, duty areas and subject, training hours credited on
     completion, prerequisites, objectives and audience; its lessons are children."""
 
@@ -238,7 +239,7 @@ class CoursePage(Page):
                     .order_by("starts_at")[:limit])
 
 
-class LessonPage(CitedContent, Page):
+class LessonPage(ListedPagePermissions, CitedContent, Page):
     """A lesson (课时): Markdown text with statutes, cases, media, self-checks and on-site notes."""
 
     summary = models.TextField(_("摘要"), blank=True)
@@ -279,7 +280,7 @@ class LessonPage(CitedContent, Page):
                            FieldPanel("study_cap_seconds")]),
         ], heading=_("学习时长")),
         FieldPanel("body"),
-        CitationReportPanel(heading=_("法条引用核验")),
+        citation_check_panel(),
     ]
 
     # Citations (CitedContent): teaching material speaks for today, so the summary and

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from officers.roles import role_required
 from officers.scoping import own_profile, visible_officers, visible_units
 
 from .forms import AssignmentForm
+from .markdown_render import render_markdown
 from .models import Assignment, Attendance, CoursePage, OnsiteSession, SessionSignup
 
 
@@ -226,3 +227,19 @@ def session_attendance(request, pk):
         "session": session, "groups": groups, "n_present": len(present_ids), "n_signed": len(signed_ids),
         "started": session.starts_at <= timezone.now(),
     })
+
+
+#: The longest text the Markdown preview renders (a lesson's text block is far shorter).
+PREVIEW_MAX_CHARS = 100_000
+
+
+@require_POST
+@role_required(roles.TRAINER, roles.LEGAL_REVIEWER, json=True)
+def markdown_preview(request):
+    """The lesson editor's live preview: Markdown → the HTML a lesson page shows, through the
+    same renderer and sanitiser (courses.markdown_render), citations linked."""
+    text = request.POST.get("text", "")
+    if len(text) > PREVIEW_MAX_CHARS:
+        return JsonResponse({"error": {"code": "too_long", "message": _("文本超过 %(n)s 字，无法预览。") % {
+            "n": PREVIEW_MAX_CHARS}}}, status=413)
+    return JsonResponse({"html": str(render_markdown(text))})

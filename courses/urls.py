@@ -14,5 +14,6 @@ urlpatterns = [
     path("learning/report/", staff_views.completion_report, name="report"),
     path("learning/sessions/", staff_views.session_list, name="sessions"),
     path("learning/sessions/<int:pk>/signup/", staff_views.session_signup, name="session_signup"),
+    path("learning/markdown-preview/", staff_views.markdown_preview, name="markdown_preview"),
     path("learning/sessions/<int:pk>/attendance/", staff_views.session_attendance, name="session_attendance"),
 ]

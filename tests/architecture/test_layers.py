@@ -32,7 +32,7 @@ LAYERS = {
         ENTRY: ["apps", "signal_handlers", "demo", "demo_references", "management", "management.*",
                 "templatetags", "templatetags.*", "urls", "views", "views.*", "wagtail_hooks", "data.*"],
         PAGES: ["pages", "models"],
-        FORMS: ["admin_forms", "panels", "importers", "regulations", "casework_forms"],
+        FORMS: ["admin_forms", "panels", "choosers", "importers", "regulations", "casework_forms"],
         RULES: ["citations", "references", "versions", "validation", "lawtext", "similar", "similar_reports",
                 "recommend"],
         DATA: ["", "library", "cited", "domain", "numerals", "steps", "casework"],
