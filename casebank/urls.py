@@ -1,7 +1,7 @@
 """URLs of the casebank app."""
 from django.urls import path
 
-from .views import citations, powers, statutes
+from .views import bookmarks, citations, feedback, powers, statutes
 
 app_name = "casebank"
 urlpatterns = [
@@ -18,4 +18,14 @@ urlpatterns = [
     path("public/benchmarks/", powers.public_benchmark_list, name="public_benchmark_list"),
     path("public/benchmarks/<str:code>/", powers.public_benchmark_detail, name="public_benchmark_detail"),
     path("citations/check/", citations.check_page, name="citation_check"),
+    path("my/bookmarks/", bookmarks.my_bookmarks, name="my_bookmarks"),
+    path("my/bookmarks/<int:pk>/note/", bookmarks.bookmark_note, name="bookmark_note"),
+    path("my/bookmarks/<int:pk>/remove/", bookmarks.bookmark_remove, name="bookmark_remove"),
+    path("my/bookmarks/case/<int:pk>/", bookmarks.star, {"kind": "case"}, name="case_star"),
+    path("my/bookmarks/case/<int:pk>/note/", bookmarks.note, {"kind": "case"}, name="case_note"),
+    path("my/bookmarks/article/<int:pk>/", bookmarks.star, {"kind": "article"}, name="article_star"),
+    path("my/bookmarks/article/<int:pk>/note/", bookmarks.note, {"kind": "article"}, name="article_note"),
+    path("case-feedback/", feedback.queue, name="case_feedback"),
+    path("case-feedback/<int:pk>/", feedback.resolve, name="case_feedback_resolve"),
+    path("case-feedback/new/<int:pk>/", feedback.submit, name="case_feedback_submit"),
 ]

@@ -33,8 +33,8 @@ LAYERS = {
                 "templatetags", "templatetags.*", "urls", "views", "views.*", "wagtail_hooks", "data.*"],
         PAGES: ["pages", "models"],
         FORMS: ["admin_forms", "panels", "importers", "regulations"],
-        RULES: ["citations", "references", "versions", "validation", "lawtext"],
-        DATA: ["", "library", "cited", "domain", "numerals", "steps"],
+        RULES: ["citations", "references", "versions", "validation", "lawtext", "bookmarks", "case_feedback"],
+        DATA: ["", "library", "cited", "domain", "numerals", "steps", "personal"],
     },
     "courses": {
         ENTRY: ["apps", "receivers", "demo", "staff_views", "study_views", "urls", "views", "wagtail_hooks"],
@@ -83,7 +83,7 @@ LAYERS = {
 #: What each app offers the others (the documented interfaces).
 INTERFACES = {
     "officers": ["officers.models", "officers.roles", "officers.scoping", "officers.events", "officers.hours",
-                 "officers.audit", "officers.forms"],
+                 "officers.audit", "officers.forms", "officers.ratelimit"],
     "casebank": ["casebank.models", "casebank.domain", "casebank.citations", "casebank.references",
                  "casebank.numerals", "casebank.cited", "casebank.panels"],
     "courses": ["courses.models"],
