@@ -31,8 +31,8 @@ class Bookmark(models.Model):
     updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("收藏")
-        verbose_name_plural = _("收藏")
+        verbose_name = _("收藏的案例或法条")
+        verbose_name_plural = _("收藏的案例或法条")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["officer", "case"], condition=models.Q(case__isnull=False),
