@@ -85,11 +85,18 @@
 
   var current = -1;
   function markCurrent() {
-    var line = barHeight() + 24;
+    // The current section is the last one whose top has passed a line just under the bar; at the
+    // very bottom of the page, the last section that shows (it may be too short to reach the line).
+    var line = barHeight() + 80;
     var index = -1;
     sections.forEach(function (section, i) {
       if (section.getBoundingClientRect().top <= line) index = i;
     });
+    var doc = document.documentElement;
+    if (sections.length && window.innerHeight + window.pageYOffset >= doc.scrollHeight - 2) {
+      var last = sections.length - 1;
+      if (sections[last].getBoundingClientRect().top < window.innerHeight) index = last;
+    }
     if (index === current) return;
     current = index;
     links.forEach(function (a, i) {
