@@ -159,6 +159,17 @@ GET_TABLE = {
     "casebank:public_benchmark_list": EVERYONE,
     "casebank:public_benchmark_detail": EVERYONE,
     "casebank:citation_check": row("L", "403", "403", "200", "200", "200", "200"),
+    # 收藏/笔记 (each signed-in user's own) and 反馈 on cases (the queue: trainers and legal reviewers)
+    "casebank:my_bookmarks": SIGNED_IN,
+    "casebank:bookmark_note": POST_ONLY,
+    "casebank:bookmark_remove": POST_ONLY,
+    "casebank:case_star": POST_ONLY,
+    "casebank:case_note": POST_ONLY,
+    "casebank:article_star": POST_ONLY,
+    "casebank:article_note": POST_ONLY,
+    "casebank:case_feedback": row("L", "403", "403", "200", "200", "403", "403"),
+    "casebank:case_feedback_resolve": row("L", "403", "403", "404", "404", "403", "403"),  # no such feedback
+    "casebank:case_feedback_submit": POST_ONLY,
     # courses
     "courses:my_learning": SIGNED_IN,
     "courses:complete_lesson": POST_ONLY,
@@ -247,6 +258,7 @@ def PARAMS(d):
         "casebank:public_power_detail": {"code": d["power"].code},
         "casebank:benchmark_detail": {"code": d["benchmark"].code},
         "casebank:public_benchmark_detail": {"code": d["benchmark"].code},
+        "casebank:case_feedback_resolve": {"pk": 999999},
         "courses:complete_lesson": {"pk": d["lesson"].pk},
         "courses:heartbeat": {"pk": d["lesson"].pk},
         "courses:assignment_delete": {"pk": d["assignment"].pk},
