@@ -203,3 +203,16 @@ def test_user_without_profile_gets_no_controls(client, case):
     body = client.get(case.url).content.decode()
     assert "data-star" not in body and 'id="case-feedback"' not in body
     assert client.post(star_url(case), {"on": "1"}).status_code == 403
+
+
+def test_case_page_tools_in_english(client, officer_user, case):
+    """The tools, the note and the feedback box speak English in English mode."""
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    body = client.get(case.url).content.decode()
+    for text in ("☆ Save", "Find in this page", "Previous", "Next", "My note", "Save note", "Send feedback",
+                 "Content is wrong", "No matches"):
+        assert text in body, text
+    client.post(star_url(case), {"on": "1"})
+    body = client.get(reverse("casebank:my_bookmarks")).content.decode()
+    assert "My saved items" in body and "Saved questions" in body
