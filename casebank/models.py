@@ -1,5 +1,5 @@
 """Models of the casebank app: the statute library (laws, articles), the power list,
-discretion benchmarks and the case pages (案例).
+discretion benchmarks, the case pages (案例), and officers' bookmarks and feedback (casebank.personal).
 
 The classes live in two layers: the data (casebank.library), which the rules and services
 import, and the pages with the models edited through the app's own forms and panels
@@ -37,11 +37,16 @@ from .pages import (
     DiscretionLevel,
     citation_problems,
 )
+from .personal import Bookmark, CaseFeedback, CaseFeedbackKind, CaseFeedbackStatus
 
 __all__ = [
     "CHINA_PREFIX",
     "Article",
     "ArticleReference",
+    "Bookmark",
+    "CaseFeedback",
+    "CaseFeedbackKind",
+    "CaseFeedbackStatus",
     "CaseIndexPage",
     "CaseLegalBasis",
     "CasePage",

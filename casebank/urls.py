@@ -1,7 +1,7 @@
 """URLs of the casebank app."""
 from django.urls import path
 
-from .views import citations, powers, recommend, similar_reports, statutes
+from .views import bookmarks, citations, feedback, powers, recommend, similar_reports, statutes
 
 app_name = "casebank"
 urlpatterns = [
@@ -25,4 +25,14 @@ urlpatterns = [
     path("case-reports/assign/<int:case_id>/", similar_reports.assign, name="report_assign"),
     path("case-reports/mark/<int:pk>/", similar_reports.mark, name="report_mark"),
     path("case-recommend/", recommend.recommend, name="recommend"),
+    path("my/bookmarks/", bookmarks.my_bookmarks, name="my_bookmarks"),
+    path("my/bookmarks/<int:pk>/note/", bookmarks.bookmark_note, name="bookmark_note"),
+    path("my/bookmarks/<int:pk>/remove/", bookmarks.bookmark_remove, name="bookmark_remove"),
+    path("my/bookmarks/case/<int:pk>/", bookmarks.star, {"kind": "case"}, name="case_star"),
+    path("my/bookmarks/case/<int:pk>/note/", bookmarks.note, {"kind": "case"}, name="case_note"),
+    path("my/bookmarks/article/<int:pk>/", bookmarks.star, {"kind": "article"}, name="article_star"),
+    path("my/bookmarks/article/<int:pk>/note/", bookmarks.note, {"kind": "article"}, name="article_note"),
+    path("case-feedback/", feedback.queue, name="case_feedback"),
+    path("case-feedback/<int:pk>/", feedback.resolve, name="case_feedback_resolve"),
+    path("case-feedback/new/<int:pk>/", feedback.submit, name="case_feedback_submit"),
 ]

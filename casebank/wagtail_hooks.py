@@ -13,7 +13,7 @@ from officers import roles
 from officers.scoping import own_profile
 from portal.dashboard import CreateLink, NavItem, Panel
 
-from . import recommend, similar_reports
+from . import case_feedback, recommend, similar_reports
 from .admin_forms import ArticleChooserFilterForm
 from .casework import ReportStatus
 from .models import Article, CaseIndexPage, CasePage, DiscretionBenchmark, Law, LawSuccession, PowerItem
@@ -29,6 +29,14 @@ def nav_items(request):
         NavItem(_("权力清单"), reverse("casebank:power_list"), order=34, match="/powers/"),
         NavItem(_("裁量基准"), reverse("casebank:benchmark_list"), order=36, match="/benchmarks/"),
     ]
+
+
+@hooks.register("academy_nav_items")
+def my_bookmarks_nav_item(request):
+    """我的收藏, in the menu beside 消息; on a phone the 我的 tab is marked while it is open (/my/)."""
+    if own_profile(request.user) is None:
+        return []
+    return [NavItem(_("我的收藏"), reverse("casebank:my_bookmarks"), order=82, match="/my/bookmarks/")]
 
 
 def awaiting_review(user, limit=10):
@@ -97,6 +105,10 @@ def dashboard_panels(request, role):
     if role == roles.TRAINER:
         panels.append(Panel(_("我的案例草稿"), "casebank/panels/my_drafts.html",
                             {"items": my_case_drafts(user)}, order=46, slot="casebank_drafts"))
+    if role in (roles.TRAINER, roles.LEGAL_REVIEWER, roles.ADMIN):
+        feedback = case_feedback.open_feedback(user)
+        panels.append(Panel(_("案例反馈"), "casebank/panels/case_feedback.html",
+                            {"n_open": feedback.count(), "items": feedback[:5]}, order=47, slot="casebank_feedback"))
     if role in (roles.OFFICER, roles.TRAINER, roles.LEGAL_REVIEWER):
         latest = CasePage.objects.live().order_by("-first_published_at")[:5]
         panels.append(Panel(_("最新案例"), "casebank/panels/latest_cases.html", {"cases": latest},

@@ -16,7 +16,7 @@ from portal.dashboard import CreateLink, NavItem, Panel
 from . import engine, reports
 from .access import managed_exams
 from .forms import ExamAdminForm, QuestionAdminForm
-from .models import Answer, Exam, Question, Sitting, SittingStatus
+from .models import Answer, Exam, Favourite, Question, Sitting, SittingStatus
 from .review import wrong_items
 from .views.officer import visible_exams
 
@@ -122,6 +122,15 @@ def open_exams(officer, **kwargs):
 def annual_sittings(officer_ids, year, **kwargs):
     """This year's annual exam sittings and their state (officers.exam_results.annual_sittings)."""
     return engine.annual_sitting_states(officer_ids, year, **kwargs)
+
+
+@hooks.register("academy_favourite_links")
+def favourite_links(request):
+    """试题收藏 on the case bank's 我的收藏 (casebank.bookmarks asks through this hook)."""
+    profile = own_profile(request.user)
+    if profile is None or not roles.has_role(request.user, roles.OFFICER):
+        return []
+    return [(_("试题收藏"), reverse("exams:practice_favourites"), Favourite.objects.filter(officer=profile).count())]
 
 
 @hooks.register("academy_create_links")

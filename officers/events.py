@@ -17,3 +17,8 @@ exam_result_released = Signal()
 
 #: Hours were added to (or reversed in) an officer's ledger. kwargs: officer, entry.
 hours_added = Signal()
+
+#: Staff answered something an officer sent them (feedback on a case, …); the officer gets one
+#: notice (消息) per ``key``. kwargs: officer, key (e.g. "case_feedback:12"), subject (what it was
+#: about), outcome (a short word: 已采纳 …), reply (the staff's text), link (where to read it).
+reply_sent = Signal()

@@ -824,6 +824,7 @@ class NoticeKind(models.TextChoices):
     EXAM_RESULT = "exam_result", _("考试成绩发布")
     HOURS_SHORT = "hours_short", _("学时不足")
     FEEDBACK = "feedback", _("群众评价")
+    REPLY = "reply", _("反馈回复")
 
 
 #: What each kind of notice says, in the reader's language: (title, body), formatted with the
@@ -839,6 +840,7 @@ NOTICE_TEXTS = {
                             _("课程“%(course)s”须于 %(due)s 前完成，请尽快学习。")),
     NoticeKind.EXAM_RESULT: (_("“%(exam)s”成绩已发布"), _("“%(exam)s”的成绩已发布：%(outcome)s。")),
     NoticeKind.FEEDBACK: (_("收到一条群众表扬"), _("有群众通过执法证查验页表扬了您：%(text)s")),
+    NoticeKind.REPLY: (_("您对“%(subject)s”的反馈已处理"), _("处理结果：%(outcome)s。回复：%(reply)s")),
     NoticeKind.HOURS_SHORT: (_("%(year)s 年学时不足"),
                              _("截至 %(today)s，您 %(year)s 年的学时为 %(have)s，要求 %(need)s，请在年底前补足。")),
 }

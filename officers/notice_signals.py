@@ -5,7 +5,8 @@ import logging
 from django.dispatch import receiver
 
 from . import notices
-from .events import exam_result_released
+from .events import exam_result_released, reply_sent
+from .models import NoticeKind
 
 logger = logging.getLogger("academy.notices")
 
@@ -17,3 +18,13 @@ def on_exam_result_released(sender, officer=None, sitting=None, exam=None, passe
         notices.exam_result(officer, sitting, exam, passed)
     except Exception:
         logger.exception("exam result notice failed (officer %s)", getattr(officer, "pk", None))
+
+
+@receiver(reply_sent, dispatch_uid="notices.reply_sent")
+def on_reply_sent(sender, officer=None, key="", subject="", outcome="", reply="", link="", **kwargs):
+    """Pass staff's reply on to the officer (once per key); never breaks the reply itself."""
+    try:
+        notices.notify(officer, NoticeKind.REPLY, key,
+                       params={"subject": subject, "outcome": outcome, "reply": reply}, link=link)
+    except Exception:
+        logger.exception("reply notice failed (officer %s)", getattr(officer, "pk", None))

@@ -34,8 +34,8 @@ LAYERS = {
         PAGES: ["pages", "models"],
         FORMS: ["admin_forms", "panels", "choosers", "importers", "regulations", "casework_forms"],
         RULES: ["citations", "references", "versions", "validation", "lawtext", "similar", "similar_reports",
-                "recommend"],
-        DATA: ["", "library", "cited", "domain", "numerals", "steps", "casework"],
+                "recommend", "bookmarks", "case_feedback"],
+        DATA: ["", "library", "cited", "domain", "numerals", "steps", "casework", "personal"],
     },
     "courses": {
         ENTRY: ["apps", "receivers", "demo", "staff_views", "study_views", "urls", "views", "wagtail_hooks"],
@@ -84,7 +84,7 @@ LAYERS = {
 #: What each app offers the others (the documented interfaces).
 INTERFACES = {
     "officers": ["officers.models", "officers.roles", "officers.scoping", "officers.events", "officers.hours",
-                 "officers.audit", "officers.forms"],
+                 "officers.audit", "officers.forms", "officers.ratelimit"],
     "casebank": ["casebank.models", "casebank.domain", "casebank.citations", "casebank.references",
                  "casebank.numerals", "casebank.cited", "casebank.panels"],
     "courses": ["courses.models"],

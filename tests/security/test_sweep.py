@@ -168,6 +168,17 @@ GET_TABLE = {
     "casebank:report_assign": TRAINER_ONLY,
     "casebank:report_mark": TRAINER_ONLY,
     "casebank:recommend": row("L", "403", "403", "403", "403", "403", "403"),
+    # 收藏/笔记 (each signed-in user's own) and 反馈 on cases (the queue: trainers and legal reviewers)
+    "casebank:my_bookmarks": SIGNED_IN,
+    "casebank:bookmark_note": POST_ONLY,
+    "casebank:bookmark_remove": POST_ONLY,
+    "casebank:case_star": POST_ONLY,
+    "casebank:case_note": POST_ONLY,
+    "casebank:article_star": POST_ONLY,
+    "casebank:article_note": POST_ONLY,
+    "casebank:case_feedback": row("L", "403", "403", "200", "200", "403", "403"),
+    "casebank:case_feedback_resolve": row("L", "403", "403", "404", "404", "403", "403"),  # no such feedback
+    "casebank:case_feedback_submit": POST_ONLY,
     # courses
     "courses:my_learning": SIGNED_IN,
     "courses:complete_lesson": POST_ONLY,
@@ -260,6 +271,7 @@ def PARAMS(d):
         "casebank:report_assignment": {"pk": d["report_assignment"].pk},
         "casebank:report_assign": {"case_id": d["case"].pk},
         "casebank:report_mark": {"pk": d["case_report"].pk},
+        "casebank:case_feedback_resolve": {"pk": 999999},
         "courses:complete_lesson": {"pk": d["lesson"].pk},
         "courses:heartbeat": {"pk": d["lesson"].pk},
         "courses:assignment_delete": {"pk": d["assignment"].pk},
