@@ -256,21 +256,39 @@ CLOSED = "closed"
 LOCKED = "locked"
 
 
-def save_answer(sitting, position, raw, revision, now=None, prior=None):
+#: What an answer save reads, in one query (``line_for_save``): the answer line, the state of
+#: its sitting and the frozen question version (no exam, no officer, no other column).
+SAVE_FIELDS = ("id", "sitting_id", "position", "version_id", "response", "revision", "saved_at", "locked",
+               "sitting__id", "sitting__status", "sitting__deadline", "sitting__exam_id", "sitting__officer_id",
+               "version__id", "version__content")
+
+
+def line_for_save(answers, position):
+    """The answer at ``position`` among ``answers`` (a queryset naming the sitting and who may
+    save into it) with its sitting and version, loaded with ``SAVE_FIELDS`` only; None if none."""
+    found = answers.filter(position=position).select_related("sitting", "version").only(*SAVE_FIELDS)[:1]
+    return found[0] if found else None
+
+
+def save_answer(sitting, position, raw, revision, now=None, prior=None, answer=None):
     """Store an answer if the sitting is still open, the deadline (plus grace) not passed and
     ``revision`` is the one the client last saw. Returns (status, answer).
 
     A replay of an answer already stored is a no-op (SAVED, revision unchanged). ``prior`` is
     an answer the paper sent on ``revision`` without hearing back (the connection dropped):
     when exactly that answer made the next revision, the new one is stored on top of it;
-    any other newer revision still makes the save STALE."""
+    any other newer revision still makes the save STALE. ``answer``: the line at
+    ``position`` with its version, when the caller has loaded it (``line_for_save``)."""
     now = now or timezone.now()
     if sitting.status != SittingStatus.OPEN:
         return CLOSED, None
     if sitting.is_overdue(now):
-        finalize(sitting, ended_by=EndReason.TIMEOUT)
+        # A sitting loaded for a save carries only SAVE_FIELDS; grading wants all of it.
+        finalize(Sitting.objects.get(pk=sitting.pk) if sitting.get_deferred_fields() else sitting,
+                 ended_by=EndReason.TIMEOUT)
         return LATE, None
-    answer = sitting.answers.select_related("version").filter(position=position).first()
+    if answer is None:
+        answer = sitting.answers.select_related("version").filter(position=position).first()
     if answer is None:
         return CLOSED, None
     if answer.locked:
@@ -302,7 +320,7 @@ def save_answer(sitting, position, raw, revision, now=None, prior=None):
         return LOCKED, answer
     if (isinstance(prior, dict) and answer.revision == revision + 1
             and grading.normalise_response(answer.version.content, prior) == answer.response):
-        return save_answer(sitting, position, raw, answer.revision, now)
+        return save_answer(sitting, position, raw, answer.revision, now, answer=answer)
     return STALE, answer
 
 

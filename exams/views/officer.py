@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from wagtail.images.models import Image
 
 from .. import engine, integrity
-from ..access import get_own_sitting_or_404, officer_required
+from ..access import get_own_answer, get_own_sitting_or_404, officer_required
 from ..models import EndReason, Exam, Sitting, SittingStatus, category_label
 from ..review import instant_feedback, review_open
 from ..paper import composition, form_touched, parse_form, public_question
@@ -233,8 +233,11 @@ def sitting_view(request, pk):
 @require_POST
 def autosave(request, pk):
     """JSON autosave: {"position": n, "revision": r, "response": {...}} → the new revision,
-    or 409 with a message when the save is stale, late or the sitting closed."""
-    sitting = get_own_sitting_or_404(request, pk)
+    or 409 with a message when the save is stale, late or the sitting closed.
+
+    The hot path of an exam (every officer, every few seconds): the answer line, its sitting
+    and its version come in one query, then the two guarded UPDATEs; no template, no
+    session write beyond the idle timer's."""
     try:
         data = json.loads(request.body.decode("utf-8"))
         position = int(data["position"])
@@ -242,10 +245,16 @@ def autosave(request, pk):
         if not isinstance(raw, dict):
             raise ValueError
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        get_own_sitting_or_404(request, pk)  # someone else's sitting: 404 whatever was sent
         return JsonResponse({"ok": False, "error": "bad_request", "message": _("请求格式错误。")}, status=400)
     prior = data.get("prior")
+    answer = get_own_answer(request, pk, position)
+    if answer is None:  # not the officer's sitting (404), or no such question on it (CLOSED)
+        sitting = get_own_sitting_or_404(request, pk)
+    else:
+        sitting = answer.sitting
     result, answer = engine.save_answer(sitting, position, raw, data.get("revision"),
-                                        prior=prior if isinstance(prior, dict) else None)
+                                        prior=prior if isinstance(prior, dict) else None, answer=answer)
     if result == engine.SAVED:
         return JsonResponse({"ok": True, "revision": answer.revision,
                              "saved_at": timezone.localtime(answer.saved_at).strftime("%H:%M:%S")
