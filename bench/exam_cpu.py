@@ -12,7 +12,8 @@ runs in its own child process on its own throwaway database (SQLite in a tempora
 folder, or a ``load_cpu_*`` database created through ``--pg``, a superuser URL, and dropped
 afterwards): migrate, the load test's data (bench/load/setup_data.py: officers with signed-in
 sessions, one exam of 30 questions in random order with shuffled options), then for every
-officer, one after another, as the browser does it: the exam page, start, the whole paper,
+officer, one after another, as the browser does it: the exam page, start, the page the start
+leads to (the first question), the whole paper (``?all=1``),
 ``--saves`` JSON answer saves (random question and option, with the revision counter) and
 submit. Django's test client, CSRF checks on, production settings (bench/load/settings.py;
 static files through the plain storage so that no collectstatic is needed).
@@ -41,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PY = str(REPO / ".venv" / "bin" / "python")
 
-PHASES = ["exam page", "start", "paper", "save", "submit"]
+PHASES = ["exam page", "start", "first page", "paper", "save", "submit"]
 FIELD_RE = re.compile(r'name="q(\d+)-(choice|choices|level)" value="([^"]+)"')
 
 
@@ -168,9 +169,15 @@ class Meter:
     """Per phase: CPU and wall time of each request, the queries it ran, and the database
     backend's CPU over the phase."""
 
-    def __init__(self, connection, show_phase=None):
+    def __init__(self, connection, show_phase=None, profile_phase=None):
         self.connection = connection
         self.show_phase = show_phase
+        self.profile_phase = profile_phase
+        self.profiler = None
+        if profile_phase:
+            import cProfile
+
+            self.profiler = cProfile.Profile()
         self.rows = {name: [] for name in PHASES}
         self.db = {name: 0.0 for name in PHASES}
         self.db_known = True
@@ -194,9 +201,14 @@ class Meter:
         q0 = self.queries
         if phase == self.show_phase and phase not in self.shown:
             self.show = []
+        profiling = phase == self.profile_phase
+        if profiling:
+            self.profiler.enable()
         w0, c0 = time.perf_counter(), time.process_time()
         out = fn(*args, **kwargs)
         c1, w1 = time.process_time(), time.perf_counter()
+        if profiling:
+            self.profiler.disable()
         if self.show is not None:
             self.shown.add(phase)
             sys.stderr.write(f"--- SQL of one {phase} ---\n" + "\n".join(self.show) + "\n")
@@ -271,14 +283,9 @@ def child(args):
             ExamQuestion.objects.create(exam=exam, question=q, sort_order=i, points=2)
     sessions = [setup_data.session_for(u) for u in users]
 
-    meter = Meter(connection, args.show_sql)
+    meter = Meter(connection, args.show_sql, args.profile)
     connection.execute_wrappers.append(meter.count)
     rng = random.Random(args.seed)
-    profiler = None
-    if args.profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
 
     def post_json(client, url, body, csrf):
         return client.post(url, json.dumps(body), content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
@@ -290,20 +297,12 @@ def child(args):
         r = meter.call("exam page", c.get, f"/exams/{exam.pk}/")
         assert r.status_code == 200, r.status_code
         csrf = c.cookies["csrftoken"].value
-        prof = profiler if args.profile == "start" else None
-        if prof:
-            prof.enable()
         r = meter.call("start", c.post, f"/exams/{exam.pk}/start/", {"csrfmiddlewaretoken": csrf})
-        if prof:
-            prof.disable()
         assert r.status_code == 302 and "/sittings/" in r["Location"], (r.status_code, r.get("Location"))
         sitting = int(r["Location"].rstrip("/").split("/")[-1])
-        prof = profiler if args.profile == "paper" else None
-        if prof:
-            prof.enable()
+        r = meter.call("first page", c.get, r["Location"])  # where the start's redirect leads
+        assert r.status_code == 200, r.status_code
         r = meter.call("paper", c.get, f"/exams/sittings/{sitting}/", {"all": "1"})
-        if prof:
-            prof.disable()
         assert r.status_code == 200, r.status_code
         fields = {}
         for pos, kind, value in FIELD_RE.findall(r.content.decode()):
@@ -311,7 +310,6 @@ def child(args):
         assert len(fields) == 30, len(fields)
         officers.append((c, csrf, sitting, fields, {pos: 0 for pos in fields}))
 
-    prof = profiler if args.profile == "save" else None
     for _round in range(args.saves):
         for c, csrf, sitting, fields, revisions in officers:
             pos = rng.choice(sorted(fields))
@@ -321,11 +319,7 @@ def child(args):
             else:
                 response = {kind: rng.choice(values)}
             body = {"position": pos, "revision": revisions[pos], "response": response}
-            if prof:
-                prof.enable()
             r = meter.call("save", post_json, c, f"/exams/sittings/{sitting}/answer/", body, csrf)
-            if prof:
-                prof.disable()
             assert r.status_code == 200, (r.status_code, r.content[:200])
             revisions[pos] = r.json()["revision"]
 
@@ -334,12 +328,12 @@ def child(args):
                        HTTP_ACCEPT="application/json")
         assert r.status_code == 200 and r.json()["ok"], r.status_code
 
-    if profiler is not None:
+    if meter.profiler is not None:
         import io
         import pstats
 
         buf = io.StringIO()
-        stats = pstats.Stats(profiler, stream=buf)
+        stats = pstats.Stats(meter.profiler, stream=buf)
         stats.sort_stats("cumulative").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "25")))
         stats.sort_stats("tottime").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "25")))
         sys.stderr.write(buf.getvalue())
@@ -354,7 +348,7 @@ def main():
     ap.add_argument("--baseline", metavar="REF", help="also measure this commit (git archive), in the same run")
     ap.add_argument("--pg", metavar="URL", help="PostgreSQL superuser URL without a database name; "
                                                 "a throwaway load_cpu_* database is created per tree")
-    ap.add_argument("--profile", choices=["start", "paper", "save"], help="print cProfile\'s top 25 (BENCH_PROFILE_LINES) of one kind")
+    ap.add_argument("--profile", choices=PHASES, help="print cProfile\'s top 25 (BENCH_PROFILE_LINES) of one kind")
     ap.add_argument("--show-sql", choices=PHASES, help="print the SQL of the first request of one kind")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--code", help=argparse.SUPPRESS)

@@ -71,24 +71,30 @@ def exam_list(request):
     return render(request, "exams/exam_list.html", {"rows": rows, "sittings": sittings[:50]})
 
 
+def _published_exam_or_404(pk):
+    """A published exam with its eligible units prefetched (is_eligible reads them once)."""
+    return get_object_or_404(Exam.objects.prefetch_related("eligible_units"), pk=pk, draft=False)
+
+
 @officer_required
 def exam_detail(request, pk):
-    exam = get_object_or_404(Exam, pk=pk, draft=False)
+    exam = _published_exam_or_404(pk)
     officer = request.officer
     if not engine.is_eligible(exam, officer):
         return render(request, "exams/exam_detail.html", {"exam": exam, "refusal": _("您不在本次考试的适用范围内。")},
                       status=403)
     open_sitting = engine.open_sitting(exam, officer)
-    refusal = None
+    refusal, used = None, None
     if open_sitting is None:
         try:
-            engine.check_can_start(exam, officer)
+            used = engine.check_can_start(exam, officer)
         except engine.ExamError as exc:
             refusal = exc.messages[0]
     extra = open_sitting.extra_minutes if open_sitting else engine.extra_minutes(exam, officer)
     return render(request, "exams/exam_detail.html", {
         "exam": exam, "open_sitting": open_sitting, "refusal": refusal,
-        "used": engine.attempts_used(exam, officer), "allowed": exam.attempts_allowed(),
+        "used": used if used is not None else engine.attempts_used(exam, officer),
+        "allowed": exam.attempts_allowed(),
         "best": best_result(officer, exam), "paper": composition(exam),
         "extra_minutes": extra,
         "my_minutes": exam.time_limit_minutes + extra if exam.time_limit_minutes else None,
@@ -98,7 +104,7 @@ def exam_detail(request, pk):
 @officer_required
 @require_POST
 def start(request, pk):
-    exam = get_object_or_404(Exam, pk=pk, draft=False)
+    exam = _published_exam_or_404(pk)
     try:
         sitting = engine.start(exam, request.officer)
     except engine.ExamError as exc:
