@@ -22,8 +22,9 @@ Reported per kind of request: CPU milliseconds of this process (``time.process_t
 whole request through middleware, session, auth, CSRF, view, template, database driver; on
 SQLite the database engine too), for PostgreSQL also the CPU of the connection's backend
 process (``/proc/<pid>/stat``, summed over the phase and divided by its requests), and the
-number of SQL queries. CPU time depends little on what else runs on the machine, wall time
-does: the table shows both.
+number of SQL queries. Wall time depends on what else runs on the machine, CPU time less so
+(but cores shared with other processes also run slower: the reference loop printed before
+and after shows by how much).
 """
 import argparse
 import json
@@ -132,7 +133,17 @@ def table(results):
     return "\n".join(lines)
 
 
+def reference_loop():
+    """CPU seconds of a fixed pure-Python loop (the one bench/serve.py runs): how fast this
+    machine runs Python right now; it grows when other processes share the cores (0.109 s
+    on the idle development machine)."""
+    started = time.process_time()
+    sum(range(10_000_000))
+    return time.process_time() - started
+
+
 def parent(args):
+    ref0 = reference_loop()
     trees = {"this tree": REPO}
     if args.baseline:
         trees = {f"baseline {args.baseline}": unpack(args.baseline), **trees}
@@ -149,7 +160,8 @@ def parent(args):
                 shutil.rmtree(code, ignore_errors=True)
     db = "PostgreSQL" if args.pg else "SQLite"
     print(f"{db}; {args.officers} officers × {args.saves} saves; {os.cpu_count()} cores; "
-          f"load average (1 min) {load:.1f} → {os.getloadavg()[0]:.1f}")
+          f"load average (1 min) {load:.1f} → {os.getloadavg()[0]:.1f}; "
+          f"reference loop {ref0:.3f} → {reference_loop():.3f} s CPU")
     print(table(results))
 
 
