@@ -9,8 +9,8 @@ measured in the same run.
 
 Each tree (this one, and with ``--baseline REF`` that commit, unpacked with ``git archive``)
 runs in its own child process on its own throwaway database (SQLite in a temporary data
-folder, or a ``load_cpu_*`` database created through ``--pg``, a superuser URL, and dropped
-afterwards): migrate, the load test's data (bench/load/setup_data.py: officers with signed-in
+folder, or a ``load_cpu_*`` database created through ``--pg``, a superuser URL, from a
+migrated template kept between runs, and dropped afterwards): migrate, the load test's data (bench/load/setup_data.py: officers with signed-in
 sessions, one exam of 30 questions in random order with shuffled options), then for every
 officer, one after another, as the browser does it: the exam page, start, the page the start
 leads to (the first question), the whole paper (``?all=1``),
@@ -76,6 +76,13 @@ def migrated_cache(code):
     return Path(tempfile.gettempdir()) / f"academy-cpu-migrated-{h.hexdigest()[:16]}.sqlite3"
 
 
+def pg_exists(url, dbname):
+    import psycopg
+
+    with psycopg.connect(url.rstrip("/") + "/postgres", autocommit=True) as con:
+        return con.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone() is not None
+
+
 def run_child(label, code, args):
     data = Path(tempfile.mkdtemp(prefix=f"academy-cpu-{label}-"))
     cache = migrated_cache(code)
@@ -95,10 +102,17 @@ def run_child(label, code, args):
     env.pop("DATABASE_URL", None)
     dbname = None
     if args.pg:
+        # A migrated template per set of migration files (kept: migrating takes minutes).
+        template = "load_cpu_tpl_" + cache.stem.rsplit("-", 1)[-1]
         dbname = f"load_cpu_{label}_{os.getpid()}"
         pg_admin(args.pg, f"DROP DATABASE IF EXISTS {dbname}")
-        pg_admin(args.pg, f"CREATE DATABASE {dbname}")
         env["DATABASE_URL"] = f"{args.pg.rstrip('/')}/{dbname}"
+        if not pg_exists(args.pg, template):
+            pg_admin(args.pg, f"CREATE DATABASE {dbname}")
+            subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env=env, cwd=code, check=True)
+            pg_admin(args.pg, f"CREATE DATABASE {template} TEMPLATE {dbname}")
+        else:
+            pg_admin(args.pg, f"CREATE DATABASE {dbname} TEMPLATE {template}")
     try:
         cmd = [PY, str(Path(__file__).resolve()), "--child", "--code", str(code), "--officers", str(args.officers),
                "--saves", str(args.saves), "--seed", str(args.seed)]
