@@ -9,7 +9,8 @@ from officers import roles
 from officers.roles import role_required
 from officers.scoping import own_profile, visible_officers
 
-from .models import Exam, Sitting
+from . import engine
+from .models import Answer, Exam, Sitting
 
 
 def officer_required(view):
@@ -70,3 +71,15 @@ def get_own_sitting_or_404(request, pk):
         return Sitting.objects.select_related("exam", "officer").get(pk=pk, officer=request.officer)
     except (Sitting.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+
+def get_own_answer(request, pk, position):
+    """Answer line ``position`` of the officer's own sitting ``pk``, with what a save needs of
+    the sitting and the question version (``engine.SAVE_FIELDS``), in one query; None when
+    the sitting is not theirs or has no such line."""
+    try:
+        pk, position = int(pk), int(position)
+    except (ValueError, TypeError):
+        return None
+    return engine.line_for_save(Answer.objects.filter(sitting_id=pk, sitting__officer=request.officer), position)

@@ -24,7 +24,7 @@ from officers.models import SOURCE_EXAM
 from . import grading
 from .models import (
     Answer, AnswerOrder, EndReason, Exam, ExamKind, ExtraTime, PaperMode, Question, QuestionStatus, QuestionTag,
-    QuestionType, Sitting, SittingStatus, WrongItem,
+    QuestionType, QuestionVersion, Sitting, SittingStatus, WrongItem,
 )
 
 log = logging.getLogger("academy")
@@ -114,6 +114,8 @@ def attempts_used(exam, officer):
 
 
 def check_can_start(exam, officer, now=None):
+    """Raise ExamError (with a code) when the officer may not start the exam now; else
+    return how many attempts the officer has used."""
     now = now or timezone.now()
     if exam.draft:
         raise ExamError(_("该考试尚未发布。"), code="draft")
@@ -123,12 +125,14 @@ def check_can_start(exam, officer, now=None):
         raise ExamError(_("考试已关闭。"), code="closed")
     if not is_eligible(exam, officer):
         raise ExamError(_("您不在本次考试的适用范围内。"), code="not_eligible")
+    used = attempts_used(exam, officer)
     allowed = exam.attempts_allowed()
-    if allowed and attempts_used(exam, officer) >= allowed:
+    if allowed and used >= allowed:
         raise ExamError(_("您的考试次数已用完。"), code="no_attempts")
     reason = gate_reasons(officer, [exam], now).get(exam.pk)
     if reason:
         raise ExamError(reason, code="gated")
+    return used
 
 
 def _option_order(content, answer_order, rng):
@@ -174,8 +178,16 @@ def draw_paper(exam, rng):
         if exam.random_order:
             rng.shuffle(paper)
         return paper
-    lines = [(eq.question, eq.points) for eq in exam.exam_questions.select_related("question__current_version")
-             if eq.question.status == QuestionStatus.ACTIVE]
+    lines = _fixed_lines(exam, rng)
+    questions = Question.objects.select_related("current_version").in_bulk([qid for qid, _v, _p in lines])
+    return [(questions[qid], points) for qid, _v, points in lines]
+
+
+def _fixed_lines(exam, rng):
+    """[(question id, current version id, points)] of a fixed paper: its active questions,
+    shuffled and capped as the exam says. One query of plain values (no model instances)."""
+    lines = list(exam.exam_questions.filter(question__status=QuestionStatus.ACTIVE)
+                 .values_list("question_id", "question__current_version_id", "points"))
     if exam.random_order:
         rng.shuffle(lines)
     if exam.max_questions:
@@ -185,9 +197,17 @@ def draw_paper(exam, rng):
     return lines
 
 
+def _paper_lines(exam, rng):
+    """``draw_paper`` as [(question id, version id or None, points)], what a start freezes."""
+    if exam.mode == PaperMode.RULES:
+        return [(q.pk, q.current_version_id, points) for q, points in draw_paper(exam, rng)]
+    return _fixed_lines(exam, rng)
+
+
 def extra_minutes(exam, officer):
     """The officer's accommodation on this exam (ExtraTime), in minutes; 0 without one."""
-    return ExtraTime.objects.filter(exam=exam, officer=officer).values_list("minutes", flat=True).first() or 0
+    found = ExtraTime.objects.filter(exam=exam, officer=officer).order_by().values_list("minutes", flat=True)[:1]
+    return found[0] if found else 0
 
 
 def compute_deadline(exam, start, extra=0):
@@ -212,33 +232,38 @@ def open_sitting(exam, officer):
 
 
 def start(exam, officer, *, seed=None, now=None):
-    """Resume the officer's open sitting or start a new one with a frozen paper."""
+    """Resume the officer's open sitting or start a new one with a frozen paper: the
+    questions' current versions, their points and each one's option order, written with
+    the sitting in one transaction (one INSERT for the sitting, one for all its lines)."""
     existing = open_sitting(exam, officer)
     if existing is not None:
         return existing
     now = now or timezone.now()
-    check_can_start(exam, officer, now)
+    used = check_can_start(exam, officer, now)
     rng = random.Random(seed)
-    paper = draw_paper(exam, rng)
-    attempt = attempts_used(exam, officer) + 1
+    paper = _paper_lines(exam, rng)
+    contents = dict(QuestionVersion.objects.filter(pk__in=[vid for _q, vid, _p in paper if vid]).order_by()
+                    .values_list("pk", "content"))
     extra = extra_minutes(exam, officer)
+    lines, total = [], Decimal("0")
+    for position, (question_id, version_id, points) in enumerate(paper, start=1):
+        if version_id is None:  # a question never frozen yet: freeze it now
+            version = Question.objects.get(pk=question_id).publish_version()
+            version_id, contents[version.pk] = version.pk, version.content
+        lines.append(Answer(
+            position=position, version_id=version_id, question_id=question_id, points=points,
+            option_order=_option_order(contents[version_id], exam.answer_order, rng),
+        ))
+        total += Decimal(points)
     try:
         with transaction.atomic():
             sitting = Sitting.objects.create(
-                exam=exam, officer=officer, attempt=attempt, started_at=now, extra_minutes=extra,
-                deadline=compute_deadline(exam, now, extra),
+                exam=exam, officer=officer, attempt=used + 1, started_at=now, extra_minutes=extra,
+                deadline=compute_deadline(exam, now, extra), max_score=total,
             )
-            lines, total = [], Decimal("0")
-            for position, (question, points) in enumerate(paper, start=1):
-                version = question.current_version or question.publish_version()
-                lines.append(Answer(
-                    sitting=sitting, position=position, version=version, question=question,
-                    points=points, option_order=_option_order(version.content, exam.answer_order, rng),
-                ))
-                total += Decimal(points)
+            for line in lines:
+                line.sitting = sitting
             Answer.objects.bulk_create(lines)
-            Sitting.objects.filter(pk=sitting.pk).update(max_score=total)
-            sitting.max_score = total
     except IntegrityError:
         # A concurrent start of the same attempt won: resume that one.
         sitting = Sitting.objects.filter(exam=exam, officer=officer, status=SittingStatus.OPEN).first()
@@ -256,21 +281,39 @@ CLOSED = "closed"
 LOCKED = "locked"
 
 
-def save_answer(sitting, position, raw, revision, now=None, prior=None):
+#: What an answer save reads, in one query (``line_for_save``): the answer line, the state of
+#: its sitting and the frozen question version (no exam, no officer, no other column).
+SAVE_FIELDS = ("id", "sitting_id", "position", "version_id", "response", "revision", "saved_at", "locked",
+               "sitting__id", "sitting__status", "sitting__deadline", "sitting__exam_id", "sitting__officer_id",
+               "version__id", "version__content")
+
+
+def line_for_save(answers, position):
+    """The answer at ``position`` among ``answers`` (a queryset naming the sitting and who may
+    save into it) with its sitting and version, loaded with ``SAVE_FIELDS`` only; None if none."""
+    found = answers.filter(position=position).select_related("sitting", "version").only(*SAVE_FIELDS)[:1]
+    return found[0] if found else None
+
+
+def save_answer(sitting, position, raw, revision, now=None, prior=None, answer=None):
     """Store an answer if the sitting is still open, the deadline (plus grace) not passed and
     ``revision`` is the one the client last saw. Returns (status, answer).
 
     A replay of an answer already stored is a no-op (SAVED, revision unchanged). ``prior`` is
     an answer the paper sent on ``revision`` without hearing back (the connection dropped):
     when exactly that answer made the next revision, the new one is stored on top of it;
-    any other newer revision still makes the save STALE."""
+    any other newer revision still makes the save STALE. ``answer``: the line at
+    ``position`` with its version, when the caller has loaded it (``line_for_save``)."""
     now = now or timezone.now()
     if sitting.status != SittingStatus.OPEN:
         return CLOSED, None
     if sitting.is_overdue(now):
-        finalize(sitting, ended_by=EndReason.TIMEOUT)
+        # A sitting loaded for a save carries only SAVE_FIELDS; grading wants all of it.
+        finalize(Sitting.objects.get(pk=sitting.pk) if sitting.get_deferred_fields() else sitting,
+                 ended_by=EndReason.TIMEOUT)
         return LATE, None
-    answer = sitting.answers.select_related("version").filter(position=position).first()
+    if answer is None:
+        answer = sitting.answers.select_related("version").filter(position=position).first()
     if answer is None:
         return CLOSED, None
     if answer.locked:
@@ -302,7 +345,7 @@ def save_answer(sitting, position, raw, revision, now=None, prior=None):
         return LOCKED, answer
     if (isinstance(prior, dict) and answer.revision == revision + 1
             and grading.normalise_response(answer.version.content, prior) == answer.response):
-        return save_answer(sitting, position, raw, answer.revision, now)
+        return save_answer(sitting, position, raw, answer.revision, now, answer=answer)
     return STALE, answer
 
 

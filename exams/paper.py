@@ -215,8 +215,8 @@ def composition(exam):
         for rule in exam.draw_rules.all():
             lines.extend([(rule.qtype or "", rule.points)] * rule.count)
     else:
-        lines = [(eq.question.qtype, eq.points) for eq in exam.exam_questions.select_related("question")
-                 if eq.question.status == QuestionStatus.ACTIVE]
+        lines = list(exam.exam_questions.filter(question__status=QuestionStatus.ACTIVE)
+                     .values_list("question__qtype", "points"))
         if exam.max_questions and exam.max_questions < len(lines):
             drawn_from = len(lines)
     rows = {}

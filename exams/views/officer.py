@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from wagtail.images.models import Image
 
 from .. import engine, grading, integrity
-from ..access import get_own_sitting_or_404, officer_required
+from ..access import get_own_answer, get_own_sitting_or_404, officer_required
 from ..models import EndReason, Exam, Sitting, SittingStatus, category_label
 from ..review import instant_feedback, review_open
 from ..paper import composition, form_touched, parse_form, public_question
@@ -71,24 +71,30 @@ def exam_list(request):
     return render(request, "exams/exam_list.html", {"rows": rows, "sittings": sittings[:50]})
 
 
+def _published_exam_or_404(pk):
+    """A published exam with its eligible units prefetched (is_eligible reads them once)."""
+    return get_object_or_404(Exam.objects.prefetch_related("eligible_units"), pk=pk, draft=False)
+
+
 @officer_required
 def exam_detail(request, pk):
-    exam = get_object_or_404(Exam, pk=pk, draft=False)
+    exam = _published_exam_or_404(pk)
     officer = request.officer
     if not engine.is_eligible(exam, officer):
         return render(request, "exams/exam_detail.html", {"exam": exam, "refusal": _("您不在本次考试的适用范围内。")},
                       status=403)
     open_sitting = engine.open_sitting(exam, officer)
-    refusal = None
+    refusal, used = None, None
     if open_sitting is None:
         try:
-            engine.check_can_start(exam, officer)
+            used = engine.check_can_start(exam, officer)
         except engine.ExamError as exc:
             refusal = exc.messages[0]
     extra = open_sitting.extra_minutes if open_sitting else engine.extra_minutes(exam, officer)
     return render(request, "exams/exam_detail.html", {
         "exam": exam, "open_sitting": open_sitting, "refusal": refusal,
-        "used": engine.attempts_used(exam, officer), "allowed": exam.attempts_allowed(),
+        "used": used if used is not None else engine.attempts_used(exam, officer),
+        "allowed": exam.attempts_allowed(),
         "best": best_result(officer, exam), "paper": composition(exam),
         "extra_minutes": extra,
         "my_minutes": exam.time_limit_minutes + extra if exam.time_limit_minutes else None,
@@ -98,7 +104,7 @@ def exam_detail(request, pk):
 @officer_required
 @require_POST
 def start(request, pk):
-    exam = get_object_or_404(Exam, pk=pk, draft=False)
+    exam = _published_exam_or_404(pk)
     try:
         sitting = engine.start(exam, request.officer)
     except engine.ExamError as exc:
@@ -238,8 +244,11 @@ def sitting_view(request, pk):
 def autosave(request, pk):
     """JSON autosave: {"position": n, "revision": r, "response": {...}} → the new revision,
     or 409 with a message when the save is stale, late or the sitting closed, or 400 with the
-    reason when the answer is refused (a 评查 item not in the standard)."""
-    sitting = get_own_sitting_or_404(request, pk)
+    reason when the answer is refused (a 评查 item not in the standard).
+
+    The hot path of an exam (every officer, every few seconds): the answer line, its sitting
+    and its version come in one query, then the two guarded UPDATEs; no template, no
+    session write beyond the idle timer's."""
     try:
         data = json.loads(request.body.decode("utf-8"))
         position = int(data["position"])
@@ -247,11 +256,17 @@ def autosave(request, pk):
         if not isinstance(raw, dict):
             raise ValueError
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        get_own_sitting_or_404(request, pk)  # someone else's sitting: 404 whatever was sent
         return JsonResponse({"ok": False, "error": "bad_request", "message": _("请求格式错误。")}, status=400)
     prior = data.get("prior")
+    answer = get_own_answer(request, pk, position)
+    if answer is None:  # not the officer's sitting (404), or no such question on it (CLOSED)
+        sitting = get_own_sitting_or_404(request, pk)
+    else:
+        sitting = answer.sitting
     try:
         result, answer = engine.save_answer(sitting, position, raw, data.get("revision"),
-                                            prior=prior if isinstance(prior, dict) else None)
+                                            prior=prior if isinstance(prior, dict) else None, answer=answer)
     except grading.AnswerRefused as exc:  # nothing saved; the answer stored before stays
         return JsonResponse({"ok": False, "error": "refused", "code": exc.code, "message": exc.messages[0]},
                             status=400)

@@ -1,0 +1,110 @@
+"""The hot requests of an exam cost a fixed, small number of queries, whatever the length of
+the paper: the answer save (every officer, every few seconds) and the start (every officer at
+09:00). Pinned here so that a change that adds a query to them has to say so."""
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from exams.models import Answer, QuestionType, Sitting
+from tests.exams.factories import make_exam, make_question
+
+pytestmark = pytest.mark.django_db
+
+
+def statements(ctx):
+    """The SQL statements run, less the savepoints the test's own transaction adds."""
+    return [q["sql"] for q in ctx.captured_queries
+            if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))]
+
+
+def paper(n):
+    kinds = [QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUEFALSE]
+    return [make_question(kind, answer=True) if kind == QuestionType.TRUEFALSE else make_question(kind)
+            for kind in (kinds * n)[:n]]
+
+
+def start(client, exam):
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post(reverse("exams:start", args=[exam.pk]))
+    assert r.status_code == 302 and "/sittings/" in r["Location"]
+    return statements(ctx)
+
+
+def save(client, sitting, position, revision, response):
+    url = reverse("exams:autosave", args=[sitting.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post(url, json.dumps({"position": position, "revision": revision, "response": response}),
+                        content_type="application/json")
+    return r, statements(ctx)
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_an_answer_save_costs_six_statements(client, officer_user, n):
+    """Session, user with profile, roles, the answer line with its sitting's state and its
+    version (one SELECT), then the two guarded UPDATEs: the same for any paper length."""
+    exam = make_exam(paper(n), time_limit_minutes=30)
+    client.force_login(officer_user)
+    client.post(reverse("exams:start", args=[exam.pk]))
+    sitting = Sitting.objects.get()
+    first = sitting.answers.get(position=1)
+    save(client, sitting, 1, 0, {"choice": first.option_order[0], "choices": [first.option_order[0]]})
+    line = sitting.answers.get(position=n)
+    r, sql = save(client, sitting, n, 0, {"choice": line.option_order[0], "choices": [line.option_order[0]]})
+    assert r.status_code == 200 and r.json()["revision"] == 1
+    selects = [s for s in sql if s.upper().startswith("SELECT")]
+    updates = [s for s in sql if s.upper().startswith("UPDATE")]
+    assert len(selects) == 4, selects
+    assert len(updates) == 2 and "exams_sitting" in updates[0] and "exams_answer" in updates[1], updates
+    assert len(sql) == 6, sql
+    assert Answer.objects.get(pk=line.pk).revision == 1
+
+
+def test_a_stale_save_is_still_refused_on_the_lean_path(client, officer_user):
+    """The one-query read keeps the revision rule: a save naming an old revision changes nothing."""
+    exam = make_exam(paper(2), time_limit_minutes=30)
+    client.force_login(officer_user)
+    client.post(reverse("exams:start", args=[exam.pk]))
+    sitting = Sitting.objects.get()
+    line = sitting.answers.get(position=2)
+    a, b = line.option_order[0], line.option_order[1]
+    assert save(client, sitting, 2, 0, {"choice": a, "choices": [a]})[0].status_code == 200
+    r, _sql = save(client, sitting, 2, 0, {"choice": b, "choices": [b]})
+    assert r.status_code == 409 and r.json()["error"] == "stale" and r.json()["revision"] == 1
+    line.refresh_from_db()
+    assert line.revision == 1 and (line.response.get("choice") == a or line.response.get("choices") == [a])
+
+
+def test_a_save_into_someone_elses_sitting_is_not_found(client, officer_user, other_officer_user):
+    exam = make_exam(paper(2), time_limit_minutes=30)
+    client.force_login(officer_user)
+    client.post(reverse("exams:start", args=[exam.pk]))
+    sitting = Sitting.objects.get()
+    client.force_login(other_officer_user)
+    r, _sql = save(client, sitting, 1, 0, {"choice": "1"})
+    assert r.status_code == 404
+    assert sitting.answers.get(position=1).revision == 0
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_a_start_costs_the_same_for_any_paper_length(client, officer_user, n):
+    """The paper is frozen in two INSERTs (the sitting with its total, then every line at
+    once); the lines' versions come in one query. Nothing runs once per question."""
+    exam = make_exam(paper(n), time_limit_minutes=30, random_order=True, answer_order="random")
+    client.force_login(officer_user)
+    client.get(reverse("exams:exam_detail", args=[exam.pk]))  # the session's first write happens here
+    sql = start(client, exam)
+    inserts = [s for s in sql if s.upper().startswith("INSERT")]
+    assert len(inserts) == 2 and "exams_sitting" in inserts[0] and "exams_answer" in inserts[1], inserts
+    assert not [s for s in sql if s.upper().startswith("UPDATE")]
+    assert len(sql) == START_STATEMENTS, sql
+    sitting = Sitting.objects.get()
+    assert sitting.answers.count() == n and sitting.max_score == n
+
+
+#: session, user with profile, roles, the exam, its eligible units, the open sitting, attempts
+#: used, the exam gates (annual-hours rule), the paper's lines, their versions, extra time,
+#: then the two INSERTs.
+START_STATEMENTS = 13
