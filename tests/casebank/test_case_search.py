@@ -88,7 +88,7 @@ def test_advanced_rows_dates_and_filters_combine(client, officer_user, cases):
     assert ("c_q", "并且 全文：罚款") in found
     body = get(client, "c_op=and&c_field=&c_q=罚款&area=municipal")
     assert set(titles(body)) == {"人行道摆摊处罚案", "店铺门前堆物案"}
-    assert '<details class="facet card filter-group advanced-search" open>' in body
+    assert '<details class="facet card advanced-search advanced-group" open>' in body
 
 
 @pytest.mark.parametrize("query, message", [
