@@ -30,7 +30,6 @@ from casebank import citations
 from casebank.domain import CATEGORY_LABELS
 from search import analysis, conditions
 from search.conditions import SearchParamError
-from search.query import BestMatch
 
 #: Type of the models other apps declare, when the model sets no ``search_type``.
 DEFAULT_TYPES = {
@@ -137,11 +136,6 @@ def visible_queryset(model, user):
             if getattr(rel, "many_to_one", False) or (getattr(rel, "one_to_one", False) and rel.concrete):
                 related.append(f.field_name)
     return qs.select_related(*related) if related else qs
-
-
-def people_query(text):
-    """Full matches first (the exact phrase highest), then partial ones."""
-    return BestMatch(text)
 
 
 # --- snippets ---------------------------------------------------------------------
