@@ -5,6 +5,7 @@ admin forms and panels: the discretion benchmarks (their form checks the levels 
 This layer sits above the data (casebank.library), the rules (casebank.citations,
 casebank.validation) and the forms and panels (casebank.admin_forms, casebank.panels); nothing
 below imports it. ``casebank.models`` re-exports these classes."""
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -20,6 +21,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import GroupApprovalTask, Orderable, Page
 from wagtail.search import index
@@ -209,22 +211,64 @@ class CaseIndexPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        """Live cases under the index, filtered by duty area, measure, discretion level, year, district, tag."""
+        """Live cases under the index, filtered by duty area, measure, discretion level, year, district, tag
+        and decision dates; with search conditions (keyword in a field, 结果中检索, advanced rows), exact
+        matches first, then partial ones, as the search app ranks them (``academy_text_search`` hook)."""
         context = super().get_context(request, *args, **kwargs)
         filters = self.requested_filters(request)
-        q = (request.GET.get("q") or "").strip()[:100]
-        base = self.get_cases(q)
-        cases = Paginator(self.filtered(base, filters).distinct()
-                          .prefetch_related("duty_areas", "measures").select_related("discretion_level")
-                          .order_by("-decision_date", "-pk"), self.PER_PAGE).get_page(request.GET.get("page"))
+        dates, date_error = self.requested_dates(request)
+        search = self.text_search(request)
+        q = (request.GET.get("q") or "").strip()[:200]
+        base = self.get_cases(q if search is None else "")
+        if search is not None and search["active"]:
+            ranked = search["exact_ids"] + search["partial_ids"]
+            base = base.filter(pk__in=ranked)
+        shown = self.filtered(base, filters)
+        if dates:
+            shown = shown.filter(**dates)
+        objects = (shown.distinct().prefetch_related("duty_areas", "measures").select_related("discretion_level"))
+        exact = set()
+        if search is not None and search["active"]:
+            allowed = set(shown.values_list("pk", flat=True))
+            ids = [pk for pk in ranked if pk in allowed]
+            exact = set(search["exact_ids"]) & allowed
+            search["form"] = search["counted"](len(exact), len(ids) - len(exact))
+            cases = Paginator(ids, self.PER_PAGE).get_page(request.GET.get("page"))
+            found = objects.in_bulk(list(cases.object_list))
+            cases.object_list = [found[pk] for pk in cases.object_list if pk in found]
+        else:
+            cases = Paginator(objects.order_by("-decision_date", "-pk"), self.PER_PAGE).get_page(request.GET.get("page"))
         facets = self.facets(base, filters)
+        chips = self.active_chips(filters, facets, q if search is None else "")
+        conditions = search["form"] if search is not None else None
         context.update({
             "cases": cases, "filters": filters, "q": q, "total": cases.paginator.count,
             "facets": [(key, self.FACET_LABELS[key], facets[key]) for key in self.FACETS],
-            "active": any(filters.values()) or bool(q),
-            "chips": self.active_chips(filters, facets, q),
+            "active": any(filters.values()) or bool(q) or bool(conditions and conditions["chips"]) or bool(dates),
+            "chips": chips, "conditions": conditions, "exact_ids": exact,
+            "search_error": (search or {}).get("error") or date_error,
+            "date_from": request.GET.get("date_from", "")[:10], "date_to": request.GET.get("date_to", "")[:10],
         })
         return context
+
+    def text_search(self, request):
+        """The search app's answer for this list's search conditions, or None without it."""
+        for provider in hooks.get_hooks("academy_text_search"):
+            return provider(request.GET, CasePage.objects.live().descendant_of(self), request.path)
+        return None
+
+    def requested_dates(self, request):
+        """({lookup: date} of the decision-date range, error message or "")."""
+        found, error = {}, ""
+        for key, lookup in (("date_from", "decision_date__gte"), ("date_to", "decision_date__lte")):
+            raw = (request.GET.get(key) or "").strip()
+            if not raw:
+                continue
+            try:
+                found[lookup] = datetime.date.fromisoformat(raw[:10])
+            except ValueError:
+                error = gettext("日期格式应为 年-月-日，例如 2024-03-01。")
+        return found, error
 
     def active_chips(self, filters, facets, q=""):
         """[(parameter, label, value text)] of the filters in force, for removable chips."""

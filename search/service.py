@@ -28,8 +28,8 @@ from modelsearch.index import RelatedFields, SearchField, get_indexed_models
 
 from casebank import citations
 from casebank.domain import CATEGORY_LABELS
-from search import analysis
-from search.query import BestMatch
+from search import analysis, conditions
+from search.conditions import SearchParamError
 
 #: Type of the models other apps declare, when the model sets no ``search_type``.
 DEFAULT_TYPES = {
@@ -138,11 +138,6 @@ def visible_queryset(model, user):
     return qs.select_related(*related) if related else qs
 
 
-def people_query(text):
-    """Full matches first (the exact phrase highest), then partial ones."""
-    return BestMatch(text)
-
-
 # --- snippets ---------------------------------------------------------------------
 
 def _object_text(obj):
@@ -237,10 +232,16 @@ class SearchHit:
     title_html: str
     score: float
     extra: dict = field(default_factory=dict)
+    match: str = ""  # conditions.EXACT or PARTIAL
+
+    @property
+    def match_label(self):
+        return str(conditions.MATCH_LABELS.get(self.match, ""))
 
     def as_json(self):
         data = {"type": self.type, "type_label": str(TYPE_LABELS.get(self.type, self.type)),
-                "title": self.title, "url": self.url, "snippet": self.snippet, "score": round(self.score, 4)}
+                "title": self.title, "url": self.url, "snippet": self.snippet, "score": round(self.score, 4),
+                "match": self.match}
         data.update(self.extra)
         return data
 
@@ -294,25 +295,28 @@ class SearchOutcome:
     facets: dict
     num_pages: int
     help: dict = field(default_factory=dict)
+    exact_total: int = 0
+    partial_total: int = 0
+    text: object = None  # the conditions.TextSearch
 
     def as_json(self):
+        text = self.text or conditions.TextSearch(q=self.query)
         return {
             "query": self.query,
             "type": self.type or "",
+            "field": text.field,
+            "within": list(text.within),
+            "conditions": [{"op": c.op, "field": c.field, "q": c.text} for c in text.rows],
+            "match": text.match,
             "total": self.total,
+            "exact_total": self.exact_total,
+            "partial_total": self.partial_total,
             "page": self.page,
             "num_pages": self.num_pages,
             "results": [h.as_json() for h in self.hits],
             "facets": self.facets,
             "help": self.help,
         }
-
-
-class SearchParamError(ValueError):
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def _facet_field(model, key):
@@ -476,10 +480,11 @@ def local_factor(obj):
 
 
 def parse_params(params):
-    """Validate request parameters; raises SearchParamError with a code."""
-    q = (params.get("q") or "").strip()
-    if len(q) > MAX_QUERY_LENGTH:
+    """Validate request parameters: (TextSearch, type, page, facet filters); raises
+    SearchParamError with a code."""
+    if len((params.get("q") or "").strip()) > MAX_QUERY_LENGTH:
         raise SearchParamError("query_too_long", _("搜索词过长（最多 %(n)d 个字）。") % {"n": MAX_QUERY_LENGTH})
+    text = conditions.parse(params)
     kind = (params.get("type") or "").strip()
     known = {k for k, _m in searchable_models()} | set(TYPE_LABELS)
     if kind and kind not in known:
@@ -496,57 +501,103 @@ def parse_params(params):
             if len(value) > 60:
                 raise SearchParamError("bad_facet", _("筛选条件无效。"))
             filters[key] = value
-    return q, kind, int(raw_page), filters
+    return text, kind, int(raw_page), filters
 
 
-def run_search(user, q, kind="", page=1, filters=None, request=None, page_size=PAGE_SIZE):
-    """Search everything ``user`` may see; ``kind`` limits to one type."""
+def _scored(results, limit):
+    return [(float(getattr(obj, "_score", 0.0) or 0.0), obj) for obj in results.annotate_score("_score")[:limit]]
+
+
+def run_search(user, text, kind="", page=1, filters=None, request=None, page_size=PAGE_SIZE):
+    """Search everything ``user`` may see; ``kind`` limits to one type. ``text`` is a
+    ``conditions.TextSearch`` (or the text of a simple query). Exact matches come first
+    and are counted apart from partial ones (``SearchOutcome.exact_total``/``partial_total``)."""
+    if isinstance(text, str):
+        text = conditions.TextSearch(q=text.strip())
     filters = filters or {}
+    q = text.q
     backend = get_search_backend()
-    query = people_query(q)
-    terms = analysis.highlight_terms(q)
+    match = text.match
+    shown_query = text.query_for(match)
+    exact_query = text.exact_query()
+    fields = text.common_fields()
+    names = text.field_names()
+    terms = analysis.highlight_terms(text.highlight_text())
     need = page * page_size
     type_counts = {}
     facets = {}
-    candidates = []  # (score, order, kind, obj)
-    total = 0
-    order = 0
-    direct = direct_articles(user, q, filters) if not kind or kind == "statute" else []
+    searched = []  # (kind, model, queryset, exact results, exact count, partial count)
+    direct = []
+    if q and not names and match != conditions.PARTIAL and (not kind or kind == "statute"):
+        direct = direct_articles(user, q, filters)
     direct_keys = {(type(a), a.pk) for a in direct}
     for mkind, model in searchable_models():
+        type_counts.setdefault(mkind, 0)
+        if not conditions.searchable_in(model, names):
+            continue
         qs = visible_queryset(model, user)
         if filters:
             qs = _apply_facet_filters(qs, model, filters)
-        results = backend.search(query, qs).annotate_score("_score")
+        results = backend.search(shown_query, qs, fields=fields)
         count = results.count()
         if not count:
-            type_counts.setdefault(mkind, 0)
             continue
-        type_counts[mkind] = type_counts.get(mkind, 0) + count
+        type_counts[mkind] += count
         if kind and mkind != kind:
             continue
-        total += count
         _add_facets(facets, results, model, filters)
-        statute = mkind == "statute"
-        for obj in results[:need + (LOCAL_LOOKAHEAD if statute else 0)]:
-            if (type(obj), obj.pk) in direct_keys:
-                direct_keys.discard((type(obj), obj.pk))
-                continue
-            score = float(getattr(obj, "_score", 0.0) or 0.0)
-            if statute:
-                score *= local_factor(obj)
-            candidates.append((-score, order, mkind, obj))
-            order += 1
+        if match == conditions.EXACT:
+            exact, n_exact = results, count
+        elif match == conditions.PARTIAL:
+            exact, n_exact = None, 0
+        else:
+            exact = backend.search(exact_query, qs, fields=fields)
+            n_exact = exact.count()
+        searched.append((mkind, model, qs, exact, n_exact, count - n_exact))
+    exact_total = sum(s[4] for s in searched)
+    partial_total = sum(s[5] for s in searched)
+
+    def candidates(tier, limit):
+        found = []
+        for mkind, model, qs, exact, n_exact, n_partial in searched:
+            if tier == conditions.EXACT:
+                if not n_exact:
+                    continue
+                results = exact
+            else:
+                if not n_partial:
+                    continue
+                results = backend.search(text.query_for(conditions.PARTIAL), qs, fields=fields)
+            statute = mkind == "statute"
+            for score, obj in _scored(results, limit + (LOCAL_LOOKAHEAD if statute else 0)):
+                if (type(obj), obj.pk) in direct_keys:
+                    direct_keys.discard((type(obj), obj.pk))
+                    if tier != conditions.EXACT:
+                        found_counts[tier] -= 1
+                        found_counts[conditions.EXACT] += 1
+                    continue
+                found.append((-(score * local_factor(obj) if statute else score), len(found), tier, mkind, obj))
+        found.sort(key=lambda c: (c[0], c[1]))
+        return found
+
+    found_counts = {conditions.EXACT: 0, conditions.PARTIAL: 0}
+    ranked = candidates(conditions.EXACT, need)
+    if exact_total < need:
+        ranked += candidates(conditions.PARTIAL, need - exact_total)
+    exact_total += found_counts[conditions.EXACT]
+    partial_total += found_counts[conditions.PARTIAL]
     # Cited articles the text search did not find are results too.
     for obj in direct:
         if (type(obj), obj.pk) in direct_keys:
-            total += 1
+            exact_total += 1
             type_counts["statute"] = type_counts.get("statute", 0) + 1
-    candidates.sort(key=lambda c: (c[0], c[1]))
-    top = -candidates[0][0] if candidates else 0.0
-    candidates = [(-top, -len(direct) + i, "statute", obj) for i, obj in enumerate(direct)] + candidates
-    page_items = candidates[(page - 1) * page_size: need]
-    hits = [_hit(mkind, obj, terms, request) for _s, _o, mkind, obj in page_items]
+    total = exact_total + partial_total
+    ranked = [(0, i, conditions.EXACT, "statute", obj) for i, obj in enumerate(direct)] + ranked
+    hits = []
+    for _s, _o, tier, mkind, obj in ranked[(page - 1) * page_size: need]:
+        hit = _hit(mkind, obj, terms, request)
+        hit.match = tier
+        hits.append(hit)
     facet_out = {
         key: {"label": str(FACET_LABELS[key]),
               "values": sorted(values.values(), key=lambda v: (-v["count"], v["value"]))}
@@ -554,10 +605,26 @@ def run_search(user, q, kind="", page=1, filters=None, request=None, page_size=P
     }
     num_pages = max(1, -(-total // page_size))
     outcome = SearchOutcome(query=q, type=kind, page=page, total=total, hits=hits, type_counts=type_counts,
-                            facets=facet_out, num_pages=num_pages)
-    if total == 0:
+                            facets=facet_out, num_pages=num_pages, exact_total=exact_total,
+                            partial_total=partial_total, text=text)
+    if total == 0 and q:
         outcome.help = no_results_help(user, q)
     return outcome
+
+
+def ranked_ids(text, queryset):
+    """(exact ids, partial ids) of ``queryset``'s objects that match ``text`` (a TextSearch), each
+    best first: the case list orders and pages them itself, under its own filters."""
+    backend = get_search_backend()
+    fields = text.common_fields()
+    if not conditions.searchable_in(queryset.model, text.field_names()):
+        return [], []
+    queryset = queryset.only("pk")
+    exact = [] if text.match == conditions.PARTIAL else [
+        obj.pk for obj in backend.search(text.exact_query(), queryset, fields=fields)]
+    partial = [] if text.match == conditions.EXACT else [
+        obj.pk for obj in backend.search(text.partial_query(), queryset, fields=fields)]
+    return exact, partial
 
 
 def no_results_help(user, q):

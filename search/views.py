@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from officers.roles import role_required
-from search import service
+from search import conditions, service, textform
 from search.backends.store import IndexBusy
 
 
@@ -25,41 +25,51 @@ def _error(code, message, status=400):
 @require_GET
 @login_required
 def search_page(request):
-    context = {"q": "", "outcome": None, "error": None, "tabs": [], "filters": {}}
+    context = {"q": "", "outcome": None, "error": None, "tabs": [], "filters": {},
+               "conditions": textform.form_context(request.GET, conditions.TextSearch())}
     try:
-        q, kind, page, filters = service.parse_params(request.GET)
+        text, kind, page, filters = service.parse_params(request.GET)
     except service.SearchParamError as exc:
         context.update(error=exc, q=(request.GET.get("q") or "")[: service.MAX_QUERY_LENGTH])
         return render(request, "search/search.html", context, status=400)
-    context.update(q=q, kind=kind, filters=filters)
-    if q:
-        outcome = service.run_search(request.user, q, kind=kind, page=page, filters=filters, request=request)
+    context.update(q=text.q, kind=kind, filters=filters, text=text,
+                   conditions=textform.form_context(request.GET, text))
+    if text.active:
+        try:
+            outcome = service.run_search(request.user, text, kind=kind, page=page, filters=filters,
+                                         request=request)
+        except IndexBusy:
+            context["error"] = service.SearchParamError("index_busy", _("搜索索引正在更新，请稍后再试。"))
+            return render(request, "search/search.html", context, status=503)
         context["outcome"] = outcome
-        base = {"q": q, **filters}
+        context["conditions"] = textform.form_context(request.GET, text, outcome.exact_total,
+                                                      outcome.partial_total)
+        text_params = text.params()
         all_total = sum(outcome.type_counts.values())
-        tabs = [{"key": "", "label": _("全部"), "count": all_total, "url": "?" + urlencode(base),
-                 "current": not kind}]
+        tabs = [{"key": "", "label": _("全部"), "count": all_total,
+                 "url": "?" + urlencode(text_params + list(filters.items())), "current": not kind}]
         for key, count in outcome.type_counts.items():
             tabs.append({"key": key, "label": service.TYPE_LABELS.get(key, key), "count": count,
-                         "url": "?" + urlencode({**base, "type": key}), "current": key == kind})
+                         "url": "?" + urlencode(text_params + list({**filters, "type": key}.items())),
+                         "current": key == kind})
         context["tabs"] = tabs
         for key, facet in outcome.facets.items():
             for value in facet["values"]:
-                params = {"q": q, **filters}
+                params = dict(filters)
                 if kind:
                     params["type"] = kind
                 if value["selected"]:
                     params.pop(key, None)
                 else:
                     params[key] = value["value"]
-                value["url"] = "?" + urlencode(params)
-        params = {"q": q, **filters}
+                value["url"] = "?" + urlencode(text_params + list(params.items()))
+        params = dict(filters)
         if kind:
             params["type"] = kind
         if page > 1:
-            context["prev_url"] = "?" + urlencode({**params, "page": page - 1})
+            context["prev_url"] = "?" + urlencode(text_params + list({**params, "page": page - 1}.items()))
         if page < outcome.num_pages:
-            context["next_url"] = "?" + urlencode({**params, "page": page + 1})
+            context["next_url"] = "?" + urlencode(text_params + list({**params, "page": page + 1}.items()))
         context["help_links"] = {
             "fewer": [{"q": f, "url": "?" + urlencode({"q": f})} for f in outcome.help.get("fewer_words", [])],
             "synonyms": [{"q": s, "url": "?" + urlencode({"q": s})} for s in outcome.help.get("synonyms", [])],
@@ -70,15 +80,16 @@ def search_page(request):
 @require_GET
 @_api_login_required
 def search_api(request):
-    """GET /api/search/?q=&type=&page= → {"query", "total", "page", "results", "facets"}."""
+    """GET /api/search/?q=&field=&within=&c_op=&c_field=&c_q=&match=&type=&page= → {"query", "total",
+    "exact_total", "partial_total", "page", "results", "facets"} (search/README.md)."""
     try:
-        q, kind, page, filters = service.parse_params(request.GET)
+        text, kind, page, filters = service.parse_params(request.GET)
     except service.SearchParamError as exc:
         return _error(exc.code, exc.message)
-    if not q:
+    if not text.active:
         return _error("missing_query", _("请输入搜索词（参数 q）。"))
     try:
-        outcome = service.run_search(request.user, q, kind=kind, page=page, filters=filters, request=request)
+        outcome = service.run_search(request.user, text, kind=kind, page=page, filters=filters, request=request)
     except IndexBusy:
         return _error("index_busy", _("搜索索引正在更新，请稍后再试。"), status=503)
     data = outcome.as_json()

@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.dashboard import NavItem
+from search import textform
 from search.models import DomainTerm, SynonymGroup
 
 
@@ -41,3 +42,10 @@ def nav_items(request):
     if not request.user.is_authenticated:
         return []
     return [NavItem(_("搜索"), reverse("search:search"), order=80, match="/search/")]
+
+
+@hooks.register("academy_text_search")
+def text_search(params, queryset, path=""):
+    """The search conditions of a page list (the case list): field, 结果中检索, advanced rows,
+    exact and partial matches (search.textform.case_list_search)."""
+    return textform.case_list_search(params, queryset, path)

@@ -35,6 +35,7 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 from modelsearch.utils import ADD, get_content_type_pk
 
 from search import analysis
+from search.backends.pgfields import FieldSearchMixin
 from search.query import BestMatch
 
 #: Weight of a synonym relative to the word the user typed (as search.backends.whoosh).
@@ -281,8 +282,8 @@ class _TsQueryCompilerMixin:
         return super().search(config, start, stop, score_field=score_field, backend=backend)
 
 
-class JiebaPostgresSearchQueryCompiler(_TsQueryCompilerMixin, PostgresSearchQueryCompiler):
-    pass
+class JiebaPostgresSearchQueryCompiler(FieldSearchMixin, _TsQueryCompilerMixin, PostgresSearchQueryCompiler):
+    """Field-limited searches (``fields=[…]``, ``InFields``) through search.backends.pgfields."""
 
 
 class JiebaPostgresAutocompleteQueryCompiler(_TsQueryCompilerMixin, PostgresAutocompleteQueryCompiler):

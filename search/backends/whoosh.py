@@ -51,7 +51,7 @@ from search.backends import mapping
 from search.backends.fastwrite import FastMpWriter, FastSegmentWriter
 from search.backends import postings as postings_module
 from search.backends.postings import Postings
-from search.query import BestMatch
+from search.query import BestMatch, InFields
 from search.backends.store import IndexBusy, IndexStore  # noqa: F401 - re-exported
 
 logger = logging.getLogger("academy.search")
@@ -103,9 +103,16 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
 
     def get_text_fields(self):
         """{field: boost}: the catch-all field, or the named fields' own fields."""
-        if not self.fields or mapping.catch_all_only(self.model):
+        if not self.fields:
             return {"all": 1.0}
-        return mapping.text_fields(self.model, autocomplete=False, names=tuple(self.fields))
+        return self.named_text_fields(self.fields)
+
+    def named_text_fields(self, names):
+        """{field: boost} of the named search fields (the catch-all field for models
+        never searched field by field)."""
+        if mapping.catch_all_only(self.model):
+            return {"all": 1.0}
+        return mapping.text_fields(self.model, autocomplete=False, names=tuple(names))
 
     # -- text queries
 
@@ -176,6 +183,8 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         """Translate a modelsearch query into a Whoosh query (NullQuery matches nothing)."""
         if isinstance(query, BestMatch):
             return self.compile_query(query.as_modelsearch_query(), fields, boost)
+        if isinstance(query, InFields):
+            return self.compile_query(query.subquery, self.named_text_fields(query.fields), boost)
         if isinstance(query, MatchAll):
             return wq.Every()
         if isinstance(query, PlainText):
@@ -198,6 +207,12 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             if any(p is wq.NullQuery for p in parts):
                 return wq.NullQuery
             parts = [p for p in parts if not isinstance(p, wq.Every)] or [wq.Every()]
+            # "a and not b" as one AndNot: matched and scored from the posting lists in memory.
+            negated = [p.b for p in parts if type(p) is wq.AndNot and isinstance(p.a, wq.Every)]
+            positive = [p for p in parts if not (type(p) is wq.AndNot and isinstance(p.a, wq.Every))]
+            if negated and positive:
+                kept = positive[0] if len(positive) == 1 else wq.And(positive)
+                return wq.AndNot(kept, negated[0] if len(negated) == 1 else wq.Or(negated))
             return parts[0] if len(parts) == 1 else wq.And(parts)
         if isinstance(query, Or):
             parts = [self.compile_query(q, fields, boost) for q in query.subqueries]

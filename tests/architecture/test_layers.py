@@ -62,9 +62,9 @@ LAYERS = {
         DATA: ["", "models", "lifecycle"],
     },
     "search": {
-        ENTRY: ["apps", "checks", "signal_handlers", "demo", "urls", "views", "wagtail_hooks", "conformance",
+        ENTRY: ["apps", "checks", "signal_handlers", "demo", "urls", "views", "wagtail_hooks", "textform", "conformance",
                 "conformance.*", "conformance_settings"],
-        RULES: ["service", "analysis", "backends.*"],
+        RULES: ["service", "conditions", "analysis", "backends.*"],
         DATA: ["", "backends", "models", "query"],
     },
     "portal": {

@@ -25,8 +25,9 @@ def test_cases_page_in_english_translates_fixed_labels(client, officer_user, sta
     body = client.get("/cases/").content.decode()
     for english in ("Area of responsibility", "Municipal administration", "Order to rectify", "Minor"):
         assert english in body, english
+    shown = re.sub(r'value="[^"]*"', "", body)  # a select's values are the filter parameters, not text
     for chinese in ("市政管理", "责令改正", "轻微", "职责领域", "执法措施"):
-        assert chinese not in body, chinese
+        assert chinese not in shown, chinese
     # the same page in Chinese keeps the Chinese names
     client.cookies["django_language"] = "zh-hans"
     body = client.get("/cases/").content.decode()
