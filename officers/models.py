@@ -6,9 +6,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeQuerySet
+
+from portal.labels import seeded_name
 
 # --- Units ---------------------------------------------------------------------
 
@@ -238,12 +240,7 @@ class HoursCategory(models.Model):
     @property
     def label(self):
         """The seeded name in the reader's language while it is unchanged; an edited name as entered."""
-        seeded = self.SEEDED.get(self.code)
-        if seeded is None:
-            return self.name
-        with translation.override(settings.LANGUAGE_CODE):
-            unchanged = self.name == str(seeded)
-        return str(seeded) if unchanged else self.name
+        return seeded_name(self.name, self.SEEDED.get(self.code))
 
 
 class HoursEntry(models.Model):
