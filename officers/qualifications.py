@@ -334,8 +334,10 @@ class Unmet:
     #: U_HOURS: hours still needed, and the unmet rule (hours_rules.HoursGap).
     hours_short: Decimal = Decimal("0")
     gap: object = None
-    #: U_EXAM: the annual exam is held back until the year's hours rules are met.
+    #: U_EXAM: the annual exam is held back until the hours rules are met; among them the
+    #: rolling window (轮训).
     gated_by_hours: bool = False
+    gated_by_window: bool = False
 
 
 def _holds(data, type_id, today):
@@ -471,11 +473,12 @@ def annual_exams(qtype, data, rules, today):
 def _unmet_for_review(qtype, data, rules, today, exams, gaps):
     """The hours rules (each its own requirement), then the annual exams."""
     missing = [Unmet(U_HOURS, gap.reason, hours_short=gap.short, gap=gap) for gap in gaps]
-    gated = qtype.annual_exam_needs_hours and any(gap.yearly for gap in gaps)
+    holding = hours_rules.gate_gaps(qtype, gaps)
     missing.extend(Unmet(U_EXAM, exam.reason, exam_id=exam.exam_id,
                          exam_kind="" if exam.exam_id else EXAM_KIND_ANNUAL,
                          in_progress=exam.status == A_IN_PROGRESS,
-                         gated_by_hours=gated and exam.status == A_NOT_TAKEN)
+                         gated_by_hours=bool(holding) and exam.status == A_NOT_TAKEN,
+                         gated_by_window=any(not gap.yearly for gap in holding) and exam.status == A_NOT_TAKEN)
                    for exam in exams if not exam.met)
     return missing
 
@@ -769,7 +772,8 @@ def next_step(unmet, open_exams, catalogue=None):
     and the link."""
     step = NextStep(unmet.reason)
     if unmet.kind == U_EXAM and unmet.gated_by_hours:
-        step.text = _("年度考试须先修满本年学时：先完成上面的学时要求")
+        step.text = (_("年度考试须先修满规定学时：先完成上面的学时要求") if unmet.gated_by_window
+                     else _("年度考试须先修满本年学时：先完成上面的学时要求"))
         step.url = _url("courses:my_learning")
     elif unmet.kind == U_HOURS and unmet.gap is not None and unmet.gap.code != hours_rules.GAP_TOTAL:
         gap = unmet.gap
