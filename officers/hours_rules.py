@@ -176,9 +176,23 @@ def yearly_gaps(qtype, requirements, ledger, year):
         if req.min_hours > 0 and have < req.min_hours:
             gaps.append(HoursGap(GAP_CATEGORY_PREFIX + req.category.code, have, req.min_hours, year,
                                  category=req.category))
-    if qtype.central_training_required and ledger.by_mode(year, MODE_CENTRAL) <= 0:
+    if central_training_missing(qtype, ledger, year):
         gaps.append(HoursGap(GAP_CENTRAL, ZERO, ZERO, year))
     return gaps
+
+
+def central_training_missing(qtype, ledger, year):
+    """The type asks for at least one 集中培训 a year and the year has none."""
+    return bool(qtype.central_training_required and ledger.by_mode(year, MODE_CENTRAL) <= 0)
+
+
+def central_training_status(qtype, ledger, year):
+    """The year's 集中培训 rule as a word for reports: 已参加, 未参加 (required and missing) or
+    不要求 (the type does not ask for it)."""
+    if not qtype.central_training_required:
+        return pgettext("central training", "不要求")
+    return (pgettext("central training", "未参加") if central_training_missing(qtype, ledger, year)
+            else pgettext("central training", "已参加"))
 
 
 def window_gap(qtype, ledger, year):
