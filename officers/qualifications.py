@@ -869,9 +869,9 @@ class Journal:
     officer_ids=...)``, used as a context manager by the evaluation, collects what the transitions
     of a batch of officers change — the records, the certificates' statuses, the audit entries in
     the order they happen, the dashboard's summary columns — and writes it when the block ends: one
-    ``bulk_update`` of the records, one of the certificates and one ``bulk_create`` of the audit
-    entries per batch, in one transaction opened at the batch's first change (a batch that changes
-    nothing writes nothing). The certificates of the batch's officers are read once, at the first
+    prepared UPDATE of the records (update_rows), one of the certificates and one ``bulk_create``
+    of the audit entries per batch, in one transaction opened at the batch's first change (a batch
+    that changes nothing writes nothing). The certificates of the batch's officers are read once, at the first
     transition that needs them. Issuing a certificate (a grant or renewal) creates it at once,
     inside that transaction."""
 
