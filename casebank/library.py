@@ -8,14 +8,14 @@ importing ``casebank.models``, which re-exports these classes."""
 from django import forms
 from django.db import models
 from django.urls import reverse
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
+
+from portal.labels import seeded_name
 
 from . import domain
 from .cited import CitedContent
@@ -24,16 +24,13 @@ CHINA_PREFIX = "中华人民共和国"
 
 
 def seeded_label(choices, code, name):
-    """The name to show for a row seeded from ``choices`` (a TextChoices of casebank.domain): the
-    vocabulary's label in the reader's language while the stored name is still the seeded one; a
-    name an administrator changed is shown as entered."""
+    """The name to show for a row seeded from ``choices`` (a TextChoices of casebank.domain), by
+    the site's one rule (portal.labels.seeded_name)."""
     try:
         label = choices(code).label
     except ValueError:
         return name
-    with translation.override(settings.LANGUAGE_CODE):
-        seeded = str(label)
-    return str(label) if name == seeded else name
+    return seeded_name(name, label)
 
 
 class DutyArea(models.Model):

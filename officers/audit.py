@@ -78,12 +78,14 @@ def _is_trusted(address, proxies):
 
 
 def record(action, *, request=None, actor=None, username="", outcome="", officer=None, obj=None,
-           before=None, after=None, reason=""):
-    """Append one audit entry and return it."""
+           before=None, after=None, reason="", into=None):
+    """Append one audit entry and return it. With ``into`` (a list), the entry is added to it
+    unsaved, for the caller to write with others in one ``AuditLog.objects.bulk_create`` (in
+    the list's order, which is the order the events happened)."""
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         if request.user.is_authenticated:
             actor = request.user
-    return AuditLog.objects.create(
+    entry = AuditLog(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=getattr(actor, "username", "") or "",
         username=username or "",
@@ -97,3 +99,8 @@ def record(action, *, request=None, actor=None, username="", outcome="", officer
         after=after,
         reason=reason,
     )
+    if into is not None:
+        into.append(entry)
+    else:
+        entry.save(force_insert=True)
+    return entry

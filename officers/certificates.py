@@ -48,8 +48,10 @@ def new_code():
 
 
 def issue(officer, kind, subject, *, source_key, score=None, valid_until=None, qualification=None,
-          issued_at=None, replaces=None, reason="", actor=None, request=None, holder_name=None, unit_name=None):
-    """Issue a certificate once per (officer, source_key); returns (certificate, created)."""
+          issued_at=None, replaces=None, reason="", actor=None, request=None, holder_name=None, unit_name=None,
+          into=None):
+    """Issue a certificate once per (officer, source_key); returns (certificate, created). With
+    ``into``, the audit entries are added to that list (audit.record) for the caller to write."""
     existing = Certificate.objects.filter(officer=officer, source_key=source_key).first()
     if existing:
         return existing, False
@@ -70,25 +72,25 @@ def issue(officer, kind, subject, *, source_key, score=None, valid_until=None, q
                 replaces.status = C_REPLACED
                 audit.record("certificate.status", request=request, actor=actor, officer=officer, obj=replaces,
                              before=before, after={"status": C_REPLACED, "replaced_by": cert.number},
-                             reason=reason)
+                             reason=reason, into=into)
             audit.record("certificate.issue", request=request, actor=actor, officer=officer, obj=cert,
                          after={"number": cert.number, "kind": kind, "subject": subject,
                                 "valid_until": valid_until.isoformat() if valid_until else None,
                                 "replaces": replaces.number if replaces else None},
-                         reason=reason)
+                         reason=reason, into=into)
     except IntegrityError:
         return Certificate.objects.get(officer=officer, source_key=source_key), False
     return cert, True
 
 
-def issue_for_qualification(rec, *, actor=None, reason="", issued_at=None):
+def issue_for_qualification(rec, *, actor=None, reason="", issued_at=None, into=None):
     """The qualification certificate for the record's current validity; it
     replaces the record's previous valid certificate."""
     previous = rec.certificates.filter(status=C_VALID).order_by("-id").first()
     cert, _created = issue(
         rec.officer, CERT_QUALIFICATION, rec.qualification_type.name, qualification=rec,
         valid_until=rec.expires_at, source_key=f"qualification:{rec.pk}:{rec.expires_at}:{rec.granted_at}",
-        replaces=previous, reason=reason, actor=actor, issued_at=issued_at,
+        replaces=previous, reason=reason, actor=actor, issued_at=issued_at, into=into,
     )
     return cert
 

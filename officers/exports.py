@@ -9,7 +9,7 @@ import io
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -20,10 +20,11 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 from portal.spreadsheets import Column, Sheet, spreadsheet_response
 
 from . import exam_results, hours_rules
+from .hours_rules import fmt_hours
 from .certpdf import register_font
 from .hr_lists import renewal_from, status_display, status_label
 from .reason_text import reasons_in_reader_language
-from .models import ACH_EXAM, MODE_CENTRAL, MODE_SELF_STUDY, Achievement, HoursEntry, QualificationRecord
+from .models import ACH_EXAM, MODE_CENTRAL, MODE_SELF_STUDY, Achievement, QualificationRecord
 
 HOURS_FORMAT = "0.0"
 
@@ -73,39 +74,53 @@ def spreadsheet(fmt, filename, title, header, rows):
 # --- Annual report -------------------------------------------------------------------
 
 
-def report_header(year):
+def report_header(year, qtype, categories=()):
+    """The report's columns: the year's hours in total, by category (with the type's minimum
+    where it sets one) and of 集中培训, whether the type's 集中培训 rule is met, exams, status."""
+    minimums = {req.category_id: req.min_hours for req in hours_rules.requirements_by_type([qtype])[qtype.pk]}
+
+    def category_title(category):
+        if category.pk in minimums:
+            return _("%(name)s学时（要求 %(n)s）") % {"name": category.label, "n": fmt_hours(minimums[category.pk])}
+        return _("%(name)s学时") % {"name": category.label}
+
     return [_("工号"), _("姓名"), _("单位"), _("岗位"),
             Column(_("%(y)s 年学时") % {"y": year}, number_format=HOURS_FORMAT),
-            Column(_("要求学时"), number_format=HOURS_FORMAT), _("考试通过"), _("考试未通过"), _("资格状态"),
-            _("有效期至"), _("欠缺事项")]
+            Column(_("要求学时"), number_format=HOURS_FORMAT)] + [
+        Column(category_title(c), number_format=HOURS_FORMAT) for c in categories] + [
+        Column(_("集中培训学时"), number_format=HOURS_FORMAT), _("集中培训（每年至少一次）"),
+        _("考试通过"), _("考试未通过"), _("资格状态"), _("有效期至"), _("欠缺事项")]
 
 
 def header_titles(header):
-    return [getattr(h, "title", h) for h in header]
+    """The headings as text (a plain string is its own heading: ``str.title`` is a method)."""
+    return [h.title if isinstance(h, Column) else h for h in header]
 
 
-def report_rows(officers, qtype, year):
-    """One row per officer: hours of the year, exams passed/failed, qualification status.
-    A fixed number of queries per 1,000 officers."""
+def report_rows(officers, qtype, year, categories=()):
+    """One row per officer: hours of the year (in total, by category, of 集中培训, read as
+    hours_rules reads them), the 集中培训 rule, exams passed/failed, qualification status.
+    A fixed number of queries per 900 officers."""
     today = timezone.localdate()
     officers = list(officers.select_related("unit").order_by("unit__path", "employee_number"))
     rows = []
     for start in range(0, len(officers), 900):
         chunk = officers[start:start + 900]
         ids = [o.pk for o in chunk]
-        hours = dict(HoursEntry.objects.filter(officer_id__in=ids, year=year).values("officer_id")
-                     .annotate(t=Sum("hours")).order_by().values_list("officer_id", "t"))
+        ledgers = hours_rules.load_ledgers(ids, year, 1)
         passed = dict(Achievement.objects.filter(officer_id__in=ids, kind=ACH_EXAM, year=year)
                       .values("officer_id").annotate(n=Count("pk")).order_by().values_list("officer_id", "n"))
         failed = exam_results.failed_exam_counts(ids, year)
         recs = {r.officer_id: r for r in QualificationRecord.objects.filter(
             officer_id__in=ids, qualification_type=qtype).select_related("qualification_type")}
         for o in chunk:
-            rec = recs.get(o.pk)
+            rec, ledger = recs.get(o.pk), ledgers[o.pk]
             rows.append([
                 o.employee_number, o.full_name, o.unit.name, o.get_position_display(),
-                hours.get(o.pk) or Decimal("0.0"), qtype.min_hours_per_year, passed.get(o.pk, 0),
-                failed.get(o.pk, 0),
+                ledger.total(year), qtype.min_hours_per_year] + [
+                ledger.by_category(year, c.pk) for c in categories] + [
+                ledger.by_mode(year, MODE_CENTRAL), str(hours_rules.central_training_status(qtype, ledger, year)),
+                passed.get(o.pk, 0), failed.get(o.pk, 0),
                 str(status_display(status_label(rec, today))) if rec else str(status_display("not_qualified")),
                 rec.expires_at if rec else None,
                 "；".join(reasons_in_reader_language(rec.reasons)) if rec else "",
@@ -114,11 +129,14 @@ def report_rows(officers, qtype, year):
 
 
 def display(value):
-    """A report cell as text (dates ISO, empty for none), for the page and the PDF."""
+    """A report cell as text (dates ISO, hours in the one number format, empty for none), for the
+    page and the PDF."""
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return fmt_hours(value)
     return str(value)
 
 
@@ -134,8 +152,7 @@ def report_pdf(title, subtitle, header, rows):
     data = [[Paragraph(escape(str(x)), cell) for x in header_titles(header)]]
     for row in rows:
         data.append([Paragraph(escape(display(x)), cell) for x in row])
-    widths = [50, 52, 90, 56, 50, 50, 44, 50, 52, 62, 180]
-    table = LongTable(data, colWidths=widths, repeatRows=1)
+    table = LongTable(data, colWidths=_pdf_widths(len(data[0]), doc.width), repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), font),
         ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
@@ -144,3 +161,12 @@ def report_pdf(title, subtitle, header, rows):
     ]))
     doc.build([Paragraph(escape(title), h), Paragraph(escape(subtitle), p), Spacer(1, 8), table])
     return buf.getvalue()
+
+
+def _pdf_widths(columns, available):
+    """Column widths of the report's PDF table: narrow figures, wider names and unit, the rest
+    for 欠缺事项 (the last column); scaled down to the page when the columns are many."""
+    widths = [50, 52, 80, 50] + [44] * (columns - 5)
+    widths.append(max(120, available - sum(widths)))
+    scale = min(1, available / sum(widths))
+    return [w * scale for w in widths]

@@ -13,7 +13,8 @@ A type asks, every calendar year:
 ``hours_gaps`` returns one ``HoursGap`` per unmet rule; the qualification evaluation turns each
 into its own unmet requirement. ``load_ledgers`` reads the ledgers of many officers with one
 aggregate query per 900 officers. The annual exam can be held back until the yearly rules are
-met (``annual_exam_needs_hours``); ``exam_gate_reasons`` says why, for the exams app.
+met (``annual_exam_needs_hours``) and until the rolling window is (``annual_exam_needs_window``);
+``exam_gate_reasons`` says why, for the exams app.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,8 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.apps import apps
-from django.db.models import Sum
-from django.utils.translation import get_language, gettext
+from django.db.models import Q, Sum
+from django.utils.translation import get_language, gettext, pgettext
 
 from .models import (
     MODE_CENTRAL, MODE_SELF_STUDY, Q_NOT_QUALIFIED, Q_REVOKED, HoursCategory, HoursEntry, HoursRequirement,
@@ -175,9 +176,23 @@ def yearly_gaps(qtype, requirements, ledger, year):
         if req.min_hours > 0 and have < req.min_hours:
             gaps.append(HoursGap(GAP_CATEGORY_PREFIX + req.category.code, have, req.min_hours, year,
                                  category=req.category))
-    if qtype.central_training_required and ledger.by_mode(year, MODE_CENTRAL) <= 0:
+    if central_training_missing(qtype, ledger, year):
         gaps.append(HoursGap(GAP_CENTRAL, ZERO, ZERO, year))
     return gaps
+
+
+def central_training_missing(qtype, ledger, year):
+    """The type asks for at least one 集中培训 a year and the year has none."""
+    return bool(qtype.central_training_required and ledger.by_mode(year, MODE_CENTRAL) <= 0)
+
+
+def central_training_status(qtype, ledger, year):
+    """The year's 集中培训 rule as a word for reports: 已参加, 未参加 (required and missing) or
+    不要求 (the type does not ask for it)."""
+    if not qtype.central_training_required:
+        return pgettext("central training", "不要求")
+    return (pgettext("central training", "未参加") if central_training_missing(qtype, ledger, year)
+            else pgettext("central training", "已参加"))
 
 
 def window_gap(qtype, ledger, year):
@@ -274,13 +289,26 @@ def course_catalogue_url():
 # --- The annual exam gate -----------------------------------------------------------------
 
 
+def holds_exam(qtype, gap):
+    """Whether an unmet hours rule holds the type's annual exam back: a yearly rule with
+    ``annual_exam_needs_hours``, the rolling window (轮训) with ``annual_exam_needs_window``."""
+    return bool(qtype.annual_exam_needs_hours if gap.yearly else qtype.annual_exam_needs_window)
+
+
+def gate_gaps(qtype, gaps):
+    """The unmet hours rules among ``gaps`` that hold the type's annual exam back."""
+    return [gap for gap in gaps if holds_exam(qtype, gap)]
+
+
 def exam_gate_reasons(officer, exams, today):
     """{exam id: why the officer may not sit it yet} for the annual exams among ``exams``
-    (objects with ``pk`` and ``kind``) held back by a type with ``annual_exam_needs_hours``
-    until its yearly hours rules are met. Types count that are the base type or that the
-    officer holds or seeks (a record not revoked). Empty when nothing holds an exam back."""
+    (objects with ``pk`` and ``kind``) held back by a type until its hours rules are met: the
+    yearly ones (``annual_exam_needs_hours``) and the rolling window (``annual_exam_needs_window``).
+    Types count that are the base type or that the officer holds or seeks (a record neither
+    revoked nor 未取得). Empty when nothing holds an exam back."""
     exams = list(exams)
-    types = list(QualificationType.objects.filter(is_active=True, annual_exam_needs_hours=True))
+    types = list(QualificationType.objects.filter(is_active=True).filter(
+        Q(annual_exam_needs_hours=True) | Q(annual_exam_needs_window=True)))
     if not exams or not types:
         return {}
     held = set(QualificationRecord.objects.filter(officer=officer, qualification_type__in=types)
@@ -290,7 +318,7 @@ def exam_gate_reasons(officer, exams, today):
     for type_id, exam_id in RequiredExam.objects.filter(qualification_type__in=types, annual=True).values_list(
             "qualification_type_id", "exam_id"):
         named[type_id].add(exam_id)
-    ledger = load_ledgers([officer.pk], today.year, 1)[officer.pk]
+    ledger = load_ledgers([officer.pk], today.year, years_needed(types))[officer.pk]
     requirements = requirements_by_type(types)
     reasons = {}
     for qtype in types:
@@ -298,7 +326,7 @@ def exam_gate_reasons(officer, exams, today):
                                       else qtype.annual_exam_required and e.kind == EXAM_KIND_ANNUAL)]
         if not gated:
             continue
-        gaps = yearly_gaps(qtype, requirements.get(qtype.pk, []), ledger, today.year)
+        gaps = gate_gaps(qtype, hours_gaps(qtype, requirements.get(qtype.pk, []), ledger, today.year))
         if not gaps:
             continue
         reason = gate_reason(gaps)
@@ -308,6 +336,7 @@ def exam_gate_reasons(officer, exams, today):
 
 
 def gate_reason(gaps):
-    """Why the annual exam is not open yet, naming each unmet yearly rule."""
-    return _("年度考试须先修满本年学时：%(gaps)s") % {"gaps": "；".join(str(g.reason) for g in gaps)}
-
+    """Why the annual exam is not open yet, naming each unmet rule that holds it back."""
+    template = (_("年度考试须先修满本年学时：%(gaps)s") if all(gap.yearly for gap in gaps)
+                else _("年度考试须先修满规定学时：%(gaps)s"))
+    return template % {"gaps": "；".join(str(g.reason) for g in gaps)}

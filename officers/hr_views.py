@@ -163,10 +163,11 @@ def annual_report(request):
         raise Http404
     officers = hr_lists.scoped_officers(request.user, unit.pk)
     fmt = request.GET.get("format") or ""
-    header = exports.report_header(year)
+    categories = list(HoursCategory.objects.all())
+    header = exports.report_header(year, qtype, categories)
     title = _("%(year)s 年度培训考核汇总") % {"year": year}
     if fmt in ("xlsx", "pdf", "csv"):
-        rows = exports.report_rows(officers, qtype, year)
+        rows = exports.report_rows(officers, qtype, year, categories)
         filename = f"{year}_{unit.name}_年度培训考核汇总.{fmt}"
         if fmt in ("xlsx", "csv"):
             return exports.spreadsheet(fmt, filename, str(year), header, rows)
@@ -181,7 +182,7 @@ def annual_report(request):
         "unit": unit, "units": units, "year": year, "title": title, "header": exports.header_titles(header),
         "qtype": qtype,
         "rows": [[exports.display(c) for c in row] for row in exports.report_rows(officers.filter(pk__in=[
-            o.pk for o in page.get_page(request.GET.get("page")).object_list]), qtype, year)],
+            o.pk for o in page.get_page(request.GET.get("page")).object_list]), qtype, year, categories)],
         "n_officers": page.count, "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
     })
 

@@ -6,9 +6,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeQuerySet
+
+from portal.labels import seeded_name
 
 # --- Units ---------------------------------------------------------------------
 
@@ -238,12 +240,7 @@ class HoursCategory(models.Model):
     @property
     def label(self):
         """The seeded name in the reader's language while it is unchanged; an edited name as entered."""
-        seeded = self.SEEDED.get(self.code)
-        if seeded is None:
-            return self.name
-        with translation.override(settings.LANGUAGE_CODE):
-            unchanged = self.name == str(seeded)
-        return str(seeded) if unchanged else self.name
+        return seeded_name(self.name, self.SEEDED.get(self.code))
 
 
 class HoursEntry(models.Model):
@@ -498,6 +495,9 @@ class QualificationType(models.Model):
     annual_exam_needs_hours = models.BooleanField(
         _("年度考试须先修满学时"), default=False,
         help_text=_("勾选后，本年学时（合计及各分类）未达标前不能参加年度考试"))
+    annual_exam_needs_window = models.BooleanField(
+        _("年度考试须先满足轮训周期学时"), default=False,
+        help_text=_("勾选后，轮训周期内的学时未达标前也不能参加年度考试（须设置轮训周期）"))
     qualification_exam_required = models.BooleanField(
         _("须通过资格考试"), default=True,
         help_text=_("未指定考试时，任一“资格考试”类考试达到最低分即可"))
@@ -559,7 +559,8 @@ class QualificationType(models.Model):
             raise ValidationError(errors)
 
     def clean_hours_rules(self):
-        """Hours figures cannot be negative, and a window needs both its years and its hours."""
+        """Hours figures cannot be negative, a window needs both its years and its hours, and the
+        annual exam can wait for a window only when there is one."""
         errors = {}
         for name in ("min_hours_per_year", "window_min_hours"):
             value = getattr(self, name)
@@ -571,6 +572,9 @@ class QualificationType(models.Model):
         if self.window_min_hours and not self.window_years:
             errors.setdefault("window_years", ValidationError(
                 _("填写了周期内最低学时，请设置轮训周期（年）。"), code="window_years_missing"))
+        if self.annual_exam_needs_window and not (self.window_years and self.window_min_hours):
+            errors.setdefault("annual_exam_needs_window", ValidationError(
+                _("年度考试要等轮训周期学时，请先设置轮训周期和周期内最低学时。"), code="window_gate_without_window"))
         if errors:
             raise ValidationError(errors)
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -32,7 +32,7 @@ from .hours_rules import _, fmt_hours  # one number format and the memoised gett
 from .models import (
     ACH_COURSE, ACH_EXAM, C_EXPIRED, C_REPLACED, C_REVOKED, C_SUSPENDED, C_VALID, CERT_QUALIFICATION,
     PERSONNEL_AUXILIARY, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, SUSPENDED_BY_HR,
-    SUSPENDED_REVIEW_OVERDUE, Achievement, Certificate, Officer, QualificationRecord, QualificationType,
+    SUSPENDED_REVIEW_OVERDUE, Achievement, AuditLog, Certificate, Officer, QualificationRecord, QualificationType,
     RequiredCourse, RequiredExam,
 )
 
@@ -334,8 +334,10 @@ class Unmet:
     #: U_HOURS: hours still needed, and the unmet rule (hours_rules.HoursGap).
     hours_short: Decimal = Decimal("0")
     gap: object = None
-    #: U_EXAM: the annual exam is held back until the year's hours rules are met.
+    #: U_EXAM: the annual exam is held back until the hours rules are met; among them the
+    #: rolling window (轮训).
     gated_by_hours: bool = False
+    gated_by_window: bool = False
 
 
 def _holds(data, type_id, today):
@@ -471,11 +473,12 @@ def annual_exams(qtype, data, rules, today):
 def _unmet_for_review(qtype, data, rules, today, exams, gaps):
     """The hours rules (each its own requirement), then the annual exams."""
     missing = [Unmet(U_HOURS, gap.reason, hours_short=gap.short, gap=gap) for gap in gaps]
-    gated = qtype.annual_exam_needs_hours and any(gap.yearly for gap in gaps)
+    holding = hours_rules.gate_gaps(qtype, gaps)
     missing.extend(Unmet(U_EXAM, exam.reason, exam_id=exam.exam_id,
                          exam_kind="" if exam.exam_id else EXAM_KIND_ANNUAL,
                          in_progress=exam.status == A_IN_PROGRESS,
-                         gated_by_hours=gated and exam.status == A_NOT_TAKEN)
+                         gated_by_hours=bool(holding) and exam.status == A_NOT_TAKEN,
+                         gated_by_window=any(not gap.yearly for gap in holding) and exam.status == A_NOT_TAKEN)
                    for exam in exams if not exam.met)
     return missing
 
@@ -636,29 +639,23 @@ def evaluate_all(officer, today=None, *, apply=True, rules=None, data=None):
     rules = rules or Rules.load()
     if data is None:
         data = load_officer_data([officer], today.year, **_data_options(rules, today))[officer.pk]
-    return _evaluate_data(data, rules, today, apply=apply)
+    with Journal(deferred=True, officer_ids=[officer.pk]) as journal:
+        return _evaluate_data(data, rules, today, apply=apply, journal=journal)
 
 
-def _evaluate_data(data, rules, today, *, apply, changes=None, pending=None):
+def _evaluate_data(data, rules, today, *, apply, journal, changes=None):
     results = []
     types = sorted(rules.types, key=lambda t: (not t.is_base, t.prerequisite_id is not None, t.sort_order))
     for qtype in types:
         if qtype.personnel_category != data.officer.personnel_category:
             continue  # 辅助执法证 for 辅助执法人员, the enforcement types for 执法人员
+        rec = data.records.get(qtype.pk)
+        if rec is not None:  # what the transitions and their audit entries read, without a query each
+            rec.officer, rec.qualification_type = data.officer, qtype
         ev, action = judge(qtype, data, rules, today)
         if apply:
-            if action == "grant":
-                rec = grant(data.officer, qtype, today=today, reason=_("符合取得条件，系统自动授予"))
-            elif action == "renew":
-                rec = renew(data.records[qtype.pk], today=today)
-            elif action == "expire":
-                rec = expire(data.records[qtype.pk], today=today)
-            elif action in ("review", "suspend", "revoke", "lift"):
-                rec = _apply_lifecycle(action, data.records[qtype.pk], ev, today)
-            else:
-                rec = data.records.get(qtype.pk)
             if action:
-                data.records[qtype.pk] = rec
+                data.records[qtype.pk] = _apply_lifecycle(action, rec, ev, today, journal, data.officer, qtype)
                 ev, _again = judge(qtype, data, rules, today)
                 ev.action = ACTION_DONE[action]
                 if changes is not None:
@@ -667,7 +664,7 @@ def _evaluate_data(data, rules, today, *, apply, changes=None, pending=None):
                 ev.record = data.records[qtype.pk] = QualificationRecord.objects.get_or_create(
                     officer=data.officer, qualification_type=qtype)[0]
             if ev.record is not None:
-                _store_summary(ev, today, pending)
+                _store_summary(ev, journal)
         results.append(ev)
     return results
 
@@ -677,26 +674,32 @@ ACTION_DONE = {"grant": "granted", "renew": "renewed", "expire": "expired", "rev
                "suspend": "suspended", "revoke": "revoked", "lift": "reinstated"}
 
 
-def _apply_lifecycle(action, rec, ev, today):
-    """The automatic 年审, 暂扣 (overdue 年审), 吊销 (failed renewal exams) and the lifting
-    of a 暂扣 once the overdue 年审 is done, through the transitions (system actor)."""
+def _apply_lifecycle(action, rec, ev, today, journal, officer, qtype):
+    """The transition the rules ask for (system actor): the grant, the renewal, the expiry, the
+    automatic 年审, 暂扣 (overdue 年审), 吊销 (failed renewal exams) and the lifting of a 暂扣 once
+    the overdue 年审 is done. Returns the record."""
+    if action == "grant":
+        if rec is None:
+            rec = QualificationRecord.objects.get_or_create(officer=officer, qualification_type=qtype)[0]
+            rec.officer, rec.qualification_type = officer, qtype
+        return _grant(rec, today=today, reason=_("符合取得条件，系统自动授予"), journal=journal)
+    if action == "renew":
+        return _renew(rec, today=today, journal=journal)
+    if action == "expire":
+        return _expire(rec, journal=journal)
     if action == "review":
-        return review(rec, today=today)
+        return _review(rec, today=today, journal=journal)
     if action == "suspend":
-        return suspend(rec, actor=None, reason=ev.action_reason, cause=SUSPENDED_REVIEW_OVERDUE)
+        return _suspend(rec, actor=None, reason=ev.action_reason, cause=SUSPENDED_REVIEW_OVERDUE, journal=journal)
     if action == "revoke":
-        return revoke(rec, actor=None, reason=ev.action_reason, reapply_after=lifecycle.reapply_until(
-            today, rec.qualification_type.reapply_bar_months))
-    rec = reinstate(rec, actor=None, reason=_("逾期年审已完成，自动恢复"), today=today)
-    return review(rec, today=today) if rec.status == Q_QUALIFIED else rec
+        return _revoke(rec, actor=None, reason=ev.action_reason, journal=journal, reapply_after=lifecycle.reapply_until(
+            today, qtype.reapply_bar_months))
+    rec = _reinstate(rec, actor=None, reason=_("逾期年审已完成，自动恢复"), today=today, journal=journal)
+    return _review(rec, today=today, journal=journal) if rec.status == Q_QUALIFIED else rec
 
 
-SUMMARY_FIELDS = ["reasons", "hours_year", "year_hours", "hours_short", "hours_gaps", "evaluated_at"]
-
-
-def _store_summary(ev, today, pending=None):
-    """Keep the dashboard's denormalised columns in step (no write when
-    unchanged; with ``pending``, the caller writes them in bulk)."""
+def _store_summary(ev, journal):
+    """Keep the dashboard's denormalised columns in step (no write when unchanged)."""
     rec = ev.record
     new = {
         "reasons": [str(r) for r in ev.reasons],
@@ -710,15 +713,13 @@ def _store_summary(ev, today, pending=None):
         for k, v in new.items():
             setattr(rec, k, v)
         rec.evaluated_at = timezone.now()
-        if pending is not None:
-            pending.append(rec)
-        else:
-            QualificationRecord.objects.filter(pk=rec.pk).update(evaluated_at=rec.evaluated_at, **new)
+        journal.save_summary(rec, {**new, "evaluated_at": rec.evaluated_at})
 
 
 def evaluate_many(officers, today=None, *, apply=True, rules=None, batch_size=500):
-    """Evaluate many officers (an iterable or queryset) in batches; returns the
-    list of Evaluations where the lifecycle changed something."""
+    """Evaluate many officers (an iterable or queryset) in batches; returns the list of
+    Evaluations where the lifecycle changed something. Each batch's changes are written
+    together (Journal)."""
     today = today or timezone.localdate()
     rules = rules or Rules.load()
     changes = []
@@ -726,11 +727,9 @@ def evaluate_many(officers, today=None, *, apply=True, rules=None, batch_size=50
 
     def run(batch):
         data = load_officer_data(batch, today.year, **_data_options(rules, today))
-        pending = []
-        for officer in batch:
-            _evaluate_data(data[officer.pk], rules, today, apply=apply, changes=changes, pending=pending)
-        if pending:
-            QualificationRecord.objects.bulk_update(pending, SUMMARY_FIELDS, batch_size=250)
+        with Journal(deferred=True, officer_ids=[o.pk for o in batch]) as journal:
+            for officer in batch:
+                _evaluate_data(data[officer.pk], rules, today, apply=apply, changes=changes, journal=journal)
 
     for officer in officers:
         batch.append(officer)
@@ -773,7 +772,8 @@ def next_step(unmet, open_exams, catalogue=None):
     and the link."""
     step = NextStep(unmet.reason)
     if unmet.kind == U_EXAM and unmet.gated_by_hours:
-        step.text = _("年度考试须先修满本年学时：先完成上面的学时要求")
+        step.text = (_("年度考试须先修满规定学时：先完成上面的学时要求") if unmet.gated_by_window
+                     else _("年度考试须先修满本年学时：先完成上面的学时要求"))
         step.url = _url("courses:my_learning")
     elif unmet.kind == U_HOURS and unmet.gap is not None and unmet.gap.code != hours_rules.GAP_TOTAL:
         gap = unmet.gap
@@ -854,6 +854,132 @@ def required_hours(officer, year):
 
 # --- Lifecycle -------------------------------------------------------------------------
 
+#: The record's fields a transition changes.
+LIFECYCLE_FIELDS = ["status", "granted_at", "expires_at", "last_review", "review_due", "reapply_after",
+                    "status_reason", "status_before_suspension", "suspension_cause"]
+SUMMARY_FIELDS = ["reasons", "hours_year", "year_hours", "hours_short", "hours_gaps", "evaluated_at"]
+#: The qualification certificates a transition may change.
+_OPEN_CERTIFICATES = (C_VALID, C_SUSPENDED, C_EXPIRED)
+
+
+class Journal:
+    """Where the transitions write.
+
+    ``Journal()`` writes at once (an HR action, inside its transaction). ``Journal(deferred=True,
+    officer_ids=...)``, used as a context manager by the evaluation, collects what the transitions
+    of a batch of officers change — the records, the certificates' statuses, the audit entries in
+    the order they happen, the dashboard's summary columns — and writes it when the block ends: one
+    prepared UPDATE of the records (update_rows), one of the certificates and one ``bulk_create``
+    of the audit entries per batch, in one transaction opened at the batch's first change (a batch
+    that changes nothing writes nothing). The certificates of the batch's officers are read once, at the first
+    transition that needs them. Issuing a certificate (a grant or renewal) creates it at once,
+    inside that transaction."""
+
+    def __init__(self, deferred=False, officer_ids=()):
+        self.deferred = deferred
+        self.officer_ids = list(officer_ids)
+        self.records, self.summaries, self.certificates = {}, {}, {}
+        #: The audit entries to write (None: written at once).
+        self.entries = [] if deferred else None
+        self._atomic = None
+        self._open = None  # {record id: [certificates]} of the batch, once read
+        self._reread = set()  # records whose certificates were issued since
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None and (self.records or self.summaries or self.certificates or self.entries):
+            self.begin()
+            try:
+                self.flush()
+            except BaseException as error:
+                atomic, self._atomic = self._atomic, None
+                atomic.__exit__(type(error), error, error.__traceback__)
+                raise
+        atomic, self._atomic = self._atomic, None
+        return atomic.__exit__(exc_type, exc, tb) if atomic is not None else False
+
+    def begin(self):
+        """Open the batch's transaction (once)."""
+        if self.deferred and self._atomic is None:
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+
+    def save(self, rec):
+        """A transition changed the record (a new record is inserted at once)."""
+        self.begin()
+        if self.deferred and rec.pk is not None:
+            self.records[rec.pk] = rec
+        else:
+            rec.save()
+
+    def save_summary(self, rec, values):
+        if self.deferred:
+            self.summaries[rec.pk] = rec
+        else:
+            QualificationRecord.objects.filter(pk=rec.pk).update(**values)
+
+    def set_certificate(self, cert, status, reason):
+        self.begin()
+        if self.deferred:
+            self.certificates[cert.pk] = cert
+        else:
+            Certificate.objects.filter(pk=cert.pk).update(status=status, status_reason=reason)
+        cert.status, cert.status_reason = status, reason
+
+    def certificates_of(self, rec, statuses):
+        """The record's qualification certificates with one of ``statuses``."""
+        if not self.deferred or rec.pk in self._reread:
+            return list(rec.certificates.filter(status__in=statuses))
+        if self._open is None:
+            self._open = defaultdict(list)
+            for start in range(0, len(self.officer_ids), 900):
+                for cert in Certificate.objects.filter(
+                        officer_id__in=self.officer_ids[start:start + 900], qualification__isnull=False,
+                        status__in=_OPEN_CERTIFICATES):
+                    self._open[cert.qualification_id].append(cert)
+        return [c for c in self._open.get(rec.pk, ()) if c.status in statuses]
+
+    def issue_certificate(self, rec, **kwargs):
+        """Issue the record's certificate (certificates.issue_for_qualification reads the record's
+        certificates, so the statuses changed so far are written first)."""
+        self.begin()
+        if self.deferred:
+            self._write_certificates()
+            self._reread.add(rec.pk)
+        return certificates.issue_for_qualification(rec, into=self.entries, **kwargs)
+
+    def _write_certificates(self):
+        update_rows(list(self.certificates.values()), ["status", "status_reason"])
+        self.certificates = {}
+
+    def flush(self):
+        """Write what was collected (in the open transaction)."""
+        update_rows(list(self.records.values()), LIFECYCLE_FIELDS + SUMMARY_FIELDS)
+        update_rows([rec for pk, rec in self.summaries.items() if pk not in self.records], SUMMARY_FIELDS)
+        self._write_certificates()
+        if self.entries:
+            AuditLog.objects.bulk_create(self.entries, batch_size=500)
+        self.records, self.summaries, self.entries = {}, {}, []
+
+
+def update_rows(objs, fields):
+    """Write ``fields`` of many rows of one model: one prepared UPDATE run for every row
+    (``executemany``). Django's ``bulk_update`` builds a CASE expression per field and row,
+    which took most of the time of evaluating thousands of officers."""
+    if not objs:
+        return
+    meta = type(objs[0])._meta
+    connection = connections[router.db_for_write(type(objs[0]))]
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table), ", ".join(f"{quote(c.column)} = %s" for c in columns), quote(meta.pk.column))
+    rows = [[c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk] for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
 
 def _snapshot(rec):
     return {
@@ -865,12 +991,13 @@ def _snapshot(rec):
     }
 
 
-def _save_change(rec, action, *, actor=None, reason="", request=None, before=None, **fields):
+def _save_change(rec, action, *, journal, actor=None, reason="", request=None, before=None, **fields):
     for k, v in fields.items():
         setattr(rec, k, v)
-    rec.save()
+    journal.save(rec)
     audit.record(f"qualification.{action}", request=request, actor=actor, officer=rec.officer, obj=rec,
-                 before=before, after={**_snapshot(rec), "type": rec.qualification_type.code}, reason=reason)
+                 before=before, after={**_snapshot(rec), "type": rec.qualification_type.code}, reason=reason,
+                 into=journal.entries)
     return rec
 
 
@@ -881,25 +1008,36 @@ def _require_reason(reason):
     return reason
 
 
+def _locked(rec):
+    """The record re-read under a row lock, for an HR action."""
+    return QualificationRecord.objects.select_for_update().select_related("qualification_type", "officer").get(
+        pk=rec.pk)
+
+
 @transaction.atomic
 def grant(officer, qtype, *, today=None, actor=None, reason="", request=None):
     """Grant (or re-grant) a qualification: valid for the type's validity period
     from today; issues the qualification certificate."""
-    today = today or timezone.localdate()
     rec, _created = QualificationRecord.objects.select_for_update().get_or_create(
         officer=officer, qualification_type=qtype)
+    return _grant(rec, today=today or timezone.localdate(), actor=actor, reason=reason, request=request,
+                  journal=Journal())
+
+
+def _grant(rec, *, today, journal, actor=None, reason="", request=None):
+    qtype = rec.qualification_type
     if rec.status == Q_QUALIFIED and rec.expires_at and rec.expires_at >= today:
         return rec
     if rec.status == Q_REVOKED and actor is None:
         return rec  # only HR may grant again after a revocation
     before = _snapshot(rec)
     expires = add_months(today, qtype.validity_months)
-    _save_change(rec, "grant", actor=actor, reason=reason or _("授予资格"), request=request, before=before,
-                 status=Q_QUALIFIED, granted_at=today, expires_at=expires, last_review=None,
+    _save_change(rec, "grant", journal=journal, actor=actor, reason=reason or _("授予资格"), request=request,
+                 before=before, status=Q_QUALIFIED, granted_at=today, expires_at=expires, last_review=None,
                  review_due=lifecycle.next_review_due(today, qtype.review_interval_months, expires),
                  reapply_after=None, status_reason="", status_before_suspension="", suspension_cause="")
     if qtype.issues_certificate:
-        certificates.issue_for_qualification(rec, actor=actor, reason="", issued_at=today)
+        journal.issue_certificate(rec, actor=actor, reason="", issued_at=today)
     return rec
 
 
@@ -907,18 +1045,21 @@ def grant(officer, qtype, *, today=None, actor=None, reason="", request=None):
 def renew(rec, *, today=None, actor=None, request=None):
     """Renewal (换证) passed — the renewal exam, or without one the annual review in the
     renewal window: extend the validity by one period and reissue the certificate."""
-    today = today or timezone.localdate()
+    return _renew(rec, today=today or timezone.localdate(), actor=actor, request=request, journal=Journal())
+
+
+def _renew(rec, *, today, journal, actor=None, request=None):
     qtype = rec.qualification_type
     before = _snapshot(rec)
     anchor = rec.expires_at if rec.expires_at and rec.expires_at >= today else today
     expires = add_months(anchor, qtype.validity_months)
     reason = (_("换证考试合格，有效期延至 %(d)s") % {"d": expires.isoformat()} if qtype.renewal_exam_required
               else _("%(year)s 年度年审合格") % {"year": today.year})
-    _save_change(rec, "renew", actor=actor, request=request, before=before, reason=reason,
+    _save_change(rec, "renew", journal=journal, actor=actor, request=request, before=before, reason=reason,
                  status=Q_QUALIFIED, expires_at=expires, last_review=today,
                  review_due=lifecycle.next_review_due(anchor, qtype.review_interval_months, expires))
-    if rec.qualification_type.issues_certificate:
-        certificates.issue_for_qualification(rec, actor=actor, reason=_("年审换发"), issued_at=today)
+    if qtype.issues_certificate:
+        journal.issue_certificate(rec, actor=actor, reason=_("年审换发"), issued_at=today)
     return rec
 
 
@@ -926,14 +1067,17 @@ def renew(rec, *, today=None, actor=None, request=None):
 def review(rec, *, today=None, actor=None, request=None):
     """年审 passed: recorded, and the next 年审 is due one interval later (the validity
     and the certificate are unchanged)."""
-    today = today or timezone.localdate()
+    return _review(rec, today=today or timezone.localdate(), actor=actor, request=request, journal=Journal())
+
+
+def _review(rec, *, today, journal, actor=None, request=None):
     qtype = rec.qualification_type
     before = _snapshot(rec)
     due = rec.review_due or today
     following = lifecycle.next_review_due(due, qtype.review_interval_months, rec.expires_at)
     while following is not None and following <= today:  # one 年审 covers periods missed while suspended
         following = lifecycle.next_review_due(following, qtype.review_interval_months, rec.expires_at)
-    return _save_change(rec, "review", actor=actor, request=request, before=before,
+    return _save_change(rec, "review", journal=journal, actor=actor, request=request, before=before,
                         reason=_("%(year)s 年度年审合格（应于 %(d)s 完成）") % {"year": today.year,
                                                                           "d": due.isoformat()},
                         last_review=today, review_due=following)
@@ -942,9 +1086,13 @@ def review(rec, *, today=None, actor=None, request=None):
 @transaction.atomic
 def expire(rec, *, today=None):
     """The qualification's validity has passed."""
+    return _expire(rec, journal=Journal())
+
+
+def _expire(rec, *, journal):
     before = _snapshot(rec)
-    _save_change(rec, "expire", before=before, reason=_("有效期届满未通过年审"), status=Q_EXPIRED)
-    _set_certificates(rec, C_EXPIRED, from_statuses=(C_VALID,), reason=_("资格已过期"))
+    _save_change(rec, "expire", journal=journal, before=before, reason=_("有效期届满未通过年审"), status=Q_EXPIRED)
+    _set_certificates(rec, C_EXPIRED, from_statuses=(C_VALID,), reason=_("资格已过期"), journal=journal)
     return rec
 
 
@@ -953,15 +1101,18 @@ def suspend(rec, *, actor, reason, request=None, cause=SUSPENDED_BY_HR):
     """HR suspends (暂扣) a valid qualification, or the rules do for an overdue 年审
     (``cause``, actor None); a written reason is required."""
     reason = _require_reason(reason)
-    rec = QualificationRecord.objects.select_for_update().select_related("qualification_type", "officer").get(
-        pk=rec.pk)
+    return _suspend(_locked(rec), actor=actor, reason=reason, request=request, cause=cause, journal=Journal())
+
+
+def _suspend(rec, *, actor, reason, journal, request=None, cause=SUSPENDED_BY_HR):
     if rec.status not in (Q_QUALIFIED, Q_EXPIRED):
         raise ValidationError(_("只有有效或已过期的资格可以暂扣。"), code="invalid_transition")
     before = _snapshot(rec)
-    _save_change(rec, "suspend", actor=actor, reason=reason, request=request, before=before,
+    _save_change(rec, "suspend", journal=journal, actor=actor, reason=reason, request=request, before=before,
                  status=Q_SUSPENDED, status_before_suspension=rec.status, status_reason=reason,
                  suspension_cause=cause)
-    _set_certificates(rec, C_SUSPENDED, from_statuses=(C_VALID,), reason=reason, actor=actor, request=request)
+    _set_certificates(rec, C_SUSPENDED, from_statuses=(C_VALID,), reason=reason, actor=actor, request=request,
+                      journal=journal)
     return rec
 
 
@@ -971,16 +1122,19 @@ def revoke(rec, *, actor, reason, request=None, reapply_after=None):
     renewal exams with a bar on re-applying until ``reapply_after``; a written reason
     is required."""
     reason = _require_reason(reason)
-    rec = QualificationRecord.objects.select_for_update().select_related("qualification_type", "officer").get(
-        pk=rec.pk)
+    return _revoke(_locked(rec), actor=actor, reason=reason, request=request, reapply_after=reapply_after,
+                   journal=Journal())
+
+
+def _revoke(rec, *, actor, reason, journal, request=None, reapply_after=None):
     if rec.status not in (Q_QUALIFIED, Q_SUSPENDED, Q_EXPIRED):
         raise ValidationError(_("该资格当前不能取消。"), code="invalid_transition")
     before = _snapshot(rec)
-    _save_change(rec, "revoke", actor=actor, reason=reason, request=request, before=before,
+    _save_change(rec, "revoke", journal=journal, actor=actor, reason=reason, request=request, before=before,
                  status=Q_REVOKED, status_reason=reason, status_before_suspension="", suspension_cause="",
                  reapply_after=reapply_after)
     _set_certificates(rec, C_REVOKED, from_statuses=(C_VALID, C_SUSPENDED, C_EXPIRED), reason=reason,
-                      actor=actor, request=request)
+                      actor=actor, request=request, journal=journal)
     return rec
 
 
@@ -988,26 +1142,28 @@ def revoke(rec, *, actor, reason, request=None, reapply_after=None):
 def reinstate(rec, *, actor, reason, request=None, today=None):
     """HR lifts a suspension or a revocation; a written reason is required."""
     reason = _require_reason(reason)
-    today = today or timezone.localdate()
-    rec = QualificationRecord.objects.select_for_update().select_related("qualification_type", "officer").get(
-        pk=rec.pk)
+    return _reinstate(_locked(rec), actor=actor, reason=reason, request=request, today=today or timezone.localdate(),
+                      journal=Journal())
+
+
+def _reinstate(rec, *, actor, reason, today, journal, request=None):
     if rec.status not in (Q_SUSPENDED, Q_REVOKED):
         raise ValidationError(_("只有暂扣或取消的资格可以恢复。"), code="invalid_transition")
     was = rec.status
     before = _snapshot(rec)
     lapsed = rec.expires_at is None or rec.expires_at < today
-    _save_change(rec, "reinstate", actor=actor, reason=reason, request=request, before=before,
+    _save_change(rec, "reinstate", journal=journal, actor=actor, reason=reason, request=request, before=before,
                  status=Q_EXPIRED if lapsed else Q_QUALIFIED, status_reason="", status_before_suspension="",
                  suspension_cause="")
     if not lapsed:
         if was == Q_SUSPENDED:
             _set_certificates(rec, C_VALID, from_statuses=(C_SUSPENDED,), reason=reason, actor=actor,
-                              request=request)
-        if not rec.certificates.filter(status=C_VALID).exists() and rec.qualification_type.issues_certificate:
-            certificates.issue_for_qualification(rec, actor=actor, reason=_("恢复资格"), issued_at=today)
+                              request=request, journal=journal)
+        if not journal.certificates_of(rec, (C_VALID,)) and rec.qualification_type.issues_certificate:
+            journal.issue_certificate(rec, actor=actor, reason=_("恢复资格"), issued_at=today)
     else:
         _set_certificates(rec, C_EXPIRED, from_statuses=(C_SUSPENDED,), reason=reason, actor=actor,
-                          request=request)
+                          request=request, journal=journal)
     return rec
 
 
@@ -1028,20 +1184,22 @@ def hr_grant(rec_or_officer, qtype=None, *, actor, reason, request=None, today=N
     return grant(officer, qtype, today=today, actor=actor, reason=reason, request=request)
 
 
-def _set_certificates(rec, status, *, from_statuses, reason, actor=None, request=None):
-    for cert in rec.certificates.filter(status__in=from_statuses):
-        set_certificate_status(cert, status, reason=reason, actor=actor, request=request)
+def _set_certificates(rec, status, *, from_statuses, reason, journal, actor=None, request=None):
+    for cert in journal.certificates_of(rec, from_statuses):
+        set_certificate_status(cert, status, reason=reason, actor=actor, request=request, journal=journal,
+                               officer=rec.officer)
 
 
-def set_certificate_status(cert, status, *, reason="", actor=None, request=None):
+def set_certificate_status(cert, status, *, reason="", actor=None, request=None, journal=None, officer=None):
     """Change a certificate's status (shows on the verification page at once)."""
     if cert.status == status:
         return cert
+    journal = journal or Journal()
     before = {"status": cert.status}
-    Certificate.objects.filter(pk=cert.pk).update(status=status, status_reason=reason)
-    cert.status, cert.status_reason = status, reason
-    audit.record("certificate.status", request=request, actor=actor, officer=cert.officer, obj=cert,
-                 before=before, after={"status": status, "number": cert.number}, reason=reason)
+    journal.set_certificate(cert, status, reason)
+    audit.record("certificate.status", request=request, actor=actor, officer=officer or cert.officer, obj=cert,
+                 before=before, after={"status": status, "number": cert.number}, reason=reason,
+                 into=journal.entries)
     return cert
 
 

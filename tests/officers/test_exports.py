@@ -12,9 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from officers import exports, qualifications
+from officers import exports, hours_rules, qualifications
+from officers import hours as hours_service
 from officers.hr_lists import scoped_officers
-from officers.models import SOURCE_MANUAL, HoursEntry, QualificationType
+from officers.models import (
+    MODE_CENTRAL, MODE_SELF_STUDY, SOURCE_MANUAL, HoursCategory, HoursEntry, HoursRequirement, QualificationType,
+)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +85,9 @@ def test_annual_report_counts_failed_exams_and_hours_as_numbers(client, hr_user,
                            released_at=now)  # another year
     year = timezone.localdate().year
     rows = exports.report_rows(scoped_officers(hr_user, ""), base_type, year)
-    mine = next(r for r in rows if r[0] == "EXP001")
-    assert mine[7] == 2  # 考试未通过: the two failed sittings of the year
+    titles = exports.header_titles(exports.report_header(year, base_type))
+    mine = dict(zip(titles, next(r for r in rows if r[0] == "EXP001")))
+    assert mine["考试未通过"] == 2  # the two failed sittings of the year
     client.force_login(hr_user)
     r = client.get(reverse("officers:hr_report"), {"format": "xlsx", "year": year})
     ws = sheet(r)
@@ -95,7 +99,71 @@ def test_annual_report_counts_failed_exams_and_hours_as_numbers(client, hr_user,
     assert ws.freeze_panes == "A2"
     page = client.get(reverse("officers:hr_report"), {"year": year}).content.decode()
     cells = re.findall(r"<td>(.*?)</td>", re.search(r"<tr><td>EXP001</td>.*?</tr>", page, re.S).group(0))
-    assert (Decimal(cells[4]), Decimal(cells[5]), cells[6], cells[7]) == (40, 60, "0", "2")
+    shown = dict(zip(header, cells))
+    assert (shown[f"{year} 年学时"], shown["要求学时"], shown["考试通过"], shown["考试未通过"]) == ("40", "60", "0", "2")
+
+
+@pytest.fixture
+def categorised(units, base_type):
+    """A type asking 20 学时 of 公共法律知识 and one 集中培训 a year; an officer with 12 of
+    公共法律知识 (自学) and 6.5 of 执法技能 (集中培训) this year, and 30 of 业务知识 last year."""
+    QualificationType.objects.filter(pk=base_type.pk).update(central_training_required=True)
+    base_type.refresh_from_db()
+    cats = {c.code: c for c in HoursCategory.objects.all()}
+    HoursRequirement.objects.create(qualification_type=base_type, category=cats["public_law"],
+                                    min_hours=Decimal("20"))
+    officer = make_user(unit=units["SZ-JB-01"], employee_number="CAT001").officer
+    today = timezone.localdate()
+    for key, hours, code, mode, day in (
+            ("a", "12", "public_law", MODE_SELF_STUDY, today), ("b", "6.5", "skills", MODE_CENTRAL, today),
+            ("c", "30", "business", MODE_CENTRAL, datetime.date(today.year - 1, 6, 1))):
+        hours_service.credit(officer, Decimal(hours), source=SOURCE_MANUAL, source_key=f"cat:{key}",
+                             description="培训", category=cats[code], mode=mode, date=day)
+    return officer
+
+
+def test_annual_report_has_a_column_per_hours_category_and_the_central_training_rule(
+        client, hr_user, base_type, categorised):
+    year = timezone.localdate().year
+    client.force_login(hr_user)
+    ws = sheet(client.get(reverse("officers:hr_report"), {"format": "xlsx", "year": year}))
+    header = [c.value for c in ws[1]]
+    assert header[4:11] == [f"{year} 年学时", "要求学时", "公共法律知识学时（要求 20）", "业务知识学时", "执法技能学时",
+                            "集中培训学时", "集中培训（每年至少一次）"]
+    row = {h: c.value for h, c in zip(header, row_of(ws, "CAT001"))}
+    assert (row[f"{year} 年学时"], row["公共法律知识学时（要求 20）"], row["业务知识学时"], row["执法技能学时"],
+            row["集中培训学时"], row["集中培训（每年至少一次）"]) == (18.5, 12, 0, 6.5, 6.5, "已参加")
+    # last year: only 业务知识 of 集中培训
+    ws = sheet(client.get(reverse("officers:hr_report"), {"format": "xlsx", "year": year - 1}))
+    row = {h: c.value for h, c in zip(header, row_of(ws, "CAT001"))}
+    assert (row["业务知识学时"], row["集中培训学时"], row["集中培训（每年至少一次）"]) == (30, 30, "已参加")
+
+
+def test_annual_report_central_training_status_follows_the_hours_rules(hr_user, base_type, categorised):
+    """未参加 exactly when hours_rules reports the 集中培训 gap; 不要求 when the type does not ask."""
+    year = timezone.localdate().year
+    other = make_user(unit=categorised.unit, employee_number="CAT002").officer
+    titles = exports.header_titles(exports.report_header(year, base_type))
+
+    def status(officer_id):
+        rows = exports.report_rows(scoped_officers(hr_user, ""), base_type, year)
+        return {r[0]: dict(zip(titles, r))["集中培训（每年至少一次）"] for r in rows}[officer_id]
+
+    ledger = hours_rules.load_ledgers([other.pk], year, 1)[other.pk]
+    assert hours_rules.GAP_CENTRAL in [g.code for g in hours_rules.yearly_gaps(base_type, [], ledger, year)]
+    assert (status("CAT001"), status("CAT002")) == ("已参加", "未参加")
+    QualificationType.objects.filter(pk=base_type.pk).update(central_training_required=False)
+    base_type.refresh_from_db()
+    assert status("CAT002") == "不要求"
+
+
+def test_renamed_hours_category_heads_its_report_column(client, hr_user, base_type, categorised):
+    HoursCategory.objects.filter(code="skills").update(name="现场执法技能")
+    client.force_login(hr_user)
+    body = client.get(reverse("officers:hr_report")).content.decode()
+    assert "<th>现场执法技能学时</th>" in body and "<th>公共法律知识学时（要求 20）</th>" in body
+    pdf = client.get(reverse("officers:hr_report"), {"format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
 def test_annual_report_does_not_hide_a_failing_query(hr_user, person, base_type, monkeypatch):

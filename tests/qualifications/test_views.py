@@ -174,5 +174,5 @@ def test_annual_report_pdf_and_xlsx(client, units, base_type, hr_user, officer_u
     assert all(line.split()[-5:-3] == ["yes", "yes"] for line in fonts.splitlines()[2:])
     r = client.get("/hr/report/", {"format": "xlsx"})
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
-    row = next(x for x in rows if x[0] == officer_user.officer.employee_number)
-    assert float(row[4]) == 12 and row[8] == "有效"
+    row = dict(zip(rows[0], next(x for x in rows if x[0] == officer_user.officer.employee_number)))
+    assert float(row[f"{timezone.localdate().year} 年学时"]) == 12 and row["资格状态"] == "有效"
