@@ -182,6 +182,7 @@ GET_TABLE = {
     # courses
     "courses:my_learning": SIGNED_IN,
     "courses:complete_lesson": POST_ONLY,
+    "courses:markdown_preview": POST_ONLY,  # trainers and legal reviewers (JSON 401/403 for others)
     "courses:assignments": row("L", "403", "403", "200", "403", "200", "200"),
     "courses:assignment_delete": POST_ONLY,
     "courses:report": row("L", "403", "403", "200", "403", "200", "200"),
