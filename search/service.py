@@ -378,6 +378,16 @@ def _facet_label(key, value, model):
     return str(value)
 
 
+def _facet_source(model, key):
+    """The filter field facet ``key`` of ``model`` is counted on (the model's own, or the key
+    of the related object it takes the facet from), or None."""
+    fname = _facet_field(model, key)
+    if fname is not None:
+        return fname
+    via = _related_facet(model, key)
+    return via[0] if via is not None else None
+
+
 def _facet_counts(results, model, key):
     """[(value, count, model the value's label comes from)] of one facet over the results."""
     fname = _facet_field(model, key)
@@ -518,6 +528,11 @@ def run_search(user, q, kind="", page=1, filters=None, request=None, page_size=P
         if filters:
             qs = _apply_facet_filters(qs, model, filters)
         results = backend.search(query, qs).annotate_score("_score")
+        expect = getattr(results, "expect", None)
+        if expect is not None and (not kind or mkind == kind):
+            # A backend that reads count, facets and page in one go learns here what it will be asked.
+            expect(facets=list(dict.fromkeys(filter(None, (_facet_source(model, key) for key in FACET_FIELDS)))),
+                   stop=need + (LOCAL_LOOKAHEAD if mkind == "statute" else 0))
         count = results.count()
         if not count:
             type_counts.setdefault(mkind, 0)
