@@ -52,8 +52,11 @@ def execute(connection, sql, params):
             cursor.execute(PLANNER)
             cursor.execute(sql, params)
             return cursor.fetchall()
+    # Outside a transaction the statements form one implicit transaction that the setting ends
+    # with; inside one (a test, an atomic request) it is reset after the statement.
+    tail = "; RESET enable_seqscan" if connection.in_atomic_block else ""
     with connection.cursor() as cursor:
-        cursor.execute(PLANNER + sql, params)
+        cursor.execute(PLANNER + sql + tail, params)
         if cursor.description is None:  # psycopg 3: positioned on the SET's result
             cursor.cursor.nextset()
         return cursor.fetchall()

@@ -62,3 +62,7 @@ def test_count_facets_and_page_share_the_statement(postgres_index, statutes):
         assert dict(results.facet("number")) == {90: 1, 51: 1, 93: 1}
         assert [a.pk for a in results[:2]] == [a.pk for a in page[:2]]
     assert len(_statements(ctx)) == 1
+    # The planner setting of the statement does not outlive it (the test runs in a transaction).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
