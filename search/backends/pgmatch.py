@@ -30,8 +30,6 @@ from modelsearch.utils import get_descendants_content_types_pks
 
 #: The GIN index on ``title || body`` (migration search.0003), whose statistics give word frequencies.
 GIN_INDEX = "search_indexentry_text_gin"
-#: Rows ranked for a page when nothing asks for more (a page and the statute lookahead).
-DEFAULT_PAGE = 20
 
 _INTEGER_FIELDS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
                    "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
@@ -126,7 +124,8 @@ class SharedMatch:
         self.ranked = None  # [(pk, score)] best first, the first ``ranked_stop`` rows
         self.ranked_stop = 0
 
-    def want(self, facets=(), stop=None):
+    def want(self, facets=(), stop=0):
+        """Facet fields, and ranked rows (``stop``: 0 none, None all) the first read should fetch."""
         for name in facets:
             if name not in self.facet_fields:
                 self.facet_fields.append(name)

@@ -363,7 +363,7 @@ class JiebaPostgresSearchResults(PostgresSearchResults):
     """Count, facets and the ranked page from one statement (``SharedMatch``), shared by the
     slices and clones of these results (they share the query compiler)."""
 
-    def expect(self, facets=(), stop=None):
+    def expect(self, facets=(), stop=0):
         """Say which facets and how many ranked rows will be read, so that the first read
         (``count()``, ``facet()`` or the page) fetches them all at once."""
         match = self.query_compiler.shared_match()
