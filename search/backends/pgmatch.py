@@ -22,6 +22,7 @@ import threading
 import time
 from collections import OrderedDict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router, transaction
 from django.db.models import F
 
@@ -161,13 +162,18 @@ class SharedMatch:
 
     def _evaluate(self, fields, with_page):
         with_page = with_page and self.ranking is not None
-        if self.tsquery is None:  # a query of stop words only: nothing matches
+        sql = None
+        if self.tsquery is not None:  # None: a query of stop words only
+            try:
+                sql, params = self._sql(fields, with_page)
+            except EmptyResultSet:  # a queryset that can hold nothing (``none()``, ``pk__in=[]``)
+                pass
+        if sql is None:
             self.facets.update({name: OrderedDict() for name in fields})
             if with_page:
                 self.ranked, self.ranked_stop = [], None
             self.evaluated = True
             return
-        sql, params = self._sql(fields, with_page)
         rows = execute(connections[router.db_for_read(self.queryset.model)], sql, params)
         n = len(fields)
         counts = {name: [] for name in fields}
