@@ -21,8 +21,10 @@ recombined) directly in a Whoosh index and reports its p95.
 --backend postgres (needs a PostgreSQL DATABASE_URL; the library goes into a database of its
 own, ``<name>_bench_search``, dropped at the end) measures the PostgreSQL backend
 (search.backends.postgres) beside the Whoosh backend in the same run: build time, recall@10 and
-latency in-process and through /api/search/, 法条直达 — leaving out the Whoosh build-pipeline
-baselines.
+latency in-process and through /api/search/ (with the CPU time each request costs this process
+and, when PostgreSQL runs on this machine, its server process, and the SQL statements per
+request), 法条直达 — leaving out the Whoosh build-pipeline baselines. Without --sample every article
+in force of the library is indexed and searched: the laws and the regulations the importer ships.
 """
 import argparse
 import atexit
@@ -269,7 +271,27 @@ def citations_first(articles, n, seed=11, conf=WHOOSH, label="whoosh"):
           f"(p95 {pct(times, 95):.1f} ms), e.g. {forms[0](picked[0])!r}")
 
 
+def database_cpu():
+    """CPU seconds of this process's PostgreSQL backend (read from /proc when the server runs on
+    this machine), else None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def through_api(queries, conf=WHOOSH, label="whoosh"):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from officers import roles
     from tests.factories import make_user
 
@@ -277,16 +299,23 @@ def through_api(queries, conf=WHOOSH, label="whoosh"):
     client = Client()
     client.force_login(user)
     with override_settings(WAGTAILSEARCH_BACKENDS={"default": conf}):
-        hits, times = 0, []
+        hits, times, statements = 0, [], []
         for text, _target in queries[:5]:
             client.get("/api/search/", {"q": text})
+        cpu, db_cpu = time.process_time(), database_cpu()
         for text, target in queries:
-            t = time.perf_counter()
-            data = client.get("/api/search/", {"q": text, "type": "statute"}).json()
-            times.append((time.perf_counter() - t) * 1000)
+            with CaptureQueriesContext(connection) as ctx:
+                t = time.perf_counter()
+                data = client.get("/api/search/", {"q": text, "type": "statute"}).json()
+                times.append((time.perf_counter() - t) * 1000)
+            statements.append(len(ctx.captured_queries))
             hits += any(r.get("url", "").endswith(f"#a{_number(target)}") and r.get("law") for r in data["results"])
+        cpu = (time.process_time() - cpu) * 1000 / len(queries)
+        db_after = database_cpu()
+    db = f", PostgreSQL {(db_after - db_cpu) * 1000 / len(queries):.1f} ms" if db_cpu is not None and db_after is not None else ""
     print(f"[{label} via /api/search/] recall@10 {hits / len(queries):.3f}  p50 {pct(times, 50):.1f} ms  "
-          f"p95 {pct(times, 95):.1f} ms")
+          f"p95 {pct(times, 95):.1f} ms; CPU per request: Django process {cpu:.1f} ms{db}; "
+          f"SQL statements per request {min(statements)}–{max(statements)}; load {os.getloadavg()[0]:.1f}")
     with override_settings(WAGTAILSEARCH_BACKENDS={"default": conf}):
         ftimes, facets = [], {}
         for text, _target in queries:

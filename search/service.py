@@ -382,6 +382,16 @@ def _facet_label(key, value, model):
     return str(value)
 
 
+def _facet_source(model, key):
+    """The filter field facet ``key`` of ``model`` is counted on (the model's own, or the key
+    of the related object it takes the facet from), or None."""
+    fname = _facet_field(model, key)
+    if fname is not None:
+        return fname
+    via = _related_facet(model, key)
+    return via[0] if via is not None else None
+
+
 def _facet_counts(results, model, key):
     """[(value, count, model the value's label comes from)] of one facet over the results."""
     fname = _facet_field(model, key)
@@ -539,6 +549,10 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
         if filters:
             qs = _apply_facet_filters(qs, model, filters)
         results = backend.search(shown_query, qs, fields=fields)
+        expect = getattr(results, "expect", None)
+        if expect is not None and (not kind or mkind == kind):
+            # A backend that reads count and facets in one go learns here which facets it will be asked.
+            expect(facets=list(dict.fromkeys(filter(None, (_facet_source(model, key) for key in FACET_FIELDS)))))
         count = results.count()
         if not count:
             continue

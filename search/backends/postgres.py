@@ -18,6 +18,7 @@ cannot cut Chinese into words, so this backend hands it words that are already c
 Everything else — filters, ordering, facets, counts, the rebuild — is modelsearch's.
 """
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connections, router
 from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import Cast
 
@@ -27,8 +28,10 @@ from modelsearch.backends.database.postgres.postgres import (
     ObjectIndexer,
     PostgresAutocompleteQueryCompiler,
     PostgresIndex,
+    PostgresSearchAtomicRebuilder,
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
+    PostgresSearchRebuilder,
     PostgresSearchResults,
 )
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
@@ -36,6 +39,7 @@ from modelsearch.utils import ADD, get_content_type_pk
 
 from search import analysis
 from search.backends.pgfields import FieldSearchMixin
+from search.backends.pgmatch import GIN_INDEX, Ranking, SharedMatch, lexeme_frequencies
 from search.query import BestMatch
 
 #: Weight of a synonym relative to the word the user typed (as search.backends.whoosh).
@@ -44,6 +48,9 @@ SYNONYM_BOOST = 0.8
 TIER_OFFSET = 1000.0
 #: Weight of the exact phrase in a ``BestMatch`` score.
 PHRASE_BOOST = 2.0
+#: Partial matches ranked for a page: those holding the query's rarest words, taken until
+#: PostgreSQL's statistics expect about this many rows (the rest hold only common words).
+RARE_ROWS = 300
 #: Highest word position a tsvector stores (PostgreSQL clips larger ones to it).
 MAX_POSITION = 16383
 #: Longest lexeme PostgreSQL accepts, in bytes.
@@ -265,6 +272,69 @@ class _TsQueryCompilerMixin:
             ranks.append(tier)
         return self._apply_ordering_and_scoring(queryset, ADD(ranks), start, stop, score_field)
 
+    def _matching_query(self):
+        """The query as matched: a fuzzy Chinese query is a word query (trigrams of Chinese say little)."""
+        query = self.query
+        if isinstance(query, Fuzzy) and query.query_string and analysis._CJK.search(query.query_string):
+            return PlainText(query.query_string, operator=query.operator)
+        return query
+
+    def shared_match(self):
+        """The ``SharedMatch`` of this search (count, facets and page in one statement), or None
+        where modelsearch's own queries answer (autocomplete, fuzzy Latin text, match-all,
+        fields other than the title)."""
+        if "_shared_match" not in self.__dict__:
+            self._shared_match = self._make_shared_match()
+        return self._shared_match
+
+    def _make_shared_match(self):
+        query = self._matching_query()
+        if self.PREFIX or isinstance(query, (Fuzzy, MatchAll)) or self._field_limited():
+            return None
+        if self.fields is not None and set(self.fields) != {"title"}:
+            return None
+        ranking = None
+        if isinstance(query, BestMatch):
+            text = query.query_string
+            found = self.build_tsquery_content(PlainText(text, operator="or"))
+            if isinstance(found, str):
+                several = len(analysis.query_tokens(text)) > 1
+                full = self.build_tsquery_content(PlainText(text, operator="and")) if several else None
+                phrase = self.build_tsquery_content(Phrase(text)) if several else None
+                ranking = Ranking(found, full=full if isinstance(full, str) else None,
+                                  phrase=phrase if isinstance(phrase, str) else None, phrase_boost=PHRASE_BOOST,
+                                  tier_offset=TIER_OFFSET, rare=self._rare_words(text) if several else None,
+                                  weights=self.sql_weights,
+                                  normalization=RANK_NORMALIZATION)
+        else:
+            found = self.build_tsquery_content(query)
+        if found is EVERYTHING:
+            return None
+        return SharedMatch(self.queryset, found if isinstance(found, str) else None,
+                           title_only=self.fields is not None, ranking=ranking)
+
+    def _rare_words(self, text):
+        """A tsquery of the query's rarer words, those that partial matches are ranked among
+        (PostgreSQL's statistics give how common each word is); None to rank them all."""
+        tokens = analysis.query_tokens(text)
+        freqs, floor, entries = lexeme_frequencies(connections[router.db_for_read(self.queryset.model)])
+        if not freqs or entries <= 0:
+            return None
+
+        def share(word):
+            return freqs.get(word, floor / 2)
+
+        groups = sorted(
+            (max(share(word), min((share(s) for s in subs), default=0.0)), i, self._word(word, subs))
+            for i, (word, subs) in enumerate(tokens))
+        chosen, rows = [], 0.0
+        for frequency, _i, part in groups[:-1]:
+            chosen.append(part)
+            rows += frequency * entries
+            if rows >= RARE_ROWS:
+                break
+        return "(" + " | ".join(chosen) + ")" if chosen and len(chosen) < len(groups) else None
+
     def search(self, config, start, stop, score_field=None, backend=None):
         if isinstance(self.query, BestMatch):
             return self._best_match(start, stop, score_field)
@@ -291,13 +361,66 @@ class JiebaPostgresAutocompleteQueryCompiler(_TsQueryCompilerMixin, PostgresAuto
 
 
 class JiebaPostgresSearchResults(PostgresSearchResults):
+    """Count, facets and the ranked page from one statement (``SharedMatch``), shared by the
+    slices and clones of these results (they share the query compiler)."""
+
+    def expect(self, facets=(), stop=0):
+        """Say which facets and how many ranked rows will be read, so that the first read
+        (``count()``, ``facet()`` or the page) fetches them all at once."""
+        match = self.query_compiler.shared_match()
+        if match is not None:
+            match.want(facets, stop)
+        return self
+
+    def _do_count(self):
+        match = self.query_compiler.shared_match()
+        if match is None:
+            return super()._do_count()
+        total = match.count()
+        stop = total if self.stop is None else min(total, self.stop)
+        return max(0, stop - self.start)
+
     def facet(self, field_name):
-        """modelsearch's facet counts, kept for this results object: the people search asks for
-        the same field twice (an article's 效力级别 and province both come from ``law_id``)."""
-        memo = self.__dict__.setdefault("_facets", {})
-        if field_name not in memo:
-            memo[field_name] = super().facet(field_name)
-        return memo[field_name]
+        match = self.query_compiler.shared_match()
+        if match is None or self.query_compiler._get_filterable_field(field_name) is None:
+            return super().facet(field_name)
+        return match.facet(field_name)
+
+    def _do_search(self):
+        match = self.query_compiler.shared_match()
+        if match is None or match.ranking is None or not self.query_compiler.order_by_relevance:
+            return super()._do_search()
+        ranked = match.page(self.start, self.stop)
+        if not ranked:
+            return []
+        objects = {obj.pk: obj for obj in self.query_compiler.queryset.filter(pk__in=[pk for pk, _s in ranked])}
+        found = []
+        for pk, score in ranked:
+            obj = objects.get(pk)
+            if obj is not None:
+                if self._score_field:
+                    setattr(obj, self._score_field, score)
+                found.append(obj)
+        return found
+
+
+class _AnalyseAfterRebuild:
+    """A rebuild ends with ``ANALYZE`` of the index table: the planner's statistics and the word
+    frequencies the partial ranking reads (``lexeme_frequencies``) follow the new entries."""
+
+    def finish(self):
+        super().finish()
+        connection = self.index.write_connection
+        with connection.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{IndexEntry._meta.db_table}"')
+
+
+class JiebaPostgresRebuilder(_AnalyseAfterRebuild, PostgresSearchRebuilder):
+    pass
+
+
+class JiebaPostgresAtomicRebuilder(_AnalyseAfterRebuild, PostgresSearchAtomicRebuilder):
+    pass
 
 
 class JiebaPostgresSearchBackend(PostgresSearchBackend):
@@ -312,6 +435,8 @@ class JiebaPostgresSearchBackend(PostgresSearchBackend):
     autocomplete_query_compiler_class = JiebaPostgresAutocompleteQueryCompiler
     index_class = JiebaPostgresIndex
     results_class = JiebaPostgresSearchResults
+    rebuilder_class = JiebaPostgresRebuilder
+    atomic_rebuilder_class = JiebaPostgresAtomicRebuilder
 
     def __init__(self, params):
         params = {"ATOMIC_REBUILD": False, **params}
