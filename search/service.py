@@ -567,13 +567,14 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
         else:
             exact = backend.search(exact_query, qs, fields=fields)
             n_exact = exact.count()
-        searched.append((mkind, model, qs, exact, n_exact, count - n_exact))
+        searched.append((mkind, model, qs, exact, n_exact, count - n_exact, results))
     exact_total = sum(s[4] for s in searched)
     partial_total = sum(s[5] for s in searched)
 
     def candidates(tier, limit):
         found = []
-        for mkind, model, qs, exact, n_exact, n_partial in searched:
+        for mkind, model, qs, exact, n_exact, n_partial, loose in searched:
+            skip = set()
             if tier == conditions.EXACT:
                 if not n_exact:
                     continue
@@ -581,9 +582,20 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
             else:
                 if not n_partial:
                     continue
-                results = backend.search(text.query_for(conditions.PARTIAL), qs, fields=fields)
+                if match == conditions.PARTIAL:
+                    results = backend.search(text.query_for(conditions.PARTIAL), qs, fields=fields)
+                else:
+                    # Every exact match of this model is on the page already (there are fewer
+                    # than it holds): the loose results minus those are the partial ones, in the
+                    # loose query's order, without a second match of the whole query.
+                    results, skip = loose, exact_keys
             statute = mkind == "statute"
-            for score, obj in _scored(results, limit + (LOCAL_LOOKAHEAD if statute else 0)):
+            stop = limit + (LOCAL_LOOKAHEAD if statute else 0) + (n_exact if skip else 0)
+            for score, obj in _scored(results, stop):
+                if (type(obj), obj.pk) in skip:
+                    continue
+                if tier == conditions.EXACT:
+                    exact_keys.add((type(obj), obj.pk))
                 if (type(obj), obj.pk) in direct_keys:
                     direct_keys.discard((type(obj), obj.pk))
                     if tier != conditions.EXACT:
@@ -595,6 +607,7 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
         return found
 
     found_counts = {conditions.EXACT: 0, conditions.PARTIAL: 0}
+    exact_keys = set()
     ranked = candidates(conditions.EXACT, need)
     if exact_total < need:
         ranked += candidates(conditions.PARTIAL, need - exact_total)
