@@ -125,11 +125,18 @@ def save_texts(report, summary, texts):
         report.save(update_fields=["summary", "updated_at"])
 
 
+def _as_id(value):
+    """A posted id as an int, or None for junk (letters, signs, beyond a database integer)."""
+    text = str(value).strip()
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
 def add_case(report, case_id, user):
     """Add a similar case the officer may open. Raises ReportError (not_draft, not_found,
     same_case, duplicate, too_many)."""
     _editable(report)
-    case = visible_cases(user).filter(pk=case_id).first() if str(case_id).isdigit() else None
+    case_id = _as_id(case_id)
+    case = visible_cases(user).filter(pk=case_id).first() if case_id is not None else None
     if case is None:
         raise ReportError(_("找不到该案例，或该案例未发布。"), code="not_found")
     if case.pk == report.assignment.case_id:
@@ -147,8 +154,11 @@ def add_case(report, case_id, user):
 
 
 def remove_case(report, comparison_id):
+    """Drop one comparison of the draft; an id that is not one of its comparisons drops nothing."""
     _editable(report)
-    report.comparisons.filter(pk=comparison_id).delete()
+    comparison_id = _as_id(comparison_id)
+    if comparison_id is not None:
+        report.comparisons.filter(pk=comparison_id).delete()
 
 
 def submit(report, now=None):

@@ -191,6 +191,20 @@ def test_rules_refuse_too_few_and_duplicates(trainer_user, officer_user, cases, 
     assert exc.value.code == "not_submitted"
 
 
+def test_junk_case_and_comparison_ids_are_refused_not_errors(client, officer_user, cases, units):
+    assignment = SimilarCaseAssignment.objects.create(case=cases["subject"], unit=units["SZ-JB"],
+                                                      due_date=timezone.localdate(), min_cases=2)
+    report = reports.start(officer_user.officer, assignment)
+    reports.add_case(report, cases["a"].pk, officer_user)
+    client.force_login(officer_user)
+    url = f"/case-reports/{assignment.pk}/"
+    for junk in ("abc", "-1", "99999999999999999999999"):
+        response = client.post(url, {"add": junk})
+        assert response.status_code == 400 and "找不到该案例" in response.content.decode()
+        assert client.post(url, {"remove": junk}).status_code == 302
+    assert report.comparisons.count() == 1
+
+
 def test_due_assignments_reach_notices_until_submitted(officer_user, other_officer_user, cases, units):
     today = timezone.localdate()
     assignment = SimilarCaseAssignment.objects.create(case=cases["subject"], unit=units["SZ-JB"],
