@@ -1,7 +1,7 @@
 """Feedback on a case (案例反馈): an officer tells the trainers what is wrong or could be better;
 trainers and legal reviewers resolve it with a reply the officer reads in 消息.
 
-The same shape as the exams app's 题目纠错 (exams.reports): at most ``DAILY_LIMIT`` pieces of
+The same desk as the exams app's 题目纠错 (portal.desk: daily quota, queue order, closing once): at most ``DAILY_LIMIT`` pieces of
 feedback an officer a day (Asia/Shanghai), staff see the feedback of the officers within their
 scope (officers.scoping.visible_officers), and each is resolved once. The reply reaches the
 officer through the ``officers.events.reply_sent`` event, after the resolution has committed.
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from officers.events import reply_sent
 from officers.scoping import visible_officers
+from portal import desk
 
 from .personal import FEEDBACK_TEXT_MAX, CaseFeedback, CaseFeedbackKind, CaseFeedbackStatus
 
@@ -30,8 +31,7 @@ def _clean(text):
 
 
 def sent_today(officer, now=None):
-    start = timezone.localtime(now or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
-    return CaseFeedback.objects.filter(officer=officer, created_at__gte=start).count()
+    return desk.sent_today(CaseFeedback.objects.filter(officer=officer), now)
 
 
 def check(kind, text):
@@ -73,7 +73,7 @@ def for_staff(user):
 
 def open_feedback(user):
     """The open feedback within the user's scope, oldest first (the order of the queue)."""
-    return for_staff(user).filter(status=CaseFeedbackStatus.OPEN).order_by("created_at", "id")
+    return desk.open_items(for_staff(user), CaseFeedbackStatus.OPEN)
 
 
 def open_count(user):
@@ -91,11 +91,8 @@ def resolve(feedback, status, reply, user, link="", now=None):
     if len(reply) > TEXT_MAX:
         raise FeedbackError(_("回复不能超过 %(n)s 字。") % {"n": TEXT_MAX}, code="reply_too_long")
     with transaction.atomic():
-        done = CaseFeedback.objects.filter(pk=feedback.pk, status=CaseFeedbackStatus.OPEN).update(
-            status=status, reply=reply, resolved_by=user, resolved_at=now or timezone.now())
-        if not done:
+        if not desk.close(CaseFeedback.objects, feedback, status, reply, user, CaseFeedbackStatus.OPEN, now):
             raise FeedbackError(_("该反馈已处理。"), code="already_resolved")
-        feedback.refresh_from_db()
         transaction.on_commit(lambda: reply_sent.send(
             sender=CaseFeedback, officer=feedback.officer, key=f"case_feedback:{feedback.pk}",
             subject=feedback.case.title, outcome=feedback.get_status_display(), reply=reply, link=link))

@@ -19,6 +19,7 @@ from wagtail.models import WorkflowState
 
 from officers.models import LEVEL_SQUAD, Position
 from officers.scoping import own_profile
+from portal import desk
 
 from .casework import CaseRecommendation
 
@@ -44,8 +45,7 @@ def may_recommend(user):
 
 
 def recommendations_today(unit, now=None):
-    start = timezone.localtime(now or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
-    return CaseRecommendation.objects.filter(unit=unit, created_at__gte=start).count()
+    return desk.sent_today(CaseRecommendation.objects.filter(unit=unit), now)
 
 
 def for_unit(unit):

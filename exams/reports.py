@@ -2,14 +2,15 @@
 
 An officer may report a question met in practice or on one of their own finished papers,
 at most ``DAILY_LIMIT`` reports a day (Asia/Shanghai). Trainers see the reports of the
-officers within their scope and resolve each with a reply the officer then reads.
+officers within their scope and resolve each with a reply the officer then reads (the desk of
+portal.desk, shared with the casebank's 案例反馈).
 """
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from officers.scoping import visible_officers
+from portal import desk
 
 from .models import ErrorReport, ReportKind, ReportStatus
 from .practice import version_of, was_on_paper
@@ -29,8 +30,7 @@ def may_report(officer, question):
 
 
 def reports_today(officer, now=None):
-    start = timezone.localtime(now or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
-    return ErrorReport.objects.filter(officer=officer, created_at__gte=start).count()
+    return desk.sent_today(ErrorReport.objects.filter(officer=officer), now)
 
 
 def submit(officer, question, kind, text, now=None):
@@ -62,8 +62,13 @@ def for_trainer(user):
             .select_related("question", "officer", "officer__unit", "resolved_by"))
 
 
+def open_reports(user):
+    """The open reports within the trainer's scope, oldest first (the order of the queue)."""
+    return desk.open_items(for_trainer(user), ReportStatus.OPEN)
+
+
 def open_count(user):
-    return for_trainer(user).filter(status=ReportStatus.OPEN).count()
+    return open_reports(user).count()
 
 
 def resolve(report, status, reply, user, now=None):
@@ -76,9 +81,6 @@ def resolve(report, status, reply, user, now=None):
         raise ReportError(_("请填写给报告人的回复。"), code="reply_required")
     if len(reply) > TEXT_MAX:
         raise ReportError(_("回复不能超过 %(n)s 字。") % {"n": TEXT_MAX}, code="reply_too_long")
-    done = ErrorReport.objects.filter(Q(pk=report.pk), status=ReportStatus.OPEN).update(
-        status=status, reply=reply, resolved_by=user, resolved_at=now or timezone.now())
-    if not done:
+    if not desk.close(ErrorReport.objects, report, status, reply, user, ReportStatus.OPEN, now):
         raise ReportError(_("该纠错已处理。"), code="already_resolved")
-    report.refresh_from_db()
     return report

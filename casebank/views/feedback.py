@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from officers import ratelimit, roles
 from officers.roles import role_required
+from portal import desk
 
 from .. import case_feedback
 from ..models import CaseFeedbackKind, CaseFeedbackStatus, CasePage
@@ -56,13 +57,8 @@ def submit(request, pk):
 @feedback_staff_required
 def queue(request):
     """The feedback of the officers within the viewer's scope; open ones first, oldest first."""
-    status = request.GET.get("status") or CaseFeedbackStatus.OPEN
-    qs = case_feedback.for_staff(request.user)
-    if status in CaseFeedbackStatus.values:
-        qs = qs.filter(status=status)
-    else:
-        status = ""
-    qs = qs.order_by("created_at", "id") if status == CaseFeedbackStatus.OPEN else qs.order_by("-created_at", "-id")
+    qs, status = desk.listing(case_feedback.for_staff(request.user), request.GET.get("status"),
+                              CaseFeedbackStatus.values, CaseFeedbackStatus.OPEN)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "casebank/feedback_queue.html", {
         "page": page, "status": status, "statuses": CaseFeedbackStatus.choices,

@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from portal import desk
+
 from .. import reports
 from ..access import trainer_required
 from ..models import ReportStatus
@@ -12,14 +14,9 @@ from ..models import ReportStatus
 
 @trainer_required
 def queue(request):
-    status = request.GET.get("status") or ReportStatus.OPEN
-    qs = reports.for_trainer(request.user)
-    if status in ReportStatus.values:
-        qs = qs.filter(status=status)
-    else:
-        status = ""
-    page = Paginator(qs.order_by("created_at", "id") if status == ReportStatus.OPEN else qs, 50).get_page(
-        request.GET.get("page"))
+    qs, status = desk.listing(reports.for_trainer(request.user), request.GET.get("status"), ReportStatus.values,
+                              ReportStatus.OPEN)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "exams/report_queue.html", {
         "page": page, "status": status, "statuses": ReportStatus.choices,
         "n_open": reports.open_count(request.user),
@@ -39,8 +36,7 @@ def resolve(request, pk):
             errors = exc.messages
         else:
             messages.success(request, _("已回复报告人。"))
-            nxt = (reports.for_trainer(request.user).filter(status=ReportStatus.OPEN)
-                   .order_by("created_at", "id").first())
+            nxt = reports.open_reports(request.user).first()
             return redirect("exams:report_resolve", pk=nxt.pk) if nxt else redirect("exams:reports")
     return render(request, "exams/report_resolve.html", {
         "report": report, "errors": errors, "statuses": [c for c in ReportStatus.choices if c[0] != ReportStatus.OPEN],

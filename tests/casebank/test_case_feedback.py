@@ -182,3 +182,15 @@ def test_queue_resolves_the_oldest_first_and_moves_on(client, officer_user, trai
     body = client.get(reverse("casebank:case_feedback")).content.decode()
     assert "第二条" in body and "第一条" not in body
     assert "第一条" in client.get(reverse("casebank:case_feedback"), {"status": "rejected"}).content.decode()
+
+
+def test_queue_lists_one_status_or_all_newest_first(client, officer_user, trainer_user, case):
+    first = case_feedback.submit(officer_user.officer, case, "content", "第一条")
+    case_feedback.submit(officer_user.officer, case, "other", "第二条")
+    case_feedback.resolve(first, "accepted", "已更正。", trainer_user)
+    client.force_login(trainer_user)
+    url = reverse("casebank:case_feedback")
+    body = client.get(url, {"status": "accepted"}).content.decode()
+    assert "第一条" in body and "第二条" not in body
+    body = client.get(url, {"status": "<junk>", "page": "x"}).content.decode()
+    assert body.index("第二条") < body.index("第一条")
