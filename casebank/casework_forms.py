@@ -28,7 +28,7 @@ class ReportAssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        # A unit outside the user's scope is not a choice, so it is refused as invalid_choice.
         self.fields["unit"].queryset = visible_units(user).order_by("path")
         self.fields["unit"].label_from_instance = lambda u: "　" * (u.depth - 1) + u.name
         self.fields["unit"].error_messages.update(
@@ -46,12 +46,6 @@ class ReportAssignmentForm(forms.ModelForm):
         if due < timezone.localdate():
             raise ValidationError(_("完成期限不能早于今天。"), code="due_in_past")
         return due
-
-    def clean_unit(self):
-        unit = self.cleaned_data["unit"]
-        if not visible_units(self.user).filter(pk=unit.pk).exists():
-            raise ValidationError(_("只能布置给本人管辖范围内的单位。"), code="unit_out_of_scope")
-        return unit
 
 
 def _text(label, required=False, rows=4, max_length=TEXT_MAX, **kwargs):
