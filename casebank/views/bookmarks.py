@@ -17,7 +17,8 @@ from officers.roles import role_required
 from officers.scoping import own_profile
 
 from .. import bookmarks
-from ..models import Article, CasePage
+from ..models import Article
+from ..similar import visible_cases
 
 
 def officer_profile_required(view):
@@ -47,10 +48,10 @@ def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _target(kind, pk):
-    """(kwargs for casebank.bookmarks, URL) of a live case or an article; 404 otherwise."""
+def _target(request, kind, pk):
+    """(kwargs for casebank.bookmarks, URL) of a case the user may open or an article; 404 otherwise."""
     if kind == "case":
-        case = get_object_or_404(CasePage.objects.live(), pk=pk)
+        case = get_object_or_404(visible_cases(request.user), pk=pk)
         return {"case": case}, case.url
     article = get_object_or_404(Article.objects.select_related("law"), pk=pk)
     return {"article": article}, article.get_permalink()
@@ -60,7 +61,7 @@ def _target(kind, pk):
 @officer_profile_required
 def star(request, kind, pk):
     """Keep (``on=1``) or drop (``on=0``) a case or an article."""
-    target, url = _target(kind, pk)
+    target, url = _target(request, kind, pk)
     on = request.POST.get("on") == "1"
     kept = bookmarks.set_star(request.officer, on, **target)
     text = _("已收藏，可在“我的收藏”中查看。") if kept else _("已取消收藏。")
@@ -74,7 +75,7 @@ def star(request, kind, pk):
 @officer_profile_required
 def note(request, kind, pk):
     """Save the officer's note on a case or an article (keeping it)."""
-    target, url = _target(kind, pk)
+    target, url = _target(request, kind, pk)
     try:
         bookmarks.save_note(request.officer, request.POST.get("note", ""), **target)
     except bookmarks.BookmarkError as exc:

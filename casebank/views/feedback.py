@@ -13,7 +13,8 @@ from officers.roles import role_required
 from portal import desk
 
 from .. import case_feedback
-from ..models import CaseFeedbackKind, CaseFeedbackStatus, CasePage
+from ..models import CaseFeedbackKind, CaseFeedbackStatus
+from ..similar import visible_cases
 from .bookmarks import officer_profile_required
 
 #: Trainers, legal reviewers and administrators.
@@ -29,10 +30,10 @@ def _rate():
 @require_POST
 @officer_profile_required
 def submit(request, pk):
-    """Send feedback on a live case. Too many in a minute (CASE_FEEDBACK_RATE_LIMIT, counted per
+    """Send feedback on a case the officer may open (casebank.similar.visible_cases). Too many in a minute (CASE_FEEDBACK_RATE_LIMIT, counted per
     account in the shared cache) or a day (case_feedback.DAILY_LIMIT) is refused with a message;
     a refused form comes back with what was typed."""
-    case = get_object_or_404(CasePage.objects.live(), pk=pk)
+    case = get_object_or_404(visible_cases(request.user), pk=pk)
     kind, text = request.POST.get("kind", ""), request.POST.get("text", "")
     status = 400
     if ratelimit.hit("case_feedback", f"user:{request.user.pk}", _rate()):

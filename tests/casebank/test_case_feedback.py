@@ -7,6 +7,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from casebank import case_feedback
 from casebank.models import CaseFeedback, CaseFeedbackStatus
@@ -194,3 +195,12 @@ def test_queue_lists_one_status_or_all_newest_first(client, officer_user, traine
     assert "第一条" in body and "第二条" not in body
     body = client.get(url, {"status": "<junk>", "page": "x"}).content.decode()
     assert body.index("第二条") < body.index("第一条")
+
+
+def test_a_case_behind_a_view_restriction_takes_no_feedback_or_star(client, officer_user, case):
+    PageViewRestriction.objects.create(page=case, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    client.force_login(officer_user)
+    assert client.post(submit_url(case), {"kind": "other", "text": "受限"}).status_code == 404
+    assert client.post(reverse("casebank:case_star", args=[case.pk]), {"on": "1"}).status_code == 404
+    assert client.post(reverse("casebank:case_note", args=[case.pk]), {"note": "受限"}).status_code == 404
+    assert not CaseFeedback.objects.exists()
