@@ -43,8 +43,7 @@ class SimilarCaseAssignment(models.Model):
 
     def target_q(self, prefix=""):
         """Q over the officers this assignment targets (prefix for related lookups)."""
-        q = models.Q(**{f"{prefix}unit__path__startswith": self.unit.path}) if self.include_subunits \
-            else models.Q(**{f"{prefix}unit_id": self.unit_id})
+        q = self.unit.members_q(self.include_subunits, prefix)
         if self.position:
             q &= models.Q(**{f"{prefix}position": self.position})
         return q

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from officers.models import Officer, Unit
+from officers.models import Officer
 from officers.scoping import own_profile, visible_officers, visible_units
 
 from .casework import MAX_COMPARISONS, ReportStatus, SimilarCaseAssignment, SimilarCaseComparison, SimilarCaseReport
@@ -36,14 +36,8 @@ class ReportError(ValidationError):
 def assignments_for(officer):
     """Assignments targeting the officer (their unit, or an ancestor with sub-units included, and
     their position when one is set) on a case that is still published."""
-    q = Q(unit_id=officer.unit_id) | Q(include_subunits=True, unit__path__in=_ancestor_paths(officer.unit))
-    return (SimilarCaseAssignment.objects.filter(q, case__live=True)
+    return (SimilarCaseAssignment.objects.filter(officer.unit.reached_by_q(), case__live=True)
             .filter(Q(position="") | Q(position=officer.position)).select_related("case"))
-
-
-def _ancestor_paths(unit):
-    step = Unit.steplen
-    return [unit.path[:i] for i in range(step, len(unit.path) + 1, step)]
 
 
 def managed_assignments(user):
@@ -52,7 +46,7 @@ def managed_assignments(user):
     q = Q(unit__in=visible_units(user))
     profile = own_profile(user)
     if profile is not None and not user.is_superuser:
-        q |= Q(include_subunits=True, unit__path__in=_ancestor_paths(profile.unit))
+        q |= Q(include_subunits=True, unit__path__in=profile.unit.ancestor_paths())
     return SimilarCaseAssignment.objects.filter(q).select_related("case", "unit")
 
 

@@ -9,7 +9,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from officers.models import Officer, Unit, hours_total
+from officers.models import Officer, hours_total
 
 from .records import (
     Assignment, CourseEnrollment, LessonProgress, OnsiteSession, SessionSignup, course_page_model, lesson_page_model,
@@ -34,11 +34,8 @@ def assignments_for(officer):
     """Assignments that target this officer: their unit (or an ancestor with
     sub-units included) and, when set, their position and the course's tier
     (``Assignment.target_q`` is the same rule seen from the assignment)."""
-    path = officer.unit.path
-    step = Unit.steplen
-    ancestors = [path[:i] for i in range(step, len(path) + 1, step)]
-    q = Q(unit_id=officer.unit_id) | Q(include_subunits=True, unit__path__in=ancestors)
-    return (Assignment.objects.filter(q).filter(Q(position="") | Q(position=officer.position))
+    return (Assignment.objects.filter(officer.unit.reached_by_q())
+            .filter(Q(position="") | Q(position=officer.position))
             .filter(Q(tier_only=False) | Q(course__tier=officer.training_tier)))
 
 

@@ -119,8 +119,7 @@ class Assignment(models.Model):
 
     def target_q(self, prefix=""):
         """Q over officers targeted by this assignment (prefix for related lookups)."""
-        q = models.Q(**{f"{prefix}unit__path__startswith": self.unit.path}) if self.include_subunits \
-            else models.Q(**{f"{prefix}unit_id": self.unit_id})
+        q = self.unit.members_q(self.include_subunits, prefix)
         if self.position:
             q &= models.Q(**{f"{prefix}position": self.position})
         if self.tier_only:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from officers import audit, roles
 from officers import hours as hours_service
-from officers.models import MODE_CENTRAL, SOURCE_ONSITE, Unit
+from officers.models import MODE_CENTRAL, SOURCE_ONSITE
 from officers.roles import role_required
 from officers.scoping import own_profile, visible_officers, visible_units
 
@@ -33,9 +33,9 @@ def scoped_assignments(user):
     profile = own_profile(user)
     if profile is None:
         return qs.none()
-    path = profile.unit.path
-    ancestors = [path[:i] for i in range(Unit.steplen, len(path), Unit.steplen)]
-    return qs.filter(Q(unit__path__startswith=path) | Q(unit__path__in=ancestors, include_subunits=True))
+    unit = profile.unit
+    return qs.filter(Q(unit__path__startswith=unit.path)
+                     | Q(unit__path__in=unit.ancestor_paths(include_self=False), include_subunits=True))
 
 
 @role_required(roles.TRAINER, roles.HR)

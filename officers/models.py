@@ -47,6 +47,22 @@ class Unit(MP_Node):
         """This unit and every unit below it."""
         return Unit.objects.filter(path__startswith=self.path)
 
+    def ancestor_paths(self, include_self=True):
+        """Tree paths of the units above this one, from the top (and this unit's own)."""
+        end = len(self.path) + (1 if include_self else 0)
+        return [self.path[:i] for i in range(self.steplen, end, self.steplen)]
+
+    def members_q(self, include_subunits=True, prefix=""):
+        """Q over officers of this unit, or of it and every unit below (prefix for related lookups)."""
+        if include_subunits:
+            return models.Q(**{f"{prefix}unit__path__startswith": self.path})
+        return models.Q(**{f"{prefix}unit_id": self.pk})
+
+    def reached_by_q(self):
+        """Q over rows set for a unit (``unit``, ``include_subunits``: course assignments,
+        类案检索报告 tasks) that reach this unit: set for it, or for a unit above with sub-units."""
+        return models.Q(unit_id=self.pk) | models.Q(include_subunits=True, unit__path__in=self.ancestor_paths())
+
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         cache.delete(UNIT_NAMES_CACHE_KEY)
