@@ -216,9 +216,9 @@ def sitting_view(request, pk):
                               status=409)
                 return resp
             if result != engine.SAVED:
-                problems.append((ans.position, result))
-        for position, result in problems:
-            messages.warning(request, _("第 %(n)s 题：%(m)s") % {"n": position, "m": MESSAGES.get(result, result)})
+                problems.append((ans.position, MESSAGES[result]))
+        for position, message in problems:
+            messages.warning(request, _("第 %(n)s 题：%(m)s") % {"n": position, "m": message})
         action = request.POST.get("action", "")
         if action == "check" and instant_feedback(sitting.exam):
             engine.check_answer(sitting, current, sitting.exam.multi_scoring)

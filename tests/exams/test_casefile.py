@@ -244,6 +244,23 @@ def test_practice_checks_a_casefile_and_refuses_an_unknown_item(client, officer_
     assert WrongItem.objects.filter(question=casefile, resolved_at__isnull=True).exists()
 
 
+def test_wrong_book_practice_refuses_an_unknown_item_and_counts_a_right_answer(client, officer_user, casefile):
+    client.force_login(officer_user)
+    client.post(reverse("exams:practice_seq"), {"question": casefile.pk, "q1-f-5": "no", "q1-conclusion": "pass"})
+    item = WrongItem.objects.get(question=casefile, resolved_at__isnull=True)
+    post = {"item": item.pk, "version": casefile.current_version.pk, "q1-conclusion": "fail", "q1-d-7": "1"}
+    post.update({f"q1-f-{k}": "no" for k in "123468"})
+    post.update({"q1-f-5": "yes", "q1-f-7": "yes"})
+    body = client.post(reverse("exams:wrong_practice"), dict(post, **{"q1-f-77": "no"})).content.decode()
+    assert "评查标准中没有项目“77”" in body
+    item.refresh_from_db()
+    assert item.streak == 0
+    body = client.post(reverse("exams:wrong_practice"), post).content.decode()
+    assert "回答正确" in body and "评查正确" in body
+    item.refresh_from_db()
+    assert item.streak == 1
+
+
 def test_recite_mode_shows_the_reference(client, officer_user, casefile):
     client.force_login(officer_user)
     body = client.get(reverse("exams:practice_recite")).content.decode()
