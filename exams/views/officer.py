@@ -205,7 +205,8 @@ def sitting_view(request, pk):
                 continue
             raw = parse_form(request.POST, ans.position, ans.version.content["qtype"])
             try:
-                result, _a = engine.save_answer(sitting, ans.position, raw, request.POST.get(f"q{ans.position}-rev"))
+                result, _a = engine.save_answer(sitting, ans.position, raw, request.POST.get(f"q{ans.position}-rev"),
+                                                answer=ans)
             except grading.AnswerRefused as exc:  # nothing saved; the answer stored before stays
                 problems.append((ans.position, exc.messages[0]))
                 continue
