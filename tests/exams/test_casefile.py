@@ -84,6 +84,10 @@ REFUSED = [
     ("an unreadable finding", {"items": {"1": {"finding": "maybe"}}}, "bad_finding", "执法主体不合法"),
     ("a conclusion outside 合格/不合格", {"items": {}, "conclusion": "excellent"}, "bad_conclusion", ""),
     ("items not given as a mapping", {"items": ["1", "2"]}, "bad_casefile", ""),
+    ("a finding given as a list", {"items": {"1": {"finding": ["yes"]}}}, "bad_finding", "执法主体不合法"),
+    ("a deduction given as a mapping", {"items": {"7": {"finding": "yes", "deduction": {"v": 1}}}}, "bad_deduction", ""),
+    ("a deduction of NaN", {"items": {"7": {"finding": "yes", "deduction": "NaN"}}}, "bad_deduction", "0 到 2"),
+    ("a conclusion given as a list", {"conclusion": ["fail"]}, "bad_conclusion", ""),
 ]
 
 
