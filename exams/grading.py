@@ -235,30 +235,22 @@ def casefile_item_outcome(item, entry):
     return RIGHT, ONE
 
 
-def casefile_vetoed(items, entries=None):
-    """Whether a one-veto problem is found: by the reference (``entries`` None) or by the officer."""
-    for item in items:
-        if item["kind"] != ReviewItemKind.VETO:
-            continue
-        found = item["finding"] if entries is None else (entries.get(item["key"]) or {}).get("finding")
-        if found:
-            return True
-    return False
+def casefile_vetoed(items):
+    """Whether the reference finds a one-veto problem in the file."""
+    return any(item["kind"] == ReviewItemKind.VETO and item["finding"] for item in items)
 
 
 def casefile_marks(items, entries=None):
     """The file's marks out of 100 (卷面 20 + 内容 80 less the deductions, each table at most its
-    points) by the reference (``entries`` None) or by the officer."""
+    points) by the officer's ``entries``, or by the reference (an item carries its own
+    "finding" and "deduction", the shape of an entry) when ``entries`` is None."""
+    if entries is None:
+        entries = {item["key"]: item for item in items}
     taken = {kind: ZERO for kind in DEDUCTION_KINDS}
     for item in items:
-        if item["kind"] not in DEDUCTION_KINDS:
-            continue
-        if entries is None:
-            value = to_decimal(item["deduction"]) if item["finding"] else None
-        else:
-            entry = entries.get(item["key"]) or {}
-            value = to_decimal(entry.get("deduction")) if entry.get("finding") else None
-        taken[item["kind"]] += value or ZERO
+        entry = entries.get(item["key"]) or {}
+        if item["kind"] in DEDUCTION_KINDS and entry.get("finding"):
+            taken[item["kind"]] += to_decimal(entry.get("deduction")) or ZERO
     return CASEFILE_FULL_MARKS - sum(min(v, SECTION_POINTS[k]) for k, v in taken.items())
 
 

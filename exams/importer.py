@@ -154,12 +154,17 @@ def read_rows(data, filename):
 # --- parsing one row ------------------------------------------------------------------------
 
 
+#: No number of the bank reaches 10^10 (a fine fits 12 digits with 2 decimals); larger ones
+#: ("1e999") are refused as unreadable before they reach a model field.
+DIGITS_BEFORE_POINT = 10
+
+
 def _decimal(text):
     try:
         d = Decimal(text.replace(",", "").strip())
     except (InvalidOperation, ValueError):
         return None
-    return d if d.is_finite() else None
+    return d if d.is_finite() and d.adjusted() < DIGITS_BEFORE_POINT else None
 
 
 def parse_row(rowno, cells):

@@ -160,7 +160,7 @@ def casefile_review(content, response):
         outcome, _credit = grading.casefile_item_outcome(it, entries.get(it["key"]))
         rows.append({"key": it["key"], "text": it["text"], "kind_label": ReviewItemKind(it["kind"]).label,
                      "yours": _marked(it, entries.get(it["key"])),
-                     "reference": _marked(it, {"finding": it["finding"], "deduction": it.get("deduction")}),
+                     "reference": _marked(it, it),
                      "outcome": outcome, "outcome_label": OUTCOME_LABELS[outcome], "right": outcome == grading.RIGHT,
                      "note": it.get("note", "")})
     labels = dict(CaseFileConclusion.choices)

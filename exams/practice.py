@@ -110,12 +110,13 @@ def question_page(question):
     return public_question(PracticeLine(version_of(question)))
 
 
-def check(officer, question, post, *, scope=None):
+def check(officer, question, post, *, scope=None, version=None):
     """Grade the posted answer to ``question`` (already known to be in the officer's scope),
     record it in the wrong-question book (and the scope's progress) and return the public
     question with its feedback, key and 解析. Raises grading.AnswerRefused (recording nothing)
-    for an answer that cannot be stored, e.g. a 评查 item not in the standard."""
-    version = version_of(question)
+    for an answer that cannot be stored, e.g. a 评查 item not in the standard. ``version``: the
+    version asked (the wrong-question book may ask the one answered wrong); else the current."""
+    version = version or version_of(question)
     raw = parse_form(post, 1, version.content["qtype"])
     response = grading.normalise_response(version.content, raw)
     score, correct = grading.grade(version.content, response, 1)

@@ -54,6 +54,11 @@ def _decimal(value):
     return d if d.is_finite() else None
 
 
+def _tenths(value):
+    """Whether a 评查 deduction fits its field (one decimal place): 1.25 would be stored as 1.2."""
+    return value == value.quantize(Decimal("0.1"))
+
+
 def validate_question(content):
     """[ValidationError] of everything that keeps this question from being graded; [] if none."""
     errors = []
@@ -138,14 +143,14 @@ def casefile_errors(spec):
             continue
         cap = SECTION_POINTS[kind]
         top = _decimal(item.get("max"))
-        if top is None or top <= 0 or top > cap:
-            error(_("评查项目“%(t)s”的最高扣分须大于 0 且不超过 %(cap)s 分。") % {"t": item["text"], "cap": cap},
-                  "casefile_bad_max")
+        if top is None or top <= 0 or top > cap or not _tenths(top):
+            error(_("评查项目“%(t)s”的最高扣分须大于 0 且不超过 %(cap)s 分，最多一位小数。")
+                  % {"t": item["text"], "cap": cap}, "casefile_bad_max")
             continue
         if item.get("finding"):
             got = _decimal(item.get("deduction"))
-            if got is None or got <= 0 or got > top:
-                error(_("参考评查中评查项目“%(t)s”的扣分须大于 0 且不超过最高扣分 %(m)s 分。")
+            if got is None or got <= 0 or got > top or not _tenths(got):
+                error(_("参考评查中评查项目“%(t)s”的扣分须大于 0 且不超过最高扣分 %(m)s 分，最多一位小数。")
                       % {"t": item["text"], "m": top}, "casefile_bad_deduction")
                 continue
             totals[kind] += got

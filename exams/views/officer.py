@@ -205,7 +205,8 @@ def sitting_view(request, pk):
                 continue
             raw = parse_form(request.POST, ans.position, ans.version.content["qtype"])
             try:
-                result, _a = engine.save_answer(sitting, ans.position, raw, request.POST.get(f"q{ans.position}-rev"))
+                result, _a = engine.save_answer(sitting, ans.position, raw, request.POST.get(f"q{ans.position}-rev"),
+                                                answer=ans)
             except grading.AnswerRefused as exc:  # nothing saved; the answer stored before stays
                 problems.append((ans.position, exc.messages[0]))
                 continue
@@ -216,9 +217,9 @@ def sitting_view(request, pk):
                               status=409)
                 return resp
             if result != engine.SAVED:
-                problems.append((ans.position, result))
-        for position, result in problems:
-            messages.warning(request, _("第 %(n)s 题：%(m)s") % {"n": position, "m": MESSAGES.get(result, result)})
+                problems.append((ans.position, MESSAGES[result]))
+        for position, message in problems:
+            messages.warning(request, _("第 %(n)s 题：%(m)s") % {"n": position, "m": message})
         action = request.POST.get("action", "")
         if action == "check" and instant_feedback(sitting.exam):
             engine.check_answer(sitting, current, sitting.exam.multi_scoring)

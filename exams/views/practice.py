@@ -47,6 +47,16 @@ def home(request):
     })
 
 
+def _check(request, question, scope=None):
+    """``practice.check`` of the posted answer, or None with the reason shown when the answer
+    is refused (nothing recorded: the page asks the same question again)."""
+    try:
+        return practice.check(request.officer, question, request.POST, scope=scope)
+    except AnswerRefused as exc:
+        messages.error(request, exc.messages[0])
+        return None
+
+
 def _question_view(request, *, scope, title, url, extra=None):
     """One sequential practice question (GET) or the checked answer (POST)."""
     officer = request.officer
@@ -56,10 +66,8 @@ def _question_view(request, *, scope, title, url, extra=None):
         if question is None:
             messages.error(request, _("这道题不在本练习范围内。"))
             return redirect(url)
-        try:
-            done = practice.check(officer, question, request.POST, scope=scope)
-        except AnswerRefused as exc:  # nothing recorded: the question is asked again
-            messages.error(request, exc.messages[0])
+        done = _check(request, question, scope=scope)
+        if done is None:
             return redirect(url)
         ctx.update({"done": done, "question": question,
                     "favourite": question.pk in practice.favourite_ids(officer, [question.pk])})
@@ -117,10 +125,8 @@ def random_practice(request):
             state["i"] = i + 1
             request.session[RANDOM_KEY] = state
             return redirect(url)
-        try:
-            done = practice.check(officer, question, request.POST)
-        except AnswerRefused as exc:  # nothing recorded: the same question is asked again
-            messages.error(request, exc.messages[0])
+        done = _check(request, question)
+        if done is None:
             return redirect(url)
         state["i"] = i + 1
         state["right"] = state.get("right", 0) + int(bool(done["feedback"]["correct"]))

@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .. import engine, grading, review
+from .. import grading, review
+from .. import practice as practice_rules
 from ..access import officer_required
 from ..models import QuestionType, QuestionVersion, WrongItem
-from ..paper import feedback, parse_form, public_question
+from ..paper import feedback, public_question
 from ..practice import PracticeLine
 
 
@@ -44,20 +45,13 @@ def practice(request):
             if str(version.pk) != request.POST.get("version"):
                 version = QuestionVersion.objects.filter(pk=request.POST.get("version") or 0,
                                                          question=item.question).first() or version
-            raw = parse_form(request.POST, 1, version.content["qtype"])
             try:
-                response = grading.normalise_response(version.content, raw)
-            except grading.AnswerRefused as exc:
+                done = practice_rules.check(officer, item.question, request.POST, version=version)
+            except grading.AnswerRefused as exc:  # nothing recorded: a question is asked again
                 messages.error(request, exc.messages[0])
-                response = None
-            if response is not None:
-                score, correct = grading.grade(version.content, response, 1)
-                engine.record_outcome(officer.pk, item.question_id, version.pk, bool(correct), response)
+            else:
                 item.refresh_from_db()
-                line = PracticeLine(version, response)
-                line.correct, line.score, line.locked = correct, score, True
-                ctx.update({"done": public_question(line, with_feedback=True), "item": item,
-                            "left_book": item.resolved_at is not None})
+                ctx.update({"done": done, "item": item, "left_book": item.resolved_at is not None})
     items = [i for i in _items(officer) if i.version.content["qtype"] != QuestionType.CASE]
     if "done" not in ctx and items:
         item = random.choice(items)

@@ -84,6 +84,10 @@ REFUSED = [
     ("an unreadable finding", {"items": {"1": {"finding": "maybe"}}}, "bad_finding", "执法主体不合法"),
     ("a conclusion outside 合格/不合格", {"items": {}, "conclusion": "excellent"}, "bad_conclusion", ""),
     ("items not given as a mapping", {"items": ["1", "2"]}, "bad_casefile", ""),
+    ("a finding given as a list", {"items": {"1": {"finding": ["yes"]}}}, "bad_finding", "执法主体不合法"),
+    ("a deduction given as a mapping", {"items": {"7": {"finding": "yes", "deduction": {"v": 1}}}}, "bad_deduction", ""),
+    ("a deduction of NaN", {"items": {"7": {"finding": "yes", "deduction": "NaN"}}}, "bad_deduction", "0 到 2"),
+    ("a conclusion given as a list", {"conclusion": ["fail"]}, "bad_conclusion", ""),
 ]
 
 
@@ -242,6 +246,23 @@ def test_practice_checks_a_casefile_and_refuses_an_unknown_item(client, officer_
     body = client.post(url, post).content.decode()
     assert "漏查：案卷存在该问题" in body
     assert WrongItem.objects.filter(question=casefile, resolved_at__isnull=True).exists()
+
+
+def test_wrong_book_practice_refuses_an_unknown_item_and_counts_a_right_answer(client, officer_user, casefile):
+    client.force_login(officer_user)
+    client.post(reverse("exams:practice_seq"), {"question": casefile.pk, "q1-f-5": "no", "q1-conclusion": "pass"})
+    item = WrongItem.objects.get(question=casefile, resolved_at__isnull=True)
+    post = {"item": item.pk, "version": casefile.current_version.pk, "q1-conclusion": "fail", "q1-d-7": "1"}
+    post.update({f"q1-f-{k}": "no" for k in "123468"})
+    post.update({"q1-f-5": "yes", "q1-f-7": "yes"})
+    body = client.post(reverse("exams:wrong_practice"), dict(post, **{"q1-f-77": "no"})).content.decode()
+    assert "评查标准中没有项目“77”" in body
+    item.refresh_from_db()
+    assert item.streak == 0
+    body = client.post(reverse("exams:wrong_practice"), post).content.decode()
+    assert "回答正确" in body and "评查正确" in body
+    item.refresh_from_db()
+    assert item.streak == 1
 
 
 def test_recite_mode_shows_the_reference(client, officer_user, casefile):

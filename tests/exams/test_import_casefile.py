@@ -118,3 +118,20 @@ def test_the_template_example_imports():
     report = importer.analyse(importer.COLUMNS, body)
     assert not report.errors and len(report.good) == len(importer.TEMPLATE_EXAMPLES)
     assert report.good[-1][1]["qtype"] == "casefile"
+
+
+def _casefile_block(n, item):
+    return (f"[案卷评查] 评查题{n}：请评查下列案卷。\n案卷材料：\n【询问笔录】\n问：……\n评查项目：\n{item}\n"
+            "评查结论：不合格\n分类：执法文书")
+
+
+@pytest.mark.parametrize("item,code", [
+    ("内容|证据材料未编目|1e999|是|1", "bad_review_item"),  # a number no field holds: unreadable, not a crash
+    ("卷面|文书填写不规范|2|是|1e999", "bad_review_item"),
+    ("卷面|文书填写不规范|2|是|1.25", "casefile_bad_deduction"),  # would be stored as 1.2
+    ("卷面|文书填写不规范|0.04|否", "casefile_bad_max"),  # would be stored as 0.0
+])
+def test_a_deduction_the_item_cannot_hold_is_reported_not_stored(item, code):
+    report = importer_formats.run_import(_casefile_block(1, item).encode("utf-8"), "bank.txt")
+    assert report.created == 0 and not Question.objects.exists()
+    assert [(e.row, e.column, e.code) for e in report.errors] == [(5, "评查项目", code)]

@@ -108,3 +108,22 @@ def test_a_start_costs_the_same_for_any_paper_length(client, officer_user, n):
 #: used, the exam gates (annual-hours rule), the paper's lines, their versions, extra time,
 #: then the two INSERTs.
 START_STATEMENTS = 13
+
+
+def test_a_form_post_of_the_whole_paper_reads_the_answer_lines_once(client, officer_user):
+    """The plain form (no JavaScript) saves every touched answer from the lines the page
+    already read: one SELECT of the answer table, however many answers are saved."""
+    exam = make_exam(paper(4), time_limit_minutes=30)
+    client.force_login(officer_user)
+    client.post(reverse("exams:start", args=[exam.pk]))
+    sitting = Sitting.objects.get()
+    post = {"go": "1"}
+    for line in sitting.answers.all():
+        post.update({f"q{line.position}-rev": "0", f"q{line.position}-choice": line.option_order[0],
+                     f"q{line.position}-choices": line.option_order[0]})
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post(reverse("exams:sitting", args=[sitting.pk]) + "?all=1", post)
+    assert r.status_code == 302
+    reads = [s for s in statements(ctx) if s.upper().startswith("SELECT") and 'FROM "exams_answer"' in s]
+    assert len(reads) == 1, reads
+    assert sorted(sitting.answers.values_list("revision", flat=True)) == [1, 1, 1, 1]
