@@ -190,6 +190,19 @@ def test_annual_report_queries_do_not_grow_with_officers_or_categories(hr_user, 
     assert many == few
 
 
+@pytest.mark.parametrize("year", ["0", "-1", "10000", "99999999999999999999", "abc", "2025年", "²"])
+@pytest.mark.parametrize("fmt", ["", "xlsx"])
+def test_annual_report_of_an_impossible_year_is_this_years(client, hr_user, person, year, fmt):
+    client.force_login(hr_user)
+    r = client.get(reverse("officers:hr_report"), {"year": year, "format": fmt})
+    assert r.status_code == 200
+    this_year = timezone.localdate().year
+    if fmt:
+        assert sheet(r).title == str(this_year)
+    else:
+        assert r.context["year"] == this_year
+
+
 def test_annual_report_does_not_hide_a_failing_query(hr_user, person, base_type, monkeypatch):
     """A database error while counting failed exams is an error, not "0 failed"."""
     from exams.models import Sitting
