@@ -144,6 +144,10 @@ def record_export(request, name, fmt):
                                exports.list_rows(qs, categories=hours_categories))
 
 
+#: The earliest year the annual report is made for.
+REPORT_FIRST_YEAR = 2000
+
+
 @role_required(roles.HR)
 def annual_report(request):
     """年度培训考核汇总 for a unit subtree in scope, as a page, XLSX or PDF."""
@@ -154,10 +158,10 @@ def annual_report(request):
         unit = units.order_by("depth", "path").first()
     if unit is None:
         raise Http404
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    this_year = timezone.localdate().year
+    year = request.GET.get("year") or ""
+    # junk or a year no record can fall in (a date could not even hold it): this year's report
+    year = int(year) if year.isdecimal() and REPORT_FIRST_YEAR <= int(year) <= this_year + 1 else this_year
     qtype = hr_lists.base_type(request.GET.get("type"))
     if qtype is None:
         raise Http404

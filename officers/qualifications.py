@@ -854,9 +854,9 @@ def required_hours(officer, year):
 
 # --- Lifecycle -------------------------------------------------------------------------
 
-#: The record's fields a transition changes.
+#: The record's fields a transition changes (``updated_at`` as ``save`` would stamp it).
 LIFECYCLE_FIELDS = ["status", "granted_at", "expires_at", "last_review", "review_due", "reapply_after",
-                    "status_reason", "status_before_suspension", "suspension_cause"]
+                    "status_reason", "status_before_suspension", "suspension_cause", "updated_at"]
 SUMMARY_FIELDS = ["reasons", "hours_year", "year_hours", "hours_short", "hours_gaps", "evaluated_at"]
 #: The qualification certificates a transition may change.
 _OPEN_CERTIFICATES = (C_VALID, C_SUSPENDED, C_EXPIRED)
@@ -910,6 +910,7 @@ class Journal:
         """A transition changed the record (a new record is inserted at once)."""
         self.begin()
         if self.deferred and rec.pk is not None:
+            rec.updated_at = timezone.now()
             self.records[rec.pk] = rec
         else:
             rec.save()

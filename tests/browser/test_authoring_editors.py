@@ -53,6 +53,12 @@ def test_markdown_toolbar_preview_and_grouped_choosers(browser, live_server, sho
     editor.get_by_role("button", name="标题").click()
     assert box.input_value().startswith("## ")
     preview.locator("h2").wait_for()
+    # 列表 on an empty line writes the placeholder item
+    box.press("End")
+    box.press("Enter")
+    editor.get_by_role("button", name="列表").click()
+    assert box.input_value().endswith("\n- 列表项")
+    preview.locator("li", has_text="列表项").wait_for()
     shots(page, "markdown-editor")
 
     # The case form: filter the list box and the checkboxes by typing.

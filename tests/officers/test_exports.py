@@ -7,7 +7,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -164,6 +165,42 @@ def test_renamed_hours_category_heads_its_report_column(client, hr_user, base_ty
     assert "<th>现场执法技能学时</th>" in body and "<th>公共法律知识学时（要求 20）</th>" in body
     pdf = client.get(reverse("officers:hr_report"), {"format": "pdf"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_annual_report_queries_do_not_grow_with_officers_or_categories(hr_user, units, base_type, categorised):
+    """The per-category hours come from the one ledger read per chunk of officers, not a query per
+    officer and category."""
+    year = timezone.localdate().year
+    categories = list(HoursCategory.objects.all())
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            rows = exports.report_rows(scoped_officers(hr_user, ""), base_type, year, categories)
+        return len(rows), len(ctx.captured_queries)
+
+    queries()  # what a process reads once
+    n_few, few = queries()
+    for i in range(6):
+        officer = make_user(unit=units["SZ-JB-01"], employee_number=f"CATN{i}").officer
+        for category in categories:
+            hours_service.credit(officer, Decimal("1"), source=SOURCE_MANUAL, source_key=f"catn:{i}:{category.code}",
+                                 description="培训", category=category, mode=MODE_CENTRAL, date=timezone.localdate())
+    n_many, many = queries()
+    assert n_many == n_few + 6 and len(categories) >= 3
+    assert many == few
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "10000", "99999999999999999999", "abc", "2025年", "²"])
+@pytest.mark.parametrize("fmt", ["", "xlsx"])
+def test_annual_report_of_an_impossible_year_is_this_years(client, hr_user, person, year, fmt):
+    client.force_login(hr_user)
+    r = client.get(reverse("officers:hr_report"), {"year": year, "format": fmt})
+    assert r.status_code == 200
+    this_year = timezone.localdate().year
+    if fmt:
+        assert sheet(r).title == str(this_year)
+    else:
+        assert r.context["year"] == this_year
 
 
 def test_annual_report_does_not_hide_a_failing_query(hr_user, person, base_type, monkeypatch):

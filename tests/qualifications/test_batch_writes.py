@@ -39,6 +39,7 @@ def evaluate(officers):
 def test_each_transition_is_recorded_with_reason_and_actor(units, base_type):
     officers = lapsed_officers(units, base_type, 3)
     since = AuditLog.objects.order_by("-id").values_list("id", flat=True).first()
+    stamped = max(QualificationRecord.objects.filter(officer__in=officers).values_list("updated_at", flat=True))
     changes, _queries = evaluate(officers)
     assert sorted(ev.action for ev in changes) == ["expired"] * 3
     assert set(QualificationRecord.objects.filter(officer__in=officers).values_list("status", flat=True)) == {
@@ -47,6 +48,7 @@ def test_each_transition_is_recorded_with_reason_and_actor(units, base_type):
         ("expired", "资格已过期")}
     for officer in officers:
         rec = QualificationRecord.objects.get(officer=officer)
+        assert rec.updated_at > stamped  # as a save would stamp it
         cert = Certificate.objects.get(officer=officer)
         trail = list(AuditLog.objects.filter(officer=officer, id__gt=since).order_by("id"))
         assert [(a.action, a.object_id) for a in trail] == [

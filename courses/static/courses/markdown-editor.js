@@ -71,7 +71,7 @@
       var text = lines.map(function (line) {
         if (allPrefixed) return line.slice(prefix.length);
         if (kind === "heading") line = line.replace(/^#+\s*/, "");
-        return prefix + (line || this.text[kind]);
+        return prefix + (line || placeholder);
       }).join("\n");
       input.setSelectionRange(start, end);
       this.replaceSelection(text, 0, text.length);
