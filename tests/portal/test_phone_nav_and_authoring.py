@@ -4,6 +4,7 @@ import re
 from html import unescape
 
 import pytest
+from django.contrib.staticfiles import finders
 
 from casebank.models import CasePage
 from courses.models import CourseIndexPage
@@ -90,3 +91,13 @@ def test_reviewer_admin_home_lists_what_awaits_review(client, trainer_user, revi
     body = client.get("/cms/").content.decode()
     assert "academy-review-queue" not in body and "暂无待审核的内容。" not in body
     assert not CasePage.objects.get(pk=case.pk).live
+
+
+def test_admin_home_panels_are_styled_by_the_project_stylesheet(client, trainer_user, reviewer_user):
+    for user in (trainer_user, reviewer_user):
+        client.force_login(user)
+        body = client.get("/cms/").content.decode()
+        assert re.search(r'<link rel="stylesheet" href="/static/css/admin(\.[0-9a-f]+)?\.css">', body), user
+    css = open(finders.find("css/admin.css"), encoding="utf-8").read()
+    assert ".academy-create-links{list-style:none" in css and ".academy-panel-empty{" in css
+    assert 'class="academy-panel-empty"' in body and 'class="academy-create-links"' in body
