@@ -1,6 +1,6 @@
-"""An officer on a 375×812 phone reads the statute library, the power list and 我的资料: the laws
-come before their filters (in a drawer, the active one as a removable chip), each law and each
-power item is a card, and nothing is wider than the screen — in English too, where the labels
+"""An officer on a 375×812 phone reads the statute library, the power list, the benchmarks and
+我的资料: the laws come before their filters (in a drawer, the active one as a removable chip), each
+law, power item and discretion level is a card, and nothing is wider than the screen — in English too, where the labels
 of 我的资料 are longest."""
 import datetime
 
@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from casebank.models import Law
 from tests.browser.conftest import PHONE, _context, login
 from tests.browser.journey_data import people
-from tests.casebank.factories import make_power_item
+from tests.casebank.factories import make_benchmark, make_power_item
 from tests.casebank.statute_library import make_law
 from tests.factories import PASSWORD
 
@@ -20,6 +20,8 @@ CITIES = ["宁波市", "杭州市", "温州市", "嘉兴市", "湖州市", "绍�
 
 
 def library():
+    make_benchmark("BM-T-001", violation="擅自占用城市道路从事经营活动",
+                   levels=((0, 50, "轻微"), (50, 200, "一般"), (200, 500, "较重"), (500, 1000, "严重")))
     make_law("t-penalty", "中华人民共和国行政处罚法", level=Law.NATIONAL_LAW, version_date=datetime.date(2021, 1, 22),
              issuing_body="全国人民代表大会常务委员会", short_name="行政处罚法")
     for i, city in enumerate(CITIES):
@@ -77,6 +79,16 @@ def test_reference_pages_on_a_phone(browser, live_server, shots):
         assert rows.count() == 4
         box = rows.first.bounding_box()
         assert box["width"] > PHONE["width"] * 0.8 and box["height"] < PHONE["height"] / 2, box
+
+        # the benchmarks: each level a card, its fine range on one line
+        page.goto("/benchmarks/")
+        shots(page, "benchmarks")
+        assert no_overflow(page)
+        levels = page.locator("table.levels tbody tr")
+        assert levels.count() == 4
+        fine = levels.nth(3).locator("td[data-label]").nth(2)
+        assert fine.inner_text().strip() == "500–1000" and fine.evaluate("td => getComputedStyle(td).display") == "block"
+        assert levels.nth(3).bounding_box()["width"] > PHONE["width"] * 0.75
 
         # 我的资料 in English: long labels, the 执法证 QR code and the hours table stay on the screen
         context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
