@@ -78,6 +78,7 @@ run: demo static
 	@echo "执法学堂 is serving on http://127.0.0.1:$(PORT)/ (public address: $$ACADEMY_PUBLIC_URL)"
 	@echo "Demo logins (password: $$DEMO_PASSWORD):"
 	@echo "  officer   执法队员 (江北区第一中队)"
+	@echo "  leader    中队长 (江北区第一中队: 案例推荐, 类案检索报告)"
 	@echo "  trainer   教官"
 	@echo "  reviewer  法制审核员"
 	@echo "  hr        人事 (江北区城市管理执法局 only)"

@@ -7,7 +7,7 @@ trainer may correct the mark). Scope: an officer sees the assignments that targe
 (``assignments_for``, the same targeting as a course assignment); a trainer manages the
 assignments of the units in their scope and sees only the reports of officers in their scope
 (officers.scoping). Assignments coming due reach officers' notices through the
-``academy_assignments_due`` hook (``assignments_due``)."""
+``academy_case_reports_due`` hook (``assignments_due``)."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -206,7 +206,7 @@ def mark(report, score, comment, user, now=None):
 
 
 def assignments_due(start, end):
-    """[(officer id, key, title, due date, url)] of the report assignments due between ``start``
+    """[(officer id, key, case title, due date, url)] of the report assignments due between ``start``
     and ``end`` that a targeted active officer has not submitted; one query per assignment.
     The key ("case-report-<id>") keeps these apart from course assignments in notices."""
     out = []
@@ -216,7 +216,7 @@ def assignments_due(start, end):
         done = assignment.reports.exclude(status=ReportStatus.DRAFT).values("officer_id")
         officer_ids = (Officer.objects.filter(is_active=True).filter(assignment.target_q())
                        .exclude(pk__in=done).values_list("pk", flat=True))
-        title = _("类案检索报告：%(case)s") % {"case": assignment.case.title}
+        title = assignment.case.title
         url = reverse("casebank:report_write", args=[assignment.pk])
         out.extend((pk, f"case-report-{assignment.pk}", title, assignment.due_date, url) for pk in officer_ids)
     return out

@@ -212,7 +212,7 @@ register_snippet(CasebankGroup)
 # --- 类案检索报告 and 案例推荐 -----------------------------------------------------------
 
 
-@hooks.register("academy_assignments_due")
+@hooks.register("academy_case_reports_due")
 def due_case_reports(start, end):
     """Similar-case report assignments coming due, for officers' notices (officers.notices)."""
     return similar_reports.assignments_due(start, end)

@@ -38,6 +38,7 @@ DEMO_USERS = {
     "trainer": (roles.TRAINER, "SZ", "陈立新", "trainer", "SZ0002"),
     "reviewer": (roles.LEGAL_REVIEWER, "SZ", "周法正", "legal_officer", "SZ0003"),
     "hr": (roles.HR, "SZ-JB", "孙晓红", "hr_clerk", "JB0004"),
+    "leader": (roles.OFFICER, "SZ-JB-01", "魏国栋", "squad_leader", "JB0005"),
 }
 
 
@@ -112,8 +113,10 @@ def load(stdout, password):
             user.groups.add(Group.objects.get(name=roles.OFFICER))
         Officer.objects.get_or_create(user=user, defaults={
             "employee_number": number, "full_name": full_name, "unit": units[unit_code], "position": position,
-            "hire_date": datetime.date(2018, 3, 1), "certificate_number": "320100001" if role == roles.OFFICER else "",
-            "training_tier": TIER_ADVANCED if role in (roles.TRAINER, roles.LEGAL_REVIEWER) else TIER_INSERVICE,
+            "hire_date": datetime.date(2018, 3, 1),
+            "certificate_number": f"32010{number[2:]}" if role == roles.OFFICER else "",
+            "training_tier": (TIER_ADVANCED if role in (roles.TRAINER, roles.LEGAL_REVIEWER)
+                              else _demo_tier(position, True)),
         })
         created += int(new)
     for i, name in enumerate(AUXILIARY_NAMES):

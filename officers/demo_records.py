@@ -126,16 +126,38 @@ def _auxiliary(aux_type, today):
     return n
 
 
+#: The demo logins that hold the 执法证: username → (this year's hours, days since the grant, exam score).
+DEMO_LOGIN_RECORDS = {"officer": (48, 215, 86), "leader": (62, 300, 91)}
+
+
+def _demo_logins(base, today):
+    """Hours, the qualification exam and the 执法证 of the demo logins that have none yet."""
+    n = 0
+    for username, (hours, days, score) in DEMO_LOGIN_RECORDS.items():
+        officer = Officer.objects.filter(user__username=username).first()
+        if officer is None or QualificationRecord.objects.filter(officer=officer, qualification_type=base).exists():
+            continue
+        _hours(officer, hours, today)
+        granted = today - datetime.timedelta(days=days)
+        _exam(officer, "qual", "行政执法资格考试", "qualification", score, granted - datetime.timedelta(days=10))
+        qualifications.grant(officer, base, today=granted, reason="历史持证信息导入")
+        n += 1
+    return n
+
+
 @transaction.atomic
 def load(stdout, password):
     today = timezone.localdate()
     types, n_types = ensure_types()
     base = types["ZF-BASE"]
     if QualificationRecord.objects.filter(qualification_type=base, granted_at__isnull=False).exists():
-        stdout.write(f"  qualification types: {len(types)} (0 new); records already loaded")
+        n_logins = _demo_logins(base, today)
+        if n_logins:
+            qualifications.evaluate_many(Officer.objects.filter(user__username__in=DEMO_LOGIN_RECORDS), today)
+        stdout.write(f"  qualification types: {len(types)} (0 new); records already loaded"
+                     f" ({n_logins} new for the demo logins)")
         return
     officers = list(Officer.objects.filter(employee_number__startswith="ZF").order_by("employee_number"))
-    demo_login = Officer.objects.filter(user__username="officer").first()
     n_records = 0
     for i, officer in enumerate(officers):
         kind, days, hours, annual = SCENARIOS[i % 10]
@@ -162,12 +184,7 @@ def load(stdout, password):
         if i % 10 in (0, 2):
             special = types["ZF-PLAN"] if i % 20 == 0 else types["ZF-ENV"]
             qualifications.grant(officer, special, today=granted, reason="历史持证信息导入")
-    if demo_login is not None:
-        _hours(demo_login, 48, today)
-        granted = today - datetime.timedelta(days=215)
-        _exam(demo_login, "qual", "行政执法资格考试", "qualification", 86, granted - datetime.timedelta(days=10))
-        qualifications.grant(demo_login, base, today=granted, reason="历史持证信息导入")
-        n_records += 1
+    n_records += _demo_logins(base, today)
     n_records += _auxiliary(types[AUXILIARY_TYPE[0]], today)
     changes = qualifications.evaluate_many(Officer.objects.filter(is_active=True).order_by("pk"), today)
     stdout.write(f"  qualification types: {len(types)} ({n_types} new), records granted: {n_records}, "

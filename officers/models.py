@@ -841,6 +841,7 @@ class NoticeKind(models.TextChoices):
     EXPIRING = "expiring", _("资格即将到期")
     REVIEW_DUE = "review_due", _("年审将至")
     COURSE_DUE = "course_due", _("指派课程即将到期")
+    REPORT_DUE = "report_due", _("类案检索报告即将到期")
     EXAM_RESULT = "exam_result", _("考试成绩发布")
     HOURS_SHORT = "hours_short", _("学时不足")
     FEEDBACK = "feedback", _("群众评价")
@@ -858,6 +859,8 @@ NOTICE_TEXTS = {
                             _("您的%(type)s须于 %(due)s 前完成年审，请按“我的资格”列出的事项准备。")),
     NoticeKind.COURSE_DUE: (_("指派课程“%(course)s”即将到期"),
                             _("课程“%(course)s”须于 %(due)s 前完成，请尽快学习。")),
+    NoticeKind.REPORT_DUE: (_("类案检索报告“%(case)s”将于 %(due)s 到期"),
+                            _("类案检索报告“%(case)s”须于 %(due)s 前提交，请尽快完成类案比对。")),
     NoticeKind.EXAM_RESULT: (_("“%(exam)s”成绩已发布"), _("“%(exam)s”的成绩已发布：%(outcome)s。")),
     NoticeKind.FEEDBACK: (_("收到一条群众表扬"), _("有群众通过执法证查验页表扬了您：%(text)s")),
     NoticeKind.REPLY: (_("您对“%(subject)s”的反馈已处理"), _("处理结果：%(outcome)s。回复：%(reply)s")),

@@ -25,7 +25,8 @@ Settings:
   several apply at once);
 - ACADEMY_NOTICE_COURSE_DUE_DAYS (7): an assigned course not completed that is due
   within this many days (asked of the courses app through the
-  ``academy_assignments_due`` hook);
+  ``academy_assignments_due`` hook), and a 类案检索报告 not submitted that is due within
+  as many days (asked of the casebank through the ``academy_case_reports_due`` hook);
 - ACADEMY_NOTICE_HOURS_FROM ("11-01"): from this day of the year, an officer still
   short of the year's hours gets one notice for the year.
 
@@ -54,6 +55,9 @@ logger = logging.getLogger(__name__)
 #: The hook through which the courses app reports assigned courses coming due:
 #: ``fn(start, end)`` → iterable of (officer id, assignment id, course title, due date, url).
 ASSIGNMENTS_DUE_HOOK = "academy_assignments_due"
+#: The hook through which the casebank reports 类案检索报告 assignments coming due, in the same
+#: shape: ``fn(start, end)`` → iterable of (officer id, assignment key, case title, due date, url).
+REPORTS_DUE_HOOK = "academy_case_reports_due"
 
 
 # --- Settings ---------------------------------------------------------------------------
@@ -211,12 +215,19 @@ def _hours_dues(today):
                   _url("courses:my_learning"))
 
 
-def _course_dues(today):
+def _assignment_dues(today, hook, kind, param):
+    # Every kind of assignment shares the "course:" key prefix (the casebank's assignment keys read
+    # "case-report-<id>"), so an assignment is announced once per due date whatever its kind.
     end = today + datetime.timedelta(days=course_due_days())
-    for provider in hooks.get_hooks(ASSIGNMENTS_DUE_HOOK):
-        for officer_id, assignment_id, title, due, url in provider(today, end):
-            yield Due(officer_id, NoticeKind.COURSE_DUE, f"course:{assignment_id}:{due}",
-                      {"course": title, "due": due.isoformat()}, url or _url("courses:my_learning"))
+    for provider in hooks.get_hooks(hook):
+        for officer_id, assignment_key, title, due, url in provider(today, end):
+            yield Due(officer_id, kind, f"course:{assignment_key}:{due}",
+                      {param: title, "due": due.isoformat()}, url or _url("courses:my_learning"))
+
+
+def _due_assignments(today):
+    yield from _assignment_dues(today, ASSIGNMENTS_DUE_HOOK, NoticeKind.COURSE_DUE, "course")
+    yield from _assignment_dues(today, REPORTS_DUE_HOOK, NoticeKind.REPORT_DUE, "case")
 
 
 def daily(today=None):
@@ -224,7 +235,7 @@ def daily(today=None):
     Already-sent keys are read in bulk, so a repeated run costs a few queries."""
     today = today or timezone.localdate()
     result = DailyResult()
-    dues = [*_qualification_dues(today), *_hours_dues(today), *_course_dues(today)]
+    dues = [*_qualification_dues(today), *_hours_dues(today), *_due_assignments(today)]
     if not dues:
         return result
     sent = set()

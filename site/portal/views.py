@@ -12,10 +12,14 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html")
     role = roles.primary_role(request.user)
+    profile = own_profile(request.user)
+    label = roles.ROLE_LABELS.get(role, _("访客"))
+    if role == roles.OFFICER and profile is not None and profile.position:
+        label = profile.get_position_display()  # 中队长, 法制员 … rather than the role
     return render(request, "portal/dashboard.html", {
         "role": role,
-        "role_label": roles.ROLE_LABELS.get(role, _("访客")),
-        "profile": own_profile(request.user),
+        "role_label": label,
+        "profile": profile,
         "panels": panels_for(request, role),
     })
 

@@ -1,4 +1,7 @@
-"""Wagtail's admin home: the "新建…" entry points the apps offer (academy_create_links)."""
+"""Wagtail's admin home: the "新建…" entry points the apps offer (academy_create_links), and the
+admin stylesheet of the project's own admin panels."""
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
@@ -22,3 +25,8 @@ def create_links_panel(request, panels):
     links = create_links_for(request)
     if links:
         panels.insert(0, CreateLinksHomePanel(links))
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

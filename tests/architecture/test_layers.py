@@ -29,7 +29,7 @@ ORDER = [ENTRY, PAGES, FORMS, RULES, DATA]
 #: app → {layer: module patterns (relative to the app)}. "" is the package itself.
 LAYERS = {
     "casebank": {
-        ENTRY: ["apps", "signal_handlers", "demo", "demo_references", "management", "management.*",
+        ENTRY: ["apps", "signal_handlers", "demo", "demo_references", "demo_casework", "management", "management.*",
                 "templatetags", "templatetags.*", "urls", "views", "views.*", "wagtail_hooks", "data.*"],
         PAGES: ["pages", "models"],
         FORMS: ["admin_forms", "panels", "choosers", "importers", "regulations", "casework_forms"],

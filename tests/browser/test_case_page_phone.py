@@ -5,7 +5,8 @@ shows on 我的收藏. On a desktop the outline is a side column with the curren
 import pytest
 from playwright.sync_api import expect
 
-from casebank.models import Bookmark
+from casebank.citations import invalidate_cache
+from casebank.models import Article, Bookmark, Law
 from tests.browser.conftest import DESKTOP, PHONE, _context, login
 from tests.browser.journey_data import people
 from tests.casebank.factories import make_case
@@ -21,13 +22,17 @@ def a_long_case():
         "商户占道经营被责令改正案", summary="商户在人行道上摆摊经营，劝导后仍不改正。",
         facts=LONG + "\n当事人在人行道上设置摊位，占用人行道约六平方米。",
         issues=LONG + "\n争议在于摊位是否属于临时占道。",
-        legal_basis_text=LONG,
+        legal_basis_text=LONG + "\n本案依照《行政处罚法》第三十三条的规定，责令当事人当场改正。",
         teaching_points=LONG + "\n教学要点：先教育后处罚，摊位的认定要有现场照片。",
     )
 
 
 def test_case_page_on_a_phone(browser, live_server, shots):
     people()
+    law = Law.objects.create(source_id="test-penalty", full_name="中华人民共和国行政处罚法", short_name="行政处罚法")
+    Article.objects.create(law=law, position=33, number=33, number_text="第三十三条",
+                           text="违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚。")
+    invalidate_cache()
     case = a_long_case()
     context = _context(browser, PHONE, live_server)
     page = context.new_page()
@@ -73,6 +78,14 @@ def test_case_page_on_a_phone(browser, live_server, shots):
         page.get_by_role("button", name="上一个").click()
         assert count.inner_text() == "3/3"
         shots(page, "find")
+        # a match runs across a citation link (its 原文 button and pop-up are not part of the text)
+        assert page.locator("#basis a.cite-link").inner_text() == "《行政处罚法》第三十三条"
+        find.fill("依照《行政处罚法》第三十三条的规定")
+        expect(count).to_have_text("1/1")
+        marks = page.locator("mark.find-current")
+        assert marks.all_inner_texts() == ["依照", "《行政处罚法》第三十三条", "的规定"]
+        assert page.locator("#basis a.cite-link mark.find-hit").count() == 1
+        shots(page, "find_across_citation")
         find.fill("没有这个词")
         expect(count).to_have_text("无匹配")
         assert page.locator("mark.find-hit").count() == 0

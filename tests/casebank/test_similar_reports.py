@@ -3,10 +3,12 @@ marks it, the officer reads the mark; scope refusals at every step."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casebank import similar_reports as reports
 from casebank.models import ReportStatus, SimilarCaseAssignment, SimilarCaseReport
+from officers import notices
+from officers.models import Notice, NoticeKind
 from tests.factories import make_user
 
 from .factories import make_case
@@ -211,7 +213,19 @@ def test_due_assignments_reach_notices_until_submitted(officer_user, other_offic
                                                       due_date=today + datetime.timedelta(days=3), min_cases=1)
     due_rows = reports.assignments_due(today, today + datetime.timedelta(days=7))
     assert [(r[0], r[1]) for r in due_rows] == [(officer_user.officer.pk, f"case-report-{assignment.pk}")]
-    assert due_rows[0][2] == "类案检索报告：本案：夜间施工噪声"
+    assert due_rows[0][2] == "本案：夜间施工噪声"
+    # the officer's notice reads as a report task, not as an assigned course, in both languages
+    notices.daily(today)
+    notice = Notice.objects.get(officer=officer_user.officer, kind=NoticeKind.REPORT_DUE)
+    due = (today + datetime.timedelta(days=3)).isoformat()
+    assert notice.link == f"/case-reports/{assignment.pk}/"
+    assert notice.display_title == f"类案检索报告“本案：夜间施工噪声”将于 {due} 到期"
+    assert f"须于 {due} 前提交" in notice.display_body and "课程" not in notice.display_body
+    with translation.override("en"):
+        assert notice.display_title == f'Similar-case report on "本案：夜间施工噪声" due on {due}'
+        assert notice.get_kind_display() == "Similar-case report due"
+    notices.daily(today)
+    assert Notice.objects.filter(officer=officer_user.officer, kind=NoticeKind.REPORT_DUE).count() == 1
     report = reports.start(officer_user.officer, assignment)
     reports.add_case(report, cases["a"].pk, officer_user)
     reports.save_texts(report, "", {c.pk: FILLED for c in report.comparisons.all()})

@@ -22,6 +22,7 @@ def test_make_run_keeps_its_steps_and_serves_with_gunicorn():
     assert positions == sorted(positions), "install, migrate, demo, static files, then the server"
     assert "runserver" not in out
     assert 'echo "  officer' in out, "the demo logins are printed"
+    assert 'echo "  leader' in out, "the squad leader's login too"
 
 
 def test_make_run_uses_the_local_settings_and_public_url():

@@ -4,11 +4,14 @@ import re
 from html import unescape
 
 import pytest
+from django.contrib.staticfiles import finders
 
 from casebank.models import CasePage
 from courses.models import CourseIndexPage
 from tests.casebank.factories import case_index, make_case
+from officers import roles
 from tests.courses.factories import make_course
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +93,22 @@ def test_reviewer_admin_home_lists_what_awaits_review(client, trainer_user, revi
     body = client.get("/cms/").content.decode()
     assert "academy-review-queue" not in body and "暂无待审核的内容。" not in body
     assert not CasePage.objects.get(pk=case.pk).live
+
+
+def test_admin_home_panels_are_styled_by_the_project_stylesheet(client, trainer_user, reviewer_user):
+    for user in (trainer_user, reviewer_user):
+        client.force_login(user)
+        body = client.get("/cms/").content.decode()
+        assert re.search(r'<link rel="stylesheet" href="/static/css/admin(\.[0-9a-f]+)?\.css">', body), user
+    css = open(finders.find("css/admin.css"), encoding="utf-8").read()
+    assert ".academy-create-links{list-style:none" in css and ".academy-panel-empty{" in css
+    assert 'class="academy-panel-empty"' in body and 'class="academy-create-links"' in body
+
+
+def test_officer_dashboard_names_the_officer_position(client, units):
+    leader = make_user(roles.OFFICER, unit=units["SZ-JB-01"], username="leader_a", position="squad_leader")
+    client.force_login(leader)
+    body = client.get("/").content.decode()
+    assert re.search(r'<p class="muted">中队长 · 江北区[^<]*第一中队</p>', body), body[:3000]
+    client.force_login(make_user(roles.OFFICER, unit=units["SZ-JB-01"], username="officer_z", position="officer"))
+    assert '<p class="muted">执法队员 · ' in client.get("/").content.decode()

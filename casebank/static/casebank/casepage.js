@@ -1,5 +1,6 @@
 /* The case page's tools: the outline (目录) of the page's sections with the current one marked,
-   find in page (查找: matches highlighted, 上一个/下一个 with a count), and the 收藏 star sent
+   find in page (查找: matches highlighted, 上一个/下一个 with a count; a match may run across a
+   citation link), and the 收藏 star sent
    without leaving the page. Also asks before a form marked data-confirm drops a note.
    Without this script the page reads the same, the star and note forms post and come back,
    and the outline and the find box stay hidden (CSP: no inline script anywhere). */
@@ -137,65 +138,144 @@
   placeBox();
   if (wide && wide.addEventListener) wide.addEventListener("change", placeBox);
 
+  // Not searched: controls, hidden text, a citation's article pop-up and its status badge (so that
+  // the sentence around a citation reads on as one text).
   function skipped(node) {
     var el = node.parentNode;
-    return !el || el.closest("script,style,textarea,select,button,[data-case-tools],[data-find-skip],.cite-pop,.sr-only,[hidden]");
+    return !el || el.closest("script,style,textarea,select,button,[data-case-tools],[data-find-skip],.cite-pop,.cite-badge,.sr-only,[hidden]");
+  }
+
+  // Text runs on across inline elements: a match may start in the text before a citation link
+  // and end inside it or after it. A run ends at the edge of a block (paragraph, list item, cell).
+  var blockCache = typeof Map === "function" ? new Map() : null;
+  function blockOf(node) {
+    var el = node.parentNode;
+    while (el && el !== root) {
+      var display = blockCache && blockCache.get(el);
+      if (display === undefined) {
+        display = window.getComputedStyle(el).display;
+        if (blockCache) blockCache.set(el, display);
+      }
+      if (display.indexOf("inline") !== 0 && display !== "contents") return el;
+      el = el.parentNode;
+    }
+    return root;
+  }
+
+  function hitText(hit) {
+    return hit.map(function (mark) { return mark.textContent; }).join("");
+  }
+
+  function setCurrent(hit, on) {
+    hit.forEach(function (mark) { mark.classList.toggle("find-current", on); });
   }
 
   function clear() {
-    hits.forEach(function (mark) {
-      var parent = mark.parentNode;
-      if (!parent) return;
-      parent.replaceChild(document.createTextNode(mark.textContent), mark);
-      parent.normalize();
+    var parents = [];
+    hits.forEach(function (hit) {
+      hit.forEach(function (mark) {
+        var parent = mark.parentNode;
+        if (!parent) return;
+        parent.replaceChild(document.createTextNode(mark.textContent), mark);
+        if (parents.indexOf(parent) < 0) parents.push(parent);
+      });
     });
+    parents.forEach(function (parent) { parent.normalize(); });
     hits = [];
     at = -1;
     count.textContent = "";
   }
 
-  function search(term) {
-    clear();
-    term = term.trim();
-    if (!term) return;
-    var needle = term.toLowerCase();
+  // The visible text of the page as runs: {text, pos} where pos[i] = [node, offset] of text[i];
+  // white space collapses to one space, as the browser shows it.
+  function textRuns() {
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
       acceptNode: function (node) {
-        return node.nodeValue.toLowerCase().indexOf(needle) >= 0 && !skipped(node)
-          ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+        return skipped(node) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
       }
     });
-    var nodes = [];
-    while (walker.nextNode()) nodes.push(walker.currentNode);
-    nodes.forEach(function (node) {
-      var text = node.nodeValue;
-      var lower = text.toLowerCase();
-      var from = 0;
-      var found = lower.indexOf(needle, from);
-      var fragment = document.createDocumentFragment();
+    var runs = [];
+    var run = null;
+    var block = null;
+    while (walker.nextNode()) {
+      var node = walker.currentNode;
+      var b = blockOf(node);
+      if (!run || b !== block) {
+        run = {text: "", pos: []};
+        runs.push(run);
+        block = b;
+      }
+      var value = node.nodeValue;
+      var lower = value.toLowerCase();
+      if (lower.length !== value.length) lower = value;
+      for (var i = 0; i < lower.length; i++) {
+        var ch = lower.charAt(i);
+        if (/\s/.test(ch)) {
+          if (!run.text || run.text.charAt(run.text.length - 1) === " ") continue;
+          ch = " ";
+        }
+        run.text += ch;
+        run.pos.push([node, i]);
+      }
+    }
+    return runs;
+  }
+
+  function search(term) {
+    clear();
+    var needle = term.replace(/\s+/g, " ").trim().toLowerCase();
+    if (!needle) return;
+    var ranges = [];  // [node, start, end, hit index]
+    textRuns().forEach(function (run) {
+      var found = run.text.indexOf(needle);
       while (found >= 0) {
-        fragment.appendChild(document.createTextNode(text.slice(from, found)));
+        var first = run.pos[found];
+        var last = run.pos[found + needle.length - 1];
+        var index = hits.length;
+        hits.push([]);
+        var started = false;
+        for (var i = found; i < found + needle.length; i++) {
+          var node = run.pos[i][0];
+          if (started && ranges[ranges.length - 1][0] === node) continue;
+          started = true;
+          ranges.push([node, node === first[0] ? first[1] : 0,
+                       node === last[0] ? last[1] + 1 : node.nodeValue.length, index]);
+        }
+        found = run.text.indexOf(needle, found + needle.length);
+      }
+    });
+    // Wrap each node's pieces in <mark>, the node's pieces in order.
+    var i = 0;
+    while (i < ranges.length) {
+      var node = ranges[i][0];
+      var text = node.nodeValue;
+      var fragment = document.createDocumentFragment();
+      var from = 0;
+      for (; i < ranges.length && ranges[i][0] === node; i++) {
+        var r = ranges[i];
+        if (r[2] <= r[1]) continue;
+        fragment.appendChild(document.createTextNode(text.slice(from, r[1])));
         var mark = document.createElement("mark");
         mark.className = "find-hit";
-        mark.textContent = text.slice(found, found + needle.length);
+        mark.textContent = text.slice(r[1], r[2]);
         fragment.appendChild(mark);
-        hits.push(mark);
-        from = found + needle.length;
-        found = lower.indexOf(needle, from);
+        hits[r[3]].push(mark);
+        from = r[2];
       }
       fragment.appendChild(document.createTextNode(text.slice(from)));
       node.parentNode.replaceChild(fragment, node);
-    });
+    }
+    hits = hits.filter(function (hit) { return hit.length; });
     if (hits.length) go(0);
     else count.textContent = box.getAttribute("data-none");
   }
 
   function go(index) {
     if (!hits.length) return;
-    if (at >= 0 && hits[at]) hits[at].classList.remove("find-current");
+    if (at >= 0 && hits[at]) setCurrent(hits[at], false);
     at = (index + hits.length) % hits.length;
-    var mark = hits[at];
-    mark.classList.add("find-current");
+    var mark = hits[at][0];
+    setCurrent(hits[at], true);
     count.textContent = (at + 1) + "/" + hits.length;
     var top = mark.getBoundingClientRect().top + window.pageYOffset - barHeight() - window.innerHeight / 3;
     window.scrollTo({top: Math.max(0, top), behavior: "auto"});
@@ -211,7 +291,8 @@
     if (event.key === "Enter") {
       event.preventDefault();
       window.clearTimeout(timer);
-      if (!hits.length || input.value.trim().toLowerCase() !== (hits[0].textContent || "").toLowerCase()) {
+      var term = input.value.replace(/\s+/g, " ").trim().toLowerCase();
+      if (!hits.length || term !== hitText(hits[0]).replace(/\s+/g, " ").toLowerCase()) {
         search(input.value);
       } else {
         go(event.shiftKey ? at - 1 : at + 1);

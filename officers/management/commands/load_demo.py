@@ -14,6 +14,7 @@ DEMO_STEPS = [
     "courses.demo",
     "exams.demo",
     "officers.demo_records",
+    "casebank.demo_casework",
     "officers.demo_notices",
     "casebank.demo_references",
     "search.demo",

@@ -34,10 +34,52 @@
   window.addEventListener("resize", markScrollable);
   var button = document.querySelector(".nav-button");
   var nav = document.getElementById("site-nav");
+  if (nav) fitMenu(nav);
   if (!button || !nav) return;
   button.hidden = false;
   button.addEventListener("click", function () {
     var open = nav.classList.toggle("open");
     button.setAttribute("aria-expanded", open ? "true" : "false");
   });
+
+  // A long menu on a wide screen keeps to one row: the items that do not fit go, in their order,
+  // under 更多 (the page being shown stays in the row). On a phone the menu is a column of all items.
+  function fitMenu(nav) {
+    var menu = nav.querySelector("ul");
+    var desktop = window.matchMedia ? window.matchMedia("(min-width: 761px)") : null;
+    if (!menu || !desktop || menu.children.length < 2) return;
+    var items = Array.prototype.slice.call(menu.children);
+    var more = document.createElement("li");
+    more.className = "nav-more";
+    var details = document.createElement("details");
+    var summary = document.createElement("summary");
+    summary.textContent = nav.getAttribute("data-more-label") || "…";
+    var sub = document.createElement("ul");
+    details.appendChild(summary);
+    details.appendChild(sub);
+    more.appendChild(details);
+
+    function oneRow() {
+      var top = menu.firstElementChild.offsetTop;
+      return Array.prototype.every.call(menu.children, function (li) { return li.offsetTop === top; });
+    }
+    function fit() {
+      details.open = false;
+      if (more.parentNode) menu.removeChild(more);
+      items.forEach(function (li) { menu.appendChild(li); });
+      if (!desktop.matches || oneRow()) return;
+      menu.appendChild(more);
+      var movable = items.filter(function (li) { return !li.querySelector("a[aria-current]"); }).reverse();
+      for (var i = 0; i < movable.length && !oneRow(); i++) sub.insertBefore(movable[i], sub.firstChild);
+      summary.classList.toggle("has-badge", !!sub.querySelector(".nav-badge"));
+    }
+    fit();
+    var timer = null;
+    window.addEventListener("resize", function () { window.clearTimeout(timer); timer = window.setTimeout(fit, 100); });
+    window.addEventListener("load", fit);
+    document.addEventListener("click", function (event) { if (!more.contains(event.target)) details.open = false; });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && details.open) { details.open = false; summary.focus(); }
+    });
+  }
 })();
