@@ -20,6 +20,7 @@ from wagtail import hooks
 from officers.events import exam_passed, exam_result_released
 from officers.hours import credit
 from officers.models import SOURCE_EXAM
+from portal.rows import Columns, Statement
 
 from . import grading
 from .models import (
@@ -283,16 +284,49 @@ LOCKED = "locked"
 
 #: What an answer save reads, in one query (``line_for_save``): the answer line, the state of
 #: its sitting and the frozen question version (no exam, no officer, no other column).
-SAVE_FIELDS = ("id", "sitting_id", "position", "version_id", "response", "revision", "saved_at", "locked",
-               "sitting__id", "sitting__status", "sitting__deadline", "sitting__exam_id", "sitting__officer_id",
-               "version__id", "version__content")
+SAVE_ANSWER = Columns(Answer, ["id", "sitting_id", "position", "version_id", "response", "revision", "saved_at",
+                               "locked"])
+SAVE_SITTING = Columns(Sitting, ["id", "status", "deadline", "exam_id", "officer_id"])
+SAVE_VERSION = Columns(QuestionVersion, ["id", "content"])
+
+_LINE = Statement(lambda q: f"""
+    SELECT {SAVE_ANSWER.select(q, "a")}, {SAVE_SITTING.select(q, "s")}, {SAVE_VERSION.select(q, "v")}
+    FROM {SAVE_ANSWER.table(q)} {q("a")}
+    JOIN {SAVE_SITTING.table(q)} {q("s")} ON {q("s")}.{q("id")} = {q("a")}.{SAVE_ANSWER.column(q, "sitting_id")}
+    JOIN {SAVE_VERSION.table(q)} {q("v")} ON {q("v")}.{q("id")} = {q("a")}.{SAVE_ANSWER.column(q, "version_id")}
+    WHERE {q("a")}.{SAVE_ANSWER.column(q, "sitting_id")} = %s AND {q("s")}.{SAVE_SITTING.column(q, "officer_id")} = %s
+      AND {q("a")}.{SAVE_ANSWER.column(q, "position")} = %s""")
+
+#: The two guarded UPDATEs of a save (``save_answer``): the sitting's row while it is open, then
+#: the answer while it holds the revision the client saw and is not locked.
+_TOUCH_OPEN_SITTING = Statement(lambda q: f"""
+    UPDATE {SAVE_SITTING.table(q)} SET {q(Sitting._meta.get_field("current_position").column)} = %s
+    WHERE {SAVE_SITTING.column(q, "id")} = %s AND {SAVE_SITTING.column(q, "status")} = %s""")
+_STORE_ANSWER = Statement(lambda q: f"""
+    UPDATE {SAVE_ANSWER.table(q)}
+    SET {SAVE_ANSWER.column(q, "response")} = %s,
+        {SAVE_ANSWER.column(q, "revision")} = {SAVE_ANSWER.column(q, "revision")} + 1,
+        {SAVE_ANSWER.column(q, "saved_at")} = %s
+    WHERE {SAVE_ANSWER.column(q, "id")} = %s AND {SAVE_ANSWER.column(q, "revision")} = %s
+      AND {SAVE_ANSWER.column(q, "locked")} = %s""")
 
 
-def line_for_save(answers, position):
-    """The answer at ``position`` among ``answers`` (a queryset naming the sitting and who may
-    save into it) with its sitting and version, loaded with ``SAVE_FIELDS`` only; None if none."""
-    found = answers.filter(position=position).select_related("sitting", "version").only(*SAVE_FIELDS)[:1]
-    return found[0] if found else None
+#: The largest value of an integer column on every database used (a parameter beyond it
+#: overflows SQLite's integer).
+MAX_INT = 2**31 - 1
+
+
+def line_for_save(sitting_id, officer_id, position):
+    """The answer at ``position`` of sitting ``sitting_id`` if that sitting is officer
+    ``officer_id``'s, with its sitting and version (the columns above only); None if none."""
+    found = _LINE.rows([sitting_id, officer_id, position])
+    if not found:
+        return None
+    row = found[0]
+    answer = SAVE_ANSWER.build(row)
+    answer.sitting = SAVE_SITTING.build(row, SAVE_ANSWER.width)
+    answer.version = SAVE_VERSION.build(row, SAVE_ANSWER.width + SAVE_SITTING.width)
+    return answer
 
 
 def save_answer(sitting, position, raw, revision, now=None, prior=None, answer=None):
@@ -308,7 +342,7 @@ def save_answer(sitting, position, raw, revision, now=None, prior=None, answer=N
     if sitting.status != SittingStatus.OPEN:
         return CLOSED, None
     if sitting.is_overdue(now):
-        # A sitting loaded for a save carries only SAVE_FIELDS; grading wants all of it.
+        # A sitting loaded for a save carries only SAVE_SITTING's columns; grading wants all of it.
         finalize(Sitting.objects.get(pk=sitting.pk) if sitting.get_deferred_fields() else sitting,
                  ended_by=EndReason.TIMEOUT)
         return LATE, None
@@ -323,6 +357,8 @@ def save_answer(sitting, position, raw, revision, now=None, prior=None, answer=N
         revision = int(revision)
     except (TypeError, ValueError):
         return STALE, answer
+    if not 0 <= revision <= MAX_INT:  # no such revision (and no parameter the database cannot take)
+        return STALE, answer
     if response == answer.response and revision <= answer.revision:
         return SAVED, answer  # nothing changed: keep the revision
     with transaction.atomic():
@@ -330,9 +366,10 @@ def save_answer(sitting, position, raw, revision, now=None, prior=None, answer=N
         # concurrent finish: whichever commits first, the other sees it. The answer's own
         # UPDATE filters on its columns only (no join), so PostgreSQL re-checks the revision
         # on the newest row version after waiting for a lock.
-        still_open = Sitting.objects.filter(pk=sitting.pk, status=SittingStatus.OPEN).update(current_position=position)
-        updated = still_open and Answer.objects.filter(pk=answer.pk, revision=revision, locked=False).update(
-            response=response, revision=models.F("revision") + 1, saved_at=now)
+        still_open = _TOUCH_OPEN_SITTING.run([position, sitting.pk, SittingStatus.OPEN])
+        updated = still_open and _STORE_ANSWER.run([
+            SAVE_ANSWER.prep("response", response), SAVE_ANSWER.prep("saved_at", now), answer.pk, revision,
+            SAVE_ANSWER.prep("locked", False)])
     if updated:
         # The UPDATE matched this revision and nothing else may have changed it
         # since (the next save must name the new revision): no need to re-read.

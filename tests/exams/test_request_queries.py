@@ -42,9 +42,10 @@ def save(client, sitting, position, revision, response):
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_an_answer_save_costs_six_statements(client, officer_user, n):
-    """Session, user with profile, roles, the answer line with its sitting's state and its
-    version (one SELECT), then the two guarded UPDATEs: the same for any paper length."""
+def test_an_answer_save_costs_five_statements(client, officer_user, n):
+    """The session, the user with profile and roles (one SELECT), the answer line with its
+    sitting's state and its version (one SELECT), then the two guarded UPDATEs: the same for
+    any paper length."""
     exam = make_exam(paper(n), time_limit_minutes=30)
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
@@ -56,9 +57,9 @@ def test_an_answer_save_costs_six_statements(client, officer_user, n):
     assert r.status_code == 200 and r.json()["revision"] == 1
     selects = [s for s in sql if s.upper().startswith("SELECT")]
     updates = [s for s in sql if s.upper().startswith("UPDATE")]
-    assert len(selects) == 4, selects
+    assert len(selects) == 3, selects
     assert len(updates) == 2 and "exams_sitting" in updates[0] and "exams_answer" in updates[1], updates
-    assert len(sql) == 6, sql
+    assert len(sql) == 5, sql
     assert Answer.objects.get(pk=line.pk).revision == 1
 
 
@@ -104,10 +105,10 @@ def test_a_start_costs_the_same_for_any_paper_length(client, officer_user, n):
     assert sitting.answers.count() == n and sitting.max_score == n
 
 
-#: session, user with profile, roles, the exam, its eligible units, the open sitting, attempts
+#: session, user with profile and roles, the exam, its eligible units, the open sitting, attempts
 #: used, the exam gates (annual-hours rule), the paper's lines, their versions, extra time,
 #: then the two INSERTs.
-START_STATEMENTS = 13
+START_STATEMENTS = 12
 
 
 def test_a_form_post_of_the_whole_paper_reads_the_answer_lines_once(client, officer_user):
