@@ -436,71 +436,75 @@ def finalize(sitting, ended_by=EndReason.SUBMIT, now=None, forced_reason=""):
         for (score, correct, needs_marking), pks in groups.items():
             Answer.objects.filter(pk__in=pks).update(score=score, correct=correct, needs_marking=needs_marking,
                                                      locked=True)
-        _update_wrong_book(sitting.officer_id, answers, now, sitting.pk)
-        sitting.refresh_from_db()
+        record_outcomes(sitting.officer_id, [(a.question_id, a.version_id, a.correct, a.response)
+                                             for a in answers if a.correct is not None], now, sitting.pk)
+        # What the UPDATE above wrote (no re-read: it would drop the exam loaded with the sitting).
+        sitting.status, sitting.ended_at, sitting.ended_by, sitting.forced_reason = (
+            SittingStatus.MARKING, now, ended_by, forced_reason)
         try_release(sitting, now)
     return True
 
 
-def _update_wrong_book(officer_id, answers, now, sitting_id):
-    """Wrong objective answers enter the book; right ones advance the streak of a book entry.
-    Entries remember the sitting, whose exam's review policy decides when the book shows them."""
-    objective = [a for a in answers if a.correct is not None]
-    if not objective:
+#: Right answers in a row that take a question out of the wrong-question book.
+RESOLVE_AFTER = 2
+
+
+def record_outcomes(officer_id, outcomes, now=None, sitting_id=None):
+    """Update the wrong-question book with graded answers ``outcomes`` [(question id, version
+    id, correct, response)] from ``sitting_id`` (None: practice in the book). A wrong answer
+    puts the question in the book (again, if it had left) with its streak reset; a right one
+    advances the streak of a question still in the book, and the second right answer in a row
+    takes it out. Entries remember the sitting, whose exam's review policy decides when the
+    book shows them. At most four statements, whatever the number of answers."""
+    outcomes = {question_id: (version_id, correct, response)
+                for question_id, version_id, correct, response in outcomes}  # the last answer counts
+    if not outcomes:
         return
-    book = {w.question_id: w for w in WrongItem.objects.filter(
-        officer_id=officer_id, question_id__in=[a.question_id for a in objective])}
-    new = [WrongItem(officer_id=officer_id, question_id=a.question_id, version_id=a.version_id,
-                     sitting_id=sitting_id, last_response=a.response, added_at=now, last_wrong_at=now)
-           for a in objective if not a.correct and a.question_id not in book]
-    WrongItem.objects.bulk_create(new, ignore_conflicts=True)
-    for ans in objective:
-        if ans.question_id in book:
-            record_outcome(officer_id, ans.question_id, ans.version_id, ans.correct, ans.response, now,
-                           existing=book[ans.question_id], sitting_id=sitting_id)
-
-
-def record_outcome(officer_id, question_id, version_id, correct, response, now=None, existing=None,
-                   sitting_id=None):
-    """Update the wrong-question book with one graded answer (from ``sitting_id``, or from
-    practice in the book when None)."""
     now = now or timezone.now()
-    item = existing if existing is not None else WrongItem.objects.filter(
-        officer_id=officer_id, question_id=question_id).first()
-    if correct:
-        if item is not None and item.resolved_at is None:
-            item.streak += 1
-            if item.streak >= 2:
-                item.resolved_at = now
-            item.save(update_fields=["streak", "resolved_at"])
-        return item
-    if item is None:
-        try:
-            with transaction.atomic():
-                return WrongItem.objects.create(officer_id=officer_id, question_id=question_id,
-                                                version_id=version_id, sitting_id=sitting_id,
-                                                last_response=response, added_at=now, last_wrong_at=now)
-        except IntegrityError:
-            item = WrongItem.objects.get(officer_id=officer_id, question_id=question_id)
-    changes = {"version_id": version_id, "last_response": response, "times_wrong": models.F("times_wrong") + 1,
-               "streak": 0, "last_wrong_at": now, "resolved_at": None}
-    if sitting_id is not None:
-        changes["sitting_id"] = sitting_id
-    WrongItem.objects.filter(pk=item.pk).update(**changes)
-    return item
+    book = dict(WrongItem.objects.filter(officer_id=officer_id, question_id__in=list(outcomes))
+                .values_list("question_id", "pk"))
+    right = [qid for qid, (_v, correct, _r) in outcomes.items() if correct and qid in book]
+    if right:
+        WrongItem.objects.filter(pk__in=[book[qid] for qid in right], resolved_at__isnull=True).update(
+            streak=models.F("streak") + 1,
+            resolved_at=models.Case(models.When(streak__gte=RESOLVE_AFTER - 1, then=models.Value(now)),
+                                    default=None, output_field=models.DateTimeField()))
+    again = []
+    for qid, (version_id, correct, response) in outcomes.items():
+        if not correct and qid in book:
+            item = WrongItem(pk=book[qid], version_id=version_id, last_response=response,
+                             times_wrong=models.F("times_wrong") + 1, streak=0, last_wrong_at=now, resolved_at=None)
+            item.sitting_id = sitting_id
+            again.append(item)
+    if again:
+        fields = ["version", "last_response", "times_wrong", "streak", "last_wrong_at", "resolved_at"]
+        WrongItem.objects.bulk_update(again, fields + (["sitting"] if sitting_id is not None else []))
+    WrongItem.objects.bulk_create(
+        [WrongItem(officer_id=officer_id, question_id=qid, version_id=version_id, sitting_id=sitting_id,
+                   last_response=response, added_at=now, last_wrong_at=now)
+         for qid, (version_id, correct, response) in outcomes.items() if not correct and qid not in book],
+        ignore_conflicts=True)
+
+
+def record_outcome(officer_id, question_id, version_id, correct, response, now=None, sitting_id=None):
+    """Update the wrong-question book with one graded answer (``record_outcomes``)."""
+    record_outcomes(officer_id, [(question_id, version_id, correct, response)], now, sitting_id)
 
 
 def try_release(sitting, now=None):
-    """Release the result once nothing awaits marking; fire the pass event once."""
+    """Release the result once nothing awaits marking; fire the pass event once. Inside an
+    open transaction (``finalize``) it joins it without a savepoint of its own."""
     now = now or timezone.now()
-    if sitting.answers.filter(needs_marking=True, marked_at__isnull=True).exists():
+    agg = sitting.answers.aggregate(
+        s=models.Sum("score"), m=models.Sum("points"),
+        pending=models.Count("pk", filter=models.Q(needs_marking=True, marked_at__isnull=True)))
+    if agg["pending"]:
         return False
-    agg = sitting.answers.aggregate(s=models.Sum("score"), m=models.Sum("points"))
     score = agg["s"] or Decimal("0")
     max_score = agg["m"] or Decimal("0")
     percent = grading.q2(score * 100 / max_score) if max_score else Decimal("0")
     passed = percent >= sitting.exam.pass_mark
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         won = Sitting.objects.filter(pk=sitting.pk, status=SittingStatus.MARKING).update(
             status=SittingStatus.GRADED, score=score, max_score=max_score, percent=percent, passed=passed,
             released_at=now,
@@ -511,8 +515,15 @@ def try_release(sitting, now=None):
             notify = Sitting.objects.filter(pk=sitting.pk, pass_notified=False).update(pass_notified=True)
             if notify:
                 transaction.on_commit(lambda: _send_passed(sitting.pk))
-    sitting.refresh_from_db()
-    return bool(won)
+    if not won:  # released by someone else meanwhile: show what they wrote
+        sitting.refresh_from_db()
+        return False
+    # What the UPDATE wrote, as the database keeps it (two decimal places).
+    sitting.status, sitting.score, sitting.max_score, sitting.percent, sitting.passed, sitting.released_at = (
+        SittingStatus.GRADED, grading.q2(score), grading.q2(max_score), percent, passed, now)
+    if passed:  # set by this call or an earlier one
+        sitting.pass_notified = True
+    return True
 
 
 def _send_released(sitting_id):
