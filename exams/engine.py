@@ -455,7 +455,8 @@ def record_outcomes(officer_id, outcomes, now=None, sitting_id=None):
     puts the question in the book (again, if it had left) with its streak reset; a right one
     advances the streak of a question still in the book, and the second right answer in a row
     takes it out. Entries remember the sitting, whose exam's review policy decides when the
-    book shows them. At most four statements, whatever the number of answers."""
+    book shows them. Four statements at most, whatever the number of answers (on SQLite, whose
+    statements take at most 999 parameters, the bulk writes split every hundred rows or so)."""
     outcomes = {question_id: (version_id, correct, response)
                 for question_id, version_id, correct, response in outcomes}  # the last answer counts
     if not outcomes:
