@@ -16,8 +16,8 @@ from django.db.models.expressions import Col
 
 class Statement:
     """One SQL statement, its text written by ``write(quote_name)`` on first use for each
-    database vendor and kept. ``%s`` placeholders take the parameters, adapted by the caller
-    (``Columns.prep``)."""
+    database vendor and kept (runs of white space collapsed, so write no string literal).
+    ``%s`` placeholders take every value, adapted by the caller (``Columns.prep``)."""
 
     def __init__(self, write):
         self.write = write
