@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
@@ -92,3 +93,20 @@ def test_a_malformed_key_is_not_looked_up():
     with CaptureQueriesContext(connection) as ctx:
         assert store.load() == {}
     assert ctx.captured_queries == [] and store.session_key is None
+
+
+def test_a_session_is_rewritten_in_place_and_not_brought_back_once_deleted(officer_user):
+    client = signed_in(officer_user)
+    key = client.cookies["sessionid"].value
+    store = SessionStore(key)
+    store["note"] = "已读"
+    with CaptureQueriesContext(connection) as ctx:
+        store.save()
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["UPDATE"]
+    row = Session.objects.get(session_key=key)
+    assert row.get_decoded()["note"] == "已读" and row.expire_date > timezone.now() + timedelta(hours=11)
+    Session.objects.filter(session_key=key).delete()
+    store["note"] = "再写"
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.filter(session_key=key).exists()
