@@ -6,6 +6,7 @@ measured in the same run.
     .venv/bin/python bench/exam_cpu.py --baseline main           # and commit `main` as the baseline
     .venv/bin/python bench/exam_cpu.py --pg postgres://academy:academy@127.0.0.1:5432 --baseline main
     .venv/bin/python bench/exam_cpu.py --profile save            # cProfile of the saves (top 25)
+    BENCH_PROFILE_OUT=/tmp/save.prof .venv/bin/python bench/exam_cpu.py --profile save   # and the whole profile
 
 Each tree (this one, and with ``--baseline REF`` that commit, unpacked with ``git archive``)
 runs in its own child process on its own throwaway database (SQLite in a temporary data
@@ -363,6 +364,8 @@ def child(args):
         stats.sort_stats("cumulative").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "25")))
         stats.sort_stats("tottime").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "25")))
         sys.stderr.write(buf.getvalue())
+        if os.environ.get("BENCH_PROFILE_OUT"):
+            stats.dump_stats(os.environ["BENCH_PROFILE_OUT"])
     print(json.dumps({"vendor": connection.vendor, "phases": meter.summary()}))
 
 

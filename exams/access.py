@@ -10,7 +10,7 @@ from officers.roles import role_required
 from officers.scoping import own_profile, visible_officers
 
 from . import engine
-from .models import Answer, Exam, Sitting
+from .models import Exam, Sitting
 
 
 def officer_required(view):
@@ -73,13 +73,14 @@ def get_own_sitting_or_404(request, pk):
         raise Http404 from None
 
 
-
 def get_own_answer(request, pk, position):
     """Answer line ``position`` of the officer's own sitting ``pk``, with what a save needs of
-    the sitting and the question version (``engine.SAVE_FIELDS``), in one query; None when
+    the sitting and the question version (``engine.line_for_save``), in one query; None when
     the sitting is not theirs or has no such line."""
     try:
         pk, position = int(pk), int(position)
     except (ValueError, TypeError):
         return None
-    return engine.line_for_save(Answer.objects.filter(sitting_id=pk, sitting__officer=request.officer), position)
+    if not (0 < pk <= engine.MAX_INT and 0 < position <= engine.MAX_INT):
+        return None
+    return engine.line_for_save(pk, request.officer.pk, position)

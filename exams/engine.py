@@ -20,6 +20,7 @@ from wagtail import hooks
 from officers.events import exam_passed, exam_result_released
 from officers.hours import credit
 from officers.models import SOURCE_EXAM
+from portal.rows import Columns, Statement
 
 from . import grading
 from .models import (
@@ -283,16 +284,49 @@ LOCKED = "locked"
 
 #: What an answer save reads, in one query (``line_for_save``): the answer line, the state of
 #: its sitting and the frozen question version (no exam, no officer, no other column).
-SAVE_FIELDS = ("id", "sitting_id", "position", "version_id", "response", "revision", "saved_at", "locked",
-               "sitting__id", "sitting__status", "sitting__deadline", "sitting__exam_id", "sitting__officer_id",
-               "version__id", "version__content")
+SAVE_ANSWER = Columns(Answer, ["id", "sitting_id", "position", "version_id", "response", "revision", "saved_at",
+                               "locked"])
+SAVE_SITTING = Columns(Sitting, ["id", "status", "deadline", "exam_id", "officer_id"])
+SAVE_VERSION = Columns(QuestionVersion, ["id", "content"])
+
+_LINE = Statement(lambda q: f"""
+    SELECT {SAVE_ANSWER.select(q, "a")}, {SAVE_SITTING.select(q, "s")}, {SAVE_VERSION.select(q, "v")}
+    FROM {SAVE_ANSWER.table(q)} {q("a")}
+    JOIN {SAVE_SITTING.table(q)} {q("s")} ON {q("s")}.{q("id")} = {q("a")}.{SAVE_ANSWER.column(q, "sitting_id")}
+    JOIN {SAVE_VERSION.table(q)} {q("v")} ON {q("v")}.{q("id")} = {q("a")}.{SAVE_ANSWER.column(q, "version_id")}
+    WHERE {q("a")}.{SAVE_ANSWER.column(q, "sitting_id")} = %s AND {q("s")}.{SAVE_SITTING.column(q, "officer_id")} = %s
+      AND {q("a")}.{SAVE_ANSWER.column(q, "position")} = %s""")
+
+#: The two guarded UPDATEs of a save (``save_answer``): the sitting's row while it is open, then
+#: the answer while it holds the revision the client saw and is not locked.
+_TOUCH_OPEN_SITTING = Statement(lambda q: f"""
+    UPDATE {SAVE_SITTING.table(q)} SET {q(Sitting._meta.get_field("current_position").column)} = %s
+    WHERE {SAVE_SITTING.column(q, "id")} = %s AND {SAVE_SITTING.column(q, "status")} = %s""")
+_STORE_ANSWER = Statement(lambda q: f"""
+    UPDATE {SAVE_ANSWER.table(q)}
+    SET {SAVE_ANSWER.column(q, "response")} = %s,
+        {SAVE_ANSWER.column(q, "revision")} = {SAVE_ANSWER.column(q, "revision")} + 1,
+        {SAVE_ANSWER.column(q, "saved_at")} = %s
+    WHERE {SAVE_ANSWER.column(q, "id")} = %s AND {SAVE_ANSWER.column(q, "revision")} = %s
+      AND {SAVE_ANSWER.column(q, "locked")} = %s""")
 
 
-def line_for_save(answers, position):
-    """The answer at ``position`` among ``answers`` (a queryset naming the sitting and who may
-    save into it) with its sitting and version, loaded with ``SAVE_FIELDS`` only; None if none."""
-    found = answers.filter(position=position).select_related("sitting", "version").only(*SAVE_FIELDS)[:1]
-    return found[0] if found else None
+#: The largest value of an integer column on every database used (a parameter beyond it
+#: overflows SQLite's integer).
+MAX_INT = 2**31 - 1
+
+
+def line_for_save(sitting_id, officer_id, position):
+    """The answer at ``position`` of sitting ``sitting_id`` if that sitting is officer
+    ``officer_id``'s, with its sitting and version (the columns above only); None if none."""
+    found = _LINE.rows([sitting_id, officer_id, position])
+    if not found:
+        return None
+    row = found[0]
+    answer = SAVE_ANSWER.build(row)
+    answer.sitting = SAVE_SITTING.build(row, SAVE_ANSWER.width)
+    answer.version = SAVE_VERSION.build(row, SAVE_ANSWER.width + SAVE_SITTING.width)
+    return answer
 
 
 def save_answer(sitting, position, raw, revision, now=None, prior=None, answer=None):
@@ -308,7 +342,7 @@ def save_answer(sitting, position, raw, revision, now=None, prior=None, answer=N
     if sitting.status != SittingStatus.OPEN:
         return CLOSED, None
     if sitting.is_overdue(now):
-        # A sitting loaded for a save carries only SAVE_FIELDS; grading wants all of it.
+        # A sitting loaded for a save carries only SAVE_SITTING's columns; grading wants all of it.
         finalize(Sitting.objects.get(pk=sitting.pk) if sitting.get_deferred_fields() else sitting,
                  ended_by=EndReason.TIMEOUT)
         return LATE, None
@@ -323,6 +357,8 @@ def save_answer(sitting, position, raw, revision, now=None, prior=None, answer=N
         revision = int(revision)
     except (TypeError, ValueError):
         return STALE, answer
+    if not 0 <= revision <= MAX_INT:  # no such revision (and no parameter the database cannot take)
+        return STALE, answer
     if response == answer.response and revision <= answer.revision:
         return SAVED, answer  # nothing changed: keep the revision
     with transaction.atomic():
@@ -330,9 +366,10 @@ def save_answer(sitting, position, raw, revision, now=None, prior=None, answer=N
         # concurrent finish: whichever commits first, the other sees it. The answer's own
         # UPDATE filters on its columns only (no join), so PostgreSQL re-checks the revision
         # on the newest row version after waiting for a lock.
-        still_open = Sitting.objects.filter(pk=sitting.pk, status=SittingStatus.OPEN).update(current_position=position)
-        updated = still_open and Answer.objects.filter(pk=answer.pk, revision=revision, locked=False).update(
-            response=response, revision=models.F("revision") + 1, saved_at=now)
+        still_open = _TOUCH_OPEN_SITTING.run([position, sitting.pk, SittingStatus.OPEN])
+        updated = still_open and _STORE_ANSWER.run([
+            SAVE_ANSWER.prep("response", response), SAVE_ANSWER.prep("saved_at", now), answer.pk, revision,
+            SAVE_ANSWER.prep("locked", False)])
     if updated:
         # The UPDATE matched this revision and nothing else may have changed it
         # since (the next save must name the new revision): no need to re-read.
@@ -399,71 +436,76 @@ def finalize(sitting, ended_by=EndReason.SUBMIT, now=None, forced_reason=""):
         for (score, correct, needs_marking), pks in groups.items():
             Answer.objects.filter(pk__in=pks).update(score=score, correct=correct, needs_marking=needs_marking,
                                                      locked=True)
-        _update_wrong_book(sitting.officer_id, answers, now, sitting.pk)
-        sitting.refresh_from_db()
+        record_outcomes(sitting.officer_id, [(a.question_id, a.version_id, a.correct, a.response)
+                                             for a in answers if a.correct is not None], now, sitting.pk)
+        # What the UPDATE above wrote (no re-read: it would drop the exam loaded with the sitting).
+        sitting.status, sitting.ended_at, sitting.ended_by, sitting.forced_reason = (
+            SittingStatus.MARKING, now, ended_by, forced_reason)
         try_release(sitting, now)
     return True
 
 
-def _update_wrong_book(officer_id, answers, now, sitting_id):
-    """Wrong objective answers enter the book; right ones advance the streak of a book entry.
-    Entries remember the sitting, whose exam's review policy decides when the book shows them."""
-    objective = [a for a in answers if a.correct is not None]
-    if not objective:
+#: Right answers in a row that take a question out of the wrong-question book.
+RESOLVE_AFTER = 2
+
+
+def record_outcomes(officer_id, outcomes, now=None, sitting_id=None):
+    """Update the wrong-question book with graded answers ``outcomes`` [(question id, version
+    id, correct, response)] from ``sitting_id`` (None: practice in the book). A wrong answer
+    puts the question in the book (again, if it had left) with its streak reset; a right one
+    advances the streak of a question still in the book, and the second right answer in a row
+    takes it out. Entries remember the sitting, whose exam's review policy decides when the
+    book shows them. Four statements at most, whatever the number of answers (on SQLite, whose
+    statements take at most 999 parameters, the bulk writes split every hundred rows or so)."""
+    outcomes = {question_id: (version_id, correct, response)
+                for question_id, version_id, correct, response in outcomes}  # the last answer counts
+    if not outcomes:
         return
-    book = {w.question_id: w for w in WrongItem.objects.filter(
-        officer_id=officer_id, question_id__in=[a.question_id for a in objective])}
-    new = [WrongItem(officer_id=officer_id, question_id=a.question_id, version_id=a.version_id,
-                     sitting_id=sitting_id, last_response=a.response, added_at=now, last_wrong_at=now)
-           for a in objective if not a.correct and a.question_id not in book]
-    WrongItem.objects.bulk_create(new, ignore_conflicts=True)
-    for ans in objective:
-        if ans.question_id in book:
-            record_outcome(officer_id, ans.question_id, ans.version_id, ans.correct, ans.response, now,
-                           existing=book[ans.question_id], sitting_id=sitting_id)
-
-
-def record_outcome(officer_id, question_id, version_id, correct, response, now=None, existing=None,
-                   sitting_id=None):
-    """Update the wrong-question book with one graded answer (from ``sitting_id``, or from
-    practice in the book when None)."""
     now = now or timezone.now()
-    item = existing if existing is not None else WrongItem.objects.filter(
-        officer_id=officer_id, question_id=question_id).first()
-    if correct:
-        if item is not None and item.resolved_at is None:
-            item.streak += 1
-            if item.streak >= 2:
-                item.resolved_at = now
-            item.save(update_fields=["streak", "resolved_at"])
-        return item
-    if item is None:
-        try:
-            with transaction.atomic():
-                return WrongItem.objects.create(officer_id=officer_id, question_id=question_id,
-                                                version_id=version_id, sitting_id=sitting_id,
-                                                last_response=response, added_at=now, last_wrong_at=now)
-        except IntegrityError:
-            item = WrongItem.objects.get(officer_id=officer_id, question_id=question_id)
-    changes = {"version_id": version_id, "last_response": response, "times_wrong": models.F("times_wrong") + 1,
-               "streak": 0, "last_wrong_at": now, "resolved_at": None}
-    if sitting_id is not None:
-        changes["sitting_id"] = sitting_id
-    WrongItem.objects.filter(pk=item.pk).update(**changes)
-    return item
+    book = dict(WrongItem.objects.filter(officer_id=officer_id, question_id__in=list(outcomes))
+                .values_list("question_id", "pk"))
+    right = [qid for qid, (_v, correct, _r) in outcomes.items() if correct and qid in book]
+    if right:
+        WrongItem.objects.filter(pk__in=[book[qid] for qid in right], resolved_at__isnull=True).update(
+            streak=models.F("streak") + 1,
+            resolved_at=models.Case(models.When(streak__gte=RESOLVE_AFTER - 1, then=models.Value(now)),
+                                    default=None, output_field=models.DateTimeField()))
+    again = []
+    for qid, (version_id, correct, response) in outcomes.items():
+        if not correct and qid in book:
+            item = WrongItem(pk=book[qid], version_id=version_id, last_response=response,
+                             times_wrong=models.F("times_wrong") + 1, streak=0, last_wrong_at=now, resolved_at=None)
+            item.sitting_id = sitting_id
+            again.append(item)
+    if again:
+        fields = ["version", "last_response", "times_wrong", "streak", "last_wrong_at", "resolved_at"]
+        WrongItem.objects.bulk_update(again, fields + (["sitting"] if sitting_id is not None else []))
+    WrongItem.objects.bulk_create(
+        [WrongItem(officer_id=officer_id, question_id=qid, version_id=version_id, sitting_id=sitting_id,
+                   last_response=response, added_at=now, last_wrong_at=now)
+         for qid, (version_id, correct, response) in outcomes.items() if not correct and qid not in book],
+        ignore_conflicts=True)
+
+
+def record_outcome(officer_id, question_id, version_id, correct, response, now=None, sitting_id=None):
+    """Update the wrong-question book with one graded answer (``record_outcomes``)."""
+    record_outcomes(officer_id, [(question_id, version_id, correct, response)], now, sitting_id)
 
 
 def try_release(sitting, now=None):
-    """Release the result once nothing awaits marking; fire the pass event once."""
+    """Release the result once nothing awaits marking; fire the pass event once. Inside an
+    open transaction (``finalize``) it joins it without a savepoint of its own."""
     now = now or timezone.now()
-    if sitting.answers.filter(needs_marking=True, marked_at__isnull=True).exists():
+    agg = sitting.answers.aggregate(
+        s=models.Sum("score"), m=models.Sum("points"),
+        pending=models.Count("pk", filter=models.Q(needs_marking=True, marked_at__isnull=True)))
+    if agg["pending"]:
         return False
-    agg = sitting.answers.aggregate(s=models.Sum("score"), m=models.Sum("points"))
     score = agg["s"] or Decimal("0")
     max_score = agg["m"] or Decimal("0")
     percent = grading.q2(score * 100 / max_score) if max_score else Decimal("0")
     passed = percent >= sitting.exam.pass_mark
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         won = Sitting.objects.filter(pk=sitting.pk, status=SittingStatus.MARKING).update(
             status=SittingStatus.GRADED, score=score, max_score=max_score, percent=percent, passed=passed,
             released_at=now,
@@ -474,8 +516,15 @@ def try_release(sitting, now=None):
             notify = Sitting.objects.filter(pk=sitting.pk, pass_notified=False).update(pass_notified=True)
             if notify:
                 transaction.on_commit(lambda: _send_passed(sitting.pk))
-    sitting.refresh_from_db()
-    return bool(won)
+    if not won:  # released by someone else meanwhile: show what they wrote
+        sitting.refresh_from_db()
+        return False
+    # What the UPDATE wrote, as the database keeps it (two decimal places).
+    sitting.status, sitting.score, sitting.max_score, sitting.percent, sitting.passed, sitting.released_at = (
+        SittingStatus.GRADED, grading.q2(score), grading.q2(max_score), percent, passed, now)
+    if passed:  # set by this call or an earlier one
+        sitting.pass_notified = True
+    return True
 
 
 def _send_released(sitting_id):

@@ -33,12 +33,19 @@ def user_roles(user):
         return frozenset()
     cached = getattr(user, "_academy_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            names.add(ADMIN)
-        cached = frozenset(names)
-        user._academy_roles = cached
+        cached = remember_roles(user, user.groups.values_list("name", flat=True))
     return cached
+
+
+def remember_roles(user, group_names):
+    """Keep on the user, for the request, the roles held through the groups ``group_names``
+    (superusers hold ADMIN too); returns them. The sign-in backend calls it with the groups it
+    read together with the user (officers.auth), ``user_roles`` when nobody has."""
+    names = set(group_names)
+    if user.is_superuser:
+        names.add(ADMIN)
+    user._academy_roles = frozenset(names)
+    return user._academy_roles
 
 
 def has_role(user, *roles):

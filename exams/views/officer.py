@@ -324,9 +324,8 @@ def confirm_submit(request, pk):
 def submit(request, pk):
     """Finish the sitting. Idempotent: repeated or concurrent posts lead to the same result."""
     sitting = get_own_sitting_or_404(request, pk)
-    engine.finalize(sitting, ended_by=EndReason.SUBMIT)
+    engine.finalize(sitting, ended_by=EndReason.SUBMIT)  # leaves ``sitting`` as stored
     if request.headers.get("Accept", "").startswith("application/json"):
-        sitting.refresh_from_db()
         return JsonResponse({"ok": True, "status": sitting.status, "url": reverse("exams:result", args=[sitting.pk])})
     return redirect("exams:result", pk=sitting.pk)
 

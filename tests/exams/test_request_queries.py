@@ -1,6 +1,7 @@
 """The hot requests of an exam cost a fixed, small number of queries, whatever the length of
-the paper: the answer save (every officer, every few seconds) and the start (every officer at
-09:00). Pinned here so that a change that adds a query to them has to say so."""
+the paper: the answer save (every officer, every few seconds), the start (every officer at
+09:00) and the submit (every officer at the end). Pinned here so that a change that adds a
+query to them has to say so."""
 import json
 
 import pytest
@@ -8,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exams.models import Answer, QuestionType, Sitting
-from tests.exams.factories import make_exam, make_question
+from exams.models import Answer, QuestionType, Sitting, WrongItem
+from tests.exams.factories import key_of, make_exam, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +43,10 @@ def save(client, sitting, position, revision, response):
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_an_answer_save_costs_six_statements(client, officer_user, n):
-    """Session, user with profile, roles, the answer line with its sitting's state and its
-    version (one SELECT), then the two guarded UPDATEs: the same for any paper length."""
+def test_an_answer_save_costs_five_statements(client, officer_user, n):
+    """The session, the user with profile and roles (one SELECT), the answer line with its
+    sitting's state and its version (one SELECT), then the two guarded UPDATEs: the same for
+    any paper length."""
     exam = make_exam(paper(n), time_limit_minutes=30)
     client.force_login(officer_user)
     client.post(reverse("exams:start", args=[exam.pk]))
@@ -56,9 +58,9 @@ def test_an_answer_save_costs_six_statements(client, officer_user, n):
     assert r.status_code == 200 and r.json()["revision"] == 1
     selects = [s for s in sql if s.upper().startswith("SELECT")]
     updates = [s for s in sql if s.upper().startswith("UPDATE")]
-    assert len(selects) == 4, selects
+    assert len(selects) == 3, selects
     assert len(updates) == 2 and "exams_sitting" in updates[0] and "exams_answer" in updates[1], updates
-    assert len(sql) == 6, sql
+    assert len(sql) == 5, sql
     assert Answer.objects.get(pk=line.pk).revision == 1
 
 
@@ -104,10 +106,10 @@ def test_a_start_costs_the_same_for_any_paper_length(client, officer_user, n):
     assert sitting.answers.count() == n and sitting.max_score == n
 
 
-#: session, user with profile, roles, the exam, its eligible units, the open sitting, attempts
+#: session, user with profile and roles, the exam, its eligible units, the open sitting, attempts
 #: used, the exam gates (annual-hours rule), the paper's lines, their versions, extra time,
 #: then the two INSERTs.
-START_STATEMENTS = 13
+START_STATEMENTS = 12
 
 
 def test_a_form_post_of_the_whole_paper_reads_the_answer_lines_once(client, officer_user):
@@ -127,3 +129,62 @@ def test_a_form_post_of_the_whole_paper_reads_the_answer_lines_once(client, offi
     reads = [s for s in statements(ctx) if s.upper().startswith("SELECT") and 'FROM "exams_answer"' in s]
     assert len(reads) == 1, reads
     assert sorted(sitting.answers.values_list("revision", flat=True)) == [1, 1, 1, 1]
+
+
+def submit(client, sitting, on_commit):
+    """The submit's statements, and those of what runs once it has committed (the officers
+    app's receivers of the released result)."""
+    with CaptureQueriesContext(connection) as ctx:
+        with on_commit(execute=False) as callbacks:
+            r = client.post(reverse("exams:submit", args=[sitting.pk]), HTTP_ACCEPT="application/json")
+    assert r.status_code == 200 and r.json()["ok"] and r.json()["status"] == "graded"
+    with CaptureQueriesContext(connection) as after:
+        for callback in callbacks:
+            callback()
+    return statements(ctx), statements(after)
+
+
+def second_attempt(client, officer, n, on_commit):
+    """Submit a blank paper of ``n`` questions (all enter the wrong-question book), then a
+    second attempt with every other answer right; the statements of that second submit."""
+    exam = make_exam(paper(n), time_limit_minutes=30, pass_mark=100)
+    client.post(reverse("exams:start", args=[exam.pk]))
+    submit(client, Sitting.objects.get(exam=exam), on_commit)
+    assert WrongItem.objects.filter(officer=officer, question__in=exam.exam_questions.values("question"),
+                                    resolved_at=None).count() == n
+    client.post(reverse("exams:start", args=[exam.pk]))
+    sitting = Sitting.objects.get(exam=exam, status="open")
+    right = set(range(1, n + 1, 2))
+    for line in sitting.answers.select_related("version"):
+        keys = key_of(line) if line.position in right else [k for k in line.option_order if k not in key_of(line)][:1]
+        assert save(client, sitting, line.position, 0, {"choice": keys[0], "choices": keys})[0].status_code == 200
+    sql = submit(client, sitting, on_commit)
+    book = {w.question_id: w for w in WrongItem.objects.filter(officer=officer)}
+    for line in sitting.answers.all():
+        item = book[line.question_id]
+        if line.position in right:  # right once: the streak advances, still in the book
+            assert (item.streak, item.times_wrong, item.resolved_at) == (1, 1, None), line.position
+            assert item.sitting_id != sitting.pk
+        else:  # wrong again: counted, from this sitting
+            assert (item.streak, item.times_wrong, item.sitting_id) == (0, 2, sitting.pk), line.position
+    return sql
+
+
+def test_a_submit_costs_the_same_for_any_paper_length(client, officer_user, django_capture_on_commit_callbacks):
+    """Grading writes one UPDATE per distinct outcome and the wrong-question book a fixed few
+    statements, also on a second attempt where every question is already in the book (the
+    right answers advance their streak, the wrong ones are counted again): nothing runs once
+    per question, in the submit or in what the released result sets off."""
+    client.force_login(officer_user)
+    short = second_attempt(client, officer_user.officer, 3, django_capture_on_commit_callbacks)
+    long = second_attempt(client, officer_user.officer, 30, django_capture_on_commit_callbacks)
+    assert len(short[0]) == len(long[0]) == SUBMIT_STATEMENTS, "\n".join(s[:150] for s in long[0])
+    assert len(short[1]) == len(long[1]), (short[1], long[1])
+
+
+#: session, user with profile and roles, the sitting with its exam; in the transaction: the
+#: guarded UPDATE that closes the sitting, its lines with their versions, one UPDATE per
+#: outcome (right, wrong), the book's entries for these questions, the UPDATE of the right and
+#: the one of the wrong entries (the new ones: none here), the totals (and whether any answer
+#: awaits marking), the guarded UPDATE that releases the result.
+SUBMIT_STATEMENTS = 12

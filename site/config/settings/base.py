@@ -147,6 +147,8 @@ LOGIN_USER_THROTTLE_ATTEMPTS = int(os.environ.get("LOGIN_USER_THROTTLE_ATTEMPTS"
 LOGIN_USER_THROTTLE_MINUTES = int(os.environ.get("LOGIN_USER_THROTTLE_MINUTES", 60))
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Django's database sessions (shared by every app server), read without the ORM's query building.
+SESSION_ENGINE = "officers.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

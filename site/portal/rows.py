@@ -1,0 +1,109 @@
+"""Hand-written SQL for the hottest requests, with Django's own conversions.
+
+An answer save is sent by every officer in an exam every few seconds; there the ORM's work
+of building each query (a few hundred microseconds per statement) costs more than the
+database does. The few statements on that path (the session, the signed-in user with their
+profile and roles, the answer line, its guarded UPDATEs) are written once per database vendor
+from the models' own table and column names (``Statement``), and their rows become model
+instances through the same field converters the ORM applies (``Columns``), so values read
+here equal what a queryset would return. Everything else uses the ORM.
+
+Imports no app, so every app may use it.
+"""
+from django.db import connections
+from django.db.models.expressions import Col
+
+
+class Statement:
+    """One SQL statement, its text written by ``write(quote_name)`` on first use for each
+    database vendor and kept (runs of white space collapsed, so write no string literal).
+    ``%s`` placeholders take every value, adapted by the caller (``Columns.prep``)."""
+
+    def __init__(self, write):
+        self.write = write
+        self._sql = {}
+
+    def sql(self, connection):
+        try:
+            return self._sql[connection.vendor]
+        except KeyError:
+            text = self._sql[connection.vendor] = " ".join(self.write(connection.ops.quote_name).split())
+            return text
+
+    def rows(self, params, using="default"):
+        """All rows of the statement (a SELECT)."""
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql(connection), params)
+            return cursor.fetchall()
+
+    def run(self, params, using="default"):
+        """Execute the statement (an UPDATE or DELETE); the number of rows it changed."""
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql(connection), params)
+            return cursor.rowcount
+
+
+class Columns:
+    """Columns of ``model`` (``fields``: attribute names; default every concrete field) as a
+    SELECT list under a table alias, and model instances built from the values a row holds
+    there, converted as the ORM converts them (dates, decimals, booleans, JSON)."""
+
+    def __init__(self, model, fields=None):
+        self.model = model
+        concrete = model._meta.concrete_fields
+        if fields is not None:
+            wanted = set(fields)
+            unknown = wanted - {f.attname for f in concrete}
+            if unknown:
+                raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+            concrete = [f for f in concrete if f.attname in wanted]  # from_db wants the model's order
+        self.fields = list(concrete)
+        self.attnames = [f.attname for f in self.fields]
+        self.width = len(self.fields)
+        self._pk = next((i for i, f in enumerate(self.fields) if f.primary_key), None)
+        self._converters = {}
+
+    def field(self, attname):
+        return self.model._meta.get_field(attname)
+
+    def select(self, quote_name, alias):
+        """``"alias"."column", …`` for a SELECT list."""
+        return ", ".join(f"{quote_name(alias)}.{quote_name(f.column)}" for f in self.fields)
+
+    def table(self, quote_name):
+        return quote_name(self.model._meta.db_table)
+
+    def column(self, quote_name, attname):
+        return quote_name(self.field(attname).column)
+
+    def prep(self, attname, value, using="default"):
+        """``value`` of the field ``attname`` as the database takes it as a parameter (what the
+        ORM sends for a filter or a save)."""
+        return self.field(attname).get_db_prep_save(value, connections[using])
+
+    def _converters_for(self, connection):
+        """[(position, column, converter functions)] of the columns that need converting."""
+        found = self._converters.get(connection.vendor)
+        if found is None:
+            found = []
+            for i, f in enumerate(self.fields):
+                col = Col(self.model._meta.db_table, f)
+                functions = tuple(connection.ops.get_db_converters(col) + f.get_db_converters(connection))
+                if functions:
+                    found.append((i, col, functions))
+            self._converters[connection.vendor] = found
+        return found
+
+    def build(self, row, start=0, using="default"):
+        """The instance whose columns are ``row[start:start + width]``; None when its primary
+        key there is NULL (the empty side of a LEFT JOIN)."""
+        connection = connections[using]
+        values = list(row[start:start + self.width])
+        if self._pk is not None and values[self._pk] is None:
+            return None
+        for i, col, functions in self._converters_for(connection):
+            for fn in functions:
+                values[i] = fn(values[i], col, connection)
+        return self.model.from_db(using, self.attnames, values)
