@@ -551,8 +551,10 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
         results = backend.search(shown_query, qs, fields=fields)
         expect = getattr(results, "expect", None)
         if expect is not None and (not kind or mkind == kind):
-            # A backend that reads count and facets in one go learns here which facets it will be asked.
-            expect(facets=list(dict.fromkeys(filter(None, (_facet_source(model, key) for key in FACET_FIELDS)))))
+            # A backend that reads count, facets and ranked page in one go learns here which facets
+            # it will be asked and how many ranked rows at most (the partial tier's, below).
+            expect(facets=list(dict.fromkeys(filter(None, (_facet_source(model, key) for key in FACET_FIELDS)))),
+                   stop=need + (LOCAL_LOOKAHEAD if mkind == "statute" else 0))
         count = results.count()
         if not count:
             continue

@@ -39,11 +39,13 @@ def test_one_statement_per_model_per_api_request(client, officer_user, postgres_
     statements = _statements(ctx)
     shared = [sql for sql in statements if "WITH m AS MATERIALIZED" in sql]
     # Every searched model (statutes, cases, courses …) is counted with its facets in one
-    # statement; the one model with matches (articles) then counts its exact matches apart
-    # (完全匹配 / 部分匹配) in one more, and reads its exact page and its partial page.
+    # statement, the requested type's ranked page (its partial tier) in the same one; the one
+    # model with matches (articles) then counts its exact matches apart (完全匹配 / 部分匹配)
+    # in one more, and reads its exact page.
     assert len(shared) == len(service.searchable_models()) + 1
     assert all(sql.count("WITH m AS MATERIALIZED") == 1 for sql in shared)
-    assert len(statements) - len(shared) == 2
-    # The whole request: session and user, those statements (the pages carry their articles),
-    # the view restrictions of the three page models.
-    assert len(ctx.captured_queries) == 2 + len(statements) + 3
+    assert len(statements) - len(shared) == 1
+    # The whole request (15 statements, as many as when the partial page was a match of its
+    # own): session and user, those statements (the exact page carries its articles), the
+    # partial page's articles by primary key, the view restrictions of the three page models.
+    assert len(ctx.captured_queries) == 2 + len(statements) + 1 + 3 == 15
