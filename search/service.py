@@ -683,6 +683,17 @@ def ranked_ids(text, queryset):
     if not conditions.searchable_in(queryset.model, text.field_names()):
         return [], []
     queryset = queryset.only("pk")
+    exact_query = text.exact_query()
+    if not text.match and exact_query is not None and getattr(backend, "exact_first", False):
+        # One search: every match, the exact ones first and counted from the same match.
+        results = backend.search(ExactFirst(text.loose_query(), exact_query), queryset, fields=fields)
+        expect = getattr(results, "expect", None)
+        if expect is not None:
+            expect(stop=None)
+        n_exact = results.exact_count() if hasattr(results, "exact_count") else None
+        if n_exact is not None:
+            ids = [obj.pk for obj in results]
+            return ids[:n_exact], ids[n_exact:]
     exact = [] if text.match == conditions.PARTIAL else [
         obj.pk for obj in backend.search(text.exact_query(), queryset, fields=fields)]
     partial = [] if text.match == conditions.EXACT else [
