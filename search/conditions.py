@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from modelsearch.index import SearchField
 from modelsearch.query import And, MatchAll, Not, Or, Phrase, PlainText
 
-from search.query import InFields
+from search.query import BestMatch, InFields
 
 #: Fields a condition may look in: search field name → label. A model is searched in a field
 #: when it declares a SearchField of that name (the case fields exist on cases only).
@@ -146,12 +146,18 @@ class TextSearch:
         return self._fold(loose=False)
 
     def loose_query(self):
-        """Every result: exact and partial matches."""
+        """Every result: exact and partial matches. One condition over the whole document is a
+        ``BestMatch`` of its words: the same documents (any word) as its loose reading, but the
+        backends rank those holding every word first and rank the others from their rarest
+        words, instead of scoring every document that holds one common word."""
+        found = self.conditions()
+        if len(found) == 1 and not found[0].field and not found[0].strict:
+            return BestMatch(" ".join(found[0].terms()) or found[0].text)
         return self._fold(loose=True)
 
     def partial_query(self):
         """The results that are not exact matches."""
-        return And([self.loose_query(), Not(self.exact_query())])
+        return And([self._fold(loose=True), Not(self.exact_query())])
 
     def query_for(self, match):
         """The query of the results shown: ``exact``, ``partial`` or (empty) all of them."""

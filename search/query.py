@@ -9,8 +9,15 @@ receive the equivalent modelsearch query (``as_modelsearch_query``).
 ``InFields(query, ["facts"])`` matches ``query`` in the named search fields only
 (案情, 争议焦点 …): one condition of an advanced search may look in one field and
 the next in another, which the ``fields=`` argument of ``search()`` (one list for
-the whole query) cannot say."""
+the whole query) cannot say.
+
+``ExactFirst(loose, exact)``: the people search's results (``loose``) with its exact matches
+first and counted apart, in one match of the query rather than one for each reading."""
 from modelsearch.query import Boost, Or, Phrase, PlainText, SearchQuery
+
+#: Score a tiered query (``BestMatch``, ``ExactFirst``) adds per tier above the next one; the
+#: relevance scores of both backends stay far below it.
+TIER_OFFSET = 1000.0
 
 
 class BestMatch(SearchQuery):
@@ -25,6 +32,29 @@ class BestMatch(SearchQuery):
 
     def __repr__(self):
         return f"<BestMatch {self.query_string!r}>"
+
+
+class ExactFirst(SearchQuery):
+    """The documents ``loose`` matches; those ``exact`` (a narrower query) also matches come
+    first and are counted apart, from the same match: the results of a backend that understands
+    it (``exact_first = True``) have ``exact_count()``, and their first ``exact_count()``
+    results are the exact matches. Other backends receive ``loose``."""
+
+    def __init__(self, loose, exact):
+        self.loose = loose
+        self.exact = exact
+
+    def as_modelsearch_query(self):
+        return self.loose
+
+    def __repr__(self):
+        return f"<ExactFirst {self.loose!r} {self.exact!r}>"
+
+
+def split_score(score):
+    """(tier, score within the tier) of a tiered query's score: tier 0 is the last tier."""
+    tier = int(score // TIER_OFFSET) if score >= TIER_OFFSET else 0
+    return tier, score - tier * TIER_OFFSET
 
 
 class InFields(SearchQuery):
@@ -46,5 +76,7 @@ def has_field_conditions(query):
     """Whether ``query`` holds an ``InFields`` anywhere."""
     if isinstance(query, InFields):
         return True
+    if isinstance(query, ExactFirst):
+        return has_field_conditions(query.loose) or has_field_conditions(query.exact)
     inner = getattr(query, "subqueries", None) or ([query.subquery] if hasattr(query, "subquery") else [])
     return any(has_field_conditions(q) for q in inner)

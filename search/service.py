@@ -30,6 +30,7 @@ from casebank import citations
 from casebank.domain import CATEGORY_LABELS
 from search import analysis, conditions
 from search.conditions import SearchParamError
+from search.query import ExactFirst, split_score
 
 #: Type of the models other apps declare, when the model sets no ``search_type``.
 DEFAULT_TYPES = {
@@ -514,29 +515,35 @@ def parse_params(params):
     return text, kind, int(raw_page), filters
 
 
-def _scored(results, limit):
-    return [(float(getattr(obj, "_score", 0.0) or 0.0), obj) for obj in results.annotate_score("_score")[:limit]]
+def _scored(results, start, stop):
+    return [(float(getattr(obj, "_score", 0.0) or 0.0), obj)
+            for obj in results.annotate_score("_score")[start:stop]]
 
 
 def run_search(user, text, kind="", page=1, filters=None, request=None, page_size=PAGE_SIZE):
     """Search everything ``user`` may see; ``kind`` limits to one type. ``text`` is a
     ``conditions.TextSearch`` (or the text of a simple query). Exact matches come first
-    and are counted apart from partial ones (``SearchOutcome.exact_total``/``partial_total``)."""
+    and are counted apart from partial ones (``SearchOutcome.exact_total``/``partial_total``).
+
+    On a backend that ranks an ``ExactFirst`` query (``backend.exact_first``) each model is
+    searched once: the loose matches, exact ones first, with their count, exact count and facets
+    from the same match. Elsewhere the exact matches are a second search per model."""
     if isinstance(text, str):
         text = conditions.TextSearch(q=text.strip())
     filters = filters or {}
     q = text.q
     backend = get_search_backend()
     match = text.match
-    shown_query = text.query_for(match)
     exact_query = text.exact_query()
+    split = not match and exact_query is not None and getattr(backend, "exact_first", False)
+    shown_query = ExactFirst(text.loose_query(), exact_query) if split else text.query_for(match)
     fields = text.common_fields()
     names = text.field_names()
     terms = analysis.highlight_terms(text.highlight_text())
     need = page * page_size
     type_counts = {}
     facets = {}
-    searched = []  # (kind, model, queryset, exact results, exact count, partial count)
+    searched = []  # (kind, model, queryset, exact results or None, exact count, partial count, results)
     direct = []
     if q and not names and match != conditions.PARTIAL and (not kind or kind == "statute"):
         direct = direct_articles(user, q, filters)
@@ -551,8 +558,10 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
         results = backend.search(shown_query, qs, fields=fields)
         expect = getattr(results, "expect", None)
         if expect is not None and (not kind or mkind == kind):
-            # A backend that reads count and facets in one go learns here which facets it will be asked.
-            expect(facets=list(dict.fromkeys(filter(None, (_facet_source(model, key) for key in FACET_FIELDS)))))
+            # A backend that reads count, facets and ranked page in one go learns here which facets
+            # it will be asked and how many ranked rows at most (below).
+            expect(facets=list(dict.fromkeys(filter(None, (_facet_source(model, key) for key in FACET_FIELDS)))),
+                   stop=need + (LOCAL_LOOKAHEAD if mkind == "statute" else 0))
         count = results.count()
         if not count:
             continue
@@ -565,8 +574,12 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
         elif match == conditions.PARTIAL:
             exact, n_exact = None, 0
         else:
-            exact = backend.search(exact_query, qs, fields=fields)
-            n_exact = exact.count()
+            n_exact = results.exact_count() if split and hasattr(results, "exact_count") else None
+            if n_exact is None:
+                exact = backend.search(exact_query, qs, fields=fields)
+                n_exact = exact.count()
+            else:
+                exact = None  # the first n_exact of ``results``
         searched.append((mkind, model, qs, exact, n_exact, count - n_exact, results))
     exact_total = sum(s[4] for s in searched)
     partial_total = sum(s[5] for s in searched)
@@ -574,24 +587,41 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
     def candidates(tier, limit):
         found = []
         for mkind, model, qs, exact, n_exact, n_partial, loose in searched:
+            statute = mkind == "statute"
+            stop = limit + (LOCAL_LOOKAHEAD if statute else 0)
             skip = set()
+            start = 0
             if tier == conditions.EXACT:
                 if not n_exact:
                     continue
-                results = exact
+                if exact is None:
+                    # The loose results hold their exact matches first; when partial matches
+                    # are needed too, both come from one read.
+                    results, stop = loose, min(stop, n_exact)
+                    if exact_total < need:
+                        stop = n_exact + (LOCAL_LOOKAHEAD if statute else 0) + need - exact_total
+                else:
+                    results = exact
             else:
                 if not n_partial:
                     continue
                 if match == conditions.PARTIAL:
                     results = backend.search(text.query_for(conditions.PARTIAL), qs, fields=fields)
+                elif exact is None or not n_exact:
+                    results, start, stop = loose, n_exact, n_exact + stop
                 else:
                     # Every exact match of this model is on the page already (there are fewer
                     # than it holds): the loose results minus those are the partial ones, in the
                     # loose query's order, without a second match of the whole query.
-                    results, skip = loose, exact_keys
-            statute = mkind == "statute"
-            stop = limit + (LOCAL_LOOKAHEAD if statute else 0) + (n_exact if skip else 0)
-            for score, obj in _scored(results, stop):
+                    results, skip, stop = loose, exact_keys, stop + n_exact
+            key = (model, start, stop)
+            if key not in read:
+                read[key] = _scored(results, start, stop)
+            rows = read[key]
+            if tier == conditions.EXACT and exact is None and len(rows) > n_exact:
+                read[(model, n_exact, stop)] = rows[n_exact:]
+                rows = rows[:n_exact]
+            for score, obj in rows:
                 if (type(obj), obj.pk) in skip:
                     continue
                 if tier == conditions.EXACT:
@@ -602,12 +632,18 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
                         found_counts[tier] -= 1
                         found_counts[conditions.EXACT] += 1
                     continue
-                found.append((-(score * local_factor(obj) if statute else score), len(found), tier, mkind, obj))
+                # Tiers of a tiered query (every word before some of them) stay apart; a local
+                # regulation's factor applies within its tier.
+                level, base = split_score(score)
+                factor = local_factor(obj) if statute else 1.0
+                found.append(((0 if tier == conditions.EXACT else -level, -base * factor), len(found), tier,
+                              mkind, obj))
         found.sort(key=lambda c: (c[0], c[1]))
         return found
 
     found_counts = {conditions.EXACT: 0, conditions.PARTIAL: 0}
     exact_keys = set()
+    read = {}  # (model, start, stop) → [(score, object)]
     ranked = candidates(conditions.EXACT, need)
     if exact_total < need:
         ranked += candidates(conditions.PARTIAL, need - exact_total)
@@ -647,6 +683,17 @@ def ranked_ids(text, queryset):
     if not conditions.searchable_in(queryset.model, text.field_names()):
         return [], []
     queryset = queryset.only("pk")
+    exact_query = text.exact_query()
+    if not text.match and exact_query is not None and getattr(backend, "exact_first", False):
+        # One search: every match, the exact ones first and counted from the same match.
+        results = backend.search(ExactFirst(text.loose_query(), exact_query), queryset, fields=fields)
+        expect = getattr(results, "expect", None)
+        if expect is not None:
+            expect(stop=None)
+        n_exact = results.exact_count() if hasattr(results, "exact_count") else None
+        if n_exact is not None:
+            ids = [obj.pk for obj in results]
+            return ids[:n_exact], ids[n_exact:]
     exact = [] if text.match == conditions.PARTIAL else [
         obj.pk for obj in backend.search(text.exact_query(), queryset, fields=fields)]
     partial = [] if text.match == conditions.EXACT else [

@@ -96,8 +96,11 @@ class Ranking:
     """How the page of a ``BestMatch`` is scored: tsquery literals and ts_rank's parameters."""
 
     def __init__(self, partial, full=None, phrase=None, phrase_boost=2.0, tier_offset=1000.0, rare=None,
-                 weights=None, normalization=1):
+                 weights=None, normalization=1, words=()):
         self.partial = partial
+        #: [(tsquery of one query word, weight)]: a row scores the weights of the words it holds
+        #: (their rarity), so that partial matches holding more and rarer words come first.
+        self.words = list(words)
         self.tier_offset = tier_offset
         self.full = full
         self.phrase = phrase
@@ -112,15 +115,19 @@ class SharedMatch:
     its facets and its page. ``want()`` says beforehand which facets and how many ranked rows
     will be read, so that the first read fetches them all."""
 
-    def __init__(self, queryset, tsquery, title_only=False, ranking=None):
+    def __init__(self, queryset, tsquery, title_only=False, ranking=None, exact=None):
         self.queryset = queryset
         self.tsquery = tsquery
+        #: An ``ExactFirst`` query's exact reading (a tsquery literal, or None when it matches
+        #: nothing): counted in the same statement (``exact_total``) and ranked first.
+        self.exact = exact
         self.title_only = title_only
         self.ranking = ranking
         self.facet_fields = []
         self.stop = 0
         self.evaluated = False
         self.total = 0
+        self.exact_total = 0
         self.facets = {}
         self.ranked = None  # [(pk, score)] best first, the first ``ranked_stop`` rows
         self.ranked_stop = 0
@@ -182,6 +189,8 @@ class SharedMatch:
             if group == -1:
                 self.ranked = list(zip(row[n + 2] or [], row[n + 3] or []))
                 self.ranked_stop = self.stop
+            elif group == -2:
+                self.exact_total = row[n + 1]
             elif group == (1 << n) - 1:
                 self.total = row[n + 1]
             else:
@@ -214,6 +223,10 @@ class SharedMatch:
                 f"FROM {table} e JOIN ({inner_sql}) o ON {join} "
                 f"WHERE e.content_type_id IN ({cts}) AND {vector} @@ %s::tsquery)"]
         params = [*inner_params, self.tsquery]
+        if self.exact is not None:
+            ctes.append(f"exact_ AS MATERIALIZED (SELECT m.pk FROM m WHERE "
+                        f"{self._gin(table, vector, cts)})")
+            params.append(self.exact)
         f_cols = ", ".join(f"f{i}" for i in range(len(fields)))
         if fields:
             sets = ", ".join(["()"] + [f"(f{i})" for i in range(len(fields))])
@@ -221,50 +234,69 @@ class SharedMatch:
                       f"FROM m GROUP BY GROUPING SETS ({sets})")
         else:
             select = "SELECT 0 AS g, count(*) AS n, NULL AS pks, NULL AS scores FROM m"
+        nulls = "".join(", NULL" for _ in fields)
         if with_page:
             page_ctes, page_params = self._page_ctes(table, vector, cts)
             ctes += page_ctes
             params += page_params
-            nulls = "".join(", NULL" for _ in fields)
             select += (f" UNION ALL SELECT -1{nulls}, NULL, array_agg(pk ORDER BY score DESC, pk DESC), "
                        "array_agg(score ORDER BY score DESC, pk DESC) FROM top")
+        if self.exact is not None:
+            # The exact matches' count: a row of its own in the same statement.
+            select += f" UNION ALL SELECT -2{nulls}, (SELECT count(*) FROM exact_), NULL, NULL"
         return "WITH " + ", ".join(ctes) + " " + select, params
+
+    @staticmethod
+    def _gin(table, vector, cts):
+        """Entries of ``m`` matching a tsquery (one parameter), asked of the GIN index."""
+        return (f"m.eid IN (SELECT e.id FROM {table} e WHERE e.content_type_id IN ({cts}) "
+                f"AND {vector} @@ %s::tsquery)")
 
     def _page_ctes(self, table, vector, cts):
         """``full`` (rows holding every word), ``cand`` (the rows to rank, with their vectors)
         and ``top`` (the ranked page). Which entries hold every word (or a rare word) is asked
-        of the GIN index; only the rows in ``cand`` have their vectors read."""
+        of the GIN index; only the rows in ``cand`` have their vectors read. The exact matches
+        of an ``ExactFirst`` query (``exact_``, read with the count) rank above every other row."""
         r = self.ranking
         ctes, params = [], []
 
         def gin(tsquery):
             params.append(tsquery)
-            return (f"m.eid IN (SELECT e.id FROM {table} e WHERE e.content_type_id IN ({cts}) "
-                    f"AND {vector} @@ %s::tsquery)")
+            return self._gin(table, vector, cts)
 
         scores = ["ts_rank(%s::float4[], v, %s::tsquery, %s)"]
         score_params = [r.weights, r.partial, r.normalization]
         if r.phrase is not None:
             scores.append(f"{float(r.phrase_boost)} * ts_rank(%s::float4[], v, %s::tsquery, %s)")
             score_params += [r.weights, r.phrase, r.normalization]
-        restrict = "TRUE"
+        for word, weight in r.words:
+            scores.append(f"CASE WHEN v @@ %s::tsquery THEN {float(weight):.6f} ELSE 0 END")
+            score_params.append(word)
+        tiers = []  # (CTE, offset) from the top tier down
+        if self.exact is not None:
+            tiers.append(("exact_", float(r.tier_offset) * (2 if r.full is not None else 1)))
         if r.full is not None:
             ctes.append(f"full_ AS MATERIALIZED (SELECT m.pk FROM m WHERE {gin(r.full)})")
-            scores.append(f"CASE WHEN full_.pk IS NULL THEN 0 ELSE {float(r.tier_offset)} END")
-            if self.stop is not None:
-                # Partial matches are ranked only when the full ones do not fill the page, and
-                # then those holding a rarer word, unless they too are fewer than the page.
-                partial = f"(SELECT count(*) FROM full_) < {int(self.stop)}"
-                if r.rare is not None:
-                    ctes.append(f"rare_ AS MATERIALIZED (SELECT m.pk FROM m WHERE {gin(r.rare)})")
-                    partial += (f" AND ((SELECT count(*) FROM rare_) < {int(self.stop)} "
-                                "OR m.pk IN (SELECT pk FROM rare_))")
-                restrict = f"m.pk IN (SELECT pk FROM full_) OR ({partial})"
+            tiers.append(("full_", float(r.tier_offset)))
+        restrict = "TRUE"
+        if tiers:
+            whens = " ".join(f"WHEN {name}.pk IS NOT NULL THEN {offset}" for name, offset in tiers)
+            scores.append(f"CASE {whens} ELSE 0 END")
+        if tiers and self.stop is not None:
+            # Partial matches are ranked only when the upper tiers do not fill the page, and
+            # then those holding a rarer word, unless they too are fewer than the page.
+            upper = " UNION ".join(f"SELECT pk FROM {name}" for name, _o in tiers)
+            partial = f"(SELECT count(*) FROM ({upper}) u) < {int(self.stop)}"
+            if r.rare is not None:
+                ctes.append(f"rare_ AS MATERIALIZED (SELECT m.pk FROM m WHERE {gin(r.rare)})")
+                partial += (f" AND ((SELECT count(*) FROM rare_) < {int(self.stop)} "
+                            "OR m.pk IN (SELECT pk FROM rare_))")
+            restrict = " OR ".join(f"m.pk IN (SELECT pk FROM {name})" for name, _o in tiers) + f" OR ({partial})"
         # The rows to rank are read by primary key, whatever the planner expects of ``restrict``.
         ctes.append(f"c AS MATERIALIZED (SELECT m.pk, m.eid FROM m WHERE {restrict})")
         ctes.append(f"cand AS MATERIALIZED (SELECT c.pk, {vector} AS v FROM {table} e JOIN c ON c.eid = e.id "
                     "WHERE e.id = ANY(ARRAY(SELECT eid FROM c)))")
-        joined = " LEFT JOIN full_ ON full_.pk = cand.pk" if r.full is not None else ""
+        joined = "".join(f" LEFT JOIN {name} ON {name}.pk = cand.pk" for name, _o in tiers)
         limit = "" if self.stop is None else f" LIMIT {int(self.stop)}"
         ctes.append(f"top AS (SELECT cand.pk, ({' + '.join(scores)})::float8 AS score FROM cand{joined} "
                     f"ORDER BY score DESC, cand.pk DESC{limit})")

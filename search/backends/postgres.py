@@ -17,6 +17,8 @@ cannot cut Chinese into words, so this backend hands it words that are already c
 
 Everything else — filters, ordering, facets, counts, the rebuild — is modelsearch's.
 """
+import math
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, router
 from django.db.models import Case, F, FloatField, Value, When
@@ -40,12 +42,10 @@ from modelsearch.utils import ADD, get_content_type_pk
 from search import analysis
 from search.backends.pgfields import FieldSearchMixin
 from search.backends.pgmatch import GIN_INDEX, Ranking, SharedMatch, lexeme_frequencies
-from search.query import BestMatch
+from search.query import TIER_OFFSET, BestMatch, ExactFirst
 
 #: Weight of a synonym relative to the word the user typed (as search.backends.whoosh).
 SYNONYM_BOOST = 0.8
-#: Score added to documents holding every word of a ``BestMatch`` (ts_rank stays below 1).
-TIER_OFFSET = 1000.0
 #: Weight of the exact phrase in a ``BestMatch`` score.
 PHRASE_BOOST = 2.0
 #: Partial matches ranked for a page: those holding the query's rarest words, taken until
@@ -156,6 +156,11 @@ class _TsQueryCompilerMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sql_weights = SQL_WEIGHTS
+        # An ExactFirst query is its loose reading; the shared match also counts and ranks first
+        # the exact one (``exact_count()``), where there is a shared match.
+        self.exact = None
+        if isinstance(self.query, ExactFirst):
+            self.exact, self.query = self.query.exact, self.query.loose
 
     def _word(self, word, subs):
         alternatives = [lexeme(word, self.PREFIX)]
@@ -294,6 +299,11 @@ class _TsQueryCompilerMixin:
         if self.fields is not None and set(self.fields) != {"title"}:
             return None
         ranking = None
+        exact = None
+        if self.exact is not None:
+            exact = self.build_tsquery_content(self.exact)
+            if exact is EVERYTHING:
+                return None
         if isinstance(query, BestMatch):
             text = query.query_string
             found = self.build_tsquery_content(PlainText(text, operator="or"))
@@ -304,14 +314,33 @@ class _TsQueryCompilerMixin:
                 ranking = Ranking(found, full=full if isinstance(full, str) else None,
                                   phrase=phrase if isinstance(phrase, str) else None, phrase_boost=PHRASE_BOOST,
                                   tier_offset=TIER_OFFSET, rare=self._rare_words(text) if several else None,
-                                  weights=self.sql_weights,
-                                  normalization=RANK_NORMALIZATION)
+                                  weights=self.sql_weights, normalization=RANK_NORMALIZATION,
+                                  words=self._word_weights(text) if several else ())
         else:
             found = self.build_tsquery_content(query)
+            if exact is not None and isinstance(found, str):
+                ranking = Ranking(found, tier_offset=TIER_OFFSET, weights=self.sql_weights,
+                                  normalization=RANK_NORMALIZATION)
         if found is EVERYTHING:
             return None
-        return SharedMatch(self.queryset, found if isinstance(found, str) else None,
-                           title_only=self.fields is not None, ranking=ranking)
+        match = SharedMatch(self.queryset, found if isinstance(found, str) else None,
+                            title_only=self.fields is not None, ranking=ranking,
+                            exact=exact if isinstance(exact, str) else None)
+        match.splits = self.exact is not None
+        return match
+
+    def _word_weights(self, text):
+        """[(tsquery of a query word, its weight)]: the word's rarity (``log(1 + 1/share)`` of the
+        index entries holding it, PostgreSQL's statistics), as the Whoosh backend ranks partial
+        matches by the IDF of the words they hold; empty without statistics."""
+        freqs, floor, entries = lexeme_frequencies(connections[router.db_for_read(self.queryset.model)])
+        if not freqs or entries <= 0:
+            return []
+        found = []
+        for word, subs in analysis.query_tokens(text):
+            share = max(freqs.get(word, floor / 2), min((freqs.get(s, floor / 2) for s in subs), default=0.0))
+            found.append((self._word(word, subs), math.log(1.0 + 1.0 / max(share, 1.0 / entries))))
+        return found
 
     def _rare_words(self, text):
         """A tsquery of the query's rarer words, those that partial matches are ranked among
@@ -371,6 +400,15 @@ class JiebaPostgresSearchResults(PostgresSearchResults):
         if match is not None:
             match.want(facets, stop)
         return self
+
+    def exact_count(self):
+        """The number of matches an ``ExactFirst`` query's exact reading also matches (the first
+        ones in result order), read with the count; None where modelsearch's queries answer."""
+        match = self.query_compiler.shared_match()
+        if match is None or not getattr(match, "splits", False) or match.ranking is None:
+            return None
+        match.count()
+        return match.exact_total
 
     def _do_count(self):
         match = self.query_compiler.shared_match()
@@ -437,6 +475,8 @@ class JiebaPostgresSearchBackend(PostgresSearchBackend):
     results_class = JiebaPostgresSearchResults
     rebuilder_class = JiebaPostgresRebuilder
     atomic_rebuilder_class = JiebaPostgresAtomicRebuilder
+    #: Results of an ``ExactFirst`` query rank and count its exact matches (``exact_count()``).
+    exact_first = True
 
     def __init__(self, params):
         params = {"ATOMIC_REBUILD": False, **params}

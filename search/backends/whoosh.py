@@ -51,7 +51,7 @@ from search.backends import mapping
 from search.backends.fastwrite import FastMpWriter, FastSegmentWriter
 from search.backends import postings as postings_module
 from search.backends.postings import Postings
-from search.query import BestMatch, InFields
+from search.query import TIER_OFFSET, BestMatch, ExactFirst, InFields
 from search.backends.store import IndexBusy, IndexStore  # noqa: F401 - re-exported
 
 logger = logging.getLogger("academy.search")
@@ -60,8 +60,6 @@ logger = logging.getLogger("academy.search")
 SYNONYM_BOOST = 0.8
 #: Weight of the "all sub-words present" alternative of a long word.
 SUBWORD_BOOST = 0.6
-#: Score added per tier above the next one (BM25 scores stay far below it).
-TIER_OFFSET = 1000.0
 #: Postings of the most frequent words read into memory before the server forks (preload):
 #: on the full statute library, the 3,400 commonest words, about half of all postings.
 PRELOAD_POSTINGS = 3_000_000
@@ -162,7 +160,24 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
 
     def compile_tiers(self, query, fields):
         """[(scoring query, matching query)] tiers for BestMatch (full matches,
-        then partial ones), or None for other queries."""
+        then partial ones) and ExactFirst (exact matches, then the loose query's
+        tiers), or None for other queries. ``self.word_tier``: the index of the tier
+        ranked by the rarity of the words its documents hold (BestMatch's partial
+        matches), or None."""
+        self.word_tier = None
+        if isinstance(query, ExactFirst):
+            loose_tiers = self.compile_tiers(query.loose, fields)
+            if loose_tiers is None:
+                loose = self.compile_query(query.loose, fields)
+                loose_tiers = [(loose, loose)]
+            elif self.word_tier is not None:
+                self.word_tier += 1
+            exact = self.compile_query(query.exact, fields)
+            loose = loose_tiers[-1][1]
+            if exact is wq.NullQuery or loose is wq.NullQuery:
+                return [(wq.NullQuery, wq.NullQuery)] + loose_tiers
+            # Exact matches are loose matches too; the And keeps the tiers nested whatever the queries.
+            return [(exact, wq.And([exact, loose]))] + loose_tiers
         if not isinstance(query, BestMatch):
             return None
         text = query.query_string
@@ -177,11 +192,12 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         if len(tokens) > 1:
             partial = self._plaintext(text, "or", 1.0, fields)
             tiers.append((partial, partial))
+            self.word_tier = 1
         return tiers
 
     def compile_query(self, query, fields, boost=1.0):
         """Translate a modelsearch query into a Whoosh query (NullQuery matches nothing)."""
-        if isinstance(query, BestMatch):
+        if isinstance(query, (BestMatch, ExactFirst)):
             return self.compile_query(query.as_modelsearch_query(), fields, boost)
         if isinstance(query, InFields):
             return self.compile_query(query.subquery, self.named_text_fields(query.fields), boost)
@@ -317,6 +333,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         fields = self.get_text_fields()
         tiers = None if self.autocomplete else self.compile_tiers(self.query, fields)
         text_q = tiers[-1][1] if tiers else self.compile_query(self.query, fields)
+        exact_q = tiers[0][1] if tiers and isinstance(self.query, ExactFirst) else None
         ct = wq.Term("ct", mapping.model_label(self.model))
         db_filter = False
         if self.queryset.query.is_empty():
@@ -349,6 +366,8 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 sort = facets
         self._plan = {
             "tiers": tiers,
+            "word_tier": getattr(self, "word_tier", None) if tiers else None,
+            "exact": exact_q,
             "text": text_q,
             "ct": ct,
             "filter": filter_q,
@@ -425,7 +444,19 @@ class WhooshSearchResults(BaseSearchResults):
         return self.backend.store.cached(searcher, ("filter", repr(fq)), lambda: set(docset(searcher, fq)))
 
     def _matches(self, limit=None):
-        """[(pk, score)] in result order; all of them when limit is None."""
+        """[(pk, score)] in result order; all of them when limit is None. All of them are kept on
+        the query compiler, which the slices of these results share: the count, the exact count,
+        the facets and the page of a search the database filters read one list."""
+        compiler = self.query_compiler
+        plan = compiler.plan()
+        if limit is None or plan["db_filter"] or plan["db_order"]:
+            found = compiler.__dict__.get("_every_match")
+            if found is None:
+                found = compiler._every_match = self._compute_matches()
+            return found
+        return self._compute_matches(limit)
+
+    def _compute_matches(self, limit=None):
         compiler = self.query_compiler
         plan = compiler.plan()
         if plan["text"] is wq.NullQuery or plan["filter"] is wq.NullQuery:
@@ -464,7 +495,7 @@ class WhooshSearchResults(BaseSearchResults):
             elif isinstance(scoring, wq.Every):
                 kwargs["scored"] = False  # everything scores the same: keep index order
             offset = (len(tiers) - 1 - i) * TIER_OFFSET
-            if i > 0 and sort is None and type(scoring) is wq.Or:
+            if i == plan["word_tier"] and sort is None and type(scoring) is wq.Or:
                 # Partial matches: rank by the rarity of the words each document
                 # has (sum of IDF), computed on posting-list sets; scoring every
                 # document that shares one common word with Whoosh is too slow.
@@ -628,6 +659,24 @@ class WhooshSearchResults(BaseSearchResults):
         if self.stop is not None:
             count = min(count, self.stop - self.start)
         return max(count, 0)
+
+    def exact_count(self):
+        """The number of matches an ``ExactFirst`` query's exact reading also matches (the first
+        ones in result order), from this search's own matches; None for other queries."""
+        plan = self.query_compiler.plan()
+        if plan["exact"] is None:
+            return None
+        found = getattr(self, "_exact_count", None)
+        if found is None:
+            if plan["db_filter"]:
+                # Filtered by the database: the exact tier's scores carry the top tier's offset.
+                top = (len(plan["tiers"]) - 1) * TIER_OFFSET
+                found = sum(1 for _pk, score in self._matches() if score >= top)
+            else:
+                matched = self.matched_docnums()
+                found = len(Postings.of(self._searcher()).within(plan["exact"], matched)) if matched else 0
+            self._exact_count = found
+        return found
 
     def matched_docnums(self):
         """The documents the query and filters match (kept for this results object: counting
@@ -898,6 +947,8 @@ class WhooshSearchBackend(BaseSearchBackend):
     results_class = WhooshSearchResults
     rebuilder_class = WhooshIndexRebuilder
     index_class = WhooshIndex
+    #: Results of an ``ExactFirst`` query rank and count its exact matches (``exact_count()``).
+    exact_first = True
 
     _stores = {}
 

@@ -46,9 +46,19 @@ def get(client, query):
     return response.content.decode()
 
 
-def test_exact_matches_first_and_counted_apart(client, officer_user, cases):
+def test_exact_matches_first_and_counted_apart(client, officer_user, cases, search_index,  # noqa: F811
+                                              monkeypatch):
+    searches = []
+    original = type(search_index).search
+
+    def counted(self, query, *args, **kwargs):
+        searches.append(query)
+        return original(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(type(search_index), "search", counted)
     client.force_login(officer_user)
     body = get(client, "q=占道经营+罚款")
+    assert len(searches) == 1  # exact and partial matches from one search
     assert "完全匹配 2 条" in body and "部分匹配 2 条" in body and "共 4 个案例" in body
     assert set(titles(body)[:2]) == {"人行道摆摊处罚案", "店铺门前堆物案"}
     assert set(titles(body)[2:]) == {"夜间施工噪声案", "早市占道经营劝导案"}

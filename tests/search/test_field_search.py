@@ -6,9 +6,9 @@ from django.urls import reverse
 from wagtail.search.backends import get_search_backend
 
 from casebank.models import CasePage
-from search import analysis, conditions
+from search import analysis, conditions, service
 from search.models import SynonymGroup
-from search.query import InFields
+from search.query import ExactFirst, InFields
 from tests.casebank.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,34 @@ def test_api_counts_orders_and_labels_matches(client, officer_user, corpus, stat
     assert [r["title"] for r in data["results"]] == ["夜间施工噪声案"]
     assert data["conditions"] == [{"op": "and", "field": "facts", "q": "罚款"},
                                   {"op": "not", "field": "issues", "q": "首次违法"}]
+
+
+def test_one_search_per_model_counts_exact_and_partial_matches(client, officer_user, corpus, statutes,
+                                                                monkeypatch):
+    """The exact count and the exact page come from the same match as the loose count, facets and
+    partial page: a request searches each model once, with the same counts and order as the
+    exact and partial readings searched apart (test above)."""
+    backend = get_search_backend()
+    searches = []
+    original = type(backend).search
+
+    def counted(self, query, *args, **kwargs):
+        searches.append(query)
+        return original(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(type(backend), "search", counted)
+    client.force_login(officer_user)
+    data = api(client, q="占道经营 罚款", type="case").json()
+    assert (data["exact_total"], data["partial_total"]) == (2, 2)
+    assert [r["match"] for r in data["results"]] == ["exact", "exact", "partial", "partial"]
+    assert {r["title"] for r in data["results"][:2]} == {"人行道摆摊处罚案", "店铺门前堆物案"}
+    assert len(searches) == len(service.searchable_models())
+    assert all(isinstance(q, ExactFirst) for q in searches)
+    searches.clear()
+    data = api(client, q="占道经营 罚款", type="statute").json()
+    assert data["exact_total"] == 1 and data["results"][0]["article"] == 90
+    assert data["partial_total"] >= 2 and data["results"][1]["match"] == "partial"
+    assert len(searches) == len(service.searchable_models())
 
 
 def test_search_page_shows_counts_chips_and_the_forms(client, officer_user, corpus):

@@ -1,7 +1,7 @@
 """The PostgreSQL backend reads a search API request's count and facets of each searched model
 in one statement (``search.backends.pgmatch``), not one per count and facet field as
-modelsearch does; a BestMatch query's ranked page comes from the same statement and its
-objects in one more query."""
+modelsearch does; the exact matches' count and the ranked page (exact matches first) come from
+the same statement and the page's objects in one more query."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -38,12 +38,12 @@ def test_one_statement_per_model_per_api_request(client, officer_user, postgres_
     assert data["facets"]["status"]["values"][0]["count"] == 3
     statements = _statements(ctx)
     shared = [sql for sql in statements if "WITH m AS MATERIALIZED" in sql]
-    # Every searched model (statutes, cases, courses …) is counted with its facets in one
-    # statement; the one model with matches (articles) then counts its exact matches apart
-    # (完全匹配 / 部分匹配) in one more, and reads its exact page and its partial page.
-    assert len(shared) == len(service.searchable_models()) + 1
-    assert all(sql.count("WITH m AS MATERIALIZED") == 1 for sql in shared)
-    assert len(statements) - len(shared) == 2
-    # The whole request: session and user, those statements (the pages carry their articles),
-    # the view restrictions of the three page models.
-    assert len(ctx.captured_queries) == 2 + len(statements) + 3
+    # Every searched model (statutes, cases, courses …) is searched once: one statement with its
+    # count, its exact count (完全匹配, ``exact_``), its facets and the requested type's ranked
+    # page (exact matches first, then partial ones) — no statement of its own for the exact
+    # count or either page.
+    assert len(shared) == len(statements) == len(service.searchable_models())
+    assert all(sql.count("WITH m AS MATERIALIZED") == 1 and "exact_ AS MATERIALIZED" in sql for sql in shared)
+    # The whole request: session and user, those statements, the articles of the page by primary
+    # key (exact and partial matches in one read), the view restrictions of the three page models.
+    assert len(ctx.captured_queries) == 2 + len(statements) + 1 + 3
