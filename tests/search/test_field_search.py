@@ -154,6 +154,14 @@ def test_search_page_shows_counts_chips_and_the_forms(client, officer_user, corp
     assert '<option value="facts">基本案情</option>' in body
 
 
+def test_a_text_search_heads_its_results_with_the_split_counts_not_a_sum(client, officer_user, corpus):
+    """A text search once read "共找到 1,552 条结果" (any word): it states its exact and partial
+    matches apart, and no sum of the two."""
+    client.force_login(officer_user)
+    body = client.get(reverse("search:search"), {"q": "占道经营 罚款"}).content.decode()
+    assert "完全匹配" in body and "部分匹配" in body and "共找到" not in body
+
+
 @pytest.mark.parametrize("params, code", [
     ({"q": "罚款", "field": "nonsense"}, "unknown_field"),
     ({"q": "罚" * 201}, "query_too_long"),
