@@ -70,3 +70,16 @@ def test_hr_list_shows_stored_reasons_in_english(client, short_of_hours, hr_user
     assert f"Training hours {year}: 30/60" in body and "Enforcement skills" in body  # the category filter
     assert "年学时" not in body and "执法技能" not in body
     assert "Personnel" in body  # the navigation
+
+
+def test_one_hour_short_reads_without_a_plural_slip(client, units, base_type, officer_user):
+    """学时 may be fractions: the English hours texts name the number after a label ("Hours still
+    needed: 1"), never "1 hours"."""
+    officer = officer_user.officer
+    q.grant(officer, base_type, reason="t")
+    add_hours(officer, 59, date=timezone.localdate())
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    body = text(client.get("/my/qualification/").content.decode()) + text(client.get("/").content.decode())
+    assert "Hours still needed: 1" in body
+    assert not re.search(r"\b1(\.0+)? hours\b", body), re.findall(r".{40}\b1 hours.{20}", body)
