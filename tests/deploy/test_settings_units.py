@@ -1,7 +1,11 @@
 """Fast checks of the deployment helpers: the generated secret key, the dev server guard."""
 import importlib.util
+import os
 import stat
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +57,18 @@ def test_dev_runserver_on_other_interfaces_is_refused(addr, settings):
         _manage().refuse_public_runserver(["manage.py", "runserver", addr])
     settings.DEBUG = False
     _manage().refuse_public_runserver(["manage.py", "runserver", addr])
+
+
+def test_the_test_settings_remove_the_data_folder_they_made(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "ACADEMY_DATA_DIR"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", PYTHONPATH=f"{ROOT / 'site'}:{ROOT}")
+    code = ("import django; django.setup(); from django.conf import settings; import pathlib;"
+            "d = pathlib.Path(settings.DATA_DIR); (d / 'probe').write_text('x'); print(d)")
+    made = subprocess.run([sys.executable, "-c", code], env=env, text=True, capture_output=True, check=True)
+    folder = Path(made.stdout.strip())
+    assert folder.name.startswith("academy-test-")
+    assert not folder.exists(), "the throwaway data folder outlived its run"
+
+    env["ACADEMY_DATA_DIR"] = str(tmp_path)  # a folder given from outside is never removed
+    subprocess.run([sys.executable, "-c", code], env=env, text=True, capture_output=True, check=True)
+    assert (tmp_path / "probe").exists()

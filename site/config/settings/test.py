@@ -1,10 +1,23 @@
 """Settings for the test suite: fast hasher, in-memory default cache (the shared cache is the
 database one, as in production), throwaway data folder."""
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("ACADEMY_DATA_DIR", tempfile.mkdtemp(prefix="academy-test-"))
+
+def _remove_if_still_owner(path, owner_pid):
+    # Forked children inherit exit handlers; only the process that made the folder removes it.
+    if os.getpid() == owner_pid:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# A throwaway data folder per test run, removed when the process that made it exits; the
+# processes it starts (test workers, servers) inherit the variable and share the folder.
+if "ACADEMY_DATA_DIR" not in os.environ:
+    os.environ["ACADEMY_DATA_DIR"] = tempfile.mkdtemp(prefix="academy-test-")
+    atexit.register(_remove_if_still_owner, os.environ["ACADEMY_DATA_DIR"], os.getpid())
 
 from .base import *  # noqa: E402,F401,F403
 from .base import DATA_DIR  # noqa: E402
