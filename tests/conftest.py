@@ -72,3 +72,19 @@ def pytest_collection_modifyitems(config, items):
     if offenders:
         raise pytest.UsageError(
             "Use @pytest.mark.django_db(transaction=True, serialized_rollback=True) for: " + ", ".join(offenders))
+    # The README's production deployment builds for minutes in the background (see
+    # pytest_collection_finish): the tests that need it run last.
+    items.sort(key=_needs_background_deployment)
+
+
+def _needs_background_deployment(item):
+    return "deployment" in getattr(item, "fixturenames", ()) and hasattr(item.module, "start_in_background")
+
+
+def pytest_collection_finish(session):
+    """Start the README's production block as soon as a selected test needs it."""
+    if session.config.option.collectonly:
+        return
+    needing = [item for item in session.items if _needs_background_deployment(item)]
+    if needing:
+        needing[0].module.start_in_background(session.config)

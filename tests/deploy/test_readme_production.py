@@ -17,8 +17,10 @@ of this module, which also serves `make run`'s local settings from the same fold
 import os
 import re
 import secrets
+import shutil
 import stat
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -44,31 +46,31 @@ def _postgres_url():
     return url if url.startswith(("postgres://", "postgresql://")) else ""
 
 
-@pytest.fixture(scope="module")
-def scratch_postgres():
-    """A database of its own on DATABASE_URL's server (never the test database), dropped afterwards."""
-    url = _postgres_url()
-    if not url:
-        pytest.skip("DATABASE_URL is not a PostgreSQL URL (CI's second `make test` sets one)")
-    import psycopg
+def _create_scratch_database(url):
+    """A database of its own on DATABASE_URL's server (never the test database); returns its URL and a dropper."""
+    import psycopg  # deferred: psycopg is there only where PostgreSQL is
     from psycopg import sql
 
     name = f"academy_readme_{secrets.token_hex(4)}"
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    parts = urlsplit(url)
-    yield urlunsplit(parts._replace(path="/" + name))
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+    def drop():
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+    return urlunsplit(urlsplit(url)._replace(path="/" + name)), drop
 
 
 class Deployment:
-    def __init__(self, label, folder, database_url):
+    """The block run in a folder of its own: started, then waited for when a test needs it."""
+
+    def __init__(self, label, database_url=""):
         self.label = label
-        self.folder = folder
-        self.data_dir = folder / "data"
+        self.folder = Path(tempfile.mkdtemp(prefix=f"academy-readme-{label}-"))
+        self.data_dir = self.folder / "data"
         self.port = free_port()
-        self.log = folder / "production.log"
+        self.log = self.folder / "production.log"
         self.secret = secrets.token_urlsafe(50)
         self.script = substitute(production_block(), {
             "DJANGO_SECRET_KEY=…": f"DJANGO_SECRET_KEY={self.secret}",
@@ -77,27 +79,36 @@ class Deployment:
             "127.0.0.1:8000": f"127.0.0.1:{self.port}",
         })
         self.proc = None
+        self.started = None
         self.ready_after = None
+        self.cleanups = []
 
-    def run(self):
+    def start(self):
         path = self.folder / "production.sh"
         path.write_text(self.script, encoding="utf-8")
         # -e: a failing step ends the script; -x with timestamps only to time the steps
         # (bash ignores PS4 from the environment when run as root, so it is set inside).
+        # It runs at a lower priority, so the tests that run meanwhile keep their pace.
         runner = r'PS4="+ [\$(date +%s.%N)] "; set -e -x; . "$1"'
-        started = time.monotonic()
-        self.proc = start(["bash", "-c", runner, "bash", str(path)], env=clean_env(), log_path=self.log)
+        self.started = time.monotonic()
+        self.proc = start(["nice", "-n", "10", "bash", "-c", runner, "bash", str(path)], env=clean_env(),
+                          log_path=self.log)
+
+    def wait(self):
+        if self.ready_after is not None:
+            return
         try:
             wait_for(self.proc, self.port, "/accounts/login/", PROXY, self.log, READY_TIMEOUT)
         except BaseException:
-            stop(self.proc)
+            self.stop()
             raise
-        self.ready_after = time.monotonic() - started
+        self.ready_after = time.monotonic() - self.started
         self.write_timings()
 
     def write_timings(self):
         steps = re.findall(r"^\++ \[(\d+\.\d+)\] (.*)$", log_tail(self.log, 10**7), re.M)
-        lines = [f"README production block on {self.label}: serving {self.ready_after:.0f} s after the start",
+        lines = [f"README production block on {self.label}: serving {self.ready_after:.0f} s after the start "
+                 "(at a lower priority, beside the rest of the suite)",
                  f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", ""]
         for (t0, cmd), nxt in zip(steps, [*steps[1:], (f"{time.time():.3f}", "")]):
             cmd = re.sub(r"://([^:/@\s]+):[^@\s]+@", r"://\1:<password>@", cmd.replace(self.secret, "<secret>"))
@@ -108,24 +119,60 @@ class Deployment:
     def stop(self):
         if self.proc is not None:
             stop(self.proc)
+        while self.cleanups:
+            self.cleanups.pop()()
+
+
+def _new_deployment():
+    """On PostgreSQL when DATABASE_URL names one (CI's second `make test`, which leaves the SQLite
+    deployment to the first: the same block on the same embedded database), else on SQLite."""
+    url = _postgres_url()
+    if not url:
+        deployment = Deployment("sqlite")
+    else:
+        database_url, drop = _create_scratch_database(url)
+        deployment = Deployment("postgresql", database_url)
+        deployment.cleanups.append(drop)
+    deployment.cleanups.append(lambda: shutil.rmtree(deployment.folder, ignore_errors=True))
+    deployment.start()
+    return deployment
+
+
+_STARTED = {}
+
+
+def start_in_background(config):
+    """Start the block as soon as the session's tests are collected (tests/conftest.py calls this
+    when a test of this module is selected, and runs them last): it builds the statute library and
+    its index for minutes while the rest of the suite runs."""
+    if "deployment" not in _STARTED:
+        _STARTED["deployment"] = _new_deployment()
+        config.add_cleanup(_STARTED["deployment"].stop)
 
 
 @pytest.fixture(scope="module")
-def sqlite_deployment(tmp_path_factory):
-    if _postgres_url():
+def deployment():
+    started = _STARTED.pop("deployment", None)
+    active = started or _new_deployment()
+    try:
+        active.wait()
+        yield active
+    finally:
+        active.stop()
+
+
+@pytest.fixture(scope="module")
+def sqlite_deployment(deployment):
+    if deployment.label != "sqlite":
         pytest.skip("the SQLite deployment runs in the `make test` without DATABASE_URL (CI's first)")
-    deployment = Deployment("sqlite", tmp_path_factory.mktemp("readme-sqlite"), "")
-    deployment.run()
-    yield deployment
-    deployment.stop()
+    return deployment
 
 
 @pytest.fixture(scope="module")
-def postgres_deployment(tmp_path_factory, scratch_postgres):
-    deployment = Deployment("postgresql", tmp_path_factory.mktemp("readme-postgres"), scratch_postgres)
-    deployment.run()
-    yield deployment
-    deployment.stop()
+def postgres_deployment(deployment):
+    if deployment.label != "postgresql":
+        pytest.skip("DATABASE_URL is not a PostgreSQL URL (CI's second `make test` sets one)")
+    return deployment
 
 
 def test_the_block_keeps_its_documented_shape():
