@@ -17,6 +17,15 @@ def default_language():
 
 
 @pytest.fixture
+def law_directory_kept(monkeypatch):
+    """The citation checker's law directory is rebuilt or re-checked (one query) once a minute: a
+    test that compares query counts keeps it for the test's length, so a slow machine does not add
+    a query between two measurements."""
+    from casebank import citations
+    monkeypatch.setattr(citations, "CACHE_SECONDS", 3600)
+
+
+@pytest.fixture
 def units(db):
     return make_units()
 

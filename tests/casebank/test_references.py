@@ -23,7 +23,7 @@ from tests.courses.factories import make_course, make_lesson, markdown_body
 from .factories import make_case, make_power_item
 from .statute_library import build_library
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("law_directory_kept")]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from tests.factories import make_user
 
 from .factories import make_benchmark, make_case, make_power_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("law_directory_kept")]
 
 LEVELS = ((0, 200, "轻微"), (200, 1000, "一般"), (1000, 3000, "较重"), (3000, 5000, "严重"))
 

@@ -10,7 +10,7 @@ from casebank.models import Law
 
 from .statute_library import build_library, make_law
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bureau")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bureau", "law_directory_kept")]
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from django.utils import timezone
 from courses.models import Assignment
 from tests.courses.factories import lessons_of, make_course, open_long_ago
 
+pytestmark = pytest.mark.usefixtures("law_directory_kept")
+
 
 def count_queries(client, url):
     with CaptureQueriesContext(connection) as ctx:

@@ -14,7 +14,7 @@ from tests.casebank.factories import case_index, make_benchmark, make_case, make
 from tests.courses.conftest import penalty_law  # noqa: F401 — the one-article statute library
 from tests.courses.factories import make_course, make_lesson
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("law_directory_kept")]
 
 #: Query ceilings of the trainer's admin pages (measured, plus a little room).
 MAX_QUERIES = {"new case": 40, "case edit": 60, "lesson edit": 45, "case explorer": 60}
