@@ -581,7 +581,7 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
                 n_exact = exact.count()
             else:
                 exact = None  # the first n_exact of ``results``
-        exact_counts[mkind] = n_exact
+        exact_counts[mkind] += n_exact
         if kind and mkind != kind:
             continue
         _add_facets(facets, results, model, filters)

@@ -185,6 +185,12 @@ def test_type_tabs_count_as_the_headline_does(client, officer_user, corpus, stat
         assert one[""] == every[""]
     only_partial, _response = tabs(match="partial")
     assert only_partial["case"] == (2, 0)
+    # 法规 gathers two models (laws and their articles): its tab adds up both
+    response = client.get(reverse("search:search"), {"q": "行政处罚"})
+    outcome = response.context["outcome"]
+    statute = next(t for t in response.context["tabs"] if t["key"] == "statute")
+    assert statute["count"] + statute["partial"] == outcome.type_counts["statute"] >= 2
+    assert response.context["tabs"][0]["count"] == outcome.exact_total
 
 
 @pytest.mark.parametrize("params, code", [
