@@ -32,6 +32,14 @@ def nav_items(request):
 
 
 @hooks.register("academy_nav_items")
+def review_nav_item(request):
+    """法制审核, a reviewer's daily destination: Wagtail's admin home, which lists what awaits review."""
+    if not request.user.is_authenticated or not is_reviewer(request.user):
+        return []
+    return [NavItem(_("法制审核"), reverse("wagtailadmin_home"), order=38, daily=True)]
+
+
+@hooks.register("academy_nav_items")
 def my_bookmarks_nav_item(request):
     """我的收藏, in the menu beside 消息; on a phone the 我的 tab is marked while it is open (/my/)."""
     if own_profile(request.user) is None:

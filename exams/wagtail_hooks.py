@@ -159,8 +159,8 @@ def nav_items(request):
         items.append(NavItem(_("延长考试时间"), reverse("exams:extra_time_index"), order=43,
                              match="/exams/extra-time/"))
     if roles.has_role(user, roles.TRAINER):
-        items.append(NavItem(_("题库"), reverse("exams:bank"), order=40, match="/exams/bank/"))
-        items.append(NavItem(_("阅卷"), reverse("exams:marking"), order=41, match="/exams/marking/"))
+        items.append(NavItem(_("题库"), reverse("exams:bank"), order=40, match="/exams/bank/", daily=True))
+        items.append(NavItem(_("阅卷"), reverse("exams:marking"), order=41, match="/exams/marking/", daily=True))
         items.append(NavItem(_("试卷分析"), reverse("exams:manage"), order=42, match="/exams/manage/"))
     return items
 

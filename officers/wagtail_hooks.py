@@ -24,7 +24,8 @@ def nav_items(request):
         items.append(NavItem(_("我的资料"), reverse("officers:my_profile"), order=99, match=("/me/", "/my/"),
                              tab=_("我的"), menu=False))
     if roles.has_role(user, roles.HR):
-        items.append(NavItem(pgettext_lazy("nav", "人员"), reverse("officers:officer_list"), order=60, match="/people/"))
+        items.append(NavItem(pgettext_lazy("nav", "人员"), reverse("officers:officer_list"), order=60, match="/people/",
+                             daily=True))
     if roles.has_role(user, roles.TRAINER, roles.LEGAL_REVIEWER):
         items.append(NavItem(_("管理后台"), reverse("wagtailadmin_home"), order=90))
     return items
@@ -75,7 +76,8 @@ def qualification_nav_items(request):
         return []
     items = []
     if roles.has_role(user, roles.HR):
-        items.append(NavItem(_("资格管理"), reverse("officers:hr_dashboard"), order=55, match="/hr/"))
+        items.append(NavItem(pgettext_lazy("nav", "资格管理"), reverse("officers:hr_dashboard"), order=55, match="/hr/",
+                             daily=True))
     if own_profile(user) is not None:
         items.append(NavItem(_("我的资格"), reverse("officers:my_qualification"), order=30,
                              match="/my/qualification/"))

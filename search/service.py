@@ -299,6 +299,8 @@ class SearchOutcome:
     exact_total: int = 0
     partial_total: int = 0
     text: object = None  # the conditions.TextSearch
+    #: Exact matches per type (``type_counts`` holds every match, exact and partial).
+    exact_counts: dict = field(default_factory=dict)
 
     def as_json(self):
         text = self.text or conditions.TextSearch(q=self.query)
@@ -542,6 +544,7 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
     terms = analysis.highlight_terms(text.highlight_text())
     need = page * page_size
     type_counts = {}
+    exact_counts = {}  # per type, as the headline counts them: the tabs show these
     facets = {}
     searched = []  # (kind, model, queryset, exact results or None, exact count, partial count, results)
     direct = []
@@ -550,6 +553,7 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
     direct_keys = {(type(a), a.pk) for a in direct}
     for mkind, model in searchable_models():
         type_counts.setdefault(mkind, 0)
+        exact_counts.setdefault(mkind, 0)
         if not conditions.searchable_in(model, names):
             continue
         qs = visible_queryset(model, user)
@@ -566,9 +570,6 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
         if not count:
             continue
         type_counts[mkind] += count
-        if kind and mkind != kind:
-            continue
-        _add_facets(facets, results, model, filters)
         if match == conditions.EXACT:
             exact, n_exact = results, count
         elif match == conditions.PARTIAL:
@@ -580,6 +581,10 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
                 n_exact = exact.count()
             else:
                 exact = None  # the first n_exact of ``results``
+        exact_counts[mkind] += n_exact
+        if kind and mkind != kind:
+            continue
+        _add_facets(facets, results, model, filters)
         searched.append((mkind, model, qs, exact, n_exact, count - n_exact, results))
     exact_total = sum(s[4] for s in searched)
     partial_total = sum(s[5] for s in searched)
@@ -649,11 +654,14 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
         ranked += candidates(conditions.PARTIAL, need - exact_total)
     exact_total += found_counts[conditions.EXACT]
     partial_total += found_counts[conditions.PARTIAL]
+    if direct:  # only cited statute articles move between the tiers
+        exact_counts["statute"] = exact_counts.get("statute", 0) + found_counts[conditions.EXACT]
     # Cited articles the text search did not find are results too.
     for obj in direct:
         if (type(obj), obj.pk) in direct_keys:
             exact_total += 1
             type_counts["statute"] = type_counts.get("statute", 0) + 1
+            exact_counts["statute"] = exact_counts.get("statute", 0) + 1
     total = exact_total + partial_total
     ranked = [(0, i, conditions.EXACT, "statute", obj) for i, obj in enumerate(direct)] + ranked
     hits = []
@@ -669,7 +677,7 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
     num_pages = max(1, -(-total // page_size))
     outcome = SearchOutcome(query=q, type=kind, page=page, total=total, hits=hits, type_counts=type_counts,
                             facets=facet_out, num_pages=num_pages, exact_total=exact_total,
-                            partial_total=partial_total, text=text)
+                            partial_total=partial_total, text=text, exact_counts=exact_counts)
     if total == 0 and q:
         outcome.help = no_results_help(user, q)
     return outcome

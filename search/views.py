@@ -22,6 +22,16 @@ def _error(code, message, status=400):
     return JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
 
 
+def _tab_counts(outcome, keys, match):
+    """A type tab's figures, meant as the headline means them: {"count": the exact matches (the
+    partial ones when only those are shown), "partial": the partial matches besides (0 if none)}."""
+    total = sum(outcome.type_counts.get(key, 0) for key in keys)
+    exact = sum(outcome.exact_counts.get(key, 0) for key in keys)
+    if match == conditions.PARTIAL:
+        return {"count": total, "partial": 0}
+    return {"count": exact, "partial": max(0, total - exact)}
+
+
 @require_GET
 @login_required
 def search_page(request):
@@ -45,11 +55,11 @@ def search_page(request):
         context["conditions"] = textform.form_context(request.GET, text, outcome.exact_total,
                                                       outcome.partial_total)
         text_params = text.params()
-        all_total = sum(outcome.type_counts.values())
-        tabs = [{"key": "", "label": _("全部"), "count": all_total,
+        tabs = [{"key": "", "label": _("全部"), **_tab_counts(outcome, outcome.type_counts, text.match),
                  "url": "?" + urlencode(text_params + list(filters.items())), "current": not kind}]
         for key, count in outcome.type_counts.items():
-            tabs.append({"key": key, "label": service.TYPE_LABELS.get(key, key), "count": count,
+            tabs.append({"key": key, "label": service.TYPE_LABELS.get(key, key),
+                         **_tab_counts(outcome, [key], text.match),
                          "url": "?" + urlencode(text_params + list({**filters, "type": key}.items())),
                          "current": key == kind})
         context["tabs"] = tabs

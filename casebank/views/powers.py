@@ -5,7 +5,15 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from .. import domain
-from ..models import CasePage, DiscretionBenchmark, DiscretionLevel, DutyArea, PowerItem, PowerItemBasis
+from ..models import (
+    CasePage,
+    DiscretionBenchmark,
+    DiscretionBenchmarkBasis,
+    DiscretionLevel,
+    DutyArea,
+    PowerItem,
+    PowerItemBasis,
+)
 
 
 def _power_queryset(request):
@@ -49,15 +57,21 @@ def _power_detail(request, code, public):
 def _benchmark_list(request, public):
     area = request.GET.get("area") or ""
     q = (request.GET.get("q") or "").strip()[:100]
-    qs = DiscretionBenchmark.objects.select_related("duty_area", "power_item").prefetch_related("levels")
+    basis_qs = DiscretionBenchmarkBasis.objects.select_related("article__law").order_by("sort_order")
+    qs = DiscretionBenchmark.objects.select_related("duty_area", "power_item").prefetch_related(
+        "levels", Prefetch("basis", queryset=basis_qs))
     if q:
         qs = qs.filter(Q(violation__icontains=q) | Q(code__icontains=q))
     counts = dict(qs.values_list("duty_area__code").annotate(n=Count("id")).values_list("duty_area__code", "n"))
     if area:
         qs = qs.filter(duty_area__code=area)
     areas = [(a, counts.get(a.code, 0)) for a in DutyArea.objects.filter(kind=DutyArea.AREA)]
+    benchmarks = list(qs)
+    # On a phone each benchmark is folded to its title; the one a search names (its code, or the
+    # only one left) comes open. A #bm-… or #level-… link opens its own (the browser unfolds it).
+    opened = {bm.pk for bm in benchmarks if len(benchmarks) == 1 or (q and bm.code.lower() == q.lower())}
     return render(request, "casebank/benchmark_list.html", {
-        "benchmarks": qs, "areas": areas, "area": area, "q": q, "public": public})
+        "benchmarks": benchmarks, "opened": opened, "areas": areas, "area": area, "q": q, "public": public})
 
 
 def _benchmark_detail(request, code, public):

@@ -13,6 +13,8 @@ Apps register functions with Wagtail's hook registry in their wagtail_hooks.py:
 ``role`` is the viewer's primary role (officers.roles). A function returns an
 empty list when it has nothing for that viewer.
 
+A ``daily`` item stays in the desktop menu's row when the rest of a long menu folds under 更多.
+
 A navigation item with a ``tab`` label is also a tab of the officer's bottom tab bar on
 phones (首页 / 学习 / 案例 / 考试 / 我的); ``menu=False`` keeps it out of the top menu.
 
@@ -67,6 +69,9 @@ class NavItem:
     badge: int = 0
     #: What the count means, for screen readers (e.g. "条未读").
     badge_label: str = ""
+    #: A role's daily destination (a trainer's 阅卷, a reviewer's 法制审核): on a wide screen it stays
+    #: in the top row while the other items give way to 更多 first.
+    daily: bool = False
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """A trainer's long menu on a 1366 px desktop keeps to one row: the items that do not fit are
 under 更多 (More), in their order, and every item can still be reached; the page being shown
-stays in the row. On a phone the menu lists every item."""
+and the role's daily destinations (阅卷, 题库; HR's 资格管理, 人员) stay in the row. On a phone the menu lists every item."""
 import pytest
 
 from officers import roles
@@ -44,9 +44,23 @@ def test_staff_menu_keeps_to_one_row(browser, live_server, shots):
             assert hidden.first.is_visible() and hidden.last.is_visible()
             shots(page, f"more_open_{lang}")
             # the hidden items keep their order after the row's, and lead to their pages
+            order = page.evaluate("""() => Array.from(document.querySelectorAll('#site-nav a'))
+                                            .map(a => a.getAttribute('href'))""")
+            row = [href for href in order[:len(order) - hidden.count()]]
+            assert order[len(row):] == [hidden.nth(i).get_attribute("href") for i in range(hidden.count())]
             href = hidden.last.get_attribute("href")
             hidden.last.click()
             page.wait_for_url(f"**{href}")
+            # a trainer's and HR's daily destinations stay in the row on any page; the rest fold first
+            page.goto("/")
+            assert len(set(row_tops(page))) == 1, row_tops(page)
+            in_row = page.locator("#site-nav > ul > li > a")
+            # (the longer English labels leave room for one role's: this user has two)
+            daily = ("/exams/bank/", "/exams/marking/") + (("/hr/", "/people/") if lang == "zh-hans" else ())
+            for href in daily:
+                assert in_row.locator(f"xpath=self::*[@href='{href}']").count() == 1, href
+            assert page.locator(".nav-more ul a").count() >= 1
+            shots(page, f"daily_in_row_{lang}")
     finally:
         context.close()
 

@@ -112,3 +112,16 @@ def test_officer_dashboard_names_the_officer_position(client, units):
     assert re.search(r'<p class="muted">中队长 · 江北区[^<]*第一中队</p>', body), body[:3000]
     client.force_login(make_user(roles.OFFICER, unit=units["SZ-JB-01"], username="officer_z", position="officer"))
     assert '<p class="muted">执法队员 · ' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("who, daily", [("trainer_user", {"题库", "阅卷"}), ("reviewer_user", {"法制审核"}),
+                                        ("hr_user", {"资格管理", "人员"}), ("officer_user", set())])
+def test_each_role_daily_destinations_are_marked_to_stay_in_the_menu_row(client, request, who, daily):
+    """On a wide screen a long menu folds under 更多 from its end; a role's daily destinations
+    (data-daily) stay in the row."""
+    client.force_login(request.getfixturevalue(who))
+    menu = re.search(r'<nav id="site-nav".*?</ul>', client.get("/").content.decode(), re.S).group(0)
+    marked = {unescape(label).strip() for label in re.findall(r'<li data-daily><a href="[^"]+">([^<]+)</a>', menu)}
+    assert marked == daily
+    if who == "reviewer_user":
+        assert '<li data-daily><a href="/cms/">法制审核</a>' in menu

@@ -162,6 +162,37 @@ def test_a_text_search_heads_its_results_with_the_split_counts_not_a_sum(client,
     assert "完全匹配" in body and "部分匹配" in body and "共找到" not in body
 
 
+def test_type_tabs_count_as_the_headline_does(client, officer_user, corpus, statutes):
+    """A type tab's number once counted any-word matches under a headline of exact ones: each tab
+    shows its exact matches as the headline counts them, its partial ones apart beside it."""
+    client.force_login(officer_user)
+
+    def tabs(**params):
+        response = client.get(reverse("search:search"), {"q": "占道经营 罚款", **params})
+        return {t["key"]: (t["count"], t["partial"]) for t in response.context["tabs"]}, response
+
+    every, response = tabs()
+    outcome = response.context["outcome"]
+    assert every[""] == (outcome.exact_total, outcome.partial_total)
+    assert every["case"] == (2, 2)
+    body = response.content.decode()
+    assert '>案例 <span class="badge">2</span><span class="tab-partial"><span aria-hidden="true">+2</span>' in body
+    assert 'title="完全匹配 2 条 · 部分匹配 2 条"' in body
+    for kind in ("case", "statute"):
+        one, response = tabs(type=kind)
+        outcome = response.context["outcome"]
+        assert one[kind] == every[kind] == (outcome.exact_total, outcome.partial_total)
+        assert one[""] == every[""]
+    only_partial, _response = tabs(match="partial")
+    assert only_partial["case"] == (2, 0)
+    # 法规 gathers two models (laws and their articles): its tab adds up both
+    response = client.get(reverse("search:search"), {"q": "行政处罚"})
+    outcome = response.context["outcome"]
+    statute = next(t for t in response.context["tabs"] if t["key"] == "statute")
+    assert statute["count"] + statute["partial"] == outcome.type_counts["statute"] >= 2
+    assert response.context["tabs"][0]["count"] == outcome.exact_total
+
+
 @pytest.mark.parametrize("params, code", [
     ({"q": "罚款", "field": "nonsense"}, "unknown_field"),
     ({"q": "罚" * 201}, "query_too_long"),

@@ -67,10 +67,21 @@
       details.open = false;
       if (more.parentNode) menu.removeChild(more);
       items.forEach(function (li) { menu.appendChild(li); });
+      // A crowded menu first takes the room of the bureau's name beside the brand (shown in the footer).
+      nav.classList.remove("nav-crowded");
       if (!desktop.matches || oneRow()) return;
+      nav.classList.add("nav-crowded");
+      if (oneRow()) return;
       menu.appendChild(more);
-      var movable = items.filter(function (li) { return !li.querySelector("a[aria-current]"); }).reverse();
-      for (var i = 0; i < movable.length && !oneRow(); i++) sub.insertBefore(movable[i], sub.firstChild);
+      // The others give way first; a role's daily destinations (data-daily) only when nothing else is left.
+      var shown = items.filter(function (li) { return !li.querySelector("a[aria-current]"); });
+      var movable = shown.filter(function (li) { return !li.hasAttribute("data-daily"); }).reverse()
+        .concat(shown.filter(function (li) { return li.hasAttribute("data-daily"); }).reverse());
+      for (var i = 0; i < movable.length && !oneRow(); i++) {
+        // keep the page order under 更多: each item goes before the first one that follows it in the menu
+        var next = Array.prototype.find.call(sub.children, function (li) { return items.indexOf(li) > items.indexOf(movable[i]); });
+        sub.insertBefore(movable[i], next || null);
+      }
       summary.classList.toggle("has-badge", !!sub.querySelector(".nav-badge"));
     }
     fit();
