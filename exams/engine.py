@@ -115,9 +115,20 @@ def attempts_used(exam, officer):
     return Sitting.objects.filter(exam=exam, officer=officer).count()
 
 
-def check_can_start(exam, officer, now=None):
+def sittings_of(exam, officer):
+    """The officer's sittings of this exam (one per attempt, so few), in one query, each with
+    ``exam`` set: what ``open_sitting``, ``check_can_start`` and ``services.best_result``
+    otherwise read in a query each."""
+    sittings = list(Sitting.objects.filter(exam=exam, officer=officer).order_by("attempt"))
+    for sitting in sittings:
+        sitting.exam = exam
+    return sittings
+
+
+def check_can_start(exam, officer, now=None, used=None):
     """Raise ExamError (with a code) when the officer may not start the exam now; else
-    return how many attempts the officer has used."""
+    return how many attempts the officer has used (``used``, when the caller has counted
+    them)."""
     now = now or timezone.now()
     if exam.draft:
         raise ExamError(_("该考试尚未发布。"), code="draft")
@@ -127,7 +138,8 @@ def check_can_start(exam, officer, now=None):
         raise ExamError(_("考试已关闭。"), code="closed")
     if not is_eligible(exam, officer):
         raise ExamError(_("您不在本次考试的适用范围内。"), code="not_eligible")
-    used = attempts_used(exam, officer)
+    if used is None:
+        used = attempts_used(exam, officer)
     allowed = exam.attempts_allowed()
     if allowed and used >= allowed:
         raise ExamError(_("您的考试次数已用完。"), code="no_attempts")
@@ -224,9 +236,13 @@ def compute_deadline(exam, start, extra=0):
     return deadline
 
 
-def open_sitting(exam, officer):
-    """The officer's open sitting of this exam, finalising it first if it is overdue."""
-    sitting = Sitting.objects.filter(exam=exam, officer=officer, status=SittingStatus.OPEN).first()
+def open_sitting(exam, officer, sittings=None):
+    """The officer's open sitting of this exam, finalising it first if it is overdue.
+    ``sittings``: the officer's sittings of the exam (``sittings_of``), when loaded."""
+    if sittings is None:
+        sitting = Sitting.objects.filter(exam=exam, officer=officer, status=SittingStatus.OPEN).first()
+    else:
+        sitting = next((s for s in sittings if s.status == SittingStatus.OPEN), None)
     if sitting is not None and sitting.is_overdue():
         finalize(sitting, ended_by=EndReason.TIMEOUT)
         return None
@@ -242,11 +258,12 @@ def start(exam, officer, *, seed=None, now=None):
     statement for any paper SQLite takes in one go). On SQLite the write lock is taken at
     BEGIN, and every officer of an exam starts in the same minute: Python work inside it
     would make all of them queue behind it."""
-    existing = open_sitting(exam, officer)
+    mine = sittings_of(exam, officer)
+    existing = open_sitting(exam, officer, mine)
     if existing is not None:
         return existing
     now = now or timezone.now()
-    used = check_can_start(exam, officer, now)
+    used = check_can_start(exam, officer, now, used=len(mine))
     rng = random.Random(seed)
     paper = _paper_lines(exam, rng)
     contents = dict(QuestionVersion.objects.filter(pk__in=[vid for _q, vid, _p in paper if vid]).order_by()

@@ -160,10 +160,10 @@ def test_a_start_fills_the_new_sitting_into_every_form_of_a_bulk_insert():
     assert _with_sitting([_NEW_SITTING + 1, True, None], 7) == [_NEW_SITTING + 1, True, None]
 
 
-#: session, user with profile and roles, the exam, its eligible units, the open sitting, attempts
-#: used, the exam gates (annual-hours rule), the paper's lines, their versions, extra time,
-#: then the two INSERTs.
-START_STATEMENTS = 12
+#: session, user with profile and roles, the exam, its eligible units, the officer's sittings of
+#: the exam (the open one and the attempts used), the exam gates (annual-hours rule), the
+#: paper's lines, their versions, extra time, then the two INSERTs.
+START_STATEMENTS = 11
 
 
 def test_a_form_post_of_the_whole_paper_reads_the_answer_lines_once(client, officer_user):
@@ -242,3 +242,28 @@ def test_a_submit_costs_the_same_for_any_paper_length(client, officer_user, djan
 #: the one of the wrong entries (the new ones: none here), the totals (and whether any answer
 #: awaits marking), the guarded UPDATE that releases the result.
 SUBMIT_STATEMENTS = 12
+
+
+@pytest.mark.parametrize("counting", ["highest", "last"])
+def test_the_exam_page_reads_the_officers_sittings_once(client, officer_user, counting):
+    """The open sitting, the attempts used and the result that counts come from one read of the
+    officer's sittings of the exam (every officer opens this page as the exam opens)."""
+    questions = paper(2)
+    exam = make_exam(questions, time_limit_minutes=30, max_attempts=3, counting=counting)
+    client.force_login(officer_user)
+    for right in (True, False):  # a first attempt all right, a second all wrong
+        client.post(reverse("exams:start", args=[exam.pk]))
+        sitting = Sitting.objects.get(status="open")
+        for line in sitting.answers.select_related("version"):
+            keys = [o["key"] for o in line.version.content["options"] if o["correct"] == right]
+            save(client, sitting, line.position, 0, {"choice": keys[0], "choices": keys})
+        client.post(reverse("exams:submit", args=[sitting.pk]))
+    first, second = Sitting.objects.order_by("attempt")
+    assert (first.percent, second.percent) == (100, 0)
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(reverse("exams:exam_detail", args=[exam.pk]))
+    assert r.status_code == 200
+    reads = [s for s in statements(ctx) if s.upper().startswith("SELECT") and 'FROM "exams_sitting"' in s]
+    assert len(reads) == 1, reads
+    assert r.context["used"] == 2 and r.context["open_sitting"] is None and r.context["refusal"] is None
+    assert r.context["best"] == (first if counting == "highest" else second)
