@@ -32,9 +32,6 @@ def public_question(answer, *, with_feedback=False, image_url=None):
     response = answer.response or {}
     item = {
         "position": answer.position,
-        # The form fields' prefix, as a string: a number in a template is localised
-        # (number_format) each time it is shown, and a paper shows it once per option.
-        "field": f"q{answer.position}",
         "qtype": qtype,
         "qtype_label": QTYPE_LABELS.get(qtype, qtype),
         "text": content["text"],

@@ -127,8 +127,7 @@ def _sitting_context(sitting, answers, current, show_all):
         "questions": [public_question(a, with_feedback=a.locked and instant_feedback(exam),
                                       image_url=reverse("exams:figure", args=[sitting.pk, a.position]))
                       for a in shown],
-        # the number as a string: the template shows it twice per link, unlocalised
-        "nav": [{"number": str(a.position), "answered": a.answered, "current": a.position == current}
+        "nav": [{"position": a.position, "answered": a.answered, "current": a.position == current}
                 for a in answers],
         "current": current,
         "total": len(answers),
