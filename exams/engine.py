@@ -12,7 +12,8 @@ import random
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -114,9 +115,20 @@ def attempts_used(exam, officer):
     return Sitting.objects.filter(exam=exam, officer=officer).count()
 
 
-def check_can_start(exam, officer, now=None):
+def sittings_of(exam, officer):
+    """The officer's sittings of this exam (one per attempt, so few), in one query, each with
+    ``exam`` set: what ``open_sitting``, ``check_can_start`` and ``services.best_result``
+    otherwise read in a query each."""
+    sittings = list(Sitting.objects.filter(exam=exam, officer=officer).order_by("attempt"))
+    for sitting in sittings:
+        sitting.exam = exam
+    return sittings
+
+
+def check_can_start(exam, officer, now=None, used=None):
     """Raise ExamError (with a code) when the officer may not start the exam now; else
-    return how many attempts the officer has used."""
+    return how many attempts the officer has used (``used``, when the caller has counted
+    them)."""
     now = now or timezone.now()
     if exam.draft:
         raise ExamError(_("该考试尚未发布。"), code="draft")
@@ -126,7 +138,8 @@ def check_can_start(exam, officer, now=None):
         raise ExamError(_("考试已关闭。"), code="closed")
     if not is_eligible(exam, officer):
         raise ExamError(_("您不在本次考试的适用范围内。"), code="not_eligible")
-    used = attempts_used(exam, officer)
+    if used is None:
+        used = attempts_used(exam, officer)
     allowed = exam.attempts_allowed()
     if allowed and used >= allowed:
         raise ExamError(_("您的考试次数已用完。"), code="no_attempts")
@@ -223,9 +236,13 @@ def compute_deadline(exam, start, extra=0):
     return deadline
 
 
-def open_sitting(exam, officer):
-    """The officer's open sitting of this exam, finalising it first if it is overdue."""
-    sitting = Sitting.objects.filter(exam=exam, officer=officer, status=SittingStatus.OPEN).first()
+def open_sitting(exam, officer, sittings=None):
+    """The officer's open sitting of this exam, finalising it first if it is overdue.
+    ``sittings``: the officer's sittings of the exam (``sittings_of``), when loaded."""
+    if sittings is None:
+        sitting = Sitting.objects.filter(exam=exam, officer=officer, status=SittingStatus.OPEN).first()
+    else:
+        sitting = next((s for s in sittings if s.status == SittingStatus.OPEN), None)
     if sitting is not None and sitting.is_overdue():
         finalize(sitting, ended_by=EndReason.TIMEOUT)
         return None
@@ -234,13 +251,19 @@ def open_sitting(exam, officer):
 
 def start(exam, officer, *, seed=None, now=None):
     """Resume the officer's open sitting or start a new one with a frozen paper: the
-    questions' current versions, their points and each one's option order, written with
-    the sitting in one transaction (one INSERT for the sitting, one for all its lines)."""
-    existing = open_sitting(exam, officer)
+    questions' current versions, their points and each one's option order.
+
+    Everything is read, drawn and compiled to SQL before the write transaction opens; the
+    transaction holds only the INSERT of the sitting and the INSERT of its lines (one
+    statement for any paper SQLite takes in one go). On SQLite the write lock is taken at
+    BEGIN, and every officer of an exam starts in the same minute: Python work inside it
+    would make all of them queue behind it."""
+    mine = sittings_of(exam, officer)
+    existing = open_sitting(exam, officer, mine)
     if existing is not None:
         return existing
     now = now or timezone.now()
-    used = check_can_start(exam, officer, now)
+    used = check_can_start(exam, officer, now, used=len(mine))
     rng = random.Random(seed)
     paper = _paper_lines(exam, rng)
     contents = dict(QuestionVersion.objects.filter(pk__in=[vid for _q, vid, _p in paper if vid]).order_by()
@@ -256,21 +279,80 @@ def start(exam, officer, *, seed=None, now=None):
             option_order=_option_order(contents[version_id], exam.answer_order, rng),
         ))
         total += Decimal(points)
+    sitting = Sitting(exam=exam, officer=officer, attempt=used + 1, started_at=now, extra_minutes=extra,
+                      deadline=compute_deadline(exam, now, extra), max_score=total)
+    insert_sitting, insert_lines = _compiled_insert(sitting), _compiled_lines(lines)
     try:
         with transaction.atomic():
-            sitting = Sitting.objects.create(
-                exam=exam, officer=officer, attempt=used + 1, started_at=now, extra_minutes=extra,
-                deadline=compute_deadline(exam, now, extra), max_score=total,
-            )
-            for line in lines:
-                line.sitting = sitting
-            Answer.objects.bulk_create(lines)
+            with connection.cursor() as cursor:
+                sitting.pk = insert_sitting(cursor)
+                insert_lines(cursor, sitting.pk)
     except IntegrityError:
         # A concurrent start of the same attempt won: resume that one.
         sitting = Sitting.objects.filter(exam=exam, officer=officer, status=SittingStatus.OPEN).first()
         if sitting is None:
             raise ExamError(_("请重试。"), code="retry") from None
+        return sitting
+    sitting._state.adding, sitting._state.db = False, connection.alias
     return sitting
+
+
+def _compiled_insert(obj):
+    """The ORM's INSERT of the unsaved ``obj`` (every concrete field but the primary key),
+    compiled now; returns ``run(cursor)`` that executes it and gives the new primary key.
+    Nothing of ``Model.save`` runs inside the transaction (no save signal is connected to
+    the models it is used for)."""
+    model = obj._meta.model
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    query = InsertQuery(model)
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(connection=connection)
+    returning = connection.features.can_return_columns_from_insert
+    if returning:
+        compiler.returning_fields = [model._meta.pk]
+    [(sql, params)] = compiler.as_sql()
+
+    def run(cursor):
+        cursor.execute(sql, params)
+        if returning:
+            return cursor.fetchone()[0]
+        return connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+
+    return run
+
+
+#: Stands for the new sitting's id in the compiled INSERT of its lines (no id is negative).
+_NEW_SITTING = -(2**31)
+
+
+def _with_sitting(params, sitting_id):
+    """``params`` with the placeholder ``_NEW_SITTING`` replaced by ``sitting_id``, also
+    inside the per-column arrays of PostgreSQL's UNNEST form of a bulk INSERT."""
+    return [_with_sitting(p, sitting_id) if isinstance(p, list)
+            else sitting_id if type(p) is int and p == _NEW_SITTING else p for p in params]
+
+
+def _compiled_lines(lines):
+    """The ORM's INSERTs of the paper's unsaved ``lines`` (Answer), compiled now in the
+    batches the database takes (``bulk_batch_size``) with a placeholder for their sitting;
+    returns ``run(cursor, sitting_id)`` that puts the sitting in and executes them."""
+    fields = [f for f in Answer._meta.concrete_fields if not f.primary_key]
+    for line in lines:
+        line.sitting_id = _NEW_SITTING
+    size = max(1, connection.ops.bulk_batch_size(fields, lines))
+    batches = []
+    for i in range(0, len(lines), size):
+        query = InsertQuery(Answer)
+        query.insert_values(fields, lines[i:i + size])
+        batches.extend(query.get_compiler(connection=connection).as_sql())
+
+    def run(cursor, sitting_id):
+        for sql, params in batches:
+            cursor.execute(sql, _with_sitting(params, sitting_id))
+        for line in lines:
+            line.sitting_id = sitting_id
+
+    return run
 
 
 # --- answering ------------------------------------------------------------------------------

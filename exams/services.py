@@ -1,6 +1,6 @@
 """Service API for other apps (qualifications, courses, dashboards).
 
-    best_result(officer, exam)  -> the sitting that counts (highest or last, per the exam), or None
+    best_result(officer, exam[, sittings])  -> the sitting that counts (highest or last, per the exam), or None
     passed_exams(officer)       -> Exams the officer has passed
     has_passed(officer, exam)   -> bool
     results(officer)            -> released sittings, newest first
@@ -12,13 +12,18 @@ def results(officer):
     return Sitting.objects.filter(officer=officer, status=SittingStatus.GRADED).select_related("exam")
 
 
-def best_result(officer, exam):
+def best_result(officer, exam, sittings=None):
     """The released sitting that counts for this exam: the highest score (ties: earliest), or
-    the last one when the exam counts the last attempt."""
-    qs = Sitting.objects.filter(officer=officer, exam=exam, status=SittingStatus.GRADED)
+    the last one when the exam counts the last attempt. ``sittings``: the officer's sittings
+    of the exam when the caller has them (``engine.sittings_of``); else they are read."""
+    if sittings is None:
+        sittings = Sitting.objects.filter(officer=officer, exam=exam, status=SittingStatus.GRADED)
+    released = [s for s in sittings if s.status == SittingStatus.GRADED]
+    if not released:
+        return None
     if exam.counting == Counting.LAST:
-        return qs.order_by("-attempt").first()
-    return qs.order_by("-percent", "attempt").first()
+        return max(released, key=lambda s: s.attempt)
+    return min(released, key=lambda s: (-(s.percent or 0), s.attempt))
 
 
 def has_passed(officer, exam):

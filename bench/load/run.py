@@ -8,7 +8,7 @@ submit, while trainers publish lesson revisions; gunicorn + PostgreSQL or SQLite
 Each step gets a throwaway data folder and database (PostgreSQL: a role and database
 created as the postgres user on the local cluster, dropped afterwards), migrates, creates
 the data through the apps' models (setup_data.py), starts gunicorn (production settings
-via bench/load/settings.py), runs locust headless, then checks in the database that every
+via bench/load/settings.py, production's site/config/gunicorn.py), runs locust headless, then checks in the database that every
 answer save acknowledged with 200 is stored (verify.py). --record appends the figures to
 bench/load/RESULTS.md.
 """
@@ -167,9 +167,11 @@ def run_step(args, users):
 
         log = open(data_dir / "gunicorn.log", "w")
         gunicorn = subprocess.Popen(
-            [str(BIN / "gunicorn"), "config.wsgi:application", "--chdir", str(REPO / "site"),
-             "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
-             "--timeout", "120", "--graceful-timeout", "10"],
+            # production's gunicorn settings (README "Production": keep-alive 5 s, the
+            # application preloaded and warmed up), with this run's workers and threads
+            [str(BIN / "gunicorn"), "--config", str(REPO / "site" / "config" / "gunicorn.py"), "config.wsgi:application",
+             "--chdir", str(REPO / "site"), "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "-k", "gthread",
+             "--threads", str(args.threads), "--timeout", "120", "--graceful-timeout", "10"],
             env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         procs.append(gunicorn)
         wait_http(f"http://127.0.0.1:{port}/accounts/login/", proc=gunicorn)

@@ -83,19 +83,20 @@ def exam_detail(request, pk):
     if not engine.is_eligible(exam, officer):
         return render(request, "exams/exam_detail.html", {"exam": exam, "refusal": _("您不在本次考试的适用范围内。")},
                       status=403)
-    open_sitting = engine.open_sitting(exam, officer)
-    refusal, used = None, None
+    mine = engine.sittings_of(exam, officer)
+    open_sitting = engine.open_sitting(exam, officer, mine)
+    refusal = None
     if open_sitting is None:
         try:
-            used = engine.check_can_start(exam, officer)
+            engine.check_can_start(exam, officer, used=len(mine))
         except engine.ExamError as exc:
             refusal = exc.messages[0]
     extra = open_sitting.extra_minutes if open_sitting else engine.extra_minutes(exam, officer)
     return render(request, "exams/exam_detail.html", {
         "exam": exam, "open_sitting": open_sitting, "refusal": refusal,
-        "used": used if used is not None else engine.attempts_used(exam, officer),
+        "used": len(mine),
         "allowed": exam.attempts_allowed(),
-        "best": best_result(officer, exam), "paper": composition(exam),
+        "best": best_result(officer, exam, mine), "paper": composition(exam),
         "extra_minutes": extra,
         "my_minutes": exam.time_limit_minutes + extra if exam.time_limit_minutes else None,
     })

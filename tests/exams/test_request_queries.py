@@ -6,9 +6,12 @@ import json
 
 import pytest
 from django.db import connection
+from django.db.models import Model
+from django.db.models.sql.compiler import SQLInsertCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from exams.engine import _NEW_SITTING, _with_sitting
 from exams.models import Answer, QuestionType, Sitting, WrongItem
 from tests.exams.factories import key_of, make_exam, make_question
 
@@ -106,10 +109,61 @@ def test_a_start_costs_the_same_for_any_paper_length(client, officer_user, n):
     assert sitting.answers.count() == n and sitting.max_score == n
 
 
-#: session, user with profile and roles, the exam, its eligible units, the open sitting, attempts
-#: used, the exam gates (annual-hours rule), the paper's lines, their versions, extra time,
-#: then the two INSERTs.
-START_STATEMENTS = 12
+def test_a_start_writes_in_a_transaction_that_holds_only_its_inserts(client, officer_user, monkeypatch):
+    """On SQLite the write lock is taken at BEGIN and every officer starts in the same minute:
+    the paper is drawn, its option orders shuffled and both INSERTs compiled before the
+    transaction opens (no compiling, no ``Model.save`` inside it), and the transaction holds
+    the two INSERTs and nothing else. The sitting and its lines are stored as the ORM would."""
+    exam = make_exam(paper(30), time_limit_minutes=30, random_order=True, answer_order="random")
+    client.force_login(officer_user)
+    client.get(reverse("exams:exam_detail", args=[exam.pk]))
+    base = len(connection.atomic_blocks)  # the test's own transaction
+    compiled_at, saved_at = [], []
+    real_as_sql = SQLInsertCompiler.as_sql
+    real_save = Model.save_base
+
+    def as_sql(self, *args, **kwargs):
+        compiled_at.append(len(connection.atomic_blocks))
+        return real_as_sql(self, *args, **kwargs)
+
+    def save_base(self, *args, **kwargs):
+        saved_at.append((type(self).__name__, len(connection.atomic_blocks)))
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLInsertCompiler, "as_sql", as_sql)
+    monkeypatch.setattr(Model, "save_base", save_base)
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post(reverse("exams:start", args=[exam.pk]))
+    assert r.status_code == 302
+    assert compiled_at and set(compiled_at) == {base}, compiled_at
+    assert not [s for s in saved_at if s[0] in ("Sitting", "Answer")], saved_at
+    sql = [q["sql"] for q in ctx.captured_queries]
+    opened = next(i for i, s in enumerate(sql) if s.upper().startswith("SAVEPOINT"))
+    closed = next(i for i, s in enumerate(sql) if s.upper().startswith("RELEASE SAVEPOINT"))
+    inside = sql[opened + 1:closed]
+    assert len(inside) == 2 and "exams_sitting" in inside[0] and "exams_answer" in inside[1], inside
+    sitting = Sitting.objects.get()
+    assert r["Location"].endswith(reverse("exams:sitting", args=[sitting.pk]))
+    assert (sitting.officer_id, sitting.attempt, sitting.status, sitting.max_score) == (
+        officer_user.officer.pk, 1, "open", 30)
+    lines = list(sitting.answers.order_by("position"))
+    assert [a.position for a in lines] == list(range(1, 31))
+    assert all(sorted(a.option_order) == sorted(o["key"] for o in a.version.content["options"]) for a in lines)
+    assert all(a.revision == 0 and a.response is None and not a.locked for a in lines)
+
+
+def test_a_start_fills_the_new_sitting_into_every_form_of_a_bulk_insert():
+    """The lines' INSERT is compiled with a placeholder for the sitting, replaced in the flat
+    parameters of SQLite and in the per-column arrays of PostgreSQL's UNNEST form."""
+    assert _with_sitting([1, _NEW_SITTING, "x", [_NEW_SITTING, 2], [[_NEW_SITTING, _NEW_SITTING]]], 7) == [
+        1, 7, "x", [7, 2], [[7, 7]]]
+    assert _with_sitting([_NEW_SITTING + 1, True, None], 7) == [_NEW_SITTING + 1, True, None]
+
+
+#: session, user with profile and roles, the exam, its eligible units, the officer's sittings of
+#: the exam (the open one and the attempts used), the exam gates (annual-hours rule), the
+#: paper's lines, their versions, extra time, then the two INSERTs.
+START_STATEMENTS = 11
 
 
 def test_a_form_post_of_the_whole_paper_reads_the_answer_lines_once(client, officer_user):
@@ -188,3 +242,28 @@ def test_a_submit_costs_the_same_for_any_paper_length(client, officer_user, djan
 #: the one of the wrong entries (the new ones: none here), the totals (and whether any answer
 #: awaits marking), the guarded UPDATE that releases the result.
 SUBMIT_STATEMENTS = 12
+
+
+@pytest.mark.parametrize("counting", ["highest", "last"])
+def test_the_exam_page_reads_the_officers_sittings_once(client, officer_user, counting):
+    """The open sitting, the attempts used and the result that counts come from one read of the
+    officer's sittings of the exam (every officer opens this page as the exam opens)."""
+    questions = paper(2)
+    exam = make_exam(questions, time_limit_minutes=30, max_attempts=3, counting=counting)
+    client.force_login(officer_user)
+    for right in (True, False):  # a first attempt all right, a second all wrong
+        client.post(reverse("exams:start", args=[exam.pk]))
+        sitting = Sitting.objects.get(status="open")
+        for line in sitting.answers.select_related("version"):
+            keys = [o["key"] for o in line.version.content["options"] if o["correct"] == right]
+            save(client, sitting, line.position, 0, {"choice": keys[0], "choices": keys})
+        client.post(reverse("exams:submit", args=[sitting.pk]))
+    first, second = Sitting.objects.order_by("attempt")
+    assert (first.percent, second.percent) == (100, 0)
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(reverse("exams:exam_detail", args=[exam.pk]))
+    assert r.status_code == 200
+    reads = [s for s in statements(ctx) if s.upper().startswith("SELECT") and 'FROM "exams_sitting"' in s]
+    assert len(reads) == 1, reads
+    assert r.context["used"] == 2 and r.context["open_sitting"] is None and r.context["refusal"] is None
+    assert r.context["best"] == (first if counting == "highest" else second)

@@ -218,3 +218,24 @@ def test_start_refused_when_closed_shows_message(client, officer_user):
     r = client.post(reverse("exams:start", args=[exam.pk]), follow=True)
     assert "考试已关闭" in r.content.decode()
     assert not Sitting.objects.exists()
+
+
+@override_settings(USE_THOUSAND_SEPARATOR=True)
+def test_the_papers_field_names_and_revisions_are_never_localised(client, officer_user):
+    """Positions and revisions name the paper's form fields and carry the revision a save is
+    based on: shown in a language that groups digits ("1,234" in English), a revision of 1234
+    must still read 1234, or the next save would be refused as stale."""
+    exam = make_exam([make_question(QuestionType.SINGLE), make_question(QuestionType.MULTI)], time_limit_minutes=30)
+    client.force_login(officer_user)
+    client.post(reverse("exams:start", args=[exam.pk]))
+    sitting = Sitting.objects.get()
+    sitting.answers.filter(position=2).update(revision=1234)
+    body = client.get(reverse("exams:sitting", args=[sitting.pk]) + "?all=1", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="en"' in body or "Submit" in body  # the English page
+    assert 'data-revision="1234"' in body and 'name="q2-rev" value="1234"' in body
+    assert "1,234" not in body
+    line = sitting.answers.get(position=2)
+    r = client.post(reverse("exams:autosave", args=[sitting.pk]),
+                    json.dumps({"position": 2, "revision": 1234, "response": {"choices": [line.option_order[0]]}}),
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["revision"] == 1235
