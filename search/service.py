@@ -261,18 +261,26 @@ class SearchHit:
 _choice_labels = {}
 
 
-def _choice_label(obj, name):
-    """The label of a choice field's value (现行有效 for in_force); the value when unknown."""
-    value = getattr(obj, name, "")
-    key = (type(obj), name, get_language())
+def _choices(model, name):
+    """{value: label} of a choice field in the active language (None: no such field), translated
+    once per language: every result and facet asks for the same few fields."""
+    key = (model, name, get_language())
     labels = _choice_labels.get(key)
     if labels is None:
         try:
-            choices = type(obj)._meta.get_field(name).flatchoices
+            choices = model._meta.get_field(name).flatchoices
         except Exception:  # noqa: BLE001 - a model without that field
-            return str(value or "")
-        # Translated once per language: a page of results asks for the same few fields.
+            return None
         labels = _choice_labels[key] = {k: str(v) for k, v in choices}
+    return labels
+
+
+def _choice_label(obj, name):
+    """The label of a choice field's value (现行有效 for in_force); the value when unknown."""
+    value = getattr(obj, name, "")
+    labels = _choices(type(obj), name)
+    if labels is None:
+        return str(value or "")
     return labels.get(value, str(value))
 
 
@@ -393,10 +401,9 @@ def _facet_label(key, value, model):
         return str(_("未标注"))
     if key in ("status", "level"):
         for fname in FACET_FIELDS[key]:
-            try:
-                return str(dict(model._meta.get_field(fname).flatchoices).get(value, value))
-            except Exception:  # noqa: BLE001 - the model names the field differently
-                continue
+            labels = _choices(model, fname)
+            if labels is not None:
+                return labels.get(value, str(value))
         return str(value)
     if key == "duty_area":
         return str(CATEGORY_LABELS.get(value, value))

@@ -1050,8 +1050,7 @@ class WhooshSearchBackend(BaseSearchBackend):
         counts = {}
         missing = len(docnums)
         if fname in searcher.schema:
-            values, single, by_value, unvalued = self._facet_values(searcher, fname, kind, internal)
-            largest = max(range(len(by_value)), key=lambda i: len(by_value[i][1]), default=None)
+            values, single, by_value, unvalued, largest = self._facet_values(searcher, fname, kind, internal)
             if single is not None and largest is not None and _probe_cost(
                     by_value, largest, unvalued, len(docnums)) * FACET_PROBE_FACTOR < len(docnums):
                 # One value per document, few of them outside the commonest value (时效性: in
@@ -1088,7 +1087,7 @@ class WhooshSearchBackend(BaseSearchBackend):
 
     def _facet_values(self, searcher, fname, kind, internal):
         """(values, value number of each document, [(value, documents)], documents without a
-        value) of a filter field, read from its terms once per index state, so that a facet
+        value, index of the commonest value) of a filter field, read from its terms once per index state, so that a facet
         costs no walk over the field's terms (a thousand laws) per request. The per-document list
         (-1: no value) exists when no document has two values of the field; else None."""
 
@@ -1124,7 +1123,8 @@ class WhooshSearchBackend(BaseSearchBackend):
                             break
                         single[doc] = number
             unvalued = set(reader.all_doc_ids()).difference(*(ids for _v, ids in by_value))
-            return (values, single, by_value, unvalued), max(sum(len(ids) for _v, ids in by_value), 1)
+            largest = max(range(len(by_value)), key=lambda i: len(by_value[i][1]), default=None)
+            return (values, single, by_value, unvalued, largest), max(sum(len(ids) for _v, ids in by_value), 1)
 
         state = Postings.of(searcher).state
         return postings_module.merged.get(("facet-values", state, fname, kind, internal), compute)
