@@ -469,9 +469,22 @@ class WhooshSearchResults(BaseSearchResults):
         plan = self.query_compiler.plan()
         if plan["filter"] is wq.NullQuery:
             return set()
-        fq = plan["ct"] if plan["filter"] is None else wq.And([plan["ct"], plan["filter"]])
         # A set (not frozenset): Whoosh's own search takes it as its filter.
-        return self.backend.store.cached(searcher, ("filter", repr(fq)), lambda: set(docset(searcher, fq)))
+        return self.backend.store.cached(searcher, ("filter", self._filter_key()),
+                                         lambda: set(docset(searcher, self._filter_query())))
+
+    def _filter_query(self):
+        plan = self.query_compiler.plan()
+        return plan["ct"] if plan["filter"] is None else wq.And([plan["ct"], plan["filter"]])
+
+    def _filter_key(self):
+        return repr(self._filter_query())
+
+    def _outside(self, searcher, allowed):
+        """The documents of the index that ``allowed`` leaves out (deleted ones excepted), cached per
+        searcher: for the model holding most documents (the articles) a short set to take away."""
+        return self.backend.store.cached(searcher, ("outside", self._filter_key()),
+                                         lambda: frozenset(searcher.reader().all_doc_ids()) - allowed)
 
     def _matches(self, limit=None):
         """[(pk, score)] in result order; all of them when limit is None. All of them are kept on
@@ -745,7 +758,12 @@ class WhooshSearchResults(BaseSearchResults):
         allowed = self._allowed(searcher)
         if isinstance(plan["text"], wq.Every):
             return set(allowed)
-        return self._docset(searcher, plan["text"]) & allowed
+        docs = self._docset(searcher, plan["text"])
+        if len(allowed) * 2 > searcher.doc_count():
+            # Most documents are allowed: copying the matches and taking away the few others is
+            # cheaper than testing every match (the same set).
+            return docs - self._outside(searcher, allowed)
+        return docs & allowed
 
     def facet(self, field_name):
         compiler = self.query_compiler
