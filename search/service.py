@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.html import strip_tags
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -118,14 +119,20 @@ def searchable_models():
     return found
 
 
-def visible_queryset(model, user):
-    """What ``user`` may find of ``model``: live, public pages; a model's own rule."""
+def private_pages_q():
+    """The pages behind a view restriction (one query: a search asks it once for all page models)."""
+    return Page.objects.private_q()
+
+
+def visible_queryset(model, user, private=None):
+    """What ``user`` may find of ``model``: live, public pages; a model's own rule. ``private``:
+    ``private_pages_q()`` when the caller has it already."""
     custom = getattr(model, "search_visible_queryset", None)
     if custom is not None:
         return custom(user)
     qs = model._default_manager.all()
     if issubclass(model, Page):
-        qs = qs.live().public()
+        qs = qs.live().exclude(private if private is not None else private_pages_q())
     # Forward relations shown in results (an article's law) come in the same query.
     related = []
     for f in model.get_search_fields():
@@ -191,11 +198,15 @@ def highlight(text, terms, length=SNIPPET_LENGTH):
         hits = [(m.start(), m.end()) for m in pattern.finditer(lowered)]
     start = 0
     if hits:
-        best, best_count = hits[0][0], 0
-        for s, _e in hits:
-            count = sum(1 for s2, _e2 in hits if s <= s2 < s + length)
-            if count > best_count:
-                best, best_count = s, count
+        # The window of ``length`` characters starting at a match that holds the most matches
+        # (hits are in text order: one pass with a second index at the window's end).
+        best, best_count, end_i = hits[0][0], 0, 0
+        for i, (s, _e) in enumerate(hits):
+            end_i = max(end_i, i)
+            while end_i < len(hits) and hits[end_i][0] < s + length:
+                end_i += 1
+            if end_i - i > best_count:
+                best, best_count = s, end_i - i
         start = max(0, best - 20)
     end = min(len(text), start + length)
     out, cursor = [], start
@@ -247,13 +258,30 @@ class SearchHit:
         return data
 
 
+_choice_labels = {}
+
+
+def _choices(model, name):
+    """{value: label} of a choice field in the active language (None: no such field), translated
+    once per language: every result and facet asks for the same few fields."""
+    key = (model, name, get_language())
+    labels = _choice_labels.get(key)
+    if labels is None:
+        try:
+            choices = model._meta.get_field(name).flatchoices
+        except Exception:  # noqa: BLE001 - a model without that field
+            return None
+        labels = _choice_labels[key] = {k: str(v) for k, v in choices}
+    return labels
+
+
 def _choice_label(obj, name):
     """The label of a choice field's value (现行有效 for in_force); the value when unknown."""
     value = getattr(obj, name, "")
-    try:
-        return str(dict(type(obj)._meta.get_field(name).flatchoices).get(value, value))
-    except Exception:  # noqa: BLE001 - a model without that field
+    labels = _choices(type(obj), name)
+    if labels is None:
         return str(value or "")
+    return labels.get(value, str(value))
 
 
 def _law_extra(law):
@@ -375,10 +403,9 @@ def _facet_label(key, value, model):
         return str(_("未标注"))
     if key in ("status", "level"):
         for fname in FACET_FIELDS[key]:
-            try:
-                return str(dict(model._meta.get_field(fname).flatchoices).get(value, value))
-            except Exception:  # noqa: BLE001 - the model names the field differently
-                continue
+            labels = _choices(model, fname)
+            if labels is not None:
+                return labels.get(value, str(value))
         return str(value)
     if key == "duty_area":
         return str(CATEGORY_LABELS.get(value, value))
@@ -551,12 +578,15 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
     if q and not names and match != conditions.PARTIAL and (not kind or kind == "statute"):
         direct = direct_articles(user, q, filters)
     direct_keys = {(type(a), a.pk) for a in direct}
+    private = None
     for mkind, model in searchable_models():
         type_counts.setdefault(mkind, 0)
         exact_counts.setdefault(mkind, 0)
         if not conditions.searchable_in(model, names):
             continue
-        qs = visible_queryset(model, user)
+        if private is None and issubclass(model, Page):
+            private = private_pages_q()
+        qs = visible_queryset(model, user, private)
         if filters:
             qs = _apply_facet_filters(qs, model, filters)
         results = backend.search(shown_query, qs, fields=fields)
@@ -729,10 +759,13 @@ def suggest(user, q, limit=8):
     """Titles for the autocomplete box: partial words on the models' AutocompleteFields."""
     backend = get_search_backend()
     found = []
+    private = None
     for mkind, model in searchable_models():
         if not model.get_autocomplete_search_fields():
             continue
-        qs = visible_queryset(model, user)
+        if private is None and issubclass(model, Page):
+            private = private_pages_q()
+        qs = visible_queryset(model, user, private)
         try:
             results = backend.autocomplete(q, qs)[:limit]
             for obj in results:

@@ -346,6 +346,11 @@ class IndexStore:
         self._local.state = {"path": path, "searcher": searcher}
         return searcher
 
+    def holds(self, searcher):
+        """Whether ``searcher`` is still this thread's open searcher (not closed for a newer one)."""
+        state = getattr(self._local, "state", None)
+        return state is not None and state["searcher"] is searcher
+
     #: Cached document sets per searcher (filters, frequent words).
     CACHE_SIZE = 256
 

@@ -19,7 +19,6 @@ are applied by the database to Whoosh's matches, so results are always exactly
 those of the queryset. Ordering by FilterFields runs in Whoosh; ordering by
 expressions runs in the database.
 """
-from array import array
 import heapq
 import logging
 import math
@@ -51,7 +50,7 @@ from search.backends import mapping
 from search.backends.fastwrite import FastMpWriter, FastSegmentWriter
 from search.backends import postings as postings_module
 from search.backends.postings import Postings
-from search.query import TIER_OFFSET, BestMatch, ExactFirst, InFields
+from search.query import TIER_OFFSET, BestMatch, ExactFirst, InFields, has_field_conditions
 from search.backends.store import IndexBusy, IndexStore  # noqa: F401 - re-exported
 
 logger = logging.getLogger("academy.search")
@@ -331,8 +330,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         if self._plan is not None:
             return self._plan
         fields = self.get_text_fields()
-        tiers = None if self.autocomplete else self.compile_tiers(self.query, fields)
-        text_q = tiers[-1][1] if tiers else self.compile_query(self.query, fields)
+        tiers, word_tier, text_q = self._compiled(fields)
         exact_q = tiers[0][1] if tiers and isinstance(self.query, ExactFirst) else None
         ct = wq.Term("ct", mapping.model_label(self.model))
         db_filter = False
@@ -366,7 +364,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 sort = facets
         self._plan = {
             "tiers": tiers,
-            "word_tier": getattr(self, "word_tier", None) if tiers else None,
+            "word_tier": word_tier,
             "exact": exact_q,
             "text": text_q,
             "ct": ct,
@@ -376,6 +374,31 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             "db_order": db_order,
         }
         return self._plan
+
+    def _compiled(self, fields):
+        """(tiers, word tier, text query) of this search's query, compiled once per query object
+        and fields: the people search asks the same query of every model, and a query of many
+        words (synonyms, sub-words) costs more to compile than to match. Queries with fields of
+        their own (``InFields``) depend on the model and are kept per model; a change of the
+        synonyms compiles again."""
+        key = (self.autocomplete, tuple(sorted(fields.items())),
+               self.model if has_field_conditions(self.query) else None)
+        synonyms = analysis.synonyms_map()
+        memo = getattr(self.query, "_whoosh_compiled", None)
+        if memo is None:
+            memo = {}
+            try:
+                self.query._whoosh_compiled = memo
+            except AttributeError:  # a query without a __dict__: compile every time
+                pass
+        found = memo.get(key)
+        if found is not None and found[0] is synonyms:
+            return found[1]
+        tiers = None if self.autocomplete else self.compile_tiers(self.query, fields)
+        word_tier = getattr(self, "word_tier", None) if tiers else None
+        text_q = tiers[-1][1] if tiers else self.compile_query(self.query, fields)
+        memo[key] = (synonyms, (tiers, word_tier, text_q))
+        return tiers, word_tier, text_q
 
     def whoosh_query(self):
         """The full Whoosh query (text, content type and pushed filters) or NullQuery."""
@@ -424,7 +447,14 @@ class WhooshSearchResults(BaseSearchResults):
     supports_facet = True
 
     def _searcher(self):
-        return self.backend.store.searcher()
+        """The thread's searcher, checked for a newer commit once per search (its count, exact
+        count, facets and page share the query compiler): the check lists the index folder."""
+        compiler = self.query_compiler
+        store = self.backend.store
+        searcher = compiler.__dict__.get("_searcher")
+        if searcher is None or not store.holds(searcher):
+            searcher = compiler._searcher = store.searcher()
+        return searcher
 
     def _pk_column(self, searcher):
         # Opening a column reader parses its offsets table: once per searcher.
@@ -439,9 +469,22 @@ class WhooshSearchResults(BaseSearchResults):
         plan = self.query_compiler.plan()
         if plan["filter"] is wq.NullQuery:
             return set()
-        fq = plan["ct"] if plan["filter"] is None else wq.And([plan["ct"], plan["filter"]])
         # A set (not frozenset): Whoosh's own search takes it as its filter.
-        return self.backend.store.cached(searcher, ("filter", repr(fq)), lambda: set(docset(searcher, fq)))
+        return self.backend.store.cached(searcher, ("filter", self._filter_key()),
+                                         lambda: set(docset(searcher, self._filter_query())))
+
+    def _filter_query(self):
+        plan = self.query_compiler.plan()
+        return plan["ct"] if plan["filter"] is None else wq.And([plan["ct"], plan["filter"]])
+
+    def _filter_key(self):
+        return repr(self._filter_query())
+
+    def _outside(self, searcher, allowed):
+        """The documents of the index that ``allowed`` leaves out (deleted ones excepted), cached per
+        searcher: for the model holding most documents (the articles) a short set to take away."""
+        return self.backend.store.cached(searcher, ("outside", self._filter_key()),
+                                         lambda: frozenset(searcher.reader().all_doc_ids()) - allowed)
 
     def _matches(self, limit=None):
         """[(pk, score)] in result order; all of them when limit is None. All of them are kept on
@@ -507,7 +550,14 @@ class WhooshSearchResults(BaseSearchResults):
                 # Score only the matching documents, from posting lists in memory
                 # (the same BM25F scores as Whoosh's search, without walking
                 # every posting of the common words).
-                matched = self._docset(searcher, matching) & allowed
+                counted = compiler.__dict__.get("_matched_docnums")
+                if i == 0 and tiers is plan["tiers"] and plan["exact"] is not None and counted is not None \
+                        and counted[0] is searcher:
+                    # The exact tier of an ExactFirst query whose matches were counted: the
+                    # exact query tested on those matches (no second match of the loose query).
+                    matched = set(self._exact_docnums())
+                else:
+                    matched = self._docset(searcher, matching) & allowed
                 if excluded:
                     matched -= excluded
                 scores = Postings.of(searcher).scores(scoring, matched)
@@ -673,18 +723,32 @@ class WhooshSearchResults(BaseSearchResults):
                 top = (len(plan["tiers"]) - 1) * TIER_OFFSET
                 found = sum(1 for _pk, score in self._matches() if score >= top)
             else:
-                matched = self.matched_docnums()
-                found = len(Postings.of(self._searcher()).within(plan["exact"], matched)) if matched else 0
+                found = len(self._exact_docnums())
             self._exact_count = found
         return found
 
+    def _exact_docnums(self):
+        """The matches of an ``ExactFirst`` query that its exact reading matches: its exact
+        query tested on the matched documents only (they are loose matches already)."""
+        compiler = self.query_compiler
+        matched = self.matched_docnums()
+        memo = compiler.__dict__.get("_exact_docnums")
+        if memo is None or memo[0] is not matched:
+            exact = compiler.plan()["tiers"][0][0]
+            found = Postings.of(self._searcher()).within(exact, matched) if matched else set()
+            memo = compiler._exact_docnums = (matched, found)
+        return memo[1]
+
     def matched_docnums(self):
-        """The documents the query and filters match (kept for this results object: counting
-        and every facet of one search ask for them)."""
-        found = getattr(self, "_matched_docnums", None)
-        if found is None:
-            found = self._matched_docnums = self._compute_matched_docnums()
-        return found
+        """The documents the query and filters match (a shared set: never modify it). Kept on
+        the query compiler, which the slices of these results share: counting, the exact count,
+        every facet and the page of one search ask for them."""
+        compiler = self.query_compiler
+        searcher = self._searcher()
+        memo = compiler.__dict__.get("_matched_docnums")
+        if memo is None or memo[0] is not searcher:
+            memo = compiler._matched_docnums = (searcher, self._compute_matched_docnums())
+        return memo[1]
 
     def _compute_matched_docnums(self):
         plan = self.query_compiler.plan()
@@ -694,7 +758,12 @@ class WhooshSearchResults(BaseSearchResults):
         allowed = self._allowed(searcher)
         if isinstance(plan["text"], wq.Every):
             return set(allowed)
-        return set(self._docset(searcher, plan["text"]) & allowed)
+        docs = self._docset(searcher, plan["text"])
+        if len(allowed) * 2 > searcher.doc_count():
+            # Most documents are allowed: copying the matches and taking away the few others is
+            # cheaper than testing every match (the same set).
+            return docs - self._outside(searcher, allowed)
+        return docs & allowed
 
     def facet(self, field_name):
         compiler = self.query_compiler
@@ -720,7 +789,8 @@ class WhooshSearchResults(BaseSearchResults):
         # region both through the article's law).
         memo = self.__dict__.setdefault("_facets", {})
         if fname not in memo:
-            memo[fname] = self.backend.facet_counts(self.matched_docnums(), fname, kind, internal)
+            memo[fname] = self.backend.facet_counts(self.matched_docnums(), fname, kind, internal,
+                                                    searcher=self._searcher())
         return OrderedDict(memo[fname])
 
 
@@ -991,16 +1061,33 @@ class WhooshSearchBackend(BaseSearchBackend):
             read += frequency
         return terms, read
 
-    def facet_counts(self, docnums, fname, kind, internal):
-        """{value: count} of a filter field over the given documents, most frequent first
-        (None counts the documents without a value)."""
-        searcher = self.store.searcher()
+    def facet_counts(self, docnums, fname, kind, internal, searcher=None):
+        """{value: count} of a filter field over the given documents (of ``searcher``, default the
+        thread's), most frequent first (None counts the documents without a value)."""
+        searcher = searcher or self.store.searcher()
         counts = {}
         missing = len(docnums)
         if fname in searcher.schema:
-            values, single, by_value = self._facet_values(searcher, fname, kind, internal)
-            if single is not None:
-                # One value per document: count value numbers in C (Counter over a map).
+            values, single, by_value, unvalued, largest = self._facet_values(searcher, fname, kind, internal)
+            if single is not None and largest is not None and _probe_cost(
+                    by_value, largest, unvalued, len(docnums)) * FACET_PROBE_FACTOR < len(docnums):
+                # One value per document, few of them outside the commonest value (时效性: in
+                # force): count the other values' documents among the matches and take the
+                # commonest value's count as the rest, without visiting every match.
+                rest = len(docnums)
+                for i, (value, ids) in enumerate(by_value):
+                    if i != largest:
+                        n = len(ids & docnums)
+                        if n:
+                            counts[value] = n
+                            rest -= n
+                missing = len(unvalued & docnums)
+                rest -= missing
+                if rest:
+                    counts[by_value[largest][0]] = rest
+            elif single is not None:
+                # One value per document: count value numbers in C (Counter over a map of a list,
+                # whose items are ready objects, unlike an array's).
                 tally = Counter(map(single.__getitem__, docnums))
                 missing = tally.pop(-1, 0)
                 counts = {values[i]: n for i, n in tally.items()}
@@ -1017,10 +1104,10 @@ class WhooshSearchBackend(BaseSearchBackend):
         return OrderedDict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
     def _facet_values(self, searcher, fname, kind, internal):
-        """(values, value number of each document, [(value, documents)]) of a filter field, read
-        from its terms once per searcher, so that a facet costs no walk over the field's terms
-        (a thousand laws) per request. The per-document array (-1: no value) exists when no
-        document has two values of the field; else None."""
+        """(values, value number of each document, [(value, documents)], documents without a
+        value, index of the commonest value) of a filter field, read from its terms once per index state, so that a facet
+        costs no walk over the field's terms (a thousand laws) per request. The per-document list
+        (-1: no value) exists when no document has two values of the field; else None."""
 
         def compute():
             reader = searcher.reader()
@@ -1031,7 +1118,7 @@ class WhooshSearchBackend(BaseSearchBackend):
                 terms = (t for t in reader.lexicon(fname))
             postings = Postings.of(searcher)
             values, by_value = [], []
-            single = array("i", [-1]) * reader.doc_count_all()
+            single = [-1] * reader.doc_count_all()
             for term in terms:
                 ids = postings.term_set(fname, term)
                 if not ids:
@@ -1053,10 +1140,29 @@ class WhooshSearchBackend(BaseSearchBackend):
                             single = None
                             break
                         single[doc] = number
-            return (values, single, by_value), max(sum(len(ids) for _v, ids in by_value), 1)
+            unvalued = set(reader.all_doc_ids()).difference(*(ids for _v, ids in by_value))
+            largest = max(range(len(by_value)), key=lambda i: len(by_value[i][1]), default=None)
+            return (values, single, by_value, unvalued, largest), max(sum(len(ids) for _v, ids in by_value), 1)
 
         state = Postings.of(searcher).state
         return postings_module.merged.get(("facet-values", state, fname, kind, internal), compute)
+
+
+#: A facet counts its values' documents among the matches (set probes) instead of visiting every
+#: match when the probes, times this factor, are fewer than the matches.
+FACET_PROBE_FACTOR = 2
+
+
+def _probe_cost(by_value, largest, unvalued, matches):
+    """Set probes to count a single-valued facet from its values' documents: every value's but the
+    commonest one's, and the documents without a value (each probe walks the smaller set)."""
+    cost = min(len(unvalued), matches)
+    for i, (_value, ids) in enumerate(by_value):
+        if i != largest:
+            cost += min(len(ids), matches)
+            if cost >= matches:
+                break
+    return cost
 
 
 def docset(searcher, q):

@@ -45,5 +45,5 @@ def test_one_statement_per_model_per_api_request(client, officer_user, postgres_
     assert len(shared) == len(statements) == len(service.searchable_models())
     assert all(sql.count("WITH m AS MATERIALIZED") == 1 and "exact_ AS MATERIALIZED" in sql for sql in shared)
     # The whole request: session and user, those statements, the articles of the page by primary
-    # key (exact and partial matches in one read), the view restrictions of the three page models.
-    assert len(ctx.captured_queries) == 2 + len(statements) + 1 + 3
+    # key (exact and partial matches in one read), the view restrictions (once for every page model).
+    assert len(ctx.captured_queries) == 2 + len(statements) + 1 + 1
