@@ -5,11 +5,13 @@ modelsearch's PostgreSQL results evaluate the match once for ``count()``, once p
 through ``object_id = pk::varchar`` (which no index serves) and ranking every match. Here one
 statement does it all:
 
-* ``m``: the index entries matching the ``tsquery`` (the GIN index on ``title || body``),
-  restricted to the model's content types and joined to the filtered queryset by primary key
-  (``pk = object_id::bigint``), so the queryset's filters and the facet columns come in the
-  same pass; it is materialised once and read by everything below;
-* the count and every facet wanted: one ``GROUP BY GROUPING SETS ((), (f1), (f2) …)`` over ``m``;
+* ``m``: the match rows (``MATCH_TABLE``: per index entry its object's key, filter values and
+  title and body vectors together, GIN-indexed) matching the ``tsquery``, restricted to the
+  model's content types. An unfiltered queryset takes its facet values from the rows themselves
+  (no join at all); a filtered one is joined to them by primary key, so that its filters and
+  facet columns come in the same pass;
+* the count and every facet wanted: the rows counted per combination of facet values, then one
+  ``GROUP BY GROUPING SETS ((), (f1), (f2) …)`` over those counts;
 * the page (``BestMatch``, ordered by relevance): the full matches — every word, found through
   the GIN index, never by reading the rows — are ranked first; partial matches are ranked only
   when the full ones do not fill the page, and then only those holding one of the query's
