@@ -5,11 +5,13 @@ modelsearch's PostgreSQL results evaluate the match once for ``count()``, once p
 through ``object_id = pk::varchar`` (which no index serves) and ranking every match. Here one
 statement does it all:
 
-* ``m``: the index entries matching the ``tsquery`` (the GIN index on ``title || body``),
-  restricted to the model's content types and joined to the filtered queryset by primary key
-  (``pk = object_id::bigint``), so the queryset's filters and the facet columns come in the
-  same pass; it is materialised once and read by everything below;
-* the count and every facet wanted: one ``GROUP BY GROUPING SETS ((), (f1), (f2) …)`` over ``m``;
+* ``m``: the match rows (``MATCH_TABLE``: per index entry its object's key, filter values and
+  title and body vectors together, GIN-indexed) matching the ``tsquery``, restricted to the
+  model's content types. An unfiltered queryset takes its facet values from the rows themselves
+  (no join at all); a filtered one is joined to them by primary key, so that its filters and
+  facet columns come in the same pass;
+* the count and every facet wanted: the rows counted per combination of facet values, then one
+  ``GROUP BY GROUPING SETS ((), (f1), (f2) …)`` over those counts;
 * the page (``BestMatch``, ordered by relevance): the full matches — every word, found through
   the GIN index, never by reading the rows — are ranked first; partial matches are ranked only
   when the full ones do not fill the page, and then only those holding one of the query's
@@ -18,19 +20,26 @@ statement does it all:
 
 The objects of the page are then read by primary key from the queryset (one more query).
 """
+import json
 import threading
 import time
 from collections import OrderedDict
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
 from django.db.models import F
 
 from modelsearch.backends.database.postgres.postgres import IndexEntry
-from modelsearch.utils import get_descendants_content_types_pks
+from modelsearch.index import FilterField, get_indexed_models
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
 #: The GIN index on ``title || body`` (migration search.0003), whose statistics give word frequencies.
 GIN_INDEX = "search_indexentry_text_gin"
+#: The match table (migration search.0004): per index entry its object's key, filter values and
+#: its title and body vectors together, GIN-indexed, so that the count and facets of a search read
+#: this narrow table alone.
+MATCH_TABLE = "search_match"
 
 _INTEGER_FIELDS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
                    "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
@@ -40,7 +49,11 @@ _INTEGER_FIELDS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField"
 #: Set for the one statement: the planner, which does not know that evaluating ``title || body``
 #: per row means reading both vectors, would otherwise scan the whole table for a common word,
 #: where the GIN index answers without reading a vector.
-PLANNER = "SET LOCAL enable_seqscan = off; "
+PLANNER = "SET LOCAL enable_seqscan = off; SET LOCAL jit = off; "
+#: Share of the match rows above which a model's rows are found by the GIN index alone.
+BROAD_SHARE = 0.2
+#: Resets ``PLANNER``'s settings after the statement, inside a transaction.
+RESET = "; RESET enable_seqscan; RESET jit"
 
 
 def execute(connection, sql, params):
@@ -53,12 +66,79 @@ def execute(connection, sql, params):
             return cursor.fetchall()
     # Outside a transaction the statements form one implicit transaction that the setting ends
     # with; inside one (a test, an atomic request) it is reset after the statement.
-    tail = "; RESET enable_seqscan" if connection.in_atomic_block else ""
+    tail = RESET if connection.in_atomic_block else ""
     with connection.cursor() as cursor:
         cursor.execute(PLANNER + sql + tail, params)
-        if cursor.description is None:  # psycopg 3: positioned on the SET's result
-            cursor.cursor.nextset()
+        while cursor.description is None and cursor.cursor.nextset():  # psycopg 3: past the SETs' results
+            pass
         return cursor.fetchall()
+
+
+def _reader(field):
+    """The value of ``field`` from the text of its JSON value (``filters ->> name``)."""
+    if field.get_internal_type() in ("BooleanField", "NullBooleanField"):
+        return lambda text: {"true": True, "false": False}.get(text, text)
+    return field.to_python
+
+
+def stored_filters(model):
+    """{name: model field} of the filter fields of ``model`` kept in its match rows (``filters``):
+    the model's own columns (FilterField("law_id"), FilterField("law_status") …)."""
+    found = {}
+    for search_field in model.get_filterable_search_fields():
+        if not isinstance(search_field, FilterField):
+            continue
+        try:
+            field = model._meta.get_field(search_field.field_name)
+        except FieldDoesNotExist:
+            continue
+        if field.concrete and not field.many_to_many:
+            found[search_field.field_name] = field
+    return found
+
+
+def write_match_rows(connection, model, objs):
+    """Write (insert or replace) the match rows of ``objs``, whose index entries are written."""
+    fields = stored_filters(model)
+    ids, keys, filters = [], [], []
+    for obj in objs:
+        ids.append(str(obj.pk))
+        keys.append(obj.pk if isinstance(obj.pk, int) else None)
+        filters.append(json.dumps({name: getattr(obj, field.attname) for name, field in fields.items()},
+                                  cls=DjangoJSONEncoder))
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {MATCH_TABLE} (entry_id, content_type_id, object_id, pk, filters, vector) "
+            "SELECT e.id, e.content_type_id, e.object_id, v.pk, v.filters, e.title || e.body "
+            "FROM unnest(%s::text[], %s::bigint[], %s::jsonb[]) AS v(object_id, pk, filters) "
+            f'JOIN "{IndexEntry._meta.db_table}" e ON e.content_type_id = %s AND e.object_id = v.object_id '
+            "ON CONFLICT (entry_id) DO UPDATE SET content_type_id = EXCLUDED.content_type_id, "
+            "object_id = EXCLUDED.object_id, pk = EXCLUDED.pk, filters = EXCLUDED.filters, "
+            "vector = EXCLUDED.vector",
+            [ids, keys, filters, get_content_type_pk(model)])
+
+
+def fill_match_rows(connection, chunk=2000):
+    """Write the filter values of every match row that has none (entries indexed before the match
+    table existed), model by model from the objects."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT content_type_id FROM {MATCH_TABLE} WHERE filters IS NULL")
+        content_types = {row[0] for row in cursor.fetchall()}
+    if not content_types:
+        return
+    for model in get_indexed_models():
+        content_type = get_content_type_pk(model)
+        if content_type not in content_types or not model.get_search_fields():
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT object_id FROM {MATCH_TABLE} WHERE content_type_id = %s AND filters IS NULL",
+                           [content_type])
+            ids = [row[0] for row in cursor.fetchall()]
+        for start in range(0, len(ids), chunk):
+            objs = model._default_manager.using(connection.alias).filter(pk__in=ids[start:start + chunk])
+            write_match_rows(connection, model, list(objs))
 
 
 _stats_lock = threading.Lock()
@@ -67,29 +147,51 @@ _stats = {}
 STATS_TTL = 600.0
 
 
+def _cached(connection, name, load):
+    """``load(cursor)``, read once per process, database and ``STATS_TTL``."""
+    now = time.monotonic()
+    key = (connection.alias, name)
+    with _stats_lock:
+        entry = _stats.get(key)
+        if entry is not None and now - entry[0] < STATS_TTL:
+            return entry[1]
+    with connection.cursor() as cursor:
+        value = load(cursor)
+    with _stats_lock:
+        _stats[key] = (now, value)
+    return value
+
+
 def lexeme_frequencies(connection):
     """({lexeme: share of index entries holding it}, the share below which a lexeme is not
     listed, number of entries): PostgreSQL's statistics of the ``title || body`` index (the
     1,000 commonest lexemes), read once per process and ``STATS_TTL``."""
-    now = time.monotonic()
-    with _stats_lock:
-        entry = _stats.get(connection.alias)
-        if entry is not None and now - entry[0] < STATS_TTL:
-            return entry[1]
-    with connection.cursor() as cursor:
+
+    def load(cursor):
         cursor.execute(
             "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
             "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
             "WHERE s.tablename = %s AND s.attname = 'expr'", [GIN_INDEX])
         row = cursor.fetchone()
-    if row is None or not row[0]:
-        value = ({}, 0.0, 0.0)
-    else:
+        if row is None or not row[0]:
+            return {}, 0.0, 0.0
         freqs = dict(zip(row[0], row[1]))
-        value = (freqs, min(freqs.values()), max(float(row[2] or 0), 0.0))
-    with _stats_lock:
-        _stats[connection.alias] = (now, value)
-    return value
+        return freqs, min(freqs.values()), max(float(row[2] or 0), 0.0)
+
+    return _cached(connection, "lexemes", load)
+
+
+def content_type_shares(connection):
+    """{content type: share of the match rows}: PostgreSQL's statistics of the match table (its
+    commonest content types), read once per process and ``STATS_TTL``."""
+
+    def load(cursor):
+        cursor.execute("SELECT most_common_vals::text::int[], most_common_freqs FROM pg_stats "
+                       "WHERE tablename = %s AND attname = 'content_type_id'", [MATCH_TABLE])
+        row = cursor.fetchone()
+        return dict(zip(row[0], row[1])) if row is not None and row[0] else {}
+
+    return _cached(connection, "content_types", load)
 
 
 class Ranking:
@@ -131,6 +233,7 @@ class SharedMatch:
         self.facets = {}
         self.ranked = None  # [(pk, score)] best first, the first ``ranked_stop`` rows
         self.ranked_stop = 0
+        self._converters = None  # per facet field: its value from the match rows' JSON
 
     def want(self, facets=(), stop=0):
         """Facet fields, and ranked rows (``stop``: 0 none, None all) the first read should fetch."""
@@ -196,47 +299,89 @@ class SharedMatch:
             else:
                 # GROUPING() sets the bit of each field *not* grouped on: the one at zero is this row's.
                 index = next(i for i in range(n) if not group & (1 << (n - 1 - i)))
-                counts[fields[index]].append((row[1 + index], row[n + 1]))
+                value = row[1 + index]
+                if self._converters is not None and value is not None:
+                    value = self._converters[index](value)
+                counts[fields[index]].append((value, row[n + 1]))
         for name, pairs in counts.items():
             pairs.sort(key=lambda p: -p[1])
             self.facets[name] = OrderedDict(pairs)
         self.evaluated = True
 
+    def _stored(self, fields):
+        """{name: model field} of the match rows' filter values when they alone answer this search:
+        the queryset filters nothing (no join to the model's table is needed) and every facet
+        field is kept in the rows; else None."""
+        query = self.queryset.query
+        model = self.queryset.model
+        if (query.where or query.is_sliced or query.combinator or query.distinct or query.extra
+                or model._meta.pk.get_internal_type() not in _INTEGER_FIELDS):
+            return None
+        stored = stored_filters(model)
+        return stored if all(name in stored for name in fields) else None
+
     def _sql(self, fields, with_page):
         model = self.queryset.model
         pk = model._meta.pk
-        aliases = {"_sm_pk": F("pk")}
-        for i, name in enumerate(fields):
-            aliases[f"_sm_f{i}"] = F(name)
-        inner = self.queryset.order_by().annotate(**aliases).values(*aliases)
-        inner_sql, inner_params = inner.query.sql_with_params()
-        table = IndexEntry._meta.db_table
-        vector = 'e."title"' if self.title_only else '(e."title" || e."body")'
         cts = ", ".join(str(int(ct)) for ct in get_descendants_content_types_pks(model))
-        if pk.get_internal_type() in _INTEGER_FIELDS:
-            # Cast after the scan's content-type filter: those entries hold this model's integer keys.
-            join = "o._sm_pk = e.object_id::bigint"
+        if self.title_only:
+            source = f'{MATCH_TABLE} n JOIN "{IndexEntry._meta.db_table}" e ON e.id = n.entry_id'
+            vector = 'e."title"'
         else:
-            join = "o._sm_pk::text = e.object_id"
-        columns = "".join(f", o._sm_f{i} AS f{i}" for i in range(len(fields)))
-        ctes = [f"m AS MATERIALIZED (SELECT o._sm_pk AS pk, e.id AS eid{columns} "
-                f"FROM {table} e JOIN ({inner_sql}) o ON {join} "
-                f"WHERE e.content_type_id IN ({cts}) AND {vector} @@ %s::tsquery)"]
-        params = [*inner_params, self.tsquery]
+            source, vector = f"{MATCH_TABLE} n", "n.vector"
+        connection = connections[router.db_for_read(model)]
+        shares = content_type_shares(connection)
+        if sum(shares.get(int(ct), 0.0) for ct in cts.split(", ")) >= BROAD_SHARE:
+            # Most rows are this model's: the GIN index finds them, not the content type's index
+            # (which the planner, not knowing what testing a tsquery row by row costs, prefers).
+            where = f"n.content_type_id + 0 IN ({cts}) AND {vector} @@ %s::tsquery"
+        else:
+            where = f"n.content_type_id IN ({cts}) AND {vector} @@ %s::tsquery"
+        stored = self._stored(fields)
+        direct = stored is not None
+        self._converters = None
+        if stored is not None:
+            # The count and facets from the match rows alone: one scan of the GIN index and the rows.
+            # As text (``->>``): grouped much faster than JSON values; read back by the model's field.
+            columns = "".join(f", n.filters ->> %s AS f{i}" for i in range(len(fields)))
+            # Not materialised: counted and grouped as the index scan reads them (the page's tiers
+            # ask the GIN index themselves; all of ``m`` is read again only when all is ranked).
+            ctes = [f"m AS NOT MATERIALIZED (SELECT n.pk AS pk, n.entry_id AS eid{columns} FROM {source} "
+                    f"WHERE {where})"]
+            params = [*fields, self.tsquery]
+            self._converters = [_reader(stored[name]) for name in fields]
+        else:
+            # Filtered querysets (view rules, facet filters): the match rows joined to the objects.
+            aliases = {"_sm_pk": F("pk")}
+            for i, name in enumerate(fields):
+                aliases[f"_sm_f{i}"] = F(name)
+            inner = self.queryset.order_by().annotate(**aliases).values(*aliases)
+            inner_sql, inner_params = inner.query.sql_with_params()
+            if pk.get_internal_type() in _INTEGER_FIELDS:
+                join = "o._sm_pk = n.pk"
+            else:
+                join = "o._sm_pk::text = n.object_id"
+            columns = "".join(f", o._sm_f{i} AS f{i}" for i in range(len(fields)))
+            ctes = [f"m AS MATERIALIZED (SELECT o._sm_pk AS pk, n.entry_id AS eid{columns} "
+                    f"FROM {source} JOIN ({inner_sql}) o ON {join} WHERE {where})"]
+            params = [*inner_params, self.tsquery]
         if self.exact is not None:
-            ctes.append(f"exact_ AS MATERIALIZED (SELECT m.pk FROM m WHERE "
-                        f"{self._gin(table, vector, cts)})")
-            params.append(self.exact)
+            cte, tier_params = self._tier("exact_", self.exact, source, vector, where, direct)
+            ctes.append(cte)
+            params += tier_params
         f_cols = ", ".join(f"f{i}" for i in range(len(fields)))
         if fields:
+            # Counted per combination of values first (a hash over the matching rows), then summed
+            # per field: the grouping sets then read hundreds of rows, not every match.
+            ctes.append(f"g_ AS (SELECT {f_cols}, count(*) AS n FROM m GROUP BY {f_cols})")
             sets = ", ".join(["()"] + [f"(f{i})" for i in range(len(fields))])
-            select = (f"SELECT GROUPING({f_cols}) AS g, {f_cols}, count(*) AS n, NULL AS pks, NULL AS scores "
-                      f"FROM m GROUP BY GROUPING SETS ({sets})")
+            select = (f"SELECT GROUPING({f_cols}) AS g, {f_cols}, coalesce(sum(n), 0)::bigint AS n, NULL AS pks, "
+                      f"NULL AS scores FROM g_ GROUP BY GROUPING SETS ({sets})")
         else:
             select = "SELECT 0 AS g, count(*) AS n, NULL AS pks, NULL AS scores FROM m"
         nulls = "".join(", NULL" for _ in fields)
         if with_page:
-            page_ctes, page_params = self._page_ctes(table, vector, cts)
+            page_ctes, page_params = self._page_ctes(source, vector, where, direct)
             ctes += page_ctes
             params += page_params
             select += (f" UNION ALL SELECT -1{nulls}, NULL, array_agg(pk ORDER BY score DESC, pk DESC), "
@@ -246,23 +391,29 @@ class SharedMatch:
             select += f" UNION ALL SELECT -2{nulls}, (SELECT count(*) FROM exact_), NULL, NULL"
         return "WITH " + ", ".join(ctes) + " " + select, params
 
-    @staticmethod
-    def _gin(table, vector, cts):
-        """Entries of ``m`` matching a tsquery (one parameter), asked of the GIN index."""
-        return (f"m.eid IN (SELECT e.id FROM {table} e WHERE e.content_type_id IN ({cts}) "
-                f"AND {vector} @@ %s::tsquery)")
+    def _tier(self, name, tsquery, source, vector, where, direct):
+        """(CTE ``name``, its parameters): the rows of ``m`` (pk, eid) that also match ``tsquery``,
+        asked of the GIN index. Where ``m`` is the match rows alone (``direct``), the rows matching
+        both tsqueries, without reading ``m``; else the entries found matched against ``m``."""
+        if direct:
+            return (f"{name} AS MATERIALIZED (SELECT n.pk, n.entry_id AS eid FROM {source} "
+                    f"WHERE {where} AND {vector} @@ %s::tsquery)", [tsquery, self.tsquery])
+        return (f"{name} AS MATERIALIZED (SELECT m.pk, m.eid FROM m WHERE m.eid IN "
+                f"(SELECT n.entry_id FROM {source} WHERE {where}))", [tsquery])
 
-    def _page_ctes(self, table, vector, cts):
-        """``full`` (rows holding every word), ``cand`` (the rows to rank, with their vectors)
-        and ``top`` (the ranked page). Which entries hold every word (or a rare word) is asked
-        of the GIN index; only the rows in ``cand`` have their vectors read. The exact matches
-        of an ``ExactFirst`` query (``exact_``, read with the count) rank above every other row."""
+    def _page_ctes(self, source, vector, where, direct):
+        """``full_`` (rows holding every word), ``rare_`` (rows holding a rarer word), ``c`` and
+        ``cand`` (the rows to rank, with their vectors) and ``top`` (the ranked page). Which rows
+        hold every word (or a rare word) is asked of the GIN index; only the rows in ``cand`` have
+        their vectors read. The exact matches of an ``ExactFirst`` query (``exact_``, read with
+        the count) rank above every other row."""
         r = self.ranking
         ctes, params = [], []
 
-        def gin(tsquery):
-            params.append(tsquery)
-            return self._gin(table, vector, cts)
+        def tier(name, tsquery):
+            cte, tier_params = self._tier(name, tsquery, source, vector, where, direct)
+            ctes.append(cte)
+            params.extend(tier_params)
 
         scores = ["ts_rank(%s::float4[], v, %s::tsquery, %s)"]
         score_params = [r.weights, r.partial, r.normalization]
@@ -276,26 +427,31 @@ class SharedMatch:
         if self.exact is not None:
             tiers.append(("exact_", float(r.tier_offset) * (2 if r.full is not None else 1)))
         if r.full is not None:
-            ctes.append(f"full_ AS MATERIALIZED (SELECT m.pk FROM m WHERE {gin(r.full)})")
+            tier("full_", r.full)
             tiers.append(("full_", float(r.tier_offset)))
-        restrict = "TRUE"
         if tiers:
             whens = " ".join(f"WHEN {name}.pk IS NOT NULL THEN {offset}" for name, offset in tiers)
             scores.append(f"CASE {whens} ELSE 0 END")
         if tiers and self.stop is not None:
             # Partial matches are ranked only when the upper tiers do not fill the page, and
-            # then those holding a rarer word, unless they too are fewer than the page.
+            # then those holding a rarer word, unless they too are fewer than the page. The
+            # conditions are computed once: the rows of ``m`` are read only when all are ranked.
+            stop = int(self.stop)
+            parts = [f"SELECT pk, eid FROM {name}" for name, _o in tiers]
             upper = " UNION ".join(f"SELECT pk FROM {name}" for name, _o in tiers)
-            partial = f"(SELECT count(*) FROM ({upper}) u) < {int(self.stop)}"
+            partial = f"(SELECT count(*) FROM ({upper}) u) < {stop}"
             if r.rare is not None:
-                ctes.append(f"rare_ AS MATERIALIZED (SELECT m.pk FROM m WHERE {gin(r.rare)})")
-                partial += (f" AND ((SELECT count(*) FROM rare_) < {int(self.stop)} "
-                            "OR m.pk IN (SELECT pk FROM rare_))")
-            restrict = " OR ".join(f"m.pk IN (SELECT pk FROM {name})" for name, _o in tiers) + f" OR ({partial})"
-        # The rows to rank are read by primary key, whatever the planner expects of ``restrict``.
-        ctes.append(f"c AS MATERIALIZED (SELECT m.pk, m.eid FROM m WHERE {restrict})")
-        ctes.append(f"cand AS MATERIALIZED (SELECT c.pk, {vector} AS v FROM {table} e JOIN c ON c.eid = e.id "
-                    "WHERE e.id = ANY(ARRAY(SELECT eid FROM c)))")
+                tier("rare_", r.rare)
+                parts.append(f"SELECT pk, eid FROM rare_ WHERE {partial}")
+                partial += f" AND (SELECT count(*) FROM rare_) < {stop}"
+            parts.append(f"SELECT pk, eid FROM m WHERE {partial}")
+            rows = " UNION ".join(parts)
+        else:
+            rows = "SELECT pk, eid FROM m"
+        # The rows to rank are read by primary key, whatever the planner expects of them.
+        ctes.append(f"c AS MATERIALIZED ({rows})")
+        ctes.append(f"cand AS MATERIALIZED (SELECT c.pk, {vector} AS v FROM {source} JOIN c ON c.eid = n.entry_id "
+                    "WHERE n.entry_id = ANY(ARRAY(SELECT eid FROM c)))")
         joined = "".join(f" LEFT JOIN {name} ON {name}.pk = cand.pk" for name, _o in tiers)
         limit = "" if self.stop is None else f" LIMIT {int(self.stop)}"
         ctes.append(f"top AS (SELECT cand.pk, ({' + '.join(scores)})::float8 AS score FROM cand{joined} "

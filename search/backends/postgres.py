@@ -41,7 +41,8 @@ from modelsearch.utils import ADD, get_content_type_pk
 
 from search import analysis
 from search.backends.pgfields import FieldSearchMixin
-from search.backends.pgmatch import GIN_INDEX, Ranking, SharedMatch, lexeme_frequencies
+from search.backends.pgmatch import (
+    GIN_INDEX, MATCH_TABLE, Ranking, SharedMatch, lexeme_frequencies, write_match_rows)
 from search.query import TIER_OFFSET, BestMatch, ExactFirst
 
 #: Weight of a synonym relative to the word the user typed (as search.backends.whoosh).
@@ -144,6 +145,8 @@ class JiebaPostgresIndex(PostgresIndex):
         IndexEntry._default_manager.using(self.write_connection.alias).bulk_create(
             entries, update_conflicts=True, unique_fields=["content_type", "object_id"],
             update_fields=["title", "autocomplete", "body", "title_norm", "title_text", "body_text"])
+        # The match rows (search.backends.pgmatch) beside the entries: what counts and facets read.
+        write_match_rows(self.write_connection, model, objs)
         self._refresh_title_norms()
 
 
@@ -450,7 +453,7 @@ class _AnalyseAfterRebuild:
         super().finish()
         connection = self.index.write_connection
         with connection.cursor() as cursor:
-            cursor.execute(f'ANALYZE "{IndexEntry._meta.db_table}"')
+            cursor.execute(f'ANALYZE "{IndexEntry._meta.db_table}", {MATCH_TABLE}')
 
 
 class JiebaPostgresRebuilder(_AnalyseAfterRebuild, PostgresSearchRebuilder):

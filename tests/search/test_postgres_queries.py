@@ -1,14 +1,17 @@
 """The PostgreSQL backend reads a search API request's count and facets of each searched model
 in one statement (``search.backends.pgmatch``), not one per count and facet field as
 modelsearch does; the exact matches' count and the ranked page (exact matches first) come from
-the same statement and the page's objects in one more query."""
+the same statement and the page's objects in one more query. The statement reads the match
+table (one narrow row per index entry with its object's filter values), joined to the searched
+model's table only where the queryset filters it."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from casebank.models import Article
+from casebank.models import Article, Law
 from search import service
+from search.backends.pgmatch import MATCH_TABLE
 from search.backends.postgres import JiebaPostgresSearchBackend
 from search.query import BestMatch
 
@@ -25,7 +28,7 @@ def postgres_index(search_index):
 
 
 def _statements(ctx):
-    return [q["sql"] for q in ctx.captured_queries if INDEX_TABLE in q["sql"]]
+    return [q["sql"] for q in ctx.captured_queries if INDEX_TABLE in q["sql"] or MATCH_TABLE in q["sql"]]
 
 
 def test_one_statement_per_model_per_api_request(client, officer_user, postgres_index, statutes):
@@ -37,13 +40,64 @@ def test_one_statement_per_model_per_api_request(client, officer_user, postgres_
     assert data["results"][0]["article"] == 90 and data["total"] == 3
     assert data["facets"]["status"]["values"][0]["count"] == 3
     statements = _statements(ctx)
-    shared = [sql for sql in statements if "WITH m AS MATERIALIZED" in sql]
+    shared = [sql for sql in statements if "WITH m AS" in sql]
     # Every searched model (statutes, cases, courses …) is searched once: one statement with its
     # count, its exact count (完全匹配, ``exact_``), its facets and the requested type's ranked
     # page (exact matches first, then partial ones) — no statement of its own for the exact
     # count or either page.
     assert len(shared) == len(statements) == len(service.searchable_models())
-    assert all(sql.count("WITH m AS MATERIALIZED") == 1 and "exact_ AS MATERIALIZED" in sql for sql in shared)
+    assert all(sql.count("WITH m AS") == 1 and "exact_ AS MATERIALIZED" in sql for sql in shared)
+    # Unfiltered articles: count, exact count, facets and page from the match rows alone — neither
+    # the wide index entries nor the article table are read (only the page's articles, after).
+    article = next(sql for sql in shared if f"n.content_type_id IN ({_content_type(Article)})" in sql
+                   or f"n.content_type_id + 0 IN ({_content_type(Article)})" in sql)
+    assert INDEX_TABLE not in article and Article._meta.db_table not in article
     # The whole request: session and user, those statements, the articles of the page by primary
     # key (exact and partial matches in one read), the view restrictions (once for every page model).
     assert len(ctx.captured_queries) == 2 + len(statements) + 1 + 1
+
+
+def _content_type(model):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(model).pk
+
+
+def _search(backend, text, qs=None):
+    results = backend.search(BestMatch(text), Article.objects.all() if qs is None else qs)
+    results.expect(facets=["law_status", "law_id"], stop=10)
+    return results
+
+
+def test_match_rows_follow_saves_and_deletes(postgres_index, statutes):
+    """The match rows (count and facets) follow every write of an entry: a save re-indexes the
+    filter values, a delete removes the row with its entry."""
+    stall, summary = statutes["articles"]["stall"], statutes["articles"]["summary"]
+    results = _search(postgres_index, "罚款")
+    assert results.count() == 3 and dict(results.facet("law_status")) == {"in_force": 3}
+    assert dict(results.facet("law_id")) == {statutes["laws"]["chufa"].pk: 3}
+
+    stall.law_status = "repealed"
+    stall.save()
+    postgres_index.add(stall)
+    summary_pk = summary.pk
+    summary.delete()
+    postgres_index.delete(summary)  # (the signal handlers do this in the site; here explicitly)
+    results = _search(postgres_index, "罚款")
+    assert results.count() == 2
+    assert dict(results.facet("law_status")) == {"in_force": 1, "repealed": 1}
+    assert summary_pk not in [obj.pk for obj in results]
+
+
+def test_filtered_and_unfiltered_searches_agree(postgres_index, statutes):
+    """A filtered queryset is joined to the model's table, an unfiltered one is read from the
+    match rows alone: both count and facet the same rows."""
+    chufa = statutes["laws"]["chufa"]
+    direct = _search(postgres_index, "罚款 市容")
+    joined = _search(postgres_index, "罚款 市容", Article.objects.filter(law_id__in=[chufa.pk]))
+    assert direct.count() == joined.count() == 5
+    assert dict(direct.facet("law_status")) == dict(joined.facet("law_status"))
+    assert dict(direct.facet("law_id")) == dict(joined.facet("law_id"))
+    assert [obj.pk for obj in direct[:10]] == [obj.pk for obj in joined[:10]]
+    laws = postgres_index.search(BestMatch("行政处罚"), Law.objects.all())
+    assert dict(laws.facet("status")) == {"in_force": 1}
