@@ -13,4 +13,4 @@ class SearchConfig(AppConfig):
         from search import checks, signal_handlers
 
         checks.refuse_to_start()
-        signal_handlers.register()
+        signal_handlers.register(self)

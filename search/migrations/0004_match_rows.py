@@ -5,8 +5,9 @@ one index scan of this table, with no join to the index entries or to the search
 A row goes with its entry (``ON DELETE CASCADE``); the backend writes it with the entry. Only on
 PostgreSQL; a no-op elsewhere.
 
-Entries already indexed get their rows here: the vectors copied, the filter values read from
-their objects (``search.backends.pgmatch.fill_match_rows``)."""
+Entries already indexed get their rows here with their vectors copied; their objects' filter
+values are written right after ``migrate`` (``search.signal_handlers``), from the models as they
+are then, never from a migration."""
 from django.apps import apps as global_apps
 from django.db import migrations
 
@@ -34,9 +35,6 @@ def create(apps, schema_editor):
         f'SELECT e.id, e.content_type_id, e.object_id, '
         "CASE WHEN e.object_id ~ '^-?[0-9]{1,18}$' THEN e.object_id::bigint END, e.title || e.body "
         f'FROM "{entries}" e ON CONFLICT (entry_id) DO NOTHING')
-    from search.backends import pgmatch  # deferred: the filter values come from the indexed models
-
-    pgmatch.fill_match_rows(schema_editor.connection)
 
 
 def drop(apps, schema_editor):
