@@ -117,3 +117,36 @@ def test_match_rows_indexed_before_the_table_get_their_filters_after_migrate(pos
     assert missing == 0 and rows > 0
     results = _search(postgres_index, "罚款")
     assert results.count() == 3 and dict(results.facet("law_status")) == {"in_force": 3}
+
+
+
+def _match_rows():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {MATCH_TABLE}")
+        return cursor.fetchone()[0]
+
+
+def test_a_deleted_entry_takes_its_match_row(postgres_index, statutes):
+    from modelsearch.backends.database.postgres.postgres import IndexEntry
+
+    total = _match_rows()
+    assert total == IndexEntry.objects.count() > 1
+    IndexEntry.objects.filter(pk=IndexEntry.objects.order_by("pk")[0].pk).delete()
+    assert _match_rows() == total - 1
+
+
+def test_flush_empties_the_match_table(postgres_index, statutes):
+    """``flush`` truncates every table Django knows, the index entries among them (as between
+    transactional tests): its statements succeed and leave no match row behind. (Run here inside
+    the test's transaction, after the deferred key checks, and rolled back with it.)"""
+    from django.core.management.color import no_style
+    from django.core.management.sql import sql_flush
+
+    assert _match_rows() > 1
+    statements = sql_flush(no_style(), connection)
+    assert any(INDEX_TABLE in sql for sql in statements)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for sql in statements:
+            cursor.execute(sql)
+    assert _match_rows() == 0
