@@ -26,6 +26,13 @@ TYPES = [
     ("ZF-ENV", "市容环卫执法专项资格", "environment", False, 24, Decimal("20"), False, False),
 ]
 AUXILIARY_TYPE = ("ZF-AUX", "辅助执法证", 36, Decimal("20"))
+#: The names shown in the English interface (certificates keep the Chinese name).
+NAMES_EN = {
+    "ZF-BASE": "Administrative enforcement qualification",
+    "ZF-PLAN": "Special qualification: illegal construction",
+    "ZF-ENV": "Special qualification: city appearance and sanitation",
+    "ZF-AUX": "Auxiliary enforcement permit",
+}
 AUXILIARY_DESCRIPTION = ("辅助执法人员（协管员）持证上岗：须通过辅助执法证考试取得。持证人员只能从事宣传、巡查、"
                          "劝阻等辅助性工作，不得实施行政处罚和行政强制措施。")
 
@@ -48,6 +55,10 @@ def ensure_types():
         "min_hours_per_year": hours, "annual_exam_required": False, "renewal_exam_required": False,
         "sort_order": len(TYPES), "description": AUXILIARY_DESCRIPTION})
     created += int(new)
+    for code, qtype in types.items():
+        if not qtype.name_en and NAMES_EN.get(code):
+            qtype.name_en = NAMES_EN[code]
+            qtype.save(update_fields=["name_en"])
     base = types["ZF-BASE"]
     for code in ("ZF-PLAN", "ZF-ENV"):
         if types[code].prerequisite_id is None:

@@ -176,7 +176,7 @@ def annual_report(request):
         if fmt in ("xlsx", "csv"):
             return exports.spreadsheet(fmt, filename, str(year), header, rows)
         subtitle = _("单位：%(unit)s　资格：%(type)s　生成时间：%(now)s") % {
-            "unit": unit.full_name, "type": qtype.name, "now": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
+            "unit": unit.full_name, "type": qtype.display_name, "now": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
         pdf = exports.report_pdf(f"{unit.name} {title}", subtitle, header, rows)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(True, filename)

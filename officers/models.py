@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeQuerySet
 
@@ -455,6 +455,8 @@ class QualificationType(models.Model):
 
     code = models.CharField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True,
+                               help_text=_("英文界面显示；留空则显示中文名称。证书与公开查验页始终使用中文名称"))
     #: Blank for the base enforcement qualification; a duty area for 专项资格.
     duty_area = models.CharField(_("职责领域"), max_length=32, blank=True)
     #: Printed on the public verification page of the 执法证 (执法类别, 执法权来源); blank shows the
@@ -533,6 +535,14 @@ class QualificationType(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The name in the reader's language: the English name in English when one is set.
+        Certificates and the public verification page print ``name``, the name in law."""
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
     def clean(self):

@@ -374,7 +374,7 @@ def _unmet_for_grant(qtype, data, rules, today):
         # a 专项资格 needs its own exam named before it can be granted by the rules.
         if not qtype.is_base or not data.passed_exam(kind=EXAM_KIND_QUALIFICATION, min_score=qtype.exam_min_score):
             text = (_("资格考试未通过") if qtype.is_base
-                    else _("%(name)s考试未通过") % {"name": qtype.name}
+                    else _("%(name)s考试未通过") % {"name": qtype.display_name}
                     if qtype.personnel_category == PERSONNEL_AUXILIARY else _("专项资格考试未通过"))
             missing.append(Unmet(U_EXAM, text, exam_kind=EXAM_KIND_QUALIFICATION if qtype.is_base else ""))
     return missing

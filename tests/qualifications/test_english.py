@@ -1,5 +1,5 @@
 """我的资格 and the HR lists in English: generated reasons, statuses and fixed labels in the reader's
-language (qualification type names are data and stay as entered)."""
+language; a qualification type shows its English name in English when one is set, else its name."""
 import re
 
 import pytest
@@ -37,8 +37,26 @@ def test_my_qualification_in_english(client, short_of_hours, officer_user):
     assert "Outstanding requirements" in body and "Valid until" in body
     assert "Exams" in body and "Mistake notebook" in body  # the navigation
     assert "年学时" not in body and "年度考试" not in body and "欠缺事项" not in body
-    # the seeded hours categories are fixed labels; the qualification type's name is data
+    # the seeded hours categories are fixed labels; a type without an English name shows its name
     assert "Public legal knowledge" in body and "公共法律知识" not in body and "行政执法资格" in body
+
+
+def test_a_type_with_an_english_name_shows_it_in_english_only(client, short_of_hours, officer_user, base_type,
+                                                                hr_user):
+    base_type.name_en = "Administrative enforcement qualification"
+    base_type.save()
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    html = client.get("/my/qualification/").content.decode()
+    assert re.search(r"<h2>Administrative enforcement qualification <span", html)
+    # only the certificate's own line keeps the name printed on the certificate
+    assert text(html).count("行政执法资格") == 1 and "<h2>行政执法资格" not in html
+    client.cookies["django_language"] = "zh-hans"
+    body = text(client.get("/my/qualification/").content.decode())
+    assert "行政执法资格" in body and "Administrative enforcement qualification" not in body
+    with translation.override("en"):
+        assert str(base_type) == "Administrative enforcement qualification"
+    assert str(base_type) == "行政执法资格"
 
 
 def test_an_edited_hours_category_keeps_its_name(client, short_of_hours, officer_user):
