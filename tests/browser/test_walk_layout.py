@@ -1,0 +1,45 @@
+"""Layout points found walking the journeys in both languages: on a 375 px phone the search words
+get a whole line, an exam's composition table fits without sideways scrolling in English; at a
+1366 px desk a button in a table cell stays on one line."""
+import pytest
+
+from officers import roles
+from officers.models import CardFeedback
+from tests.browser.conftest import PHONE, _context, login
+from tests.browser.journey_data import officer_course_and_exam, people
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+DESK = {"width": 1366, "height": 900}
+
+
+def one_line(locator):
+    return locator.evaluate("el => el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).lineHeight)"
+                            " + parseFloat(getComputedStyle(el).paddingTop) + parseFloat(getComputedStyle(el).paddingBottom)")
+
+
+def test_walk_layout_phone_and_desk(browser, live_server, shots):
+    data = people()
+    officer_user = data["officer"]
+    _course, exam = officer_course_and_exam(officer_user)
+    make_user(roles.HR, unit=data["units"]["SZ-JB"], username="hr_jb", full_name="孙人事")
+    CardFeedback.objects.create(officer=officer_user.officer, kind="complaint", text="态度生硬。")
+
+    for lang in ("zh-hans", "en"):
+        context = _context(browser, PHONE, live_server)
+        context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
+        page = context.new_page()
+        login(page, "officer_a", PASSWORD)
+
+        page.goto("/search/")
+        form = page.locator("form.search-form .search-box").bounding_box()
+        words = page.locator("#search-q").bounding_box()
+        button = page.locator("form.search-form .search-box button").bounding_box()
+        assert words["width"] >= 0.9 * form["width"], (lang, words, form)
+        assert button["y"] >= words["y"] + words["height"] - 1  # the field choice and button below the words
+        assert one_line(page.locator("form.search-form .search-box button"))
+        shots(page, f"search_phone_{lang}")
+
+        context.close()
+
