@@ -41,5 +41,10 @@ def test_walk_layout_phone_and_desk(browser, live_server, shots):
         assert one_line(page.locator("form.search-form .search-box button"))
         shots(page, f"search_phone_{lang}")
 
+        page.goto(f"/exams/{exam.pk}/")
+        fits = page.evaluate("() => { const t = document.getElementById('paper-composition');"
+                             " return t.scrollWidth <= t.parentElement.clientWidth; }")
+        assert fits, lang
+        shots(page, f"exam_detail_phone_{lang}")
         context.close()
 
