@@ -48,3 +48,11 @@ def test_walk_layout_phone_and_desk(browser, live_server, shots):
         shots(page, f"exam_detail_phone_{lang}")
         context.close()
 
+        context = _context(browser, DESK, live_server)
+        context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
+        page = context.new_page()
+        login(page, "hr_jb", PASSWORD)
+        page.goto("/hr/feedback/")
+        assert one_line(page.locator("[data-feedback] button").first), lang
+        shots(page, f"hr_feedback_desk_{lang}")
+        context.close()
