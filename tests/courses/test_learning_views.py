@@ -122,3 +122,18 @@ def test_hours_requirement_from_qualification_types(client, officer_user):
     client.force_login(officer_user)
     html = client.get(reverse("courses:my_learning")).content.decode()
     assert "/ 40" in html and "年度要求未设置" not in html
+
+
+@pytest.mark.django_db
+def test_next_step_banner_reads_naturally_in_english(client, officer_user, units):
+    course = make_course(title="逾期课程", n_lessons=2)
+    assign(course, units["SZ-JB"], 5)
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    banner = html.split('class="banner banner-info next-step"', 1)[1].split("</div>", 1)[0]
+    assert "<strong>Next" in banner and "(due " in banner
+    assert "：" not in banner and "（" not in banner and "期限" not in banner
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    assert "下一步：" in html and "（期限 " in html
