@@ -239,6 +239,14 @@ class CoursePage(ListedPagePermissions, Page):
                     .order_by("starts_at")[:limit])
 
 
+def course_from_param(courses, value):
+    """The course a ``?course=`` parameter names among ``courses``; None for junk, including an
+    id longer than any database integer holds (18 digits always fit)."""
+    if not value.isdecimal() or len(value) > 18:
+        return None
+    return courses.filter(pk=int(value)).first()
+
+
 class LessonPage(ListedPagePermissions, CitedContent, Page):
     """A lesson (课时): Markdown text with statutes, cases, media, self-checks and on-site notes."""
 
