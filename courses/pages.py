@@ -23,6 +23,7 @@ from casebank.panels import citation_check_panel
 from officers.models import HoursCategory
 from officers.scoping import own_profile
 from portal.models import ListedPagePermissions
+from portal.params import id_param
 
 from . import citations, progress, studytime
 from .blocks import LessonStreamBlock
@@ -240,11 +241,10 @@ class CoursePage(ListedPagePermissions, Page):
 
 
 def course_from_param(courses, value):
-    """The course a ``?course=`` parameter names among ``courses``; None for junk, including an
-    id longer than any database integer holds (18 digits always fit)."""
-    if not value.isdecimal() or len(value) > 18:
-        return None
-    return courses.filter(pk=int(value)).first()
+    """The course a ``?course=`` parameter names among ``courses``; None for junk
+    (portal.params.id_param)."""
+    pk = id_param(value)
+    return courses.filter(pk=pk).first() if pk else None
 
 
 class LessonPage(ListedPagePermissions, CitedContent, Page):
