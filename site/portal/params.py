@@ -1,5 +1,6 @@
-"""Reading a database id from a query parameter: the one rule for ``?unit=``, ``?course=`` and the
-like. Imports no app, so every app may use it."""
+"""Reading a database id (or another whole number: a year, a difficulty) from a query parameter:
+the one rule for ``?unit=``, ``?course=``, ``?year=`` and the like. Imports no app, so every app
+may use it."""
 
 #: Digits in the longest id read: 18 always fit a 64-bit database integer.
 MAX_ID_DIGITS = 18
