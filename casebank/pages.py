@@ -27,6 +27,7 @@ from wagtail.models import GroupApprovalTask, Orderable, Page
 from wagtail.search import index
 
 from portal.models import ListedPagePermissions
+from portal.params import id_param
 
 from . import domain
 from .admin_forms import BenchmarkForm, CasePageForm
@@ -281,7 +282,7 @@ class CaseIndexPage(Page):
 
     def requested_filters(self, request):
         filters = {key: (request.GET.get(key) or "").strip()[:60] for key in self.FACETS}
-        if filters["year"] and not filters["year"].isdigit():
+        if filters["year"] and id_param(filters["year"]) is None:
             filters["year"] = ""
         return filters
 

@@ -1,6 +1,7 @@
 """Navigation, dashboard panels and Wagtail admin screens of the case bank."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
@@ -24,7 +25,7 @@ def nav_items(request):
     if not request.user.is_authenticated:
         return []
     return [
-        NavItem(_("案例库"), "/cases/", order=30, match="/cases/", tab=_("案例"), tab_order=15),
+        NavItem(_("案例库"), "/cases/", order=30, match="/cases/", tab=pgettext_lazy("tab", "案例"), tab_order=15),
         NavItem(_("法规库"), reverse("casebank:law_index"), order=32, match="/statutes/"),
         NavItem(_("权力清单"), reverse("casebank:power_list"), order=34, match="/powers/"),
         NavItem(_("裁量基准"), reverse("casebank:benchmark_list"), order=36, match="/benchmarks/"),

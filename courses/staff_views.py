@@ -22,6 +22,7 @@ from officers.scoping import own_profile, visible_officers, visible_units
 from .forms import AssignmentForm
 from .markdown_render import render_markdown
 from .models import Assignment, Attendance, CoursePage, OnsiteSession, SessionSignup
+from .pages import course_from_param
 
 
 def scoped_assignments(user):
@@ -119,7 +120,7 @@ def completion_report(request):
     course = None
     course_id = request.GET.get("course") or ""
     if course_id:
-        course = courses.filter(pk=course_id).first() if course_id.isdigit() else None
+        course = course_from_param(courses, course_id)
         if course is None:
             raise Http404
     rows = completion_by_unit(request.user, course)

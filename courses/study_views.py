@@ -16,7 +16,7 @@ from portal.spreadsheets import Column, Sheet, spreadsheet_response
 
 from . import progress, studytime
 from .choices import StudyMode
-from .pages import CoursePage, LessonPage
+from .pages import CoursePage, LessonPage, course_from_param
 from .records import LessonProgress
 
 PAGE_SIZE = 50
@@ -121,7 +121,7 @@ def study_time_report(request):
     course_id = request.GET.get("course") or ""
     course = None
     if course_id:
-        course = courses.filter(pk=course_id).first() if course_id.isdigit() else None
+        course = course_from_param(courses, course_id)
         if course is None:
             raise Http404
     officer_query = request.GET.get("officer", "")[:50]

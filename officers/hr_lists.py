@@ -8,6 +8,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.params import id_param
+
 from . import exam_results, hours_rules, lifecycle, roles
 from .models import (
     LEVEL_SQUAD, PERSONNEL_CATEGORY_CHOICES, Q_EXPIRED, Q_NOT_QUALIFIED, Q_QUALIFIED, Q_REVOKED, Q_SUSPENDED, Officer,
@@ -42,8 +44,8 @@ CATEGORY_FILTERS = PERSONNEL_CATEGORY_CHOICES
 
 def base_type(type_id=None):
     qs = QualificationType.objects.filter(is_active=True)
-    if type_id and str(type_id).isdigit():
-        found = qs.filter(pk=type_id).first()
+    if id_param(type_id):
+        found = qs.filter(pk=id_param(type_id)).first()
         if found:
             return found
     return qs.filter(is_base=True).first() or qs.order_by("sort_order", "code").first()
@@ -54,7 +56,7 @@ def scoped_officers(user, unit_id=None):
     (a unit outside the scope gives no one)."""
     officers = visible_officers(user).filter(is_active=True)
     if unit_id:
-        unit = visible_units(user).filter(pk=unit_id).first() if str(unit_id).isdigit() else None
+        unit = visible_units(user).filter(pk=id_param(unit_id)).first() if id_param(unit_id) else None
         officers = officers.filter(unit__path__startswith=unit.path) if unit else officers.none()
     return officers
 
@@ -68,7 +70,7 @@ def record_scope(user, unit_id=None):
     if user.is_superuser or roles.has_role(user, roles.HR):
         units = visible_units(user)
         if unit_id:
-            unit = units.filter(pk=unit_id).first() if str(unit_id).isdigit() else None
+            unit = units.filter(pk=id_param(unit_id)).first() if id_param(unit_id) else None
             if unit is None:
                 return Q(pk__in=[])
             units = units.filter(path__startswith=unit.path)

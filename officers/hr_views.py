@@ -14,6 +14,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.params import id_param
+
 from . import audit, exports, hours_rules, hr_lists, qualifications, roles
 from . import certificates as cert_service
 from .forms import PersonnelCategoryForm, TrainingTierForm
@@ -153,7 +155,7 @@ def annual_report(request):
     """年度培训考核汇总 for a unit subtree in scope, as a page, XLSX or PDF."""
     units = visible_units(request.user)
     unit_id = request.GET.get("unit") or ""
-    unit = units.filter(pk=unit_id).first() if unit_id.isdigit() else None
+    unit = units.filter(pk=id_param(unit_id)).first() if id_param(unit_id) else None
     if unit is None:
         unit = units.order_by("depth", "path").first()
     if unit is None:

@@ -17,7 +17,7 @@ from officers.roles import role_required
 from officers.scoping import own_profile
 
 from .. import bookmarks
-from ..models import Article
+from ..models import Article, CaseIndexPage
 from ..similar import visible_cases
 
 
@@ -100,7 +100,7 @@ def my_bookmarks(request):
     return render(request, "casebank/my_bookmarks.html", {
         "rows": bookmarks.for_officer(request.officer, kind), "kind": kind,
         "counts": bookmarks.counts(request.officer), "others": bookmarks.other_favourites(request),
-        "note_max": bookmarks.NOTE_MAX,
+        "note_max": bookmarks.NOTE_MAX, "case_index": CaseIndexPage.objects.live().first(),
     })
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from casebank.domain import CATEGORY_CHOICES
+from portal.params import id_param
 from portal.spreadsheets import FORMATS, spreadsheet_response
 
 from .. import importer, importer_formats
@@ -32,8 +33,8 @@ def filtered(request):
         qs = qs.filter(qtype=f["qtype"])
     if f["category"]:
         qs = qs.filter(category=f["category"])
-    if f["difficulty"].isdigit():
-        qs = qs.filter(difficulty=int(f["difficulty"]))
+    if id_param(f["difficulty"]) is not None:
+        qs = qs.filter(difficulty=id_param(f["difficulty"]))
     if f["status"]:
         qs = qs.filter(status=f["status"])
     if f["tag"]:

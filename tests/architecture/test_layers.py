@@ -72,7 +72,7 @@ LAYERS = {
                 "views", "wagtail_hooks"],
         FORMS: ["spreadsheets"],
         RULES: ["dashboard", "site_address", "desk"],
-        DATA: ["", "models", "labels", "rows"],
+        DATA: ["", "models", "labels", "rows", "params"],
     },
     "config": {
         ENTRY: ["urls", "wsgi", "asgi", "gunicorn", "warmup", "settings", "settings.*"],
@@ -90,7 +90,7 @@ INTERFACES = {
     "courses": ["courses.models"],
     "exams": ["exams.models"],
     "portal": ["portal.dashboard", "portal.models", "portal.spreadsheets", "portal.labels", "portal.desk",
-               "portal.rows"],
+               "portal.rows", "portal.params"],
     "search": [],
     "config": ["config.public_url"],
 }
@@ -153,7 +153,7 @@ def interface_violations(graph):
 
 #: Modules every app builds on: they must not import any app themselves.
 SHARED_BASE = ["portal.dashboard", "portal.spreadsheets", "portal.models", "portal.labels", "portal.desk",
-               "portal.rows"]
+               "portal.rows", "portal.params"]
 
 
 def shared_base_violations(graph):

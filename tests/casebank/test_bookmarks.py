@@ -216,3 +216,14 @@ def test_case_page_tools_in_english(client, officer_user, case):
     client.post(star_url(case), {"on": "1"})
     body = client.get(reverse("casebank:my_bookmarks")).content.decode()
     assert "My saved items" in body and "Saved questions" in body
+
+
+def test_empty_bookmarks_point_to_the_case_bank_and_statutes(client, officer_user, case):
+    """With nothing kept yet, 我的收藏 is no dead end: it links to where cases and articles are starred."""
+    client.force_login(officer_user)
+    body = client.get(reverse("casebank:my_bookmarks")).content.decode()
+    assert f'href="{case.get_parent().url}"' in body and "去案例库" in body
+    assert f'href="{reverse("casebank:law_index")}"' in body
+    client.post(star_url(case), {"on": "1"})
+    body = client.get(reverse("casebank:my_bookmarks")).content.decode()
+    assert "去案例库" not in body

@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from casebank.citations import check_text, find_citations, linkify_citations
@@ -184,6 +185,12 @@ def test_linkify_plain_text(statutes):
     assert 'href="/statutes/penalty/#a33"' in html
     assert "第33条第一款的条文" in html  # article text inline
     assert 'class="cite-toggle"' in html and 'aria-controls="' in html and 'aria-describedby="' in html
+
+
+def test_linkify_toggle_speaks_the_readers_language(statutes):
+    with translation.override("en"):
+        html = str(linkify_citations("依据《行政处罚法》第三十三条"))
+    assert "Show the article text" in html and "显示条文" not in html and "Original text" in html
 
 
 def test_linkify_html_leaves_links_and_attributes(statutes):

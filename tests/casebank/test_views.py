@@ -57,6 +57,13 @@ def test_officer_sees_only_live_cases(client, officer_user, cases):
     assert client.get("/cases/" + cases["draft"].slug + "/").status_code == 404
 
 
+@pytest.mark.parametrize("junk", ["²", "١٢", "9" * 20, "<script>"])
+def test_junk_year_is_no_filter_never_a_server_error(client, officer_user, cases, junk):
+    client.force_login(officer_user)
+    response = client.get("/cases/", {"year": junk})
+    assert response.status_code == 200 and "占道经营案" in response.content.decode()
+
+
 def test_case_filters_with_counts_kept_in_url(client, officer_user, cases):
     client.force_login(officer_user)
     body = client.get("/cases/?area=municipal").content.decode()

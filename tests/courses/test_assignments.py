@@ -107,3 +107,12 @@ def test_completion_by_unit_counts_within_scope(client, hr_user, units):
     html = client.get(reverse("courses:report")).content.decode()
     assert "第一中队" in html and "江南区" not in html and "bar-fill" in html
     assert client.get(reverse("courses:report"), {"course": "999999"}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["courses:report", "courses:study_time"])
+@pytest.mark.parametrize("junk", ["9" * 20, "-1", "²", "1e3", "<script>"])
+def test_course_filter_refuses_junk_with_404(client, hr_user, name, junk):
+    """An id no database integer holds, or no id at all, is "no such course", never a server error."""
+    client.force_login(hr_user)
+    assert client.get(reverse(name), {"course": junk}).status_code == 404

@@ -1,5 +1,6 @@
 """我的学习, the dashboard panel, 课程中心 and the lesson page, per role."""
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -122,3 +123,33 @@ def test_hours_requirement_from_qualification_types(client, officer_user):
     client.force_login(officer_user)
     html = client.get(reverse("courses:my_learning")).content.decode()
     assert "/ 40" in html and "年度要求未设置" not in html
+
+
+@pytest.mark.django_db
+def test_next_step_banner_reads_naturally_in_english(client, officer_user, units):
+    course = make_course(title="逾期课程", n_lessons=2)
+    assign(course, units["SZ-JB"], 5)
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    banner = html.split('class="banner banner-info next-step"', 1)[1].split("</div>", 1)[0]
+    assert "<strong>Next" in banner and "(due " in banner
+    assert "：" not in banner and "（" not in banner and "期限" not in banner
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    assert "下一步：" in html and "（期限 " in html
+
+
+@pytest.mark.django_db
+def test_missing_prerequisites_read_as_an_english_list(client, officer_user, units):
+    first, second = make_course(title="先修甲", n_lessons=1), make_course(title="先修乙", n_lessons=1)
+    locked = make_course(title="后续课程", n_lessons=1, prerequisites=[first, second])
+    assign(locked, units["SZ-JB"], 5)
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    line = re.search(r"Prerequisites not completed: (.*?)</p>", html, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", line) in ("先修甲, 先修乙", "先修乙, 先修甲")
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    assert re.search(r"先修课程未完成：<a[^>]*>先修.</a>、<a", html)

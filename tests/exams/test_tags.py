@@ -56,6 +56,14 @@ def test_bank_filter_matches_the_tag_exactly(client, trainer_user):
     assert len(rows) == 1 and rows[0][importer.COLUMNS.index("标签")] == "罚款"
 
 
+@pytest.mark.parametrize("junk", ["²", "9" * 20, "-1"])
+def test_bank_ignores_a_junk_difficulty(client, trainer_user, junk):
+    question = tagged("罚款", text="一道题")
+    client.force_login(trainer_user)
+    r = client.get(reverse("exams:bank"), {"difficulty": junk})
+    assert r.status_code == 200 and [q.pk for q in r.context["page"]] == [question.pk]
+
+
 def test_import_makes_real_tags():
     buf = io.StringIO()
     w = csv.writer(buf)

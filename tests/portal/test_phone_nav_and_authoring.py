@@ -40,6 +40,13 @@ def test_officer_tab_bar_marks_the_current_tab(client, officer_user):
     assert 'href="/me/"' not in menu
 
 
+def test_officer_tab_bar_in_english(client, officer_user):
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    home = tabs(client.get("/").content.decode())
+    assert [label for _h, _c, label in home] == ["Home", "Study", "Cases", "Exams", "Me"]
+
+
 @pytest.mark.parametrize("who", ["trainer_user", "reviewer_user", "hr_user"])
 def test_no_tab_bar_for_staff(client, request, who):
     client.force_login(request.getfixturevalue(who))

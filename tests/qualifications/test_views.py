@@ -176,3 +176,13 @@ def test_annual_report_pdf_and_xlsx(client, units, base_type, hr_user, officer_u
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     row = dict(zip(rows[0], next(x for x in rows if x[0] == officer_user.officer.employee_number)))
     assert float(row[f"{timezone.localdate().year} 年学时"]) == 12 and row["资格状态"] == "有效"
+
+
+@pytest.mark.parametrize("url", ["/hr/", "/hr/report/", "/people/", "/hr/lists/expired/"])
+@pytest.mark.parametrize("junk", ["²", "9" * 20, "-1", "١"])
+def test_junk_unit_or_type_is_ignored_never_a_server_error(client, units, base_type, hr_user, url, junk):
+    """A unit or qualification-type id that is no id (a superscript or Arabic-Indic digit, more
+    digits than a database integer holds) is read as none given."""
+    client.force_login(hr_user)
+    assert client.get(url, {"unit": junk}).status_code in (200, 404)
+    assert client.get(url, {"type": junk}).status_code in (200, 404)
