@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from officers.models import Officer
 from officers.scoping import own_profile, visible_officers, visible_units
+from portal.params import id_param
 
 from .casework import MAX_COMPARISONS, ReportStatus, SimilarCaseAssignment, SimilarCaseComparison, SimilarCaseReport
 from .similar import visible_cases
@@ -121,8 +122,7 @@ def save_texts(report, summary, texts):
 
 def _as_id(value):
     """A posted id as an int, or None for junk (letters, signs, beyond a database integer)."""
-    text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) <= 18 else None
+    return id_param(str(value).strip())
 
 
 def add_case(report, case_id, user):

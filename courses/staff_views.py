@@ -18,6 +18,7 @@ from officers import hours as hours_service
 from officers.models import MODE_CENTRAL, SOURCE_ONSITE
 from officers.roles import role_required
 from officers.scoping import own_profile, visible_officers, visible_units
+from portal.params import id_param
 
 from .forms import AssignmentForm
 from .markdown_render import render_markdown
@@ -198,7 +199,7 @@ def session_attendance(request, pk):
         if session.starts_at > timezone.now():
             messages.error(request, _("现场教学尚未开始，不能记录出勤。（session_not_started）"))
             return redirect("courses:session_attendance", pk=session.pk)
-        chosen = {int(x) for x in request.POST.getlist("present") if x.isdigit()}
+        chosen = {id_param(x) for x in request.POST.getlist("present")} - {None}
         allowed = {o.pk: o for o in listed}
         added = 0
         for officer_id in sorted(chosen - present_ids):

@@ -29,6 +29,7 @@ from modelsearch.index import RelatedFields, SearchField, get_indexed_models
 
 from casebank import citations
 from casebank.domain import CATEGORY_LABELS
+from portal.params import id_param
 from search import analysis, conditions
 from search.conditions import SearchParamError
 from search.query import ExactFirst, split_score
@@ -529,19 +530,19 @@ def parse_params(params):
     known = {k for k, _m in searchable_models()} | set(TYPE_LABELS)
     if kind and kind not in known:
         raise SearchParamError("bad_type", _("未知的类型：%(t)s。") % {"t": kind[:30]})
-    raw_page = (params.get("page") or "1").strip()
-    if not raw_page.isdigit() or int(raw_page) < 1 or int(raw_page) > 1000:
+    page = id_param((params.get("page") or "1").strip())
+    if page is None or not 1 <= page <= 1000:
         raise SearchParamError("bad_page", _("页码必须是 1 到 1000 之间的整数。"))
     filters = {}
     for key in FACET_FIELDS:
         value = (params.get(key) or "").strip()
         if value:
-            if key == "year" and not value.isdigit():
+            if key == "year" and id_param(value) is None:
                 raise SearchParamError("bad_facet", _("年份必须是数字。"))
             if len(value) > 60:
                 raise SearchParamError("bad_facet", _("筛选条件无效。"))
             filters[key] = value
-    return text, kind, int(raw_page), filters
+    return text, kind, page, filters
 
 
 def _scored(results, start, stop):

@@ -431,13 +431,13 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
         return mapping.text_fields(self.model, autocomplete=True, names=names)
 
     def compile_query(self, query, fields, boost=1.0):
+        """Words as prefixes; a phrase (the admin's page search passes quoted words as one) as all
+        its words; And, Or, Not and Boost combine their parts as a search does."""
         if isinstance(query, PlainText):
             return self._plaintext(query.query_string, query.operator, boost * query.boost, fields)
-        if isinstance(query, MatchAll):
-            return wq.Every()
-        raise NotImplementedError(
-            f"The Whoosh backend's autocomplete does not support `{query.__class__.__name__}` queries."
-        )
+        if isinstance(query, (Phrase, Fuzzy)):
+            return self._plaintext(query.query_string, "and", boost, fields)
+        return super().compile_query(query, fields, boost)
 
 
 # --- results --------------------------------------------------------------------------
@@ -1172,7 +1172,7 @@ def docset(searcher, q):
 
 
 def _decode_keyword(value, internal):
-    if internal in mapping.INT_TYPES and value.lstrip("-").isdigit():
+    if internal in mapping.INT_TYPES and value.isascii() and value.lstrip("-").isdigit():
         return int(value)
     return value
 

@@ -128,6 +128,21 @@ def test_autocomplete_partial_words(search_index, statutes):
     assert list(search_index.autocomplete("大气污", Law))[0].pk == statutes["laws"]["old"].pk
 
 
+def test_autocomplete_takes_the_queries_the_admin_page_search_sends(search_index, statutes):
+    """Wagtail's page search parses its box (quotes, operators) into Phrase, And and Not
+    queries: autocomplete answers each instead of failing."""
+    from modelsearch.query import And, Not
+    from wagtail.search.utils import parse_query_string
+
+    chufa = statutes["laws"]["chufa"].pk
+    assert [r.pk for r in search_index.autocomplete(Phrase("行政处"), Law)] == [chufa]
+    both = And([PlainText("行政处"), PlainText("中华人民")])
+    assert [r.pk for r in search_index.autocomplete(both, Law)] == [chufa]
+    assert chufa not in [r.pk for r in search_index.autocomplete(Not(PlainText("行政处")), Law)]
+    _filters, query = parse_query_string("'\"\\", operator="and")
+    list(search_index.autocomplete(query, Law))  # odd input answers (no error)
+
+
 def test_update_and_delete_follow_the_database(search_index, statutes):
     art = statutes["articles"]["bike"]
     art.text = "互联网租赁自行车应当规范停放。"

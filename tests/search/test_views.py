@@ -82,6 +82,8 @@ def test_models_are_discovered_from_the_registry(cases):
 @pytest.mark.parametrize("params,code", [
     ({"q": "罚款", "page": "x"}, "bad_page"),
     ({"q": "罚款", "page": "0"}, "bad_page"),
+    ({"q": "罚款", "page": "²"}, "bad_page"),  # a digit to str.isdigit, not to int()
+    ({"q": "罚款", "year": "²"}, "bad_facet"),
     ({"q": "罚款", "type": "secret"}, "bad_type"),
     ({"q": "罚" * 201}, "query_too_long"),
     ({"q": ""}, "missing_query"),
