@@ -198,7 +198,8 @@ class _TsQueryCompilerMixin:
         elif isinstance(query, (PlainText, Fuzzy)):
             found = self._plaintext(query.query_string, query.operator)
         elif isinstance(query, Phrase):
-            found = self._phrase(query.query_string)
+            # Autocomplete takes a phrase's words as prefixes, as the Whoosh backend does.
+            found = self._plaintext(query.query_string, "and") if self.PREFIX else self._phrase(query.query_string)
         elif isinstance(query, Boost):
             found = self.build_tsquery_content(query.subquery, config)
         elif isinstance(query, Not):
