@@ -23,7 +23,6 @@ from casebank.panels import citation_check_panel
 from officers.models import HoursCategory
 from officers.scoping import own_profile
 from portal.models import ListedPagePermissions
-from portal.params import id_param
 
 from . import citations, progress, studytime
 from .blocks import LessonStreamBlock
@@ -238,13 +237,6 @@ class CoursePage(ListedPagePermissions, Page):
             return []
         return list(OnsiteSession.objects.filter(course=self, ends_at__gte=timezone.now())
                     .order_by("starts_at")[:limit])
-
-
-def course_from_param(courses, value):
-    """The course a ``?course=`` parameter names among ``courses``; None for junk
-    (portal.params.id_param)."""
-    pk = id_param(value)
-    return courses.filter(pk=pk).first() if pk else None
 
 
 class LessonPage(ListedPagePermissions, CitedContent, Page):

@@ -18,12 +18,11 @@ from officers import hours as hours_service
 from officers.models import MODE_CENTRAL, SOURCE_ONSITE
 from officers.roles import role_required
 from officers.scoping import own_profile, visible_officers, visible_units
-from portal.params import id_param
+from portal.params import from_param, id_param
 
 from .forms import AssignmentForm
 from .markdown_render import render_markdown
 from .models import Assignment, Attendance, CoursePage, OnsiteSession, SessionSignup
-from .pages import course_from_param
 
 
 def scoped_assignments(user):
@@ -121,7 +120,7 @@ def completion_report(request):
     course = None
     course_id = request.GET.get("course") or ""
     if course_id:
-        course = course_from_param(courses, course_id)
+        course = from_param(courses, course_id)
         if course is None:
             raise Http404
     rows = completion_by_unit(request.user, course)

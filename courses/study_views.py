@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from officers import roles
 from officers.roles import role_required
 from officers.scoping import own_profile, visible_officers
+from portal.params import from_param
 from portal.spreadsheets import Column, Sheet, spreadsheet_response
 
 from . import progress, studytime
 from .choices import StudyMode
-from .pages import CoursePage, LessonPage, course_from_param
+from .pages import CoursePage, LessonPage
 from .records import LessonProgress
 
 PAGE_SIZE = 50
@@ -121,7 +122,7 @@ def study_time_report(request):
     course_id = request.GET.get("course") or ""
     course = None
     if course_id:
-        course = course_from_param(courses, course_id)
+        course = from_param(courses, course_id)
         if course is None:
             raise Http404
     officer_query = request.GET.get("officer", "")[:50]

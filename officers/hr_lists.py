@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.params import id_param
+from portal.params import from_param
 
 from . import exam_results, hours_rules, lifecycle, roles
 from .models import (
@@ -44,10 +44,9 @@ CATEGORY_FILTERS = PERSONNEL_CATEGORY_CHOICES
 
 def base_type(type_id=None):
     qs = QualificationType.objects.filter(is_active=True)
-    if id_param(type_id):
-        found = qs.filter(pk=id_param(type_id)).first()
-        if found:
-            return found
+    found = from_param(qs, type_id)
+    if found:
+        return found
     return qs.filter(is_base=True).first() or qs.order_by("sort_order", "code").first()
 
 
@@ -56,7 +55,7 @@ def scoped_officers(user, unit_id=None):
     (a unit outside the scope gives no one)."""
     officers = visible_officers(user).filter(is_active=True)
     if unit_id:
-        unit = visible_units(user).filter(pk=id_param(unit_id)).first() if id_param(unit_id) else None
+        unit = from_param(visible_units(user), unit_id)
         officers = officers.filter(unit__path__startswith=unit.path) if unit else officers.none()
     return officers
 
@@ -70,7 +69,7 @@ def record_scope(user, unit_id=None):
     if user.is_superuser or roles.has_role(user, roles.HR):
         units = visible_units(user)
         if unit_id:
-            unit = units.filter(pk=id_param(unit_id)).first() if id_param(unit_id) else None
+            unit = from_param(units, unit_id)
             if unit is None:
                 return Q(pk__in=[])
             units = units.filter(path__startswith=unit.path)

@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.params import id_param
+from portal.params import from_param
 
 from . import audit, exports, hours_rules, hr_lists, qualifications, roles
 from . import certificates as cert_service
@@ -155,7 +155,7 @@ def annual_report(request):
     """年度培训考核汇总 for a unit subtree in scope, as a page, XLSX or PDF."""
     units = visible_units(request.user)
     unit_id = request.GET.get("unit") or ""
-    unit = units.filter(pk=id_param(unit_id)).first() if id_param(unit_id) else None
+    unit = from_param(units, unit_id)
     if unit is None:
         unit = units.order_by("depth", "path").first()
     if unit is None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.params import id_param
+from portal.params import from_param
 
 from . import hours as hours_service
 from . import hours_rules, roles
@@ -41,7 +41,7 @@ def officer_list(request):
     else:
         tier = ""
     if unit_id:
-        unit = units.filter(pk=id_param(unit_id)).first() if id_param(unit_id) else None
+        unit = from_param(units, unit_id)
         qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
     if q:
         qs = qs.filter(Q(full_name__icontains=q) | Q(employee_number__icontains=q) | Q(certificate_number__icontains=q))

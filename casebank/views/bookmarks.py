@@ -97,10 +97,13 @@ def my_bookmarks(request):
     kind = request.GET.get("kind") or ""
     if kind not in bookmarks.KINDS:
         kind = ""
+    rows = bookmarks.for_officer(request.officer, kind)
     return render(request, "casebank/my_bookmarks.html", {
-        "rows": bookmarks.for_officer(request.officer, kind), "kind": kind,
+        "rows": rows, "kind": kind,
         "counts": bookmarks.counts(request.officer), "others": bookmarks.other_favourites(request),
-        "note_max": bookmarks.NOTE_MAX, "case_index": CaseIndexPage.objects.live().first(),
+        "note_max": bookmarks.NOTE_MAX,
+        # the empty list's next step; a full list does not ask for it
+        "case_index": None if rows else CaseIndexPage.objects.live().first(),
     })
 
 

@@ -33,8 +33,9 @@ def filtered(request):
         qs = qs.filter(qtype=f["qtype"])
     if f["category"]:
         qs = qs.filter(category=f["category"])
-    if id_param(f["difficulty"]) is not None:
-        qs = qs.filter(difficulty=id_param(f["difficulty"]))
+    difficulty = id_param(f["difficulty"])
+    if difficulty is not None:
+        qs = qs.filter(difficulty=difficulty)
     if f["status"]:
         qs = qs.filter(status=f["status"])
     if f["tag"]:

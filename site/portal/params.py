@@ -13,3 +13,10 @@ def id_param(value):
     if not (value.isascii() and value.isdigit()) or len(value) > MAX_ID_DIGITS:
         return None
     return int(value)
+
+
+def from_param(queryset, value):
+    """The object of ``queryset`` a parameter names, or None for junk or an id not in it (so a
+    queryset already limited to what the viewer may see keeps that limit)."""
+    pk = id_param(value)
+    return queryset.filter(pk=pk).first() if pk else None
