@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from .translations import flatten_languages
+
 
 class PortalConfig(AppConfig):
     name = "portal"
@@ -12,3 +14,6 @@ class PortalConfig(AppConfig):
         from .site_address import sync_default_site
 
         post_migrate.connect(sync_default_site, sender=self, dispatch_uid="portal.sync_default_site")
+        # Every app's catalogue is loaded now, while this process starts (gunicorn's master,
+        # before it forks), and each language's fallback chain folded into one lookup.
+        flatten_languages()

@@ -71,7 +71,7 @@ LAYERS = {
         ENTRY: ["apps", "admin_access", "context_processors", "middleware", "templatetags", "templatetags.*", "urls",
                 "views", "wagtail_hooks"],
         FORMS: ["spreadsheets"],
-        RULES: ["dashboard", "site_address", "desk"],
+        RULES: ["dashboard", "site_address", "desk", "translations"],
         DATA: ["", "models", "labels", "rows", "params"],
     },
     "config": {
