@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -21,7 +20,7 @@ from wagtail import hooks
 from officers.events import exam_passed, exam_result_released
 from officers.hours import credit
 from officers.models import SOURCE_EXAM
-from portal.rows import Columns, Statement
+from portal.rows import Columns, Insert, Statement
 
 from . import grading
 from .models import (
@@ -253,9 +252,9 @@ def start(exam, officer, *, seed=None, now=None):
     """Resume the officer's open sitting or start a new one with a frozen paper: the
     questions' current versions, their points and each one's option order.
 
-    Everything is read, drawn and compiled to SQL before the write transaction opens; the
-    transaction holds only the INSERT of the sitting and the INSERT of its lines (one
-    statement for any paper SQLite takes in one go). On SQLite the write lock is taken at
+    Everything is read, drawn and adapted for the database before the write transaction
+    opens; the transaction holds only the INSERT of the sitting and the INSERT of its lines
+    (one statement for any paper SQLite takes in one go, written by ``portal.rows.Insert``). On SQLite the write lock is taken at
     BEGIN, and every officer of an exam starts in the same minute: Python work inside it
     would make all of them queue behind it."""
     mine = sittings_of(exam, officer)
@@ -281,12 +280,12 @@ def start(exam, officer, *, seed=None, now=None):
         total += Decimal(points)
     sitting = Sitting(exam=exam, officer=officer, attempt=used + 1, started_at=now, extra_minutes=extra,
                       deadline=compute_deadline(exam, now, extra), max_score=total)
-    insert_sitting, insert_lines = _compiled_insert(sitting), _compiled_lines(lines)
+    sitting_row, line_rows = _INSERT_SITTING.rows([sitting])[0], _INSERT_LINES.rows(lines)
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                sitting.pk = insert_sitting(cursor)
-                insert_lines(cursor, sitting.pk)
+                sitting.pk = _INSERT_SITTING.one(cursor, sitting_row)
+                _INSERT_LINES.many(cursor, line_rows, sitting_id=sitting.pk)
     except IntegrityError:
         # A concurrent start of the same attempt won: resume that one.
         sitting = Sitting.objects.filter(exam=exam, officer=officer, status=SittingStatus.OPEN).first()
@@ -297,62 +296,9 @@ def start(exam, officer, *, seed=None, now=None):
     return sitting
 
 
-def _compiled_insert(obj):
-    """The ORM's INSERT of the unsaved ``obj`` (every concrete field but the primary key),
-    compiled now; returns ``run(cursor)`` that executes it and gives the new primary key.
-    Nothing of ``Model.save`` runs inside the transaction (no save signal is connected to
-    the models it is used for)."""
-    model = obj._meta.model
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    query = InsertQuery(model)
-    query.insert_values(fields, [obj])
-    compiler = query.get_compiler(connection=connection)
-    returning = connection.features.can_return_columns_from_insert
-    if returning:
-        compiler.returning_fields = [model._meta.pk]
-    [(sql, params)] = compiler.as_sql()
-
-    def run(cursor):
-        cursor.execute(sql, params)
-        if returning:
-            return cursor.fetchone()[0]
-        return connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
-
-    return run
-
-
-#: Stands for the new sitting's id in the compiled INSERT of its lines (no id is negative).
-_NEW_SITTING = -(2**31)
-
-
-def _with_sitting(params, sitting_id):
-    """``params`` with the placeholder ``_NEW_SITTING`` replaced by ``sitting_id``, also
-    inside the per-column arrays of PostgreSQL's UNNEST form of a bulk INSERT."""
-    return [_with_sitting(p, sitting_id) if isinstance(p, list)
-            else sitting_id if type(p) is int and p == _NEW_SITTING else p for p in params]
-
-
-def _compiled_lines(lines):
-    """The ORM's INSERTs of the paper's unsaved ``lines`` (Answer), compiled now in the
-    batches the database takes (``bulk_batch_size``) with a placeholder for their sitting;
-    returns ``run(cursor, sitting_id)`` that puts the sitting in and executes them."""
-    fields = [f for f in Answer._meta.concrete_fields if not f.primary_key]
-    for line in lines:
-        line.sitting_id = _NEW_SITTING
-    size = max(1, connection.ops.bulk_batch_size(fields, lines))
-    batches = []
-    for i in range(0, len(lines), size):
-        query = InsertQuery(Answer)
-        query.insert_values(fields, lines[i:i + size])
-        batches.extend(query.get_compiler(connection=connection).as_sql())
-
-    def run(cursor, sitting_id):
-        for sql, params in batches:
-            cursor.execute(sql, _with_sitting(params, sitting_id))
-        for line in lines:
-            line.sitting_id = sitting_id
-
-    return run
+#: The start's two INSERTs (``start``), written from the models' columns.
+_INSERT_SITTING = Insert(Sitting)
+_INSERT_LINES = Insert(Answer)
 
 
 # --- answering ------------------------------------------------------------------------------

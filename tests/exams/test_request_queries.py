@@ -11,7 +11,7 @@ from django.db.models.sql.compiler import SQLInsertCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exams.engine import _NEW_SITTING, _with_sitting
+from portal.rows import Insert
 from exams.models import Answer, QuestionType, Sitting, WrongItem
 from tests.exams.factories import key_of, make_exam, make_question
 
@@ -111,31 +111,39 @@ def test_a_start_costs_the_same_for_any_paper_length(client, officer_user, n):
 
 def test_a_start_writes_in_a_transaction_that_holds_only_its_inserts(client, officer_user, monkeypatch):
     """On SQLite the write lock is taken at BEGIN and every officer starts in the same minute:
-    the paper is drawn, its option orders shuffled and both INSERTs compiled before the
-    transaction opens (no compiling, no ``Model.save`` inside it), and the transaction holds
-    the two INSERTs and nothing else. The sitting and its lines are stored as the ORM would."""
+    the paper is drawn, its option orders shuffled and the values of both INSERTs adapted
+    before the transaction opens (no ORM compiling, no ``Model.save`` inside it), and the
+    transaction holds the two INSERTs and nothing else. The sitting and its lines are stored as the ORM would."""
     exam = make_exam(paper(30), time_limit_minutes=30, random_order=True, answer_order="random")
     client.force_login(officer_user)
     client.get(reverse("exams:exam_detail", args=[exam.pk]))
     base = len(connection.atomic_blocks)  # the test's own transaction
     compiled_at, saved_at = [], []
+    adapted_at = []
     real_as_sql = SQLInsertCompiler.as_sql
+    real_rows = Insert.rows
     real_save = Model.save_base
 
     def as_sql(self, *args, **kwargs):
         compiled_at.append(len(connection.atomic_blocks))
         return real_as_sql(self, *args, **kwargs)
 
+    def rows(self, *args, **kwargs):
+        adapted_at.append((self.model.__name__, len(connection.atomic_blocks)))
+        return real_rows(self, *args, **kwargs)
+
     def save_base(self, *args, **kwargs):
         saved_at.append((type(self).__name__, len(connection.atomic_blocks)))
         return real_save(self, *args, **kwargs)
 
     monkeypatch.setattr(SQLInsertCompiler, "as_sql", as_sql)
+    monkeypatch.setattr(Insert, "rows", rows)
     monkeypatch.setattr(Model, "save_base", save_base)
     with CaptureQueriesContext(connection) as ctx:
         r = client.post(reverse("exams:start", args=[exam.pk]))
     assert r.status_code == 302
-    assert compiled_at and set(compiled_at) == {base}, compiled_at
+    assert not [level for level in compiled_at if level > base], compiled_at
+    assert sorted(adapted_at) == [("Answer", base), ("Sitting", base)], adapted_at
     assert not [s for s in saved_at if s[0] in ("Sitting", "Answer")], saved_at
     sql = [q["sql"] for q in ctx.captured_queries]
     opened = next(i for i, s in enumerate(sql) if s.upper().startswith("SAVEPOINT"))
@@ -150,14 +158,6 @@ def test_a_start_writes_in_a_transaction_that_holds_only_its_inserts(client, off
     assert [a.position for a in lines] == list(range(1, 31))
     assert all(sorted(a.option_order) == sorted(o["key"] for o in a.version.content["options"]) for a in lines)
     assert all(a.revision == 0 and a.response is None and not a.locked for a in lines)
-
-
-def test_a_start_fills_the_new_sitting_into_every_form_of_a_bulk_insert():
-    """The lines' INSERT is compiled with a placeholder for the sitting, replaced in the flat
-    parameters of SQLite and in the per-column arrays of PostgreSQL's UNNEST form."""
-    assert _with_sitting([1, _NEW_SITTING, "x", [_NEW_SITTING, 2], [[_NEW_SITTING, _NEW_SITTING]]], 7) == [
-        1, 7, "x", [7, 2], [[7, 7]]]
-    assert _with_sitting([_NEW_SITTING + 1, True, None], 7) == [_NEW_SITTING + 1, True, None]
 
 
 #: session, user with profile and roles, the exam, its eligible units, the officer's sittings of

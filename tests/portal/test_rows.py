@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from exams import engine
 from exams.models import Answer, QuestionType, Sitting
-from portal.rows import Columns, Statement
+from portal.rows import Columns, Insert, Statement
 from tests.exams.factories import make_exam, make_question
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +74,35 @@ def test_a_statement_is_one_query_and_a_column_must_exist():
     assert len(ctx.captured_queries) == 1
     with pytest.raises(ValueError):
         Columns(Sitting, ["no_such_column"])
+
+
+def test_an_insert_stores_what_the_orm_stores_in_every_batch(sitting, monkeypatch):
+    """``Insert``: a sitting and its lines written by hand read back field for field as copies
+    saved through the ORM, dates, decimals, JSON and booleans included, the parent id set
+    in every row, also when the lines need several statements (batches of 7 here)."""
+    lines = list(sitting.answers.order_by("position"))
+    copies = [Answer(**{f.attname: getattr(line, f.attname) for f in Answer._meta.concrete_fields
+                        if not f.primary_key and f.attname != "position"}, position=i)
+              for i, line in enumerate(lines * 8, start=1)]  # 16 lines
+    head = Sitting(**{f.attname: getattr(sitting, f.attname) for f in Sitting._meta.concrete_fields
+                      if not f.primary_key and f.attname not in ("attempt", "status")},
+                   attempt=sitting.attempt + 1, status="graded")  # one open sitting per exam and officer
+    monkeypatch.setattr(connection.ops, "bulk_batch_size", lambda fields, objs: 7)
+    sitting_insert, line_insert = Insert(Sitting), Insert(Answer)
+    sitting_row, line_rows = sitting_insert.rows([head])[0], line_insert.rows(copies)
+    with CaptureQueriesContext(connection) as ctx, connection.cursor() as cursor:
+        new_pk = sitting_insert.one(cursor, sitting_row)
+        line_insert.many(cursor, line_rows, sitting_id=new_pk)
+    assert len(ctx.captured_queries) == 1 + 3  # 16 lines in batches of 7
+    stored = Sitting.objects.get(pk=new_pk)
+    assert (stored.attempt, stored.status) == (sitting.attempt + 1, "graded")
+    for field in Sitting._meta.concrete_fields:
+        if field.attname not in ("id", "attempt", "status"):
+            assert getattr(stored, field.attname) == getattr(sitting, field.attname), field.name
+    got = list(Answer.objects.filter(sitting_id=new_pk).order_by("position"))
+    assert [a.position for a in got] == list(range(1, 17))
+    for copy, line in zip(got, lines * 8):
+        for field in Answer._meta.concrete_fields:
+            if field.attname not in ("id", "sitting_id", "position"):
+                assert getattr(copy, field.attname) == getattr(line, field.attname), field.name
+    assert got[0].response == {"choice": "甲", "note": "中文"} and got[0].locked is True
