@@ -1,5 +1,13 @@
 """Officers taking the same exam: start at once, autosave answers, submit.
 
+Each officer opens the exam page as soon as locust spawns it (all of them in the same
+second), then waits for the exam to open: when every officer has the page (or
+BENCH_OPEN_WAIT seconds after the first one got it), all of them press 开始考试 together,
+which is the start storm measured as "start" (the POST and the first question it leads
+to). An officer then reads that question for a think time before showing the whole paper
+(整卷显示, which gives the bench every question's fields) and answering. BENCH_BARRIER=0
+gives the earlier flow: exam page, start and whole paper one after another, no waiting.
+
 Configured by run.py through the environment:
   BENCH_SETUP            setup JSON (exam id, officers with session keys, password)
   BENCH_ACK_OUT          where to write what the server acknowledged (for the lost-answer check)
@@ -7,6 +15,9 @@ Configured by run.py through the environment:
   BENCH_THINK            "min-max" seconds between two answer saves of one officer
   BENCH_REAL_LOGINS      how many officers log in through the login form (the others reuse a
                          session created by the setup; see RESULTS.md on the password hasher)
+  BENCH_USERS            how many officers there are (the opening waits for all of them)
+  BENCH_BARRIER          1 (default): wait for the opening as above; 0: the earlier flow
+  BENCH_OPEN_WAIT        the longest wait for the opening after the first exam page (default 300)
 """
 import itertools
 import json
@@ -16,6 +27,7 @@ import re
 import time
 
 import gevent
+import gevent.event
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
@@ -25,12 +37,17 @@ THINK_MIN, THINK_MAX = (float(x) for x in os.environ.get("BENCH_THINK", "3-8").s
 REAL_LOGINS = int(os.environ.get("BENCH_REAL_LOGINS", "0"))
 EXAM = SETUP["exam_id"]
 TIMEOUT = 120
+USERS = int(os.environ.get("BENCH_USERS", "0"))
+BARRIER = os.environ.get("BENCH_BARRIER", "1") == "1"
+OPEN_WAIT = float(os.environ.get("BENCH_OPEN_WAIT", "300"))
+#: Set when the exam "opens": every officer has its page, or OPEN_WAIT after the first did.
+OPENED = gevent.event.Event()
 
 _accounts = itertools.count()
 #: (sitting id, position) -> [revision, response] of the last save answered 200
 ACKED = {}
 SUBMITTED = {}  # sitting id -> status the server reported
-STATE = {"users": 0, "done": 0, "start_failed": 0, "stale": 0, "logins": 0}
+STATE = {"users": 0, "done": 0, "start_failed": 0, "stale": 0, "logins": 0, "waiting": 0}
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FIELD_RE = re.compile(r'name="q(\d+)-(choice|choices|level)" value="([^"]+)"')
@@ -43,6 +60,7 @@ class Officer(HttpUser):
     def on_start(self):
         STATE["users"] += 1
         self.done = False
+        self.arrived = False
         idx = next(_accounts)
         account = SETUP["officers"][idx % len(SETUP["officers"])]
         try:
@@ -52,6 +70,8 @@ class Officer(HttpUser):
                 self.client.cookies.set("sessionid", account["session"])
             self._start()
         except Exception as exc:  # noqa: BLE001 - the officer could not start: counted
+            if BARRIER:
+                self._arrive()
             STATE["start_failed"] += 1
             STATE["done"] += 1
             events.request.fire(request_type="START", name="start failed", response_time=0, response_length=0,
@@ -73,9 +93,12 @@ class Officer(HttpUser):
         STATE["logins"] += 1
 
     def _start(self):
-        detail = self.client.get(f"/exams/{EXAM}/", name="exam detail", timeout=TIMEOUT)
-        detail.raise_for_status()
-        token = CSRF_RE.search(detail.text).group(1)
+        try:
+            detail = self.client.get(f"/exams/{EXAM}/", name="exam detail", timeout=TIMEOUT)
+            detail.raise_for_status()
+            token = CSRF_RE.search(detail.text).group(1)
+        finally:
+            self._wait_for_opening()
         self.csrf = token
         resp = self.client.post(f"/exams/{EXAM}/start/", name="start", data={"csrfmiddlewaretoken": token},
                                 headers={"Referer": detail.url}, timeout=TIMEOUT)
@@ -84,6 +107,8 @@ class Officer(HttpUser):
         if not m:
             raise RuntimeError(f"start did not lead to a sitting: {resp.url}")
         self.sitting = int(m.group(1))
+        if BARRIER:
+            gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))  # reading the first question
         paper = self.client.get(f"/exams/sittings/{self.sitting}/?all=1", name="paper (all)", timeout=TIMEOUT)
         paper.raise_for_status()
         self.csrf = self.client.cookies.get("csrftoken") or token
@@ -94,6 +119,24 @@ class Officer(HttpUser):
             raise RuntimeError("no questions on the paper")
         self.fields = fields
         self.revision = {pos: 0 for pos in fields}
+
+    def _arrive(self):
+        """Count this officer as ready for the opening (also one whose login or exam page
+        failed, so that the others do not wait for it)."""
+        if self.arrived:
+            return
+        self.arrived = True
+        STATE["waiting"] += 1
+        if STATE["waiting"] == 1:
+            gevent.spawn_later(OPEN_WAIT, OPENED.set)
+        if STATE["waiting"] >= USERS:
+            OPENED.set()
+
+    def _wait_for_opening(self):
+        """Wait with the exam page open until the exam opens (see the module's docstring)."""
+        if BARRIER:
+            self._arrive()
+            OPENED.wait()
 
     @task
     def answer(self):

@@ -187,7 +187,8 @@ def run_step(args, users):
         lenv = dict(env)
         lenv.update({"BENCH_SETUP": str(setup_json), "BENCH_ACK_OUT": str(data_dir / "acked.json"),
                      "BENCH_ANSWER_SECONDS": str(answer_s), "BENCH_THINK": args.think,
-                     "BENCH_REAL_LOGINS": str(min(args.real_logins, users))})
+                     "BENCH_REAL_LOGINS": str(min(args.real_logins, users)), "BENCH_USERS": str(users),
+                     "BENCH_BARRIER": "0" if args.no_barrier else "1"})
         csv_prefix = str(data_dir / "locust")
         load_before = os.getloadavg()[0]
         t0 = time.monotonic()
@@ -346,6 +347,9 @@ def main():
                     help="officers that log in through the form at the start (the rest reuse sessions)")
     ap.add_argument("--start-allowance", type=int, default=900,
                     help="seconds added to the answering time as locust's hard stop (the start storm can be slow)")
+    ap.add_argument("--no-barrier", action="store_true",
+                    help="each officer starts as soon as its exam page is loaded and loads the whole paper at "
+                         "once (the flow before the opening barrier; see locustfile.py)")
     ap.add_argument("--trainers", type=int, default=3)
     ap.add_argument("--publish-interval", type=float, default=5.0)
     ap.add_argument("--questions", type=int, default=30)
