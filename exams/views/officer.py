@@ -236,6 +236,7 @@ def sitting_view(request, pk):
             query = "?all=1" if show_all else (f"?q={target}" if target.isdigit() else f"?q={current}")
             return redirect(reverse("exams:sitting", args=[sitting.pk]) + query)
     ctx = _sitting_context(sitting, answers, current, show_all)
+    request.focused = True  # the paper alone: no menu, no tab bar (portal's navigation)
     response = render(request, "exams/sitting.html", ctx, status=status)
     response["Cache-Control"] = "no-store"
     return response

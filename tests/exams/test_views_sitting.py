@@ -5,7 +5,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,3 +241,23 @@ def test_the_papers_field_names_and_revisions_are_never_localised(client, office
                     json.dumps({"position": 2, "revision": 1234, "response": {"choices": [line.option_order[0]]}}),
                     content_type="application/json")
     assert r.status_code == 200 and r.json()["revision"] == 1235
+
+
+def test_the_paper_shows_no_menu_and_no_tab_bar_and_runs_none_of_their_queries(client, officer_user, paper):
+    """The exam paper is a page of its own (leaving it is counted; officers sit it on a
+    phone): no site menu, no bottom tab bar, and none of the menu's queries (unread
+    notices, the course centre), while the exam page before it keeps both."""
+    exam = make_exam(paper, time_limit_minutes=30)
+    client.force_login(officer_user)
+    detail = client.get(reverse("exams:exam_detail", args=[exam.pk])).content.decode()
+    assert 'class="tabbar"' in detail and reverse("courses:my_learning") in detail
+    client.post(reverse("exams:start", args=[exam.pk]))
+    sitting = Sitting.objects.get()
+    url = reverse("exams:sitting", args=[sitting.pk])
+    for params in ({"q": 1}, {"all": "1"}):
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url, params).content.decode()
+        assert 'class="tabbar"' not in body and reverse("courses:my_learning") not in body
+        assert 'name="q1-' in body  # the paper itself is there
+        sql = " ".join(q["sql"] for q in ctx.captured_queries)
+        assert "officers_notice" not in sql and "wagtailcore_page" not in sql, sql
