@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from wagtail.images.models import Image
 
 from .. import engine, grading, integrity
 from ..access import get_own_answer, get_own_sitting_or_404, officer_required
-from ..models import EndReason, Exam, Sitting, SittingStatus, category_label
+from ..models import EndReason, Exam, QuestionVersion, Sitting, SittingStatus, category_label, has_response
 from ..review import instant_feedback, review_open
 from ..paper import composition, form_touched, parse_form, public_question
 from ..practice import favourite_ids
@@ -114,8 +115,26 @@ def start(request, pk):
     return redirect("exams:sitting", pk=sitting.pk)
 
 
-def _answers(sitting):
-    return list(sitting.answers.select_related("version").order_by("position"))
+def _answers(sitting, shown=None):
+    """The sitting's answer lines in order, each with its frozen question version. With
+    ``shown`` (a callable: the positions a one-question page shows, given the number of
+    lines) only those lines read their version; the others carry their question type alone
+    (``qtype``), which is all the navigation needs to tell answered from not."""
+    lines = sitting.answers.order_by("position")
+    if shown is None:
+        return list(lines.select_related("version"))
+    answers = list(lines.annotate(qtype=KeyTextTransform("qtype", "version__content")))
+    wanted = shown(len(answers))
+    versions = QuestionVersion.objects.in_bulk({a.version_id for a in answers if a.position in wanted})
+    for a in answers:
+        if a.position in wanted:
+            a.version = versions[a.version_id]
+    return answers
+
+
+def _answered(answer):
+    qtype = answer.qtype if "qtype" in answer.__dict__ else answer.content["qtype"]
+    return has_response(qtype, answer.response)
 
 
 def _sitting_context(sitting, answers, current, show_all):
@@ -127,7 +146,7 @@ def _sitting_context(sitting, answers, current, show_all):
         "questions": [public_question(a, with_feedback=a.locked and instant_feedback(exam),
                                       image_url=reverse("exams:figure", args=[sitting.pk, a.position]))
                       for a in shown],
-        "nav": [{"position": a.position, "answered": a.answered, "current": a.position == current}
+        "nav": [{"position": a.position, "answered": _answered(a), "current": a.position == current}
                 for a in answers],
         "current": current,
         "total": len(answers),
@@ -137,7 +156,7 @@ def _sitting_context(sitting, answers, current, show_all):
         "instant_feedback": instant_feedback(exam),
         "seconds_left": sitting.seconds_left(),
         "minutes_left": (sitting.seconds_left() + 59) // 60 if sitting.deadline else None,
-        "n_answered": sum(1 for a in answers if a.answered),
+        "n_answered": sum(1 for a in answers if _answered(a)),
         "paper_config": _paper_config(sitting),
         "watermark_cells": range(40) if exam.watermark else (),
     }
@@ -191,12 +210,13 @@ def sitting_view(request, pk):
         if request.method == "POST":
             messages.error(request, MESSAGES[engine.CLOSED])
         return redirect("exams:result", pk=sitting.pk)
-    answers = _answers(sitting)
     show_all = request.GET.get("all") == "1" or not sitting.exam.one_per_page
     try:
         current = int(request.GET.get("q") or sitting.current_position)
     except ValueError:
         current = 1
+    one_question = request.method == "GET" and not show_all
+    answers = _answers(sitting, shown=(lambda n: {min(max(current, 1), n)}) if one_question else None)
     current = min(max(current, 1), len(answers))
     status = 200
     if request.method == "POST":

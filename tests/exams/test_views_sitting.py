@@ -261,3 +261,23 @@ def test_the_paper_shows_no_menu_and_no_tab_bar_and_runs_none_of_their_queries(c
         assert 'name="q1-' in body  # the paper itself is there
         sql = " ".join(q["sql"] for q in ctx.captured_queries)
         assert "officers_notice" not in sql and "wagtailcore_page" not in sql, sql
+
+
+def test_the_question_navigation_marks_the_answered_questions_on_every_view(client, officer_user, paper):
+    """The one-question page reads only its own question in full, yet its navigation still
+    knows which of the others are answered (every question type), as the whole paper does."""
+    exam = make_exam(paper, time_limit_minutes=30)
+    client.force_login(officer_user)
+    client.post(reverse("exams:start", args=[exam.pk]))
+    sitting = Sitting.objects.get()
+    autosave = reverse("exams:autosave", args=[sitting.pk])
+    a1 = sitting.answers.get(position=1)
+    for pos, resp in ((1, {"choice": key_of(a1)[0]}), (3, {"choice": "T"}), (4, {"text": "我的分析"})):
+        assert client.post(autosave, json.dumps({"position": pos, "revision": 0, "response": resp}),
+                           content_type="application/json").status_code == 200
+    url = reverse("exams:sitting", args=[sitting.pk])
+    for params in ({"q": 2}, {"q": 5}, {"all": "1"}):
+        body = client.get(url, params).content.decode()
+        marked = re.findall(r'href="\?q=(\d+)" class="qnav-item([^"]*)"', body)
+        assert [p for p, cls in marked if "is-answered" in cls] == ["1", "3", "4"], (params, marked)
+        assert "已答 3 / 5" in body
