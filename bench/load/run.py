@@ -119,6 +119,15 @@ def read_stats(prefix):
     return rows
 
 
+def read_failures(prefix):
+    """{"<request name>: <error>": occurrences} from locust's failures CSV (why requests failed)."""
+    try:
+        with open(f"{prefix}_failures.csv", encoding="utf-8") as fh:
+            return {f"{row['Name']}: {row['Error'][:160]}": int(row["Occurrences"]) for row in csv.DictReader(fh)}
+    except FileNotFoundError:
+        return {}
+
+
 def pct(values, p):
     if not values:
         return None
@@ -239,6 +248,7 @@ def run_step(args, users):
             **verify,
             "failures_by_name": {name: int(r["Failure Count"]) for name, r in stats.items()
                                  if name != "Aggregated" and int(r["Failure Count"])},
+            "failure_reasons": read_failures(csv_prefix),
             "loadavg_before": round(load_before, 1), "loadavg_after": round(load_after, 1),
             "cpu_seconds": cpu.seconds(), "cpu_capacity_s": round(elapsed * (os.cpu_count() or 1), 0),
             "data_dir": str(data_dir),
