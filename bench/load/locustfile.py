@@ -29,6 +29,8 @@ import time
 import gevent
 import gevent.event
 from locust import HttpUser, between, events, task
+from locust.clients import LocustHttpAdapter
+from urllib3.util.retry import Retry
 from locust.exception import StopUser
 
 SETUP = json.loads(open(os.environ["BENCH_SETUP"], encoding="utf-8").read())
@@ -61,6 +63,13 @@ class Officer(HttpUser):
         STATE["users"] += 1
         self.done = False
         self.arrived = False
+        # Like a browser, send a request once more on a new connection when the connection it
+        # reused was closed under it before any answer came (the server's keep-alive ends while
+        # an officer thinks; requests would report the request as failed). A save sent twice
+        # is refused the second time by its revision, and counted as a failure.
+        self.client.mount("http://", LocustHttpAdapter(pool_manager=None, max_retries=Retry(
+            total=1, connect=1, read=1, status=0, other=0, redirect=0, allowed_methods=None,
+            raise_on_redirect=False, raise_on_status=False)))
         idx = next(_accounts)
         account = SETUP["officers"][idx % len(SETUP["officers"])]
         try:
@@ -133,10 +142,15 @@ class Officer(HttpUser):
             OPENED.set()
 
     def _wait_for_opening(self):
-        """Wait with the exam page open until the exam opens (see the module's docstring)."""
+        """Wait with the exam page open until the exam opens (see the module's docstring).
+        The server closes a connection idle for longer than its keep-alive (5 s), so the
+        officer then starts on a new one, as a browser does (requests would send the POST
+        on the closed connection and fail instead of retrying it)."""
         if BARRIER:
             self._arrive()
             OPENED.wait()
+            for adapter in self.client.adapters.values():
+                adapter.close()
 
     @task
     def answer(self):
