@@ -217,7 +217,8 @@ class SharedMatch:
     its facets and its page. ``want()`` says beforehand which facets and how many ranked rows
     will be read, so that the first read fetches them all."""
 
-    def __init__(self, queryset, tsquery, title_only=False, ranking=None, exact=None, cap=None, probe=None):
+    def __init__(self, queryset, tsquery, title_only=False, ranking=None, exact=None, cap=None, probe=None,
+                 probe_skip=False):
         self.queryset = queryset
         self.tsquery = tsquery
         #: ``PARTIAL_COUNT_LIMIT``: with an exact reading, the partial matches (the loose ones
@@ -228,7 +229,11 @@ class SharedMatch:
         #: exact count plus ``cap`` and the facets count the exact matches.
         self.cap = cap if exact is not None and cap else None
         self.probe = probe
+        #: No probe: the model has fewer rows than the cap (its partial count is never capped).
+        self.probe_skip = probe_skip
         self.partial_capped = False
+        #: With a cap: the facets of the exact matches too.
+        self.exact_facets = {}
         #: An ``ExactFirst`` query's exact reading (a tsquery literal, or None when it matches
         #: nothing): counted in the same statement (``exact_total``) and ranked first.
         self.exact = exact
@@ -259,13 +264,17 @@ class SharedMatch:
             self._evaluate(self.facet_fields, self.stop != 0)
         return self.total
 
-    def facet(self, field_name):
+    def facet(self, field_name, exact=False):
+        """{value: count} of ``field_name`` over the matches; ``exact``: over the exact matches
+        (a capped count only: what every facet counts when any partial count is capped)."""
         if field_name not in self.facets:
             if not self.evaluated:
                 self.want(facets=[field_name])
                 self._evaluate(self.facet_fields, self.stop != 0)
             else:
                 self._evaluate([field_name], False)
+        if exact:
+            return self.exact_facets.get(field_name, OrderedDict())
         return self.facets[field_name]
 
     def page(self, start, stop):
@@ -296,8 +305,15 @@ class SharedMatch:
         rows = execute(connections[router.db_for_read(self.queryset.model)], sql, params)
         n = len(fields)
         counts = {name: [] for name in fields}
+        exact_counts = {name: [] for name in fields}
         for row in rows:
             group = row[0]
+            target = counts
+            if group >= 1 << n:  # a facet row of the exact matches (``x``, capped counts)
+                group -= 1 << n
+                if group == (1 << n) - 1:
+                    continue
+                target = exact_counts
             if group == -1:
                 self.ranked = list(zip(row[n + 2] or [], row[n + 3] or []))
                 self.ranked_stop = self.stop
@@ -305,7 +321,7 @@ class SharedMatch:
                 self.exact_total = row[n + 1]
             elif group == -3:
                 self.partial_capped = row[n + 1] >= self.cap
-            elif group == (1 << n) - 1:
+            elif group == (1 << n) - 1 and target is counts:
                 self.total = row[n + 1]
             else:
                 # GROUPING() sets the bit of each field *not* grouped on: the one at zero is this row's.
@@ -313,10 +329,14 @@ class SharedMatch:
                 value = row[1 + index]
                 if self._converters is not None and value is not None:
                     value = self._converters[index](value)
-                counts[fields[index]].append((value, row[n + 1]))
+                target[fields[index]].append((value, row[n + 1]))
         for name, pairs in counts.items():
             pairs.sort(key=lambda p: -p[1])
             self.facets[name] = OrderedDict(pairs)
+        if self.cap is not None:
+            for name, pairs in exact_counts.items():
+                pairs.sort(key=lambda p: -p[1])
+                self.exact_facets[name] = OrderedDict(pairs)
         if self.partial_capped:
             # The count row counted the exact matches (the facets' rows): the partial ones up to the cap.
             self.total = self.exact_total + self.cap
@@ -399,24 +419,31 @@ class SharedMatch:
             # The exact ones are left out by their tsquery, tested on the rows read (a hashed
             # ``NOT IN`` may not fit in work_mem, and a plain one tests every pair).
             probe_from, probe_params = (source, []) if direct else self._joined
-            ctes.append(f"probe_ AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT 1 FROM {probe_from} "
-                        f"WHERE {where} AND NOT ({vector} @@ %s::tsquery) LIMIT {cap}) p)")
-            params += [*probe_params, self.probe if self.probe is not None else self.tsquery, self.exact]
+            if self.probe_skip:
+                ctes.append("probe_ AS (SELECT 0::bigint AS n)")
+            else:
+                ctes.append(f"probe_ AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT 1 FROM {probe_from} "
+                            f"WHERE {where} AND NOT ({vector} @@ %s::tsquery) LIMIT {cap}) p)")
+                params += [*probe_params, self.probe if self.probe is not None else self.tsquery, self.exact]
             capped = f"(SELECT n FROM probe_) >= {cap}"
         f_cols = ", ".join(f"f{i}" for i in range(len(fields)))
         if fields:
             # Counted per combination of values first (a hash over the matching rows), then summed
             # per field: the grouping sets then read hundreds of rows, not every match.
+            sets = ", ".join(["()"] + [f"(f{i})" for i in range(len(fields))])
             if capped is None:
                 ctes.append(f"g_ AS (SELECT {f_cols}, count(*) AS n FROM m GROUP BY {f_cols})")
+                select = (f"SELECT GROUPING({f_cols}) AS g, {f_cols}, coalesce(sum(n), 0)::bigint AS n, "
+                          f"NULL AS pks, NULL AS scores FROM g_ GROUP BY GROUPING SETS ({sets})")
             else:
-                # All matches when the partial ones are fewer than the cap, else the exact ones.
-                ctes.append(f"g_ AS (SELECT {f_cols}, count(*) AS n FROM m WHERE NOT {capped} GROUP BY {f_cols} "
-                            f"UNION ALL SELECT {f_cols}, count(*) AS n FROM exact_ WHERE {capped} "
+                # Every match counted only when the partial ones are fewer than the cap; the exact
+                # matches' facets (``x`` = 1, read when any partial count is capped) always.
+                ctes.append(f"g_ AS (SELECT 0 AS x, {f_cols}, count(*) AS n FROM m WHERE NOT {capped} "
+                            f"GROUP BY {f_cols} UNION ALL SELECT 1 AS x, {f_cols}, count(*) AS n FROM exact_ "
                             f"GROUP BY {f_cols})")
-            sets = ", ".join(["()"] + [f"(f{i})" for i in range(len(fields))])
-            select = (f"SELECT GROUPING({f_cols}) AS g, {f_cols}, coalesce(sum(n), 0)::bigint AS n, NULL AS pks, "
-                      f"NULL AS scores FROM g_ GROUP BY GROUPING SETS ({sets})")
+                select = (f"SELECT GROUPING({f_cols}) + x * {1 << len(fields)} AS g, {f_cols}, "
+                          "coalesce(sum(n), 0)::bigint AS n, NULL AS pks, NULL AS scores "
+                          f"FROM g_ GROUP BY x, GROUPING SETS ({sets})")
         else:
             gate = "" if capped is None else f" WHERE NOT {capped}"
             select = f"SELECT 0 AS g, count(*) AS n, NULL AS pks, NULL AS scores FROM m{gate}"

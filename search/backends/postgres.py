@@ -336,28 +336,25 @@ class _TsQueryCompilerMixin:
                                   normalization=RANK_NORMALIZATION)
         if found is EVERYTHING:
             return None
-        cap = self._cap() if isinstance(exact, str) and isinstance(found, str) else None
-        probe = self._probe(query.query_string, cap) if cap and isinstance(query, BestMatch) else None
+        cap = self.partial_count_limit if isinstance(exact, str) and isinstance(found, str) else None
+        skip = bool(cap) and self._below_cap(cap)
+        probe = self._probe(query.query_string, cap) if cap and not skip and isinstance(query, BestMatch) else None
         match = SharedMatch(self.queryset, found if isinstance(found, str) else None,
                             title_only=self.fields is not None, ranking=ranking,
-                            exact=exact if isinstance(exact, str) else None, cap=cap, probe=probe)
+                            exact=exact if isinstance(exact, str) else None, cap=cap, probe=probe, probe_skip=skip)
         match.splits = self.exact is not None
         return match
 
-    def _cap(self):
-        """The partial count's limit for this search: None when off, or when PostgreSQL's statistics
-        say the model has fewer rows than the limit (its partial matches cannot reach it)."""
-        cap = self.partial_count_limit
-        if not cap:
-            return None
+    def _below_cap(self, cap):
+        """Whether PostgreSQL's statistics say the model has fewer rows than ``cap`` (its partial
+        matches cannot reach it: they are counted without asking for them first)."""
         connection = connections[router.db_for_read(self.queryset.model)]
         shares = content_type_shares(connection)
         _freqs, _floor, entries = lexeme_frequencies(connection)
-        if shares and entries > 0:
-            rows = sum(shares.get(int(ct), 0.0) for ct in get_descendants_content_types_pks(self.queryset.model))
-            if rows * entries < cap:
-                return None
-        return cap
+        if not shares or entries <= 0:
+            return False
+        rows = sum(shares.get(int(ct), 0.0) for ct in get_descendants_content_types_pks(self.queryset.model))
+        return rows * entries < cap
 
     def _word_share(self, freqs, floor, word, subs):
         """Share of the index entries holding ``word`` (or all its sub-words), by the statistics."""
@@ -481,7 +478,15 @@ class JiebaPostgresSearchResults(PostgresSearchResults):
         match = self.query_compiler.shared_match()
         if match is None or self.query_compiler._get_filterable_field(field_name) is None:
             return super().facet(field_name)
-        return match.facet(field_name)
+        return match.facet(field_name, exact=match.cap is not None and self.partial_capped())
+
+    def exact_facet(self, field_name):
+        """``facet()`` over the exact matches of an ``ExactFirst`` query (what every facet of a
+        search counts when a partial count is capped); None where there is no cap."""
+        match = self.query_compiler.shared_match()
+        if match is None or match.cap is None or self.query_compiler._get_filterable_field(field_name) is None:
+            return None
+        return match.facet(field_name, exact=True)
 
     def _do_search(self):
         match = self.query_compiler.shared_match()
