@@ -724,8 +724,10 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
         type_counts[mkind] = exact_counts[mkind] + limit
     total = exact_total + partial_total
     ranked = [(0, i, conditions.EXACT, "statute", obj) for i, obj in enumerate(direct)] + ranked
+    num_pages = max(1, -(-total // page_size))
     hits = []
-    for _s, _o, tier, mkind, obj in ranked[(page - 1) * page_size: need]:
+    # Past the last page there is nothing, also where more partial matches exist than were counted.
+    for _s, _o, tier, mkind, obj in ranked[(page - 1) * page_size: need] if page <= num_pages else ():
         hit = _hit(mkind, obj, terms, request)
         hit.match = tier
         hits.append(hit)
@@ -734,7 +736,6 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
               "values": sorted(values.values(), key=lambda v: (-v["count"], v["value"]))}
         for key, values in facets.items()
     }
-    num_pages = max(1, -(-total // page_size))
     outcome = SearchOutcome(query=q, type=kind, page=page, total=total, hits=hits, type_counts=type_counts,
                             facets=facet_out, num_pages=num_pages, exact_total=exact_total,
                             partial_total=partial_total, text=text, exact_counts=exact_counts,
