@@ -93,7 +93,8 @@ def search_page(request):
 @_api_login_required
 def search_api(request):
     """GET /api/search/?q=&field=&within=&c_op=&c_field=&c_q=&match=&type=&page= → {"query", "total",
-    "exact_total", "partial_total", "page", "results", "facets"} (search/README.md)."""
+    "exact_total", "partial_total", "partial_total_capped", "facets_exact_only", "page", "results",
+    "facets"} (search/README.md)."""
     try:
         text, kind, page, filters = service.parse_params(request.GET)
     except service.SearchParamError as exc:

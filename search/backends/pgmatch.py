@@ -16,7 +16,10 @@ statement does it all:
   the GIN index, never by reading the rows — are ranked first; partial matches are ranked only
   when the full ones do not fill the page, and then only those holding one of the query's
   rarer words (``rare``), as the Whoosh backend ranks its partial tier from its rarest words.
-  ``ts_rank`` reads only those rows' vectors.
+  ``ts_rank`` reads only those rows' vectors;
+* with a cap (``PARTIAL_COUNT_LIMIT``, an ``ExactFirst`` query): up to the cap of partial matches
+  asked first among one query word's rows (``probe_``); every match is counted and faceted only
+  when fewer are found, and the exact matches' facets come with them.
 
 The objects of the page are then read by primary key from the queryset (one more query).
 """
