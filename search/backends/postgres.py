@@ -42,7 +42,7 @@ from modelsearch.utils import ADD, get_content_type_pk, get_descendants_content_
 from search import analysis
 from search.backends.pgfields import FieldSearchMixin
 from search.backends.pgmatch import (
-    GIN_INDEX, MATCH_TABLE, Ranking, SharedMatch, content_type_shares, lexeme_frequencies, write_match_rows)
+    BROAD_SHARE, GIN_INDEX, MATCH_TABLE, Ranking, SharedMatch, content_type_shares, lexeme_frequencies, write_match_rows)
 from search.query import TIER_OFFSET, BestMatch, ExactFirst, partial_count_limit
 
 #: Weight of a synonym relative to the word the user typed (as search.backends.whoosh).
@@ -346,15 +346,17 @@ class _TsQueryCompilerMixin:
         return match
 
     def _below_cap(self, cap):
-        """Whether PostgreSQL's statistics say the model has fewer rows than ``cap`` (its partial
-        matches cannot reach it: they are counted without asking for them first)."""
+        """Whether the model's matches are counted without asking for the cap first: PostgreSQL's
+        statistics say it has fewer rows than ``cap`` (its partial matches cannot reach it), or
+        too few to be searched through the GIN index (``BROAD_SHARE``: its rows are read through
+        the content type's index, and counting them all costs no more than the probe)."""
         connection = connections[router.db_for_read(self.queryset.model)]
         shares = content_type_shares(connection)
         _freqs, _floor, entries = lexeme_frequencies(connection)
         if not shares or entries <= 0:
             return False
-        rows = sum(shares.get(int(ct), 0.0) for ct in get_descendants_content_types_pks(self.queryset.model))
-        return rows * entries < cap
+        share = sum(shares.get(int(ct), 0.0) for ct in get_descendants_content_types_pks(self.queryset.model))
+        return share * entries < cap or share < BROAD_SHARE
 
     def _word_share(self, freqs, floor, word, subs):
         """Share of the index entries holding ``word`` (or all its sub-words), by the statistics."""
