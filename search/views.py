@@ -107,6 +107,7 @@ def search_api(request):
         return _error("index_busy", _("搜索索引正在更新，请稍后再试。"), status=503)
     data = outcome.as_json()
     data["type_counts"] = outcome.type_counts
+    data["type_counts_capped"] = sorted(outcome.capped_types)
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 

@@ -66,6 +66,7 @@ def test_counts_below_the_limit_are_exact_and_the_same_as_without_one(client, of
         below = _api(client)
     assert full["exact_total"] == 1 and full["partial_total"] >= 4
     assert not full["partial_total_capped"] and not below["partial_total_capped"]
+    assert below["type_counts_capped"] == []
     for key in ("total", "exact_total", "partial_total", "facets", "num_pages"):
         assert below[key] == full[key], key
     assert below["facets"]["status"]["values"][0]["count"] == full["total"]
@@ -82,6 +83,7 @@ def test_capped_partial_count_in_the_api(client, officer_user, fines):
     assert full["partial_total"] > 3
     assert (data["exact_total"], data["partial_total"], data["total"]) == (1, 3, 4)
     assert data["partial_total_capped"] is True and data["type_counts"]["statute"] == 4
+    assert data["type_counts_capped"] == ["statute"]
     # The exact match first, then partial ones; the facets count the exact match only, and say so.
     assert data["results"][0]["article"] == 90 and data["results"][0]["match"] == conditions.EXACT
     assert {r["match"] for r in data["results"][1:]} == {conditions.PARTIAL}
