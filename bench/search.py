@@ -25,6 +25,11 @@ latency in-process and through /api/search/ (with the CPU time each request cost
 and, when PostgreSQL runs on this machine, its server process, and the SQL statements per
 request), 法条直达 — leaving out the Whoosh build-pipeline baselines. Without --sample every article
 in force of the library is indexed and searched: the laws and the regulations the importer ships.
+
+--backend postgres --indexed uses DATABASE_URL's database as it is — the library imported and
+indexed with the PostgreSQL backend by an earlier run (e.g. a copy made with
+``CREATE DATABASE copy TEMPLATE indexed``) — and neither imports nor builds the PostgreSQL index;
+add --postgres-only to leave out the Whoosh backend (no Whoosh build).
 """
 import argparse
 import atexit
@@ -42,6 +47,8 @@ sys.path[:0] = [str(REPO / "site"), str(REPO)]
 DATA = tempfile.mkdtemp(prefix="bench-search-")
 os.environ["ACADEMY_DATA_DIR"] = DATA
 BACKEND = sys.argv[sys.argv.index("--backend") + 1] if "--backend" in sys.argv[:-1] else "whoosh"
+#: --indexed: DATABASE_URL's database already holds the library indexed with the PostgreSQL backend.
+INDEXED = "--indexed" in sys.argv
 
 
 def _scratch_database():
@@ -66,7 +73,7 @@ def _scratch_database():
     os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
 
 
-if BACKEND == "postgres":
+if BACKEND == "postgres" and not INDEXED:
     _scratch_database()
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 
@@ -248,14 +255,11 @@ def in_process(backend_conf, label, queries, make_query):
 
 def citations_first(articles, n, seed=11, conf=WHOOSH, label="whoosh"):
     """法条直达: "<law name>第<n>条" (Chinese numerals or digits, with or without 《》) puts that article first."""
-    from officers import roles
-    from tests.factories import make_user
-
     rng = random.Random(seed)
     picked = [a for a in rng.sample(articles, min(len(articles), n * 3)) if a.number][:n]
     forms = [lambda a: f"{a.law.short_name}{a.number_text}", lambda a: f"{a.law.short_name}第{a.number}条",
              lambda a: f"《{a.law.full_name}》{a.number_text}"]
-    user = make_user(roles.OFFICER, username=f"bench_citations_{label}")
+    user = bench_officer(f"bench_citations_{label}")
     client = Client()
     client.force_login(user)
     first, times = 0, []
@@ -269,6 +273,20 @@ def citations_first(articles, n, seed=11, conf=WHOOSH, label="whoosh"):
             first += top.get("law") == art.law.full_name and top.get("article") == art.number
     print(f"[{label} 法条直达] {first}/{len(picked)} citation queries put the cited article first "
           f"(p95 {pct(times, 95):.1f} ms), e.g. {forms[0](picked[0])!r}")
+
+
+def bench_officer(username):
+    """An officer to search as: the one of an earlier run on a kept database (--indexed), else a new one."""
+    from django.contrib.auth import get_user_model
+
+    from officers import roles
+    from tests.factories import make_user
+
+    found = get_user_model().objects.filter(username=username, officer__isnull=False).first()
+    if found is not None:
+        return found
+    get_user_model().objects.filter(username=username).delete()
+    return make_user(roles.OFFICER, username=username, employee_number=f"B-{username[-16:]}")
 
 
 def database_cpu():
@@ -292,10 +310,7 @@ def through_api(queries, conf=WHOOSH, label="whoosh"):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from officers import roles
-    from tests.factories import make_user
-
-    user = make_user(roles.OFFICER, username=f"bench_officer_{label}")
+    user = bench_officer(f"bench_officer_{label}")
     client = Client()
     client.force_login(user)
     with override_settings(WAGTAILSEARCH_BACKENDS={"default": conf}):
@@ -388,13 +403,18 @@ def scale10(queries, warm):
     print(f"[whoosh 10x] in-process p50 {pct(times, 50):.1f} ms  p95 {pct(times, 95):.1f} ms")
 
 
-def compare_postgres(articles, queries, warm, warm_queries, api_queries, n):
-    """The PostgreSQL backend and the Whoosh backend on the same library, queries and machine."""
+def compare_postgres(articles, queries, warm, warm_queries, api_queries, n, indexed=False, postgres_only=False):
+    """The PostgreSQL backend and the Whoosh backend on the same library, queries and machine.
+    ``indexed``: the PostgreSQL index is there already; ``postgres_only``: no Whoosh backend."""
     from search.query import BestMatch
 
-    build(WHOOSH, "whoosh+jieba")
-    build(POSTGRES, "postgres+jieba")
-    for conf, label in ((WHOOSH, "whoosh+jieba"), (POSTGRES, "postgres+jieba")):
+    backends = [(POSTGRES, "postgres+jieba")]
+    if not postgres_only:
+        build(WHOOSH, "whoosh+jieba")
+        backends.insert(0, (WHOOSH, "whoosh+jieba"))
+    if not indexed:
+        build(POSTGRES, "postgres+jieba")
+    for conf, label in backends:
         in_process(conf, f"{label}, fresh process", queries, BestMatch)
         warm_up(conf, warm, BestMatch)
         in_process(conf, f"{label}, warm", warm_queries, BestMatch)
@@ -415,7 +435,15 @@ def main():
     parser.add_argument("--skip-db", action="store_true", help="leave out Wagtail's database backend")
     parser.add_argument("--backend", choices=["whoosh", "postgres"], default="whoosh",
                         help="postgres: also the PostgreSQL backend, beside Whoosh (a PostgreSQL DATABASE_URL)")
+    parser.add_argument("--indexed", action="store_true",
+                        help="with --backend postgres: DATABASE_URL's database holds the library indexed with the "
+                             "PostgreSQL backend already (a copy of an earlier run's database): no import, no "
+                             "PostgreSQL build, the database is kept")
+    parser.add_argument("--postgres-only", action="store_true",
+                        help="with --backend postgres: leave out the Whoosh backend")
     args = parser.parse_args()
+    if args.indexed and args.backend != "postgres":
+        parser.error("--indexed needs --backend postgres")
     print(f"data dir {DATA}")
     call_command("migrate", verbosity=0)
     from casebank.importers import import_statutes
@@ -426,8 +454,13 @@ def main():
     from search.query import BestMatch
 
     t = time.perf_counter()
-    print(import_statutes(None), f"({time.perf_counter() - t:.0f} s)")
-    if "import_regulations" in get_commands():
+    if args.indexed:
+        print(f"(the library and its PostgreSQL index as found: {Article.objects.count()} articles)")
+    else:
+        print(import_statutes(None), f"({time.perf_counter() - t:.0f} s)")
+    if args.indexed:
+        pass
+    elif "import_regulations" in get_commands():
         t = time.perf_counter()
         call_command("import_regulations")
         print(f"(regulations imported in {time.perf_counter() - t:.0f} s)")
@@ -451,7 +484,8 @@ def main():
     api_queries = make_queries(articles, n, seed=9, picked=picked[2 * n + args.warmup:])
     print(f"{len(articles)} articles in force{' (sample)' if args.sample else ''}; {n} known-item queries per measurement, e.g. {queries[0][0]!r}")
     if args.backend == "postgres":
-        compare_postgres(articles, queries, warm, warm_queries, api_queries, n)
+        compare_postgres(articles, queries, warm, warm_queries, api_queries, n, indexed=args.indexed,
+                         postgres_only=args.postgres_only)
         return
     build(WHOOSH, "whoosh+jieba")
     with previous_pipeline():

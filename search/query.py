@@ -13,6 +13,8 @@ the whole query) cannot say.
 
 ``ExactFirst(loose, exact)``: the people search's results (``loose``) with its exact matches
 first and counted apart, in one match of the query rather than one for each reading."""
+from django.core.exceptions import ImproperlyConfigured
+
 from modelsearch.query import Boost, Or, Phrase, PlainText, SearchQuery
 
 #: Score a tiered query (``BestMatch``, ``ExactFirst``) adds per tier above the next one; the
@@ -49,6 +51,18 @@ class ExactFirst(SearchQuery):
 
     def __repr__(self):
         return f"<ExactFirst {self.loose!r} {self.exact!r}>"
+
+
+def partial_count_limit(params, default=None):
+    """The backend option ``PARTIAL_COUNT_LIMIT``: the partial matches of an ``ExactFirst`` query
+    are counted up to this many (their results' ``partial_capped()`` says when there are more);
+    ``None`` or 0: all are counted."""
+    value = params.get("PARTIAL_COUNT_LIMIT", default)
+    if value in (None, 0, False):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ImproperlyConfigured(f"PARTIAL_COUNT_LIMIT must be a positive integer or None, not {value!r}")
+    return value
 
 
 def split_score(score):

@@ -330,6 +330,11 @@ class SearchOutcome:
     text: object = None  # the conditions.TextSearch
     #: Exact matches per type (``type_counts`` holds every match, exact and partial).
     exact_counts: dict = field(default_factory=dict)
+    #: The partial matches were counted up to the backend's ``PARTIAL_COUNT_LIMIT`` only (there
+    #: are more): ``partial_total`` is that limit and the facets count the exact matches.
+    partial_capped: bool = False
+    #: Types whose partial matches were counted up to the limit (their ``type_counts`` likewise).
+    capped_types: set = field(default_factory=set)
 
     def as_json(self):
         text = self.text or conditions.TextSearch(q=self.query)
@@ -343,6 +348,8 @@ class SearchOutcome:
             "total": self.total,
             "exact_total": self.exact_total,
             "partial_total": self.partial_total,
+            "partial_total_capped": self.partial_capped,
+            "facets_exact_only": self.partial_capped and bool(self.facets),
             "page": self.page,
             "num_pages": self.num_pages,
             "results": [h.as_json() for h in self.hits],
@@ -423,27 +430,37 @@ def _facet_source(model, key):
     return via[0] if via is not None else None
 
 
-def _facet_counts(results, model, key):
-    """[(value, count, model the value's label comes from)] of one facet over the results."""
+def _facet_values(results, fname, exact):
+    """{value: count} of the results' facet ``fname``; ``exact``: over the exact matches only."""
+    if exact:
+        found = results.exact_facet(fname) if hasattr(results, "exact_facet") else None
+        if found is not None:
+            return found
+    return results.facet(fname)
+
+
+def _facet_counts(results, model, key, exact=False):
+    """[(value, count, model the value's label comes from)] of one facet over the results
+    (``exact``: over their exact matches)."""
     fname = _facet_field(model, key)
     if fname is not None:
-        return [(v, c, model) for v, c in results.facet(fname).items()]
+        return [(v, c, model) for v, c in _facet_values(results, fname, exact).items()]
     via = _related_facet(model, key)
     if via is None:
         return []
     fk_name, related, attr = via
     values = _related_values(related, attr)
     merged = {}
-    for pk, count in results.facet(fk_name).items():
+    for pk, count in _facet_values(results, fk_name, exact).items():
         value = values.get(pk) if pk is not None else None
         merged[value] = merged.get(value, 0) + count
     return [(v, c, related) for v, c in merged.items()]
 
 
-def _add_facets(facets, results, model, filters):
+def _add_facets(facets, results, model, filters, exact=False):
     for key in FACET_FIELDS:
         try:
-            counts = _facet_counts(results, model, key)
+            counts = _facet_counts(results, model, key, exact)
         except Exception:  # noqa: BLE001 - a model's unusual field must not break search
             continue
         if not counts:
@@ -573,6 +590,8 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
     need = page * page_size
     type_counts = {}
     exact_counts = {}  # per type, as the headline counts them: the tabs show these
+    capped_types = set()  # types whose partial matches were counted up to the backend's limit
+    limit = getattr(backend, "partial_count_limit", None)
     facets = {}
     searched = []  # (kind, model, queryset, exact results or None, exact count, partial count, results)
     direct = []
@@ -601,6 +620,8 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
         if not count:
             continue
         type_counts[mkind] += count
+        if split and getattr(results, "partial_capped", None) is not None and results.partial_capped():
+            capped_types.add(mkind)
         if match == conditions.EXACT:
             exact, n_exact = results, count
         elif match == conditions.PARTIAL:
@@ -615,8 +636,12 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
         exact_counts[mkind] += n_exact
         if kind and mkind != kind:
             continue
-        _add_facets(facets, results, model, filters)
         searched.append((mkind, model, qs, exact, n_exact, count - n_exact, results))
+    # A partial count stopped at the backend's limit: the partial matches are reported as that many
+    # ("1,000 以上"), and every facet counts the exact matches (the partial ones were not all read).
+    capped = any(s[0] in capped_types for s in searched)
+    for mkind, model, _qs, _exact, _n, _p, results in searched:
+        _add_facets(facets, results, model, filters, exact=capped)
     exact_total = sum(s[4] for s in searched)
     partial_total = sum(s[5] for s in searched)
 
@@ -693,10 +718,16 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
             exact_total += 1
             type_counts["statute"] = type_counts.get("statute", 0) + 1
             exact_counts["statute"] = exact_counts.get("statute", 0) + 1
+    if capped:
+        partial_total = limit
+    for mkind in capped_types:
+        type_counts[mkind] = exact_counts[mkind] + limit
     total = exact_total + partial_total
     ranked = [(0, i, conditions.EXACT, "statute", obj) for i, obj in enumerate(direct)] + ranked
+    num_pages = max(1, -(-total // page_size))
     hits = []
-    for _s, _o, tier, mkind, obj in ranked[(page - 1) * page_size: need]:
+    # Past the last page there is nothing, also where more partial matches exist than were counted.
+    for _s, _o, tier, mkind, obj in ranked[(page - 1) * page_size: need] if page <= num_pages else ():
         hit = _hit(mkind, obj, terms, request)
         hit.match = tier
         hits.append(hit)
@@ -705,10 +736,10 @@ def run_search(user, text, kind="", page=1, filters=None, request=None, page_siz
               "values": sorted(values.values(), key=lambda v: (-v["count"], v["value"]))}
         for key, values in facets.items()
     }
-    num_pages = max(1, -(-total // page_size))
     outcome = SearchOutcome(query=q, type=kind, page=page, total=total, hits=hits, type_counts=type_counts,
                             facets=facet_out, num_pages=num_pages, exact_total=exact_total,
-                            partial_total=partial_total, text=text, exact_counts=exact_counts)
+                            partial_total=partial_total, text=text, exact_counts=exact_counts,
+                            partial_capped=capped, capped_types=capped_types)
     if total == 0 and q:
         outcome.help = no_results_help(user, q)
     return outcome

@@ -64,8 +64,9 @@ def chips(params, path=""):
     return out
 
 
-def form_context(params, text, exact_total=None, partial_total=None, path=""):
-    """What the condition form and the counts line need."""
+def form_context(params, text, exact_total=None, partial_total=None, path="", partial_capped=False):
+    """What the condition form and the counts line need (``partial_capped``: the partial matches
+    were counted up to ``partial_total`` only)."""
     rows = [{"op": c.op, "field": c.field, "text": c.text} for c in text.rows]
     rows += [{"op": conditions.AND, "field": "", "text": ""}] * max(0, FORM_ROWS - len(rows))
     keep = [(key, value) for key in params for value in params.getlist(key) if key not in TEXT_KEYS]
@@ -78,7 +79,8 @@ def form_context(params, text, exact_total=None, partial_total=None, path=""):
             query = base.copy()
             query["match"] = match
             links[match] = _url(query)
-        counts = {"exact": exact_total, "partial": partial_total, "exact_url": links[conditions.EXACT],
+        counts = {"exact": exact_total, "partial": partial_total, "partial_capped": partial_capped,
+                  "exact_url": links[conditions.EXACT],
                   "partial_url": links[conditions.PARTIAL], "match": text.match}
     return {
         "template": TEMPLATE,

@@ -24,12 +24,14 @@ def _error(code, message, status=400):
 
 def _tab_counts(outcome, keys, match):
     """A type tab's figures, meant as the headline means them: {"count": the exact matches (the
-    partial ones when only those are shown), "partial": the partial matches besides (0 if none)}."""
+    partial ones when only those are shown), "partial": the partial matches besides (0 if none),
+    "capped": whether those were counted up to the backend's limit only (there are more)}."""
     total = sum(outcome.type_counts.get(key, 0) for key in keys)
     exact = sum(outcome.exact_counts.get(key, 0) for key in keys)
     if match == conditions.PARTIAL:
-        return {"count": total, "partial": 0}
-    return {"count": exact, "partial": max(0, total - exact)}
+        return {"count": total, "partial": 0, "capped": False}
+    # ``capped``: a type's partial matches were counted up to the backend's limit ("+1,000 以上").
+    return {"count": exact, "partial": max(0, total - exact), "capped": bool(outcome.capped_types.intersection(keys))}
 
 
 @require_GET
@@ -53,7 +55,7 @@ def search_page(request):
             return render(request, "search/search.html", context, status=503)
         context["outcome"] = outcome
         context["conditions"] = textform.form_context(request.GET, text, outcome.exact_total,
-                                                      outcome.partial_total)
+                                                      outcome.partial_total, partial_capped=outcome.partial_capped)
         text_params = text.params()
         tabs = [{"key": "", "label": _("全部"), **_tab_counts(outcome, outcome.type_counts, text.match),
                  "url": "?" + urlencode(text_params + list(filters.items())), "current": not kind}]
@@ -91,7 +93,8 @@ def search_page(request):
 @_api_login_required
 def search_api(request):
     """GET /api/search/?q=&field=&within=&c_op=&c_field=&c_q=&match=&type=&page= → {"query", "total",
-    "exact_total", "partial_total", "page", "results", "facets"} (search/README.md)."""
+    "exact_total", "partial_total", "partial_total_capped", "facets_exact_only", "page", "results",
+    "facets"} (search/README.md)."""
     try:
         text, kind, page, filters = service.parse_params(request.GET)
     except service.SearchParamError as exc:
@@ -104,6 +107,7 @@ def search_api(request):
         return _error("index_busy", _("搜索索引正在更新，请稍后再试。"), status=503)
     data = outcome.as_json()
     data["type_counts"] = outcome.type_counts
+    data["type_counts_capped"] = sorted(outcome.capped_types)
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 

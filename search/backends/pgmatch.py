@@ -16,7 +16,10 @@ statement does it all:
   the GIN index, never by reading the rows — are ranked first; partial matches are ranked only
   when the full ones do not fill the page, and then only those holding one of the query's
   rarer words (``rare``), as the Whoosh backend ranks its partial tier from its rarest words.
-  ``ts_rank`` reads only those rows' vectors.
+  ``ts_rank`` reads only those rows' vectors;
+* with a cap (``PARTIAL_COUNT_LIMIT``, an ``ExactFirst`` query): up to the cap of partial matches
+  asked first among one query word's rows (``probe_``); every match is counted and faceted only
+  when fewer are found, and the exact matches' facets come with them.
 
 The objects of the page are then read by primary key from the queryset (one more query).
 """
@@ -217,9 +220,23 @@ class SharedMatch:
     its facets and its page. ``want()`` says beforehand which facets and how many ranked rows
     will be read, so that the first read fetches them all."""
 
-    def __init__(self, queryset, tsquery, title_only=False, ranking=None, exact=None):
+    def __init__(self, queryset, tsquery, title_only=False, ranking=None, exact=None, cap=None, probe=None,
+                 probe_skip=False):
         self.queryset = queryset
         self.tsquery = tsquery
+        #: ``PARTIAL_COUNT_LIMIT``: with an exact reading, the partial matches (the loose ones
+        #: minus the exact ones) are counted up to ``cap`` only (``partial_capped``): ``probe`` (a
+        #: tsquery matching a subset of the loose matches, cheap to ask of the GIN index, or None
+        #: for the loose tsquery itself) is asked for ``cap`` partial matches first, and only when
+        #: it finds fewer are all the matches counted and faceted. When capped, ``total`` is the
+        #: exact count plus ``cap`` and the facets count the exact matches.
+        self.cap = cap if exact is not None and cap else None
+        self.probe = probe
+        #: No probe: the model has fewer rows than the cap (its partial count is never capped).
+        self.probe_skip = probe_skip
+        self.partial_capped = False
+        #: With a cap: the facets of the exact matches too.
+        self.exact_facets = {}
         #: An ``ExactFirst`` query's exact reading (a tsquery literal, or None when it matches
         #: nothing): counted in the same statement (``exact_total``) and ranked first.
         self.exact = exact
@@ -250,13 +267,17 @@ class SharedMatch:
             self._evaluate(self.facet_fields, self.stop != 0)
         return self.total
 
-    def facet(self, field_name):
+    def facet(self, field_name, exact=False):
+        """{value: count} of ``field_name`` over the matches; ``exact``: over the exact matches
+        (a capped count only: what every facet counts when any partial count is capped)."""
         if field_name not in self.facets:
             if not self.evaluated:
                 self.want(facets=[field_name])
                 self._evaluate(self.facet_fields, self.stop != 0)
             else:
                 self._evaluate([field_name], False)
+        if exact:
+            return self.exact_facets.get(field_name, OrderedDict())
         return self.facets[field_name]
 
     def page(self, start, stop):
@@ -287,14 +308,23 @@ class SharedMatch:
         rows = execute(connections[router.db_for_read(self.queryset.model)], sql, params)
         n = len(fields)
         counts = {name: [] for name in fields}
+        exact_counts = {name: [] for name in fields}
         for row in rows:
             group = row[0]
+            target = counts
+            if group >= 1 << n:  # a facet row of the exact matches (``x``, capped counts)
+                group -= 1 << n
+                if group == (1 << n) - 1:
+                    continue
+                target = exact_counts
             if group == -1:
                 self.ranked = list(zip(row[n + 2] or [], row[n + 3] or []))
                 self.ranked_stop = self.stop
             elif group == -2:
                 self.exact_total = row[n + 1]
-            elif group == (1 << n) - 1:
+            elif group == -3:
+                self.partial_capped = row[n + 1] >= self.cap
+            elif group == (1 << n) - 1 and target is counts:
                 self.total = row[n + 1]
             else:
                 # GROUPING() sets the bit of each field *not* grouped on: the one at zero is this row's.
@@ -302,10 +332,17 @@ class SharedMatch:
                 value = row[1 + index]
                 if self._converters is not None and value is not None:
                     value = self._converters[index](value)
-                counts[fields[index]].append((value, row[n + 1]))
+                target[fields[index]].append((value, row[n + 1]))
         for name, pairs in counts.items():
             pairs.sort(key=lambda p: -p[1])
             self.facets[name] = OrderedDict(pairs)
+        if self.cap is not None:
+            for name, pairs in exact_counts.items():
+                pairs.sort(key=lambda p: -p[1])
+                self.exact_facets[name] = OrderedDict(pairs)
+        if self.partial_capped:
+            # The count row counted the exact matches (the facets' rows): the partial ones up to the cap.
+            self.total = self.exact_total + self.cap
         self.evaluated = True
 
     def _stored(self, fields):
@@ -340,15 +377,17 @@ class SharedMatch:
         stored = self._stored(fields)
         direct = stored is not None
         self._converters = None
+        self._joined = None
         if stored is not None:
             # The count and facets from the match rows alone: one scan of the GIN index and the rows.
             # As text (``->>``): grouped much faster than JSON values; read back by the model's field.
             columns = "".join(f", n.filters ->> %s AS f{i}" for i in range(len(fields)))
+            facet_params = list(fields)
             # Not materialised: counted and grouped as the index scan reads them (the page's tiers
             # ask the GIN index themselves; all of ``m`` is read again only when all is ranked).
             ctes = [f"m AS NOT MATERIALIZED (SELECT n.pk AS pk, n.entry_id AS eid{columns} FROM {source} "
                     f"WHERE {where})"]
-            params = [*fields, self.tsquery]
+            params = [*facet_params, self.tsquery]
             self._converters = [_reader(stored[name]) for name in fields]
         else:
             # Filtered querysets (view rules, facet filters): the match rows joined to the objects.
@@ -362,23 +401,55 @@ class SharedMatch:
             else:
                 join = "o._sm_pk::text = n.object_id"
             columns = "".join(f", o._sm_f{i} AS f{i}" for i in range(len(fields)))
+            facet_params = []
             ctes = [f"m AS MATERIALIZED (SELECT o._sm_pk AS pk, n.entry_id AS eid{columns} "
                     f"FROM {source} JOIN ({inner_sql}) o ON {join} WHERE {where})"]
             params = [*inner_params, self.tsquery]
+            if self.cap is not None:
+                # Capped: the tiers join the objects themselves, so that ``m`` (every match joined)
+                # is read only when the matches are all counted.
+                self._joined = (f"{source} JOIN ({inner_sql}) o ON {join}", list(inner_params))
         if self.exact is not None:
-            cte, tier_params = self._tier("exact_", self.exact, source, vector, where, direct)
+            # Capped, the exact matches carry the facet values: they are what the facets count then.
+            tier_columns = (columns, facet_params) if self.cap is not None else None
+            cte, tier_params = self._tier("exact_", self.exact, source, vector, where, direct, tier_columns)
             ctes.append(cte)
             params += tier_params
+        capped = None
+        if self.cap is not None:
+            cap = int(self.cap)
+            # Up to ``cap`` partial matches among the probe's rows (a subset of the loose matches).
+            # The exact ones are left out by their tsquery, tested on the rows read (a hashed
+            # ``NOT IN`` may not fit in work_mem, and a plain one tests every pair).
+            probe_from, probe_params = (source, []) if direct else self._joined
+            if self.probe_skip:
+                ctes.append("probe_ AS (SELECT 0::bigint AS n)")
+            else:
+                ctes.append(f"probe_ AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT 1 FROM {probe_from} "
+                            f"WHERE {where} AND NOT ({vector} @@ %s::tsquery) LIMIT {cap}) p)")
+                params += [*probe_params, self.probe if self.probe is not None else self.tsquery, self.exact]
+            capped = f"(SELECT n FROM probe_) >= {cap}"
         f_cols = ", ".join(f"f{i}" for i in range(len(fields)))
         if fields:
             # Counted per combination of values first (a hash over the matching rows), then summed
             # per field: the grouping sets then read hundreds of rows, not every match.
-            ctes.append(f"g_ AS (SELECT {f_cols}, count(*) AS n FROM m GROUP BY {f_cols})")
             sets = ", ".join(["()"] + [f"(f{i})" for i in range(len(fields))])
-            select = (f"SELECT GROUPING({f_cols}) AS g, {f_cols}, coalesce(sum(n), 0)::bigint AS n, NULL AS pks, "
-                      f"NULL AS scores FROM g_ GROUP BY GROUPING SETS ({sets})")
+            if capped is None:
+                ctes.append(f"g_ AS (SELECT {f_cols}, count(*) AS n FROM m GROUP BY {f_cols})")
+                select = (f"SELECT GROUPING({f_cols}) AS g, {f_cols}, coalesce(sum(n), 0)::bigint AS n, "
+                          f"NULL AS pks, NULL AS scores FROM g_ GROUP BY GROUPING SETS ({sets})")
+            else:
+                # Every match counted only when the partial ones are fewer than the cap; the exact
+                # matches' facets (``x`` = 1, read when any partial count is capped) always.
+                ctes.append(f"g_ AS (SELECT 0 AS x, {f_cols}, count(*) AS n FROM m WHERE NOT {capped} "
+                            f"GROUP BY {f_cols} UNION ALL SELECT 1 AS x, {f_cols}, count(*) AS n FROM exact_ "
+                            f"GROUP BY {f_cols})")
+                select = (f"SELECT GROUPING({f_cols}) + x * {1 << len(fields)} AS g, {f_cols}, "
+                          "coalesce(sum(n), 0)::bigint AS n, NULL AS pks, NULL AS scores "
+                          f"FROM g_ GROUP BY x, GROUPING SETS ({sets})")
         else:
-            select = "SELECT 0 AS g, count(*) AS n, NULL AS pks, NULL AS scores FROM m"
+            gate = "" if capped is None else f" WHERE NOT {capped}"
+            select = f"SELECT 0 AS g, count(*) AS n, NULL AS pks, NULL AS scores FROM m{gate}"
         nulls = "".join(", NULL" for _ in fields)
         if with_page:
             page_ctes, page_params = self._page_ctes(source, vector, where, direct)
@@ -389,15 +460,26 @@ class SharedMatch:
         if self.exact is not None:
             # The exact matches' count: a row of its own in the same statement.
             select += f" UNION ALL SELECT -2{nulls}, (SELECT count(*) FROM exact_), NULL, NULL"
+        if capped is not None:
+            # The partial matches the probe found (the cap: there are at least that many).
+            select += f" UNION ALL SELECT -3{nulls}, (SELECT n FROM probe_), NULL, NULL"
         return "WITH " + ", ".join(ctes) + " " + select, params
 
-    def _tier(self, name, tsquery, source, vector, where, direct):
+    def _tier(self, name, tsquery, source, vector, where, direct, columns=None):
         """(CTE ``name``, its parameters): the rows of ``m`` (pk, eid) that also match ``tsquery``,
         asked of the GIN index. Where ``m`` is the match rows alone (``direct``), the rows matching
-        both tsqueries, without reading ``m``; else the entries found matched against ``m``."""
+        both tsqueries, without reading ``m``; with a capped count, the match rows joined to the
+        objects; else the entries found matched against ``m``. ``columns``: (the facet columns
+        ``f0`` … as ``m`` selects them, their parameters) to select as well (direct or capped)."""
+        extra, extra_params = columns if columns is not None else ("", [])
         if direct:
-            return (f"{name} AS MATERIALIZED (SELECT n.pk, n.entry_id AS eid FROM {source} "
-                    f"WHERE {where} AND {vector} @@ %s::tsquery)", [tsquery, self.tsquery])
+            return (f"{name} AS MATERIALIZED (SELECT n.pk, n.entry_id AS eid{extra} FROM {source} "
+                    f"WHERE {where} AND {vector} @@ %s::tsquery)", [*extra_params, tsquery, self.tsquery])
+        if self._joined is not None:
+            joined, joined_params = self._joined
+            return (f"{name} AS MATERIALIZED (SELECT o._sm_pk AS pk, n.entry_id AS eid{extra} FROM {joined} "
+                    f"WHERE {where} AND {vector} @@ %s::tsquery)",
+                    [*extra_params, *joined_params, tsquery, self.tsquery])
         return (f"{name} AS MATERIALIZED (SELECT m.pk, m.eid FROM m WHERE m.eid IN "
                 f"(SELECT n.entry_id FROM {source} WHERE {where}))", [tsquery])
 
@@ -430,30 +512,30 @@ class SharedMatch:
             tier("full_", r.full)
             tiers.append(("full_", float(r.tier_offset)))
         if tiers:
-            whens = " ".join(f"WHEN {name}.pk IS NOT NULL THEN {offset}" for name, offset in tiers)
-            scores.append(f"CASE {whens} ELSE 0 END")
+            # A row's tier: the highest offset of the tiers holding it (``c.t``), not a join of the
+            # tiers per ranked row (which the planner, expecting a row or two, makes a nested loop).
+            scores.append("cand.t")
+        parts = [f"SELECT pk, eid, {offset} AS t FROM {name}" for name, offset in tiers]
         if tiers and self.stop is not None:
             # Partial matches are ranked only when the upper tiers do not fill the page, and
             # then those holding a rarer word, unless they too are fewer than the page. The
             # conditions are computed once: the rows of ``m`` are read only when all are ranked.
             stop = int(self.stop)
-            parts = [f"SELECT pk, eid FROM {name}" for name, _o in tiers]
             upper = " UNION ".join(f"SELECT pk FROM {name}" for name, _o in tiers)
             partial = f"(SELECT count(*) FROM ({upper}) u) < {stop}"
             if r.rare is not None:
                 tier("rare_", r.rare)
-                parts.append(f"SELECT pk, eid FROM rare_ WHERE {partial}")
+                parts.append(f"SELECT pk, eid, 0 AS t FROM rare_ WHERE {partial}")
                 partial += f" AND (SELECT count(*) FROM rare_) < {stop}"
-            parts.append(f"SELECT pk, eid FROM m WHERE {partial}")
-            rows = " UNION ".join(parts)
+            parts.append(f"SELECT pk, eid, 0 AS t FROM m WHERE {partial}")
         else:
-            rows = "SELECT pk, eid FROM m"
+            parts.append("SELECT pk, eid, 0 AS t FROM m")
+        rows = " UNION ALL ".join(parts)
         # The rows to rank are read by primary key, whatever the planner expects of them.
-        ctes.append(f"c AS MATERIALIZED ({rows})")
-        ctes.append(f"cand AS MATERIALIZED (SELECT c.pk, {vector} AS v FROM {source} JOIN c ON c.eid = n.entry_id "
+        ctes.append(f"c AS MATERIALIZED (SELECT pk, eid, max(t) AS t FROM ({rows}) r GROUP BY pk, eid)")
+        ctes.append(f"cand AS MATERIALIZED (SELECT c.pk, c.t, {vector} AS v FROM {source} JOIN c ON c.eid = n.entry_id "
                     "WHERE n.entry_id = ANY(ARRAY(SELECT eid FROM c)))")
-        joined = "".join(f" LEFT JOIN {name} ON {name}.pk = cand.pk" for name, _o in tiers)
         limit = "" if self.stop is None else f" LIMIT {int(self.stop)}"
-        ctes.append(f"top AS (SELECT cand.pk, ({' + '.join(scores)})::float8 AS score FROM cand{joined} "
+        ctes.append(f"top AS (SELECT cand.pk, ({' + '.join(scores)})::float8 AS score FROM cand "
                     f"ORDER BY score DESC, cand.pk DESC{limit})")
         return ctes, params + score_params

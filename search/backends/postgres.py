@@ -37,13 +37,13 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresSearchResults,
 )
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
-from modelsearch.utils import ADD, get_content_type_pk
+from modelsearch.utils import ADD, get_content_type_pk, get_descendants_content_types_pks
 
 from search import analysis
 from search.backends.pgfields import FieldSearchMixin
 from search.backends.pgmatch import (
-    GIN_INDEX, MATCH_TABLE, Ranking, SharedMatch, lexeme_frequencies, write_match_rows)
-from search.query import TIER_OFFSET, BestMatch, ExactFirst
+    BROAD_SHARE, GIN_INDEX, MATCH_TABLE, Ranking, SharedMatch, content_type_shares, lexeme_frequencies, write_match_rows)
+from search.query import TIER_OFFSET, BestMatch, ExactFirst, partial_count_limit
 
 #: Weight of a synonym relative to the word the user typed (as search.backends.whoosh).
 SYNONYM_BOOST = 0.8
@@ -52,6 +52,13 @@ PHRASE_BOOST = 2.0
 #: Partial matches ranked for a page: those holding the query's rarest words, taken until
 #: PostgreSQL's statistics expect about this many rows (the rest hold only common words).
 RARE_ROWS = 300
+#: Partial matches of an ``ExactFirst`` query counted at most (``PARTIAL_COUNT_LIMIT``, on by default
+#: here): counting every document holding any query word visits most of the library for a common word.
+PARTIAL_COUNT_LIMIT = 1000
+#: A capped count asks first for the rows of the query word expected in the fewest rows that still
+#: number this many times the cap (PostgreSQL's statistics), and counts every match only when
+#: those hold fewer partial matches than the cap.
+PROBE_FACTOR = 3
 #: Highest word position a tsvector stores (PostgreSQL clips larger ones to it).
 MAX_POSITION = 16383
 #: Longest lexeme PostgreSQL accepts, in bytes.
@@ -162,6 +169,8 @@ class _TsQueryCompilerMixin:
         # An ExactFirst query is its loose reading; the shared match also counts and ranks first
         # the exact one (``exact_count()``), where there is a shared match.
         self.exact = None
+        #: Set by the backend (``PARTIAL_COUNT_LIMIT``).
+        self.partial_count_limit = None
         if isinstance(self.query, ExactFirst):
             self.exact, self.query = self.query.exact, self.query.loose
 
@@ -327,11 +336,46 @@ class _TsQueryCompilerMixin:
                                   normalization=RANK_NORMALIZATION)
         if found is EVERYTHING:
             return None
+        cap = self.partial_count_limit if isinstance(exact, str) and isinstance(found, str) else None
+        skip = bool(cap) and self._below_cap(cap)
+        probe = self._probe(query.query_string, cap) if cap and not skip and isinstance(query, BestMatch) else None
         match = SharedMatch(self.queryset, found if isinstance(found, str) else None,
                             title_only=self.fields is not None, ranking=ranking,
-                            exact=exact if isinstance(exact, str) else None)
+                            exact=exact if isinstance(exact, str) else None, cap=cap, probe=probe, probe_skip=skip)
         match.splits = self.exact is not None
         return match
+
+    def _below_cap(self, cap):
+        """Whether the model's matches are counted without asking for the cap first: PostgreSQL's
+        statistics say it has fewer rows than ``cap`` (its partial matches cannot reach it), or
+        too few to be searched through the GIN index (``BROAD_SHARE``: its rows are read through
+        the content type's index, and counting them all costs no more than the probe)."""
+        connection = connections[router.db_for_read(self.queryset.model)]
+        shares = content_type_shares(connection)
+        _freqs, _floor, entries = lexeme_frequencies(connection)
+        if not shares or entries <= 0:
+            return False
+        share = sum(shares.get(int(ct), 0.0) for ct in get_descendants_content_types_pks(self.queryset.model))
+        return share * entries < cap or share < BROAD_SHARE
+
+    def _word_share(self, freqs, floor, word, subs):
+        """Share of the index entries holding ``word`` (or all its sub-words), by the statistics."""
+        return max(freqs.get(word, floor / 2), min((freqs.get(s, floor / 2) for s in subs), default=0.0))
+
+    def _probe(self, text, cap):
+        """A tsquery of the one query word (with its sub-words and synonyms) expected in the fewest
+        rows that still number ``PROBE_FACTOR`` × ``cap``: asked of the GIN index, it finds a capped
+        count's partial matches far more cheaply than every word together. None (the loose tsquery
+        itself) without statistics or when every word is rarer."""
+        freqs, floor, entries = lexeme_frequencies(connections[router.db_for_read(self.queryset.model)])
+        if not freqs or entries <= 0:
+            return None
+        best = None
+        for word, subs in analysis.query_tokens(text):
+            rows = self._word_share(freqs, floor, word, subs) * entries
+            if rows >= PROBE_FACTOR * cap and (best is None or rows < best[0]):
+                best = (rows, self._word(word, subs))
+        return best[1] if best is not None else None
 
     def _word_weights(self, text):
         """[(tsquery of a query word, its weight)]: the word's rarity (``log(1 + 1/share)`` of the
@@ -342,7 +386,7 @@ class _TsQueryCompilerMixin:
             return []
         found = []
         for word, subs in analysis.query_tokens(text):
-            share = max(freqs.get(word, floor / 2), min((freqs.get(s, floor / 2) for s in subs), default=0.0))
+            share = self._word_share(freqs, floor, word, subs)
             found.append((self._word(word, subs), math.log(1.0 + 1.0 / max(share, 1.0 / entries))))
         return found
 
@@ -405,6 +449,16 @@ class JiebaPostgresSearchResults(PostgresSearchResults):
             match.want(facets, stop)
         return self
 
+    def partial_capped(self):
+        """Whether the partial matches of an ``ExactFirst`` query were counted up to the backend's
+        ``PARTIAL_COUNT_LIMIT`` only: there are more, ``count()`` is the exact count plus the limit
+        and the facets count the exact matches."""
+        match = self.query_compiler.shared_match()
+        if match is None or match.cap is None:
+            return False
+        match.count()
+        return match.partial_capped
+
     def exact_count(self):
         """The number of matches an ``ExactFirst`` query's exact reading also matches (the first
         ones in result order), read with the count; None where modelsearch's queries answer."""
@@ -426,7 +480,15 @@ class JiebaPostgresSearchResults(PostgresSearchResults):
         match = self.query_compiler.shared_match()
         if match is None or self.query_compiler._get_filterable_field(field_name) is None:
             return super().facet(field_name)
-        return match.facet(field_name)
+        return match.facet(field_name, exact=match.cap is not None and self.partial_capped())
+
+    def exact_facet(self, field_name):
+        """``facet()`` over the exact matches of an ``ExactFirst`` query (what every facet of a
+        search counts when a partial count is capped); None where there is no cap."""
+        match = self.query_compiler.shared_match()
+        if match is None or match.cap is None or self.query_compiler._get_filterable_field(field_name) is None:
+            return None
+        return match.facet(field_name, exact=True)
 
     def _do_search(self):
         match = self.query_compiler.shared_match()
@@ -482,9 +544,18 @@ class JiebaPostgresSearchBackend(PostgresSearchBackend):
     #: Results of an ``ExactFirst`` query rank and count its exact matches (``exact_count()``).
     exact_first = True
 
+    def _search(self, *args, **kwargs):
+        results = super()._search(*args, **kwargs)
+        compiler = getattr(results, "query_compiler", None)  # None: modelsearch's empty results
+        if compiler is not None:
+            compiler.partial_count_limit = self.partial_count_limit
+        return results
+
     def __init__(self, params):
         params = {"ATOMIC_REBUILD": False, **params}
         super().__init__(params)
+        #: Partial matches of an ``ExactFirst`` query counted at most (None: all).
+        self.partial_count_limit = partial_count_limit(params, PARTIAL_COUNT_LIMIT)
         # Vectors and queries are literals of our own words: no configuration re-reads them.
         self.config = params.get("SEARCH_CONFIG") or "simple"
         self.autocomplete_config = "simple"

@@ -50,7 +50,7 @@ from search.backends import mapping
 from search.backends.fastwrite import FastMpWriter, FastSegmentWriter
 from search.backends import postings as postings_module
 from search.backends.postings import Postings
-from search.query import TIER_OFFSET, BestMatch, ExactFirst, InFields, has_field_conditions
+from search.query import TIER_OFFSET, BestMatch, ExactFirst, InFields, has_field_conditions, partial_count_limit
 from search.backends.store import IndexBusy, IndexStore  # noqa: F401 - re-exported
 
 logger = logging.getLogger("academy.search")
@@ -699,16 +699,29 @@ class WhooshSearchResults(BaseSearchResults):
         return results
 
     def _do_count(self):
-        compiler = self.query_compiler
-        plan = compiler.plan()
-        if plan["db_filter"]:
-            count = len(self._matches())
-        else:
-            count = len(self.matched_docnums())
+        count = self._total()
+        if self.partial_capped():
+            count = self.exact_count() + self.backend.partial_count_limit
         count -= self.start
         if self.stop is not None:
             count = min(count, self.stop - self.start)
         return max(count, 0)
+
+    def _total(self):
+        """Every match, counted."""
+        if self.query_compiler.plan()["db_filter"]:
+            return len(self._matches())
+        return len(self.matched_docnums())
+
+    def partial_capped(self):
+        """Whether an ``ExactFirst`` query's partial matches (the matches minus the exact ones)
+        number ``PARTIAL_COUNT_LIMIT`` or more: then they are counted as that many (``count()``
+        is the exact count plus the limit) and the facets count the exact matches, as the
+        PostgreSQL backend reports them."""
+        limit = self.backend.partial_count_limit
+        if not limit or self.query_compiler.plan()["exact"] is None:
+            return False
+        return self._total() - self.exact_count() >= limit
 
     def exact_count(self):
         """The number of matches an ``ExactFirst`` query's exact reading also matches (the first
@@ -765,7 +778,16 @@ class WhooshSearchResults(BaseSearchResults):
             return docs - self._outside(searcher, allowed)
         return docs & allowed
 
-    def facet(self, field_name):
+    def exact_facet(self, field_name):
+        """``facet()`` over the exact matches of an ``ExactFirst`` query (what every facet of a
+        search counts when a partial count is capped); None without ``PARTIAL_COUNT_LIMIT``."""
+        if not self.backend.partial_count_limit or self.query_compiler.plan()["exact"] is None:
+            return None
+        return self.facet(field_name, exact=True)
+
+    def facet(self, field_name, exact=None):
+        """{value: count} of ``field_name`` over the matches (over the exact ones when the partial
+        count is capped, or ``exact``)."""
         compiler = self.query_compiler
         field = compiler._get_filterable_field(field_name)
         if field is None:
@@ -775,8 +797,10 @@ class WhooshSearchResults(BaseSearchResults):
                 field_name=field_name,
             )
         plan = compiler.plan()
+        capped = self.partial_capped() if exact is None else exact  # then the exact matches are counted
         if plan["db_filter"]:
-            pks = [pk for pk, _ in self._matches()]
+            top = (len(plan["tiers"]) - 1) * TIER_OFFSET
+            pks = [pk for pk, score in self._matches() if not capped or score >= top]
             counts = {}
             for i in range(0, len(pks), DB_CHUNK):
                 rows = (compiler.queryset.filter(pk__in=pks[i:i + DB_CHUNK]).values(field_name)
@@ -788,10 +812,11 @@ class WhooshSearchResults(BaseSearchResults):
         # Kept for this results object: two facets may count the same field (效力级别 and
         # region both through the article's law).
         memo = self.__dict__.setdefault("_facets", {})
-        if fname not in memo:
-            memo[fname] = self.backend.facet_counts(self.matched_docnums(), fname, kind, internal,
-                                                    searcher=self._searcher())
-        return OrderedDict(memo[fname])
+        if (fname, capped) not in memo:
+            docnums = self._exact_docnums() if capped else self.matched_docnums()
+            memo[fname, capped] = self.backend.facet_counts(docnums, fname, kind, internal,
+                                                            searcher=self._searcher())
+        return OrderedDict(memo[fname, capped])
 
 
 class WhooshIndex(BaseIndex):
@@ -1034,6 +1059,10 @@ class WhooshSearchBackend(BaseSearchBackend):
             self._stores[key] = store
         self.store = store
         self.build_procs = int(params.get("BUILD_PROCS", min(os.cpu_count() or 1, 2)))
+        #: ``PARTIAL_COUNT_LIMIT``: partial matches of an ``ExactFirst`` query reported at most
+        #: (None, the default here: all). Whoosh counts them all anyway, cheaply; the option gives
+        #: the same counts and facets as the PostgreSQL backend's.
+        self.partial_count_limit = partial_count_limit(params)
 
     def get_index_for_model(self, model):
         return WhooshIndex(self)

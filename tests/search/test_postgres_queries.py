@@ -150,3 +150,52 @@ def test_flush_empties_the_match_table(postgres_index, statutes):
         for sql in statements:
             cursor.execute(sql)
     assert _match_rows() == 0
+
+
+def _exact_first(backend, text, qs=None, cap=None):
+    from search import conditions
+    from search.query import ExactFirst
+
+    search = conditions.TextSearch(q=text)
+    backend.partial_count_limit = cap
+    results = backend.search(ExactFirst(search.loose_query(), search.exact_query()),
+                             Article.objects.all() if qs is None else qs)
+    results.expect(facets=["law_status", "law_id"], stop=10)
+    return results
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_a_capped_partial_count_asks_one_word_first_and_counts_every_match_only_below_the_cap(
+        postgres_index, statutes, monkeypatch, filtered):
+    """``PARTIAL_COUNT_LIMIT``: the statement first asks the GIN index for up to the cap of partial
+    matches among the rows of one query word (the rarest expected to hold enough of them, from
+    PostgreSQL's statistics), not among every word's rows; the matches are all read for the count
+    and facets only when those are fewer than the cap. The exact matches are counted exactly and
+    their facets come with them."""
+    from search.backends import postgres as pg_backend
+
+    monkeypatch.setattr(pg_backend, "content_type_shares", lambda connection: {})
+    # 罚款 in most rows, 占道经营 in few: the probe is 罚款's tsquery alone.
+    monkeypatch.setattr(pg_backend, "lexeme_frequencies",
+                        lambda connection: ({"罚款": 0.5, "占道": 0.01, "经营": 0.01, "占道经营": 0.01}, 0.01, 100.0))
+    qs = Article.objects.filter(law_id__in=[statutes["laws"]["chufa"].pk]) if filtered else None
+    with CaptureQueriesContext(connection) as ctx:
+        capped = _exact_first(postgres_index, "占道经营 罚款", qs, cap=1)
+        assert (capped.count(), capped.exact_count(), capped.partial_capped()) == (2, 1, True)
+        assert dict(capped.facet("law_status")) == {"in_force": 1}  # the exact match's
+        first = list(capped[:10])
+    assert first[0] == statutes["articles"]["stall"] and len(first) > 2  # the page ranks every match
+    sql = next(q["sql"] for q in ctx.captured_queries if "probe_ AS MATERIALIZED" in q["sql"])
+    probe = sql[sql.index("probe_ AS"):sql.index("LIMIT 1)")]
+    asked, _sep, excluded = probe.partition(" AND NOT (n.vector @@ ")
+    assert "'罚款'" in asked and "占道" not in asked and "占道经营" in excluded  # the exact matches left out
+    assert "FROM m WHERE NOT (SELECT n FROM probe_) >= 1" in sql
+    # No join of the tiers per ranked row (a nested loop over thousands of exact matches).
+    assert "LEFT JOIN exact_" not in sql and "LEFT JOIN full_" not in sql
+
+    below = _exact_first(postgres_index, "占道经营 罚款", qs, cap=100)
+    uncapped = _exact_first(postgres_index, "占道经营 罚款", qs, cap=None)
+    assert not below.partial_capped() and below.count() == uncapped.count() > 2
+    assert below.exact_count() == uncapped.exact_count() == 1
+    assert dict(below.facet("law_id")) == dict(uncapped.facet("law_id"))
+    assert [o.pk for o in below[:10]] == [o.pk for o in uncapped[:10]]
