@@ -41,3 +41,15 @@ def test_a_renamed_area_shows_its_new_name(client, officer_user, statutes):
     client.cookies["django_language"] = "en"
     body = client.get("/cases/").content.decode()
     assert "市容市政" in body and "Municipal administration" not in body
+
+
+def test_the_case_list_counts_one_case_and_two_cases(client, officer_user, statutes):
+    make_case("占道经营案", decision_date=datetime.date(2024, 3, 1))
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    assert re.search(r"\b1 case\b", client.get("/cases/").content.decode())
+    make_case("夜间施工噪声案", decision_date=datetime.date(2024, 4, 1))
+    body = client.get("/cases/").content.decode()
+    assert re.search(r"\b2 cases\b", body) and not re.search(r"\b2 case\b", body)
+    client.cookies["django_language"] = "zh-hans"
+    assert "共 2 个案例" in client.get("/cases/").content.decode()
