@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from casebank.models import DutyArea
+from casebank.models import CaseIndexPage, DutyArea
 
 from .factories import make_benchmark, make_case
 
@@ -53,3 +53,21 @@ def test_the_case_list_counts_one_case_and_two_cases(client, officer_user, statu
     assert re.search(r"\b2 cases\b", body) and not re.search(r"\b2 case\b", body)
     client.cookies["django_language"] = "zh-hans"
     assert "共 2 个案例" in client.get("/cases/").content.decode()
+
+
+def test_the_case_bank_heading_is_the_sites_own_words_in_the_readers_language(client, officer_user, statutes):
+    """The index page's heading is translated, never the stored page title; its seeded intro is
+    translated until an editor changes it; a case's discretion level reads in English too."""
+    level = make_benchmark().levels.get(name="轻微")
+    case = make_case("占道经营案", level=level)
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    body = client.get("/cases/").content.decode()
+    assert "<h1>Case bank</h1>" in body and "Typical city-management enforcement cases" in body
+    assert "<h1>案例库</h1>" not in body and "城市管理综合执法典型案例" not in body
+    assert "· Minor</a>" in client.get(case.url).content.decode()
+    CaseIndexPage.objects.update(intro="江北区典型案例汇编")
+    body = client.get("/cases/").content.decode()
+    assert "江北区典型案例汇编" in body and "Typical city-management" not in body
+    client.cookies["django_language"] = "zh-hans"
+    assert "<h1>案例库</h1>" in client.get("/cases/").content.decode()

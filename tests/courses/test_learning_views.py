@@ -154,3 +154,14 @@ def test_missing_prerequisites_read_as_an_english_list(client, officer_user, uni
     client.cookies["django_language"] = "zh-hans"
     html = client.get(reverse("courses:my_learning")).content.decode()
     assert re.search(r"先修课程未完成：<a[^>]*>先修.</a>、<a", html)
+
+
+@pytest.mark.django_db
+def test_course_centre_heading_is_translated_not_the_stored_title(client, officer_user):
+    """课程中心 in English is "Course centre" from the site's own words, whatever the page is called."""
+    make_course(title="执法基础课")
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    body = client.get("/courses/").content.decode()
+    assert "<h1>Course centre</h1>" in body and "<h1>课程中心</h1>" not in body
+    assert "City-management enforcement training by tier" in body
