@@ -4,8 +4,9 @@ import datetime
 import re
 
 import pytest
+from django.utils import translation
 
-from casebank.models import CaseIndexPage, DutyArea
+from casebank.models import CaseIndexPage, DutyArea, Law
 
 from .factories import make_benchmark, make_case
 
@@ -71,3 +72,10 @@ def test_the_case_bank_heading_is_the_sites_own_words_in_the_readers_language(cl
     assert "江北区典型案例汇编" in body and "Typical city-management" not in body
     client.cookies["django_language"] = "zh-hans"
     assert "<h1>案例库</h1>" in client.get("/cases/").content.decode()
+
+
+def test_every_legal_level_has_an_english_name():
+    """效力级别 is the site's own vocabulary (the statute library's filters and search facets)."""
+    with translation.override("en"):
+        untranslated = [code for code, label in Law.Level.choices if str(label) == code]
+    assert untranslated == []
