@@ -75,3 +75,17 @@ def test_training_hours_after_a_number(value, english, chinese):
     with translation.override("zh-hans"):
         assert hours(value) == chinese
 
+
+
+def test_a_label_and_its_value_are_joined_by_the_readers_colon():
+    """法律依据：… in Chinese, "Legal basis: …" in English — never a full-width colon after English words."""
+    from django.template import Context, Template
+
+    joined = Template('{% load i18n %}{% trans "法律依据" %}{% trans "：" context "label separator" %}X')
+    with translation.override("en"):
+        assert joined.render(Context()) == "Legal basis: X"
+    with translation.override("zh-hans"):
+        assert joined.render(Context()) == "法律依据：X"
+    fixed = [path.name for path in ROOT.glob("*/**/templates/**/*.html")
+             if ".venv" not in path.parts and re.search(r"(%\}|\}\})：", path.read_text(encoding="utf-8"))]
+    assert fixed == []
