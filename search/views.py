@@ -24,7 +24,7 @@ def _error(code, message, status=400):
 
 
 #: The type tabs' names in the form their count asks for (English "1 Case", "12 Cases"); a hit's
-#: badge names its one type with service.TYPE_LABELS.
+#: badge takes the singular.
 _TAB_NAMES = {
     "": lambda n: _("全部"),
     "course": lambda n: npgettext("search tab", "课程", "课程", n),
@@ -72,6 +72,8 @@ def search_page(request):
             context["error"] = service.SearchParamError("index_busy", _("搜索索引正在更新，请稍后再试。"))
             return render(request, "search/search.html", context, status=503)
         context["outcome"] = outcome
+        for hit in outcome.hits:  # a hit's badge names its one type: "Lesson", not "Lessons"
+            hit.type_name = _tab_label(hit.type, 1)
         context["conditions"] = textform.form_context(request.GET, text, outcome.exact_total,
                                                       outcome.partial_total)
         text_params = text.params()

@@ -37,6 +37,7 @@ def test_english_tabs_and_counts_take_the_plural_their_number_asks_for(client, o
     client.force_login(officer_user)
     two = page(client, "en", q="占道经营", type="case")
     assert tabs(two)["Cases"] == 2 and "Case" not in tabs(two)
+    assert two.count('<span class="badge">Case</span>') == 2  # each hit is one case
     assert counts(two).startswith("2 exact matches")
     one = page(client, "en", q="堆放杂物", type="case")
     assert tabs(one)["Case"] == 1 and "Cases" not in tabs(one)
