@@ -11,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from officers import audit, roles
@@ -216,7 +217,7 @@ def session_attendance(request, pk):
                         category=session.course.hours_category_id, mode=MODE_CENTRAL)
                     audit.record("course.onsite_attended", request=request, officer=officer, obj=session)
                     added += 1
-        messages.success(request, _("已记录 %(n)s 人出勤，学时已计入。") % {"n": added})
+        messages.success(request, ngettext("已记录 %(n)s 人出勤，学时已计入。", "已记录 %(n)s 人出勤，学时已计入。", added) % {"n": added})
         return redirect("courses:session_attendance", pk=session.pk)
     groups = []
     for officer in listed:

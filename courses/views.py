@@ -28,7 +28,7 @@ def complete_lesson(request, pk):
     try:
         newly, course_done = progress.complete_lesson(officer, lesson, course, request=request)
     except progress.LessonNotCompletable as exc:
-        messages.error(request, f"{exc.message}（{exc.code}）")
+        messages.error(request, exc.message)
         return redirect(lesson.get_url(request))
     if course_done:
         messages.success(request, _("恭喜！您已完成课程《%(title)s》，%(hours)s 学时已计入学时台账。") % {

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import feedback, notices, roles
@@ -47,7 +48,7 @@ def notice_detail(request, pk):
 @login_required
 def notice_read_all(request):
     n = notices.mark_read(_own_notices(request))
-    messages.success(request, _("已将 %(n)s 条消息标为已读。") % {"n": n})
+    messages.success(request, ngettext("已将 %(n)s 条消息标为已读。", "已将 %(n)s 条消息标为已读。", n) % {"n": n})
     return redirect("officers:notices")
 
 

@@ -102,7 +102,7 @@ def case_list_search(params, queryset, path=""):
     try:
         text = conditions.parse(params)
     except conditions.SearchParamError as exc:
-        return {"error": f"{exc.message}（{exc.code}）", "active": False, "exact_ids": [], "partial_ids": [],
+        return {"error": exc.message, "active": False, "exact_ids": [], "partial_ids": [],
                 "form": form_context(params, conditions.TextSearch(), path=path)}
     exact, partial = service.ranked_ids(text, queryset) if text.active else ([], [])
     return {"error": None, "active": text.active, "exact_ids": exact, "partial_ids": partial,

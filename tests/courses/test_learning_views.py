@@ -82,7 +82,8 @@ def test_lesson_page_explains_rule_and_records_opening(client, officer_user, tra
     assert "完成规则" in html and "45" in html and "标记为已完成" in html and 'data-wait="45"' in html
     assert LessonProgress.objects.filter(officer=officer_user.officer, lesson=lesson).exists()
     response = client.post(reverse("courses:complete_lesson", args=[lesson.pk]), follow=True)
-    assert "too_early" in response.content.decode()
+    body = response.content.decode()
+    assert "学习时间不足" in body and "too_early" not in body  # the message, never its code
     client.force_login(trainer_user)  # staff can read lessons too
     assert client.get(lesson.url).status_code == 200
 
@@ -153,3 +154,14 @@ def test_missing_prerequisites_read_as_an_english_list(client, officer_user, uni
     client.cookies["django_language"] = "zh-hans"
     html = client.get(reverse("courses:my_learning")).content.decode()
     assert re.search(r"先修课程未完成：<a[^>]*>先修.</a>、<a", html)
+
+
+@pytest.mark.django_db
+def test_course_centre_heading_is_translated_not_the_stored_title(client, officer_user):
+    """课程中心 in English is "Course centre" from the site's own words, whatever the page is called."""
+    make_course(title="执法基础课")
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    body = client.get("/courses/").content.decode()
+    assert "<h1>Course centre</h1>" in body and "<h1>课程中心</h1>" not in body
+    assert "City-management enforcement training by tier" in body

@@ -70,3 +70,22 @@ def test_each_chinese_admin_string_keeps_its_placeholders():
             source = key[0] if isinstance(key, tuple) else key
             if source:
                 assert sorted(marks.findall(source.split("\x04")[-1])) == sorted(marks.findall(text)), source
+
+
+def _menu_labels(body):
+    """The labels of the admin sidebar's menu (rendered as JSON props)."""
+    props = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', body, re.S)
+    return re.findall(r'"label": "((?:[^"\\]|\\.)*)"', json.dumps(json.loads(props.group(1)), ensure_ascii=False))
+
+
+def test_the_help_menu_follows_each_readers_language(client, reviewer_user):
+    """Wagtail words its help links once, for whoever builds the menu first; each reader gets them
+    in their own language."""
+    chinese = _menu_labels(_admin_page(client, reviewer_user, "/cms/"))
+    assert any("的新功能" in label for label in chinese)
+    client.cookies["django_language"] = "en"
+    UserProfile.get_for_user(reviewer_user)
+    UserProfile.objects.filter(user=reviewer_user).update(preferred_language="en")
+    english = _menu_labels(client.get("/cms/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert any(label.startswith("What's new in Wagtail") for label in english), english
+    assert not any("的新功能" in label for label in english)
