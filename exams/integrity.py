@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import engine
 from .models import EndReason, EventKind, ForcedReason, Sitting, SittingEvent, SittingStatus
@@ -113,10 +114,11 @@ def warning(exam, sitting):
     """What the officer is told after leaving the paper while still within the limits."""
     if not exam.tracks_leaving or not (sitting.leave_count or sitting.away_seconds):
         return ""
-    parts = [_("您已离开考试页面 %(n)s 次，累计 %(s)s 秒。") % {"n": sitting.leave_count, "s": sitting.away_seconds}]
+    parts = [ngettext("您已离开考试页面 %(n)s 次，累计 %(s)s 秒。", "您已离开考试页面 %(n)s 次，累计 %(s)s 秒。",
+                      sitting.leave_count) % {"n": sitting.leave_count, "s": sitting.away_seconds}]
     limits = []
     if exam.leave_limit is not None:
-        limits.append(_("离开超过 %(n)s 次") % {"n": exam.leave_limit})
+        limits.append(ngettext("离开超过 %(n)s 次", "离开超过 %(n)s 次", exam.leave_limit) % {"n": exam.leave_limit})
     if exam.away_limit_seconds is not None:
         limits.append(_("累计超过 %(s)s 秒") % {"s": exam.away_limit_seconds})
     parts.append(_("%(limits)s将强制交卷。") % {"limits": _("或").join(limits)})
@@ -129,8 +131,9 @@ def forced_message(sitting):
     """Why a sitting was submitted by force, for the officer and the trainer ("" if it was not)."""
     exam = sitting.exam
     if sitting.forced_reason == ForcedReason.LEAVES:
-        return _("离开考试页面 %(n)s 次，超过上限 %(limit)s 次，系统已强制交卷。") % {
-            "n": sitting.leave_count, "limit": exam.leave_limit}
+        return ngettext("离开考试页面 %(n)s 次，超过上限 %(limit)s 次，系统已强制交卷。",
+                        "离开考试页面 %(n)s 次，超过上限 %(limit)s 次，系统已强制交卷。",
+                        sitting.leave_count) % {"n": sitting.leave_count, "limit": exam.leave_limit}
     if sitting.forced_reason == ForcedReason.AWAY:
         return _("离开考试页面累计 %(s)s 秒，超过上限 %(limit)s 秒，系统已强制交卷。") % {
             "s": sitting.away_seconds, "limit": exam.away_limit_seconds}
