@@ -7,9 +7,10 @@ PostgreSQL keeps the copy as a database beside the test database, ``<test databa
 cloned with ``CREATE DATABASE … TEMPLATE``; the deployment tests clone their own databases
 from it too. SQLite keeps it as a file in the system's temporary folder.
 
-The key is a hash of every installed app's migration files and the database engine; a
-changed, added or removed migration makes a new copy (and PostgreSQL's older ones are
+The key is a hash of every installed app's migration files, the project modules they import
+and the database engine; a changed, added or removed migration makes a new copy (and PostgreSQL's older ones are
 dropped), so a changed migration is always run from nothing once."""
+import ast
 import hashlib
 import importlib.util
 import os
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.db import connections
 
 ALIAS = "default"
+ROOT = Path(__file__).resolve().parents[1]
 #: Copies older than this (SQLite files of other branches) are removed.
 STALE_SECONDS = 3 * 24 * 3600
 #: The name of the PostgreSQL template this run's test database was made from or saved to.
@@ -45,8 +47,39 @@ def migrations_key():
         folder = Path(list(spec.submodule_search_locations)[0])
         for path in sorted(folder.glob("*.py")):
             digest.update(f"{config.label}/{path.name}\0".encode())
-            digest.update(path.read_bytes())
+            source = path.read_bytes()
+            digest.update(source)
+            # A data migration may read the project's own modules (casebank.domain's choices).
+            for module in sorted(_project_imports(source)):
+                digest.update(f"{module}\0".encode())
+                digest.update(_module_file(module).read_bytes())
     return digest.hexdigest()[:12]
+
+
+def _project_imports(source):
+    """The modules of this repository a migration's source imports."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            path = _module_file(name)
+            if path is not None and ROOT in path.parents and "site-packages" not in path.parts:
+                found.add(name)
+    return found
+
+
+def _module_file(name):
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    return Path(spec.origin).resolve()
 
 
 def _connection():
@@ -87,7 +120,7 @@ def restore():
             cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
         template_name = template
         return True
-    if connection.vendor == "sqlite" and not connection.is_in_memory_db(_test_name()):
+    if connection.vendor == "sqlite" and not connection.creation.is_in_memory_db(_test_name()):
         copy = _sqlite_copy()
         if not copy.is_file():
             return False
@@ -119,7 +152,7 @@ def save():
             if not _pg_exists(cursor, template):
                 cursor.execute(f"CREATE DATABASE {quote(template)} TEMPLATE {quote(name)}")
         template_name = template
-    elif connection.vendor == "sqlite" and not connection.is_in_memory_db(name):
+    elif connection.vendor == "sqlite" and not connection.creation.is_in_memory_db(name):
         copy = _sqlite_copy()
         partial = copy.with_name(f"{copy.name}.{os.getpid()}.part")
         source, target = sqlite3.connect(name), sqlite3.connect(partial)
