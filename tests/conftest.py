@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils import translation
 
 from officers import roles
-from tests import migrated_db
+from tests import flush, migrated_db
 from tests.factories import make_units, make_user
 
 
@@ -15,6 +15,14 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_flush():
+    """Transactional tests end with a flush of deletes, not truncates, on PostgreSQL (tests/flush.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.backends.postgresql.operations.DatabaseOperations.sql_flush", flush.sql_flush)
+        yield
 
 
 @pytest.fixture(scope="session")
