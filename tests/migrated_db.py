@@ -23,7 +23,7 @@ from pathlib import Path
 import django
 from django.apps import apps
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 
 ALIAS = "default"
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,7 +117,10 @@ def restore():
             if not _pg_exists(cursor, template):
                 return False
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)} WITH (FORCE)")
-            cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
+            try:
+                cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template)}")
+            except DatabaseError:  # the copy is in use: migrate from nothing as Django does
+                return False
         template_name = template
         return True
     if connection.vendor == "sqlite" and not connection.creation.is_in_memory_db(_test_name()):
