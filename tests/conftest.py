@@ -1,7 +1,9 @@
 """Shared fixtures: the unit tree and one user per role."""
 import pytest
 from django.conf import settings
+from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
+from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
 from officers import roles
 from tests import flush, migrated_db
@@ -30,9 +32,6 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
                     django_db_keepdb, django_db_createdb, django_db_modify_db_settings):
     """pytest-django's test database set-up, started from the kept copy of the migrated database
     while the migrations are unchanged (tests/migrated_db.py); a new copy is kept otherwise."""
-    from django.test.utils import setup_databases, teardown_databases
-    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
-
     if not django_db_use_migrations:
         _disable_migrations()
     keepdb = django_db_keepdb and not django_db_createdb
