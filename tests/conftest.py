@@ -1,9 +1,12 @@
 """Shared fixtures: the unit tree and one user per role."""
 import pytest
 from django.conf import settings
+from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
+from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
 from officers import roles
+from tests import flush, migrated_db
 from tests.factories import make_units, make_user
 
 
@@ -14,6 +17,40 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_flush():
+    """Transactional tests end with a flush of deletes, not truncates, on PostgreSQL (tests/flush.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.backends.postgresql.operations.DatabaseOperations.sql_flush", flush.sql_flush)
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,
+                    django_db_keepdb, django_db_createdb, django_db_modify_db_settings):
+    """pytest-django's test database set-up, started from the kept copy of the migrated database
+    while the migrations are unchanged (tests/migrated_db.py); a new copy is kept otherwise."""
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    copy = django_db_use_migrations and not keepdb and migrated_db.ALIAS in aliases
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        restored = copy and migrated_db.restore()
+        db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases=aliases,
+                                 serialized_aliases=serialized_aliases, keepdb=keepdb or restored)
+        if copy and not restored:
+            migrated_db.save()
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            try:
+                teardown_databases(db_cfg, verbosity=verbosity)
+            except Exception as exc:  # noqa: BLE001
+                request.node.warn(pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}"))
 
 
 @pytest.fixture

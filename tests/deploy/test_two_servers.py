@@ -25,6 +25,7 @@ import dj_database_url
 import psycopg
 import pytest
 
+from tests import migrated_db
 from tests.factories import PASSWORD
 
 from .servers import ROOT, free_port, log_tail, start, stop, wait_for
@@ -50,13 +51,15 @@ def _admin_url(name=None):
 
 
 @pytest.fixture(scope="module")
-def database():
-    """A fresh database for the two servers (dropped afterwards)."""
+def database(django_db_setup):
+    """A fresh database for the two servers (dropped afterwards): a clone of the freshly migrated
+    test database (tests/migrated_db.py) when there is one, else empty and migrated here."""
     name = f"{dj_database_url.parse(DATABASE_URL)['NAME']}_two_servers"
+    template = migrated_db.template_name
     with psycopg.connect(_admin_url(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield _admin_url(name)
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    yield {"url": _admin_url(name), "migrated": bool(template)}
     with psycopg.connect(_admin_url(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -64,7 +67,7 @@ def database():
 @pytest.fixture(scope="module")
 def env(database, tmp_path_factory):
     data = tmp_path_factory.mktemp("shared-data")  # one media folder for both servers
-    return {**os.environ, "DATABASE_URL": database, "ACADEMY_DATA_DIR": str(data),
+    return {**os.environ, "DATABASE_URL": database["url"], "ACADEMY_DATA_DIR": str(data),
             "DJANGO_SETTINGS_MODULE": "config.settings.test", "ACADEMY_SEARCH_BACKEND": "postgres",
             "ACADEMY_APP_SERVERS": "2", "ACADEMY_CACHE": "database", "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}"}
 
@@ -87,21 +90,24 @@ print("DRAFT", draft.pk)
 
 
 @pytest.fixture(scope="module")
-def servers(env, tmp_path_factory):
-    manage(env, "migrate", "--noinput")
-    out = manage(env, "shell", "-c", SETUP)
-    draft = int(re.search(r"DRAFT (\d+)", out).group(1))
+def servers(database, env, tmp_path_factory):
+    if not database["migrated"]:
+        manage(env, "migrate", "--noinput")
     logs = tmp_path_factory.mktemp("logs")
     procs, ports = [], []
     try:
+        # The two servers start while the shell writes the test's users and draft: three
+        # independent processes on a migrated database, started together.
         for i in range(2):
             port = free_port()
             log = logs / f"server{i}.log"
-            proc = start([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-                         env=env, log_path=log)
-            procs.append(proc)
+            procs.append(start([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+                               env=env, log_path=log))
             ports.append(port)
-            wait_for(proc, port, "/accounts/login/", {}, log, timeout=180)
+        out = manage(env, "shell", "-c", SETUP)
+        draft = int(re.search(r"DRAFT (\d+)", out).group(1))
+        for i, (proc, port) in enumerate(zip(procs, ports)):
+            wait_for(proc, port, "/accounts/login/", {}, logs / f"server{i}.log", timeout=180)
         yield {"ports": ports, "draft": draft, "logs": logs}
     finally:
         for proc in procs:
