@@ -176,7 +176,8 @@ def test_prerequisites_gate_the_course(client, officer_user):
         progress.complete_lesson(officer, lesson, advanced)
     assert exc.value.code == "prerequisites_missing"
     response = client.post(reverse("courses:complete_lesson", args=[lesson.pk]), follow=True)
-    assert "prerequisites_missing" in response.content.decode()
+    body = response.content.decode()
+    assert "请先完成先修课程：基础课" in body and "prerequisites_missing" not in body
 
     complete_course(officer, basic)
     assert progress.missing_prerequisites(officer, advanced) == []
