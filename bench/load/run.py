@@ -328,8 +328,10 @@ class CpuMeter:
 def verdict(r):
     ok = (r["answers_lost"] == 0 and r["officers_with_more_than_one_sitting"] == 0
           and r["sittings_with_wrong_answer_count"] == 0 and r["submitted_but_still_open"] == 0)
-    target = r["error_rate_pct"] == 0 and r["save_p95_ms"] < 300
-    return ("data OK" if ok else "DATA LOSS") + (", meets target" if target else ", misses target")
+    # The aims: no failed request, answer-save p95 under 300 ms, start p95 within 5 s.
+    missed = [name for name, met in (("errors", r["error_rate_pct"] == 0), ("save", r["save_p95_ms"] < 300),
+                                     ("start", r["start_p95_ms"] <= 5000)) if not met]
+    return ("data OK" if ok else "DATA LOSS") + (f", misses target ({', '.join(missed)})" if missed else ", meets target")
 
 
 def line(r):
