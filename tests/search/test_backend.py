@@ -143,6 +143,19 @@ def test_autocomplete_takes_the_queries_the_admin_page_search_sends(search_index
     list(search_index.autocomplete(query, Law))  # odd input answers (no error)
 
 
+def test_a_facet_over_a_filter_the_index_cannot_take_counts_the_results(search_index, statutes):
+    """A filter the index cannot take (a subquery here; Wagtail's admin page search filters
+    by parent pointers) is applied in the database; a facet over such a plain-text search
+    counts what the search returns."""
+    from collections import Counter
+
+    queryset = Law.objects.filter(status__in=Law.objects.values("status"))
+    results = search_index.search("行政处罚", queryset)
+    found = list(results)
+    assert found
+    assert dict(results.facet("status")) == dict(Counter(law.status for law in found))
+
+
 def test_update_and_delete_follow_the_database(search_index, statutes):
     art = statutes["articles"]["bike"]
     art.text = "互联网租赁自行车应当规范停放。"
