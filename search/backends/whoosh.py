@@ -799,10 +799,9 @@ class WhooshSearchResults(BaseSearchResults):
         plan = compiler.plan()
         capped = self.partial_capped() if exact is None else exact  # then the exact matches are counted
         if plan["db_filter"]:
-            pks = [pk for pk, _score in self._matches()]
-            if capped and plan["tiers"]:  # the exact tier only (the top score band)
-                top = (len(plan["tiers"]) - 1) * TIER_OFFSET
-                pks = [pk for pk, score in self._matches() if score >= top]
+            # Capped: the exact tier only (the top score band).
+            top = (len(plan["tiers"]) - 1) * TIER_OFFSET if capped and plan["tiers"] else None
+            pks = [pk for pk, score in self._matches() if top is None or score >= top]
             counts = {}
             for i in range(0, len(pks), DB_CHUNK):
                 rows = (compiler.queryset.filter(pk__in=pks[i:i + DB_CHUNK]).values(field_name)
