@@ -115,20 +115,23 @@ def start(request, pk):
     return redirect("exams:sitting", pk=sitting.pk)
 
 
-def _answers(sitting, shown=None):
-    """The sitting's answer lines in order, each with its frozen question version. With
-    ``shown`` (a callable: the positions a one-question page shows, given the number of
-    lines) only those lines read their version; the others carry their question type alone
-    (``qtype``), which is all the navigation needs to tell answered from not."""
+def _within(position, n):
+    """``position`` kept within a paper of ``n`` questions."""
+    return min(max(position, 1), n)
+
+
+def _answers(sitting, only=None):
+    """The sitting's answer lines in order, each with its frozen question version. With ``only``
+    (the position a one-question page shows, kept within the paper) only that line reads its
+    version; the others carry their question type alone (``qtype``), which is all the
+    navigation needs to tell answered from not."""
     lines = sitting.answers.order_by("position")
-    if shown is None:
+    if only is None:
         return list(lines.select_related("version"))
     answers = list(lines.annotate(qtype=KeyTextTransform("qtype", "version__content")))
-    wanted = shown(len(answers))
-    versions = QuestionVersion.objects.in_bulk({a.version_id for a in answers if a.position in wanted})
-    for a in answers:
-        if a.position in wanted:
-            a.version = versions[a.version_id]
+    if answers:
+        shown = answers[_within(only, len(answers)) - 1]
+        shown.version = QuestionVersion.objects.get(pk=shown.version_id)
     return answers
 
 
@@ -216,8 +219,8 @@ def sitting_view(request, pk):
     except ValueError:
         current = 1
     one_question = request.method == "GET" and not show_all
-    answers = _answers(sitting, shown=(lambda n: {min(max(current, 1), n)}) if one_question else None)
-    current = min(max(current, 1), len(answers))
+    answers = _answers(sitting, only=current if one_question else None)
+    current = _within(current, len(answers))
     status = 200
     if request.method == "POST":
         problems = []
