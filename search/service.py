@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
@@ -44,15 +45,25 @@ DEFAULT_TYPES = {
     "casebank.poweritem": "power",
     "casebank.discretionbenchmark": "benchmark",
 }
-TYPE_LABELS = {
-    "course": _("课程"),
-    "lesson": _("课时"),
-    "case": _("案例"),
-    "statute": _("法规"),
-    "power": _("权力清单"),
-    "benchmark": _("裁量基准"),
-    "page": _("页面"),
+#: Each result type's name in the form a count asks for (English "1 Case", "12 Cases"; a
+#: result's badge and the API take the singular): ``type_label(key, n)``.
+TYPE_NAMES = {
+    "course": lambda n: npgettext("search tab", "课程", "课程", n),
+    "lesson": lambda n: npgettext("search tab", "课时", "课时", n),
+    "case": lambda n: npgettext("search tab", "案例", "案例", n),
+    "statute": lambda n: npgettext("search tab", "法规", "法规", n),
+    "power": lambda n: npgettext("search tab", "权力清单", "权力清单", n),
+    "benchmark": lambda n: npgettext("search tab", "裁量基准", "裁量基准", n),
+    "page": lambda n: npgettext("search tab", "页面", "页面", n),
 }
+
+
+def type_label(key, n=1):
+    """The name of the result type ``key`` for a count of ``n`` (the key itself if unknown)."""
+    name = TYPE_NAMES.get(key)
+    return name(n) if name else key
+
+
 TYPE_ORDER = ["statute", "case", "course", "lesson", "power", "benchmark", "page"]
 #: Apps whose data never appears in the people search, whatever they index.
 DENIED_APPS = {"exams", "officers", "auth", "wagtailusers", "wagtailimages", "wagtaildocs", "wagtailcore",
@@ -251,8 +262,12 @@ class SearchHit:
     def match_label(self):
         return str(conditions.MATCH_LABELS.get(self.match, ""))
 
+    @property
+    def type_label(self):
+        return type_label(self.type)
+
     def as_json(self):
-        data = {"type": self.type, "type_label": str(TYPE_LABELS.get(self.type, self.type)),
+        data = {"type": self.type, "type_label": self.type_label,
                 "title": self.title, "url": self.url, "snippet": self.snippet, "score": round(self.score, 4),
                 "match": self.match}
         data.update(self.extra)
@@ -544,7 +559,7 @@ def parse_params(params):
         raise SearchParamError("query_too_long", _("搜索词过长（最多 %(n)d 个字）。") % {"n": MAX_QUERY_LENGTH})
     text = conditions.parse(params)
     kind = (params.get("type") or "").strip()
-    known = {k for k, _m in searchable_models()} | set(TYPE_LABELS)
+    known = {k for k, _m in searchable_models()} | set(TYPE_NAMES)
     if kind and kind not in known:
         raise SearchParamError("bad_type", _("未知的类型：%(t)s。") % {"t": kind[:30]})
     page = id_param((params.get("page") or "1").strip())
@@ -801,7 +816,7 @@ def suggest(user, q, limit=8):
         try:
             results = backend.autocomplete(q, qs)[:limit]
             for obj in results:
-                found.append({"type": mkind, "type_label": str(TYPE_LABELS.get(mkind, mkind)),
+                found.append({"type": mkind, "type_label": type_label(mkind),
                               "title": _title(obj), "url": _url(obj)})
         except Exception:  # noqa: BLE001 - suggestions are best effort
             continue

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import npgettext
 from django.views.decorators.http import require_GET
 
 from officers.roles import role_required
@@ -21,25 +20,6 @@ _api_login_required = role_required(json=True)
 
 def _error(code, message, status=400):
     return JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
-
-
-#: The type tabs' names in the form their count asks for (English "1 Case", "12 Cases"); a hit's
-#: badge takes the singular.
-_TAB_NAMES = {
-    "": lambda n: _("全部"),
-    "course": lambda n: npgettext("search tab", "课程", "课程", n),
-    "lesson": lambda n: npgettext("search tab", "课时", "课时", n),
-    "case": lambda n: npgettext("search tab", "案例", "案例", n),
-    "statute": lambda n: npgettext("search tab", "法规", "法规", n),
-    "power": lambda n: npgettext("search tab", "权力清单", "权力清单", n),
-    "benchmark": lambda n: npgettext("search tab", "裁量基准", "裁量基准", n),
-    "page": lambda n: npgettext("search tab", "页面", "页面", n),
-}
-
-
-def _tab_label(key, count):
-    name = _TAB_NAMES.get(key)
-    return name(count) if name else service.TYPE_LABELS.get(key, key)
 
 
 def _tab_counts(outcome, keys, match):
@@ -74,8 +54,6 @@ def search_page(request):
             context["error"] = service.SearchParamError("index_busy", _("搜索索引正在更新，请稍后再试。"))
             return render(request, "search/search.html", context, status=503)
         context["outcome"] = outcome
-        for hit in outcome.hits:  # a hit's badge names its one type: "Lesson", not "Lessons"
-            hit.type_name = _tab_label(hit.type, 1)
         context["conditions"] = textform.form_context(request.GET, text, outcome.exact_total,
                                                       outcome.partial_total, partial_capped=outcome.partial_capped)
         text_params = text.params()
@@ -86,7 +64,7 @@ def search_page(request):
                          "url": "?" + urlencode(text_params + list({**filters, "type": key}.items())),
                          "current": key == kind})
         for tab in tabs:
-            tab["label"] = _tab_label(tab["key"], tab["count"] + tab["partial"])
+            tab["label"] = service.type_label(tab["key"], tab["count"] + tab["partial"]) if tab["key"] else _("全部")
         context["tabs"] = tabs
         for key, facet in outcome.facets.items():
             for value in facet["values"]:

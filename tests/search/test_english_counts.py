@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.casebank.factories import make_case
+from tests.courses.factories import make_course, make_lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,20 @@ def test_english_tabs_and_counts_take_the_plural_their_number_asks_for(client, o
     assert counts(one).startswith("1 exact match ·")
     chinese = page(client, "zh-hans", q="占道经营", type="case")
     assert tabs(chinese)["案例"] == 2 and counts(chinese).startswith("完全匹配 2 条")
+
+
+def test_the_api_names_each_result_by_its_one_type_in_english(client, officer_user, whoosh_index):
+    """A result of the API, a suggestion and a result's badge on the page name one lesson
+    "Lesson" (another app's catalogue translates the bare 课时 as "Lessons")."""
+    course = make_course(title="市容管理", n_lessons=0)
+    make_lesson(course, title="占道经营的处置")
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    data = client.get(reverse("search:api"), {"q": "占道经营", "type": "lesson"}).json()
+    assert [r["type_label"] for r in data["results"]] == ["Lesson"]
+    suggestions = client.get(reverse("search:suggest"), {"q": "占道经营"}).json()
+    assert "Lesson" in str(suggestions) and "Lessons" not in str(suggestions), suggestions
+    assert '<span class="badge">Lesson</span>' in page(client, "en", q="占道经营", type="lesson")
 
 
 def test_the_error_banner_shows_the_message_without_its_code(client, officer_user, whoosh_index):
