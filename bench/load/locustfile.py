@@ -48,6 +48,9 @@ OPENED = gevent.event.Event()
 _accounts = itertools.count()
 #: (sitting id, position) -> [revision, response] of the last save answered 200
 ACKED = {}
+#: Wall-clock times (time.time()) of the opening and of each start that reached its first
+#: question: run.py reads the storm's window from them and bills it the CPU used meanwhile.
+STORM = {"opened_at": None, "started_at": []}
 SUBMITTED = {}  # sitting id -> status the server reported
 STATE = {"users": 0, "done": 0, "start_failed": 0, "stale": 0, "logins": 0, "waiting": 0}
 
@@ -116,6 +119,7 @@ class Officer(HttpUser):
         if not m:
             raise RuntimeError(f"start did not lead to a sitting: {resp.url}")
         self.sitting = int(m.group(1))
+        STORM["started_at"].append(time.time())
         if BARRIER:
             gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))  # reading the first question
         paper = self.client.get(f"/exams/sittings/{self.sitting}/?all=1", name="paper (all)", timeout=TIMEOUT)
@@ -149,6 +153,8 @@ class Officer(HttpUser):
         if BARRIER:
             self._arrive()
             OPENED.wait()
+            if STORM["opened_at"] is None:
+                STORM["opened_at"] = time.time()
             for adapter in self.client.adapters.values():
                 adapter.close()
 
@@ -206,4 +212,4 @@ def _dump(environment, **kw):
     if out:
         with open(out, "w", encoding="utf-8") as fh:
             json.dump({"acked": [[s, p, rev, resp] for (s, p), (rev, resp) in ACKED.items()],
-                       "submitted": SUBMITTED, "state": STATE}, fh)
+                       "submitted": SUBMITTED, "state": STATE, "storm": STORM}, fh)

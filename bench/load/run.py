@@ -251,6 +251,7 @@ def run_step(args, users):
             "failure_reasons": read_failures(csv_prefix),
             "loadavg_before": round(load_before, 1), "loadavg_after": round(load_after, 1),
             "cpu_seconds": cpu.seconds(), "cpu_capacity_s": round(elapsed * (os.cpu_count() or 1), 0),
+            "storm": storm_cpu(acked.get("storm"), cpu),
             "data_dir": str(data_dir),
         }
         return result
@@ -278,6 +279,7 @@ class CpuMeter:
         self.groups = groups
         self.postgres = postgres
         self.totals = {}
+        self.timeline = []  # (time.time(), {group: CPU seconds so far})
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -305,6 +307,22 @@ class CpuMeter:
         for key, value in seen.items():
             first, _last = self.totals.get(key, (value, value))
             self.totals[key] = (first, value)
+        self.timeline.append((time.time(), self._groups()))
+
+    def _groups(self):
+        out = {}
+        for (name, _pid), (first, last) in self.totals.items():
+            out[name] = out.get(name, 0.0) + (last - first)
+        return out
+
+    def between(self, t0, t1):
+        """CPU seconds of each group between two wall-clock times (the samples nearest to
+        them, one second apart), and the span those samples cover."""
+        if not self.timeline:
+            return {}, 0.0
+        a = min(self.timeline, key=lambda s: abs(s[0] - t0))
+        b = min(self.timeline, key=lambda s: abs(s[0] - t1))
+        return {k: v - a[1].get(k, 0.0) for k, v in b[1].items()}, b[0] - a[0]
 
     def _loop(self):
         while not self._stop.wait(1.0):
@@ -323,6 +341,21 @@ class CpuMeter:
         for (name, _pid), (first, last) in self.totals.items():
             out[name] = out.get(name, 0.0) + (last - first)
         return {k: round(v, 0) for k, v in sorted(out.items())}
+
+
+def storm_cpu(storm, cpu):
+    """The start storm's window (from the opening until 95 % of the starts reached their
+    first question) and the CPU each group used in it, per start: where the start's p95
+    goes when every officer starts at once."""
+    if not storm or not storm.get("opened_at") or not storm.get("started_at"):
+        return None
+    done = sorted(storm["started_at"])
+    t0, t95 = storm["opened_at"], done[max(0, int(len(done) * 0.95) - 1)]
+    used, span = cpu.between(t0, t95)
+    n = sum(1 for t in done if t <= t95)
+    return {"window_s": round(t95 - t0, 1), "sampled_s": round(span, 1), "starts": n,
+            "cpu_s": {k: round(v, 1) for k, v in sorted(used.items())},
+            "cpu_ms_per_start": {k: round(1000 * v / n, 1) for k, v in sorted(used.items())} if n else {}}
 
 
 def verdict(r):
