@@ -279,7 +279,8 @@ def start(exam, officer, *, seed=None, now=None):
         ))
         total += Decimal(points)
     sitting = Sitting(exam=exam, officer=officer, attempt=used + 1, started_at=now, extra_minutes=extra,
-                      deadline=compute_deadline(exam, now, extra), max_score=total)
+                      deadline=compute_deadline(exam, now, extra), max_score=total,
+                      page_token=Sitting.new_page_token())  # the page the start shows (views.officer.start)
     sitting_row, line_rows = _INSERT_SITTING.rows([sitting])[0], _INSERT_LINES.rows(lines)
     try:
         with transaction.atomic():
@@ -293,7 +294,19 @@ def start(exam, officer, *, seed=None, now=None):
             raise ExamError(_("请重试。"), code="retry") from None
         return sitting
     sitting._state.adding, sitting._state.db = False, connection.alias
+    # The paper as written, for the page the start shows at once (``paper_lines``): nothing
+    # needs to be read back.
+    for line in lines:
+        line.sitting = sitting
+        line.version = QuestionVersion(pk=line.version_id, content=contents[line.version_id])
+    sitting.written_lines = lines
     return sitting
+
+
+def paper_lines(sitting):
+    """The lines a start has just written, each with its question version, in order; None
+    for a sitting read from the database (resumed), whose lines are read as usual."""
+    return getattr(sitting, "written_lines", None)
 
 
 #: The start's two INSERTs (``start``), written from the models' columns.

@@ -10,7 +10,6 @@ once (``seq`` above the last accepted one): an event of a stale page changes not
 Concurrency as in ``engine``: the counts change in one conditional UPDATE that names the
 page token and the last sequence number, so a replayed or concurrent event cannot count twice.
 """
-import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -62,7 +61,7 @@ class Outcome:
 def new_page(sitting):
     """Issue a token for a newly rendered paper page; events of earlier pages are refused
     from now on. Returns the token ("" when the sitting is no longer open)."""
-    token = secrets.token_hex(12)
+    token = Sitting.new_page_token()
     if not Sitting.objects.filter(pk=sitting.pk, status=SittingStatus.OPEN).update(page_token=token):
         return ""
     sitting.page_token = token

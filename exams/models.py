@@ -7,6 +7,7 @@ versions, never the live question.
 """
 import hashlib
 import json
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -678,6 +679,11 @@ class Sitting(models.Model):
     page_token = models.CharField(max_length=32, blank=True, editable=False)
     #: The highest event sequence number accepted (events are numbered by the paper, in order).
     event_seq = models.PositiveIntegerField(default=0, editable=False)
+
+    @staticmethod
+    def new_page_token():
+        """A token for a newly rendered paper page (``page_token``)."""
+        return secrets.token_hex(12)
 
     class Meta:
         verbose_name = _("考试记录")

@@ -112,7 +112,16 @@ def start(request, pk):
     except engine.ExamError as exc:
         messages.error(request, exc.messages[0])
         return redirect("exams:exam_detail", pk=exam.pk)
-    return redirect("exams:sitting", pk=sitting.pk)
+    # The paper in the same round trip (a redirect would cost a phone on a weak signal one
+    # more, and the server a second request while every officer starts at once). Its
+    # script shows the paper's own address (history.replaceState); links and the form use it.
+    integrity.reopened(sitting)  # a resumed sitting: as when its page is opened again
+    show_all = not exam.one_per_page
+    current = sitting.current_position
+    answers = engine.paper_lines(sitting)
+    if answers is None:
+        answers = _answers(sitting, only=None if show_all else current)
+    return _paper_page(request, sitting, answers, _within(current, len(answers)), show_all)
 
 
 def _within(position, n):
@@ -143,9 +152,11 @@ def _answered(answer):
 def _sitting_context(sitting, answers, current, show_all):
     exam = sitting.exam
     shown = answers if show_all else [a for a in answers if a.position == current]
+    paper_url = reverse("exams:sitting", args=[sitting.pk])
     return {
         "sitting": sitting,
         "exam": exam,
+        "paper_url": paper_url,
         "questions": [public_question(a, with_feedback=a.locked and instant_feedback(exam),
                                       image_url=reverse("exams:figure", args=[sitting.pk, a.position]))
                       for a in shown],
@@ -160,18 +171,19 @@ def _sitting_context(sitting, answers, current, show_all):
         "seconds_left": sitting.seconds_left(),
         "minutes_left": (sitting.seconds_left() + 59) // 60 if sitting.deadline else None,
         "n_answered": sum(1 for a in answers if _answered(a)),
-        "paper_config": _paper_config(sitting),
+        "paper_config": dict(_paper_config(sitting), pageUrl=paper_url + ("?all=1" if show_all else f"?q={current}")),
         "watermark_cells": range(40) if exam.watermark else (),
     }
 
 
 def _paper_config(sitting):
-    """What the paper's script needs: the page token for events, the integrity settings,
-    and its messages (translated here; the script holds no user-visible text)."""
+    """What the paper's script needs: the page token for events (the one a start has just
+    written, else a new one), the integrity settings, and its messages (translated here;
+    the script holds no user-visible text)."""
     exam = sitting.exam
     return {
         "sitting": sitting.pk,
-        "token": integrity.new_page(sitting),
+        "token": sitting.page_token if engine.paper_lines(sitting) is not None else integrity.new_page(sitting),
         "seq": sitting.event_seq,
         "eventUrl": reverse("exams:event", args=[sitting.pk]),
         "submitUrl": reverse("exams:submit", args=[sitting.pk]),
@@ -258,6 +270,10 @@ def sitting_view(request, pk):
         else:
             query = "?all=1" if show_all else (f"?q={target}" if target.isdigit() else f"?q={current}")
             return redirect(reverse("exams:sitting", args=[sitting.pk]) + query)
+    return _paper_page(request, sitting, answers, current, show_all, status)
+
+
+def _paper_page(request, sitting, answers, current, show_all, status=200):
     ctx = _sitting_context(sitting, answers, current, show_all)
     request.focused = True  # the paper alone: no menu, no tab bar (portal's navigation)
     response = render(request, "exams/sitting.html", ctx, status=status)

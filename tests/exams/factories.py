@@ -1,5 +1,7 @@
 """Builders for exams tests."""
 import itertools
+import json
+import re
 from decimal import Decimal
 
 from exams.models import (
@@ -95,3 +97,18 @@ def make_exam(questions=(), *, points=1, mode=PaperMode.FIXED, rules=(), **kw):
 def key_of(sitting_answer):
     """The correct option keys of an answer line (test helper, server side)."""
     return [o["key"] for o in sitting_answer.version.content.get("options", []) if o["correct"]]
+
+
+def started_sitting_id(response):
+    """The sitting a start's response shows: the start answers with the paper itself (200,
+    not stored by caches) whose script puts the paper's address in the address bar and
+    whose form posts there. Fails when the response is anything else."""
+    assert response.status_code == 200, response.status_code
+    assert response["Cache-Control"] == "no-store"
+    body = response.content.decode()
+    config = json.loads(re.search(r'<script id="paper-config" type="application/json">(.*?)</script>', body,
+                                  re.S).group(1))
+    m = re.fullmatch(r"/exams/sittings/(\d+)/\?(q=\d+|all=1)", config["pageUrl"])
+    assert m, config["pageUrl"]
+    assert f'id="sitting-form"' in body and f'action="/exams/sittings/{m.group(1)}/?{m.group(2)}"' in body
+    return int(m.group(1))

@@ -631,7 +631,7 @@ def test_no_answer_key_in_any_response_of_a_sitting(data, django_db_blocker):
     confirmation, and the result while marking is pending — carries no correct option,
     explanation, reference answer, rubric, score or pass/fail text."""
     from exams.models import CASE, DISCRETION, MULTI, SINGLE, TRUEFALSE
-    from tests.exams.factories import make_exam, make_question
+    from tests.exams.factories import make_exam, make_question, started_sitting_id
 
     with transaction.atomic():
         questions = [make_question(SINGLE), make_question(MULTI), make_question(TRUEFALSE, answer=True),
@@ -651,8 +651,8 @@ def test_no_answer_key_in_any_response_of_a_sitting(data, django_db_blocker):
         get(reverse("exams:exam_detail", args=[exam.pk]))
         r = client.post(reverse("exams:start", args=[exam.pk]))
         responses.append(("start", r))
-        sitting_url = r["Location"]
-        sitting_id = int(re.search(r"/sittings/(\d+)/", sitting_url).group(1))
+        sitting_id = started_sitting_id(r)
+        sitting_url = f"/exams/sittings/{sitting_id}/"
         from exams.models import Sitting
         sitting = Sitting.objects.get(pk=sitting_id)
         for n in range(1, len(questions) + 1):

@@ -9,6 +9,12 @@
   var cfgEl = document.getElementById("paper-config");
   if (!form || !cfgEl || !window.fetch) { return; }
   var cfg = JSON.parse(cfgEl.textContent);
+  // The start answers with the paper itself: show the paper's own address (a reload or a
+  // bookmark then opens the paper, not the start).
+  if (cfg.pageUrl && window.history && history.replaceState &&
+      window.location.pathname + window.location.search !== cfg.pageUrl) {
+    history.replaceState(null, "", cfg.pageUrl);
+  }
   var msg = cfg.messages;
   var url = form.getAttribute("data-autosave-url");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
@@ -199,7 +205,7 @@
     if (d.ok) {
       setRevision(op.position, d.revision);
       state(op.position, msg.saved + " " + d.saved_at);
-      var link = document.querySelector(".qnav a[href='?q=" + op.position + "']");
+      var link = document.querySelector(".qnav a[data-position='" + op.position + "']");
       if (link) { link.classList.add("is-answered"); }
       return;
     }
