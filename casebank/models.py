@@ -4,7 +4,10 @@ discretion benchmarks, the case pages (案例), and officers' bookmarks and feed
 The classes live in two layers: the data (casebank.library), which the rules and services
 import, and the pages with the models edited through the app's own forms and panels
 (casebank.pages). This module re-exports both, so Django and the other apps keep using
-``casebank.models``; modules of the case bank import the layer they need instead."""
+``casebank.models``; modules of the case bank import the layer they need instead.
+
+Other apps also find here the one rule naming a discretion level (``level_label``): one of the usual
+level words (轻微, 一般, 严重 …) in the reader's language, any other name as entered."""
 from .casework import (
     CaseRecommendation,
     ReportStatus,
@@ -36,6 +39,7 @@ from .pages import (
     DiscretionBenchmarkBasis,
     DiscretionLevel,
     citation_problems,
+    level_label,
 )
 from .personal import Bookmark, CaseFeedback, CaseFeedbackKind, CaseFeedbackStatus
 
@@ -70,4 +74,5 @@ __all__ = [
     "SimilarCaseComparison",
     "SimilarCaseReport",
     "citation_problems",
+    "level_label",
 ]

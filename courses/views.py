@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from officers.scoping import own_profile
@@ -31,8 +33,12 @@ def complete_lesson(request, pk):
         messages.error(request, exc.message)
         return redirect(lesson.get_url(request))
     if course_done:
-        messages.success(request, _("恭喜！您已完成课程《%(title)s》，%(hours)s 学时已计入学时台账。") % {
-            "title": course.title, "hours": course.hours})
+        # Only exactly one hour reads as singular in English ("1 training hour"; "1.5 training hours").
+        messages.success(request, ngettext(
+            "恭喜！您已完成课程《%(title)s》，%(hours)s 学时已计入学时台账。",
+            "恭喜！您已完成课程《%(title)s》，%(hours)s 学时已计入学时台账。",
+            1 if course.hours == 1 else 2,
+        ) % {"title": course.title, "hours": floatformat(course.hours, -1)})
         return redirect(course.get_url(request))
     if newly:
         messages.success(request, _("已完成本课时。"))

@@ -29,6 +29,7 @@ from .models import (
     CHOICE_TYPES, QTYPE_LABELS, Answer, QuestionType, QuestionVersion, ReviewItemKind, SittingStatus, category_label,
     has_response,
 )
+from .paper import discretion_levels
 
 GROUP_SHARE = Decimal("0.27")
 #: Flag thresholds (Moodle's and the usual classical test theory limits).
@@ -137,9 +138,9 @@ def analyse(exam, sittings=None):
                 options.append({"label": chr(65 + i) if content["qtype"] != QuestionType.TRUEFALSE else "",
                                 "text": o["text"], "correct": o["correct"], "count": by_text.get(o["text"], 0)})
         elif content["qtype"] == "discretion":
-            for lv in (content.get("discretion") or {}).get("levels", []):
+            for lv in discretion_levels(content):
                 count = sum(c for (vid, key), c in q["choices"].items() if key == f"L{lv['order']}")
-                options.append({"label": "", "text": lv["name"],
+                options.append({"label": "", "text": lv["label"],
                                 "correct": lv["order"] == content["discretion"].get("correct_level"),
                                 "count": count})
         items = casefile_agreement(content, q["casefile"], versions) if content["qtype"] == QuestionType.CASEFILE else []

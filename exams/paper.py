@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from casebank.models import level_label
+
 from . import grading
 from .grading import discretion_band
 from .models import (
@@ -50,8 +52,8 @@ def public_question(answer, *, with_feedback=False, image_url=None):
             for i, key in enumerate(answer.option_order)
         ],
         "text_answer": response.get("text", ""),
-        "levels": [{"order": lv["order"], "name": lv["name"], "checked": lv["order"] == response.get("level")}
-                   for lv in (content.get("discretion") or {}).get("levels", [])],
+        "levels": [{"order": lv["order"], "name": lv["name"], "label": lv["label"],
+                    "checked": lv["order"] == response.get("level")} for lv in discretion_levels(content)],
         "amount": response.get("amount", ""),
         "is_casefile": qtype == QuestionType.CASEFILE,
     }
@@ -60,6 +62,12 @@ def public_question(answer, *, with_feedback=False, image_url=None):
     if with_feedback:
         item["feedback"] = feedback(answer)
     return item
+
+
+def discretion_levels(content):
+    """The levels of a discretion question as frozen in its version, each with the ``label`` a reader sees:
+    one of the usual level words in the reader's language, any other name as entered (casebank's rule)."""
+    return [dict(lv, label=level_label(lv["name"])) for lv in (content.get("discretion") or {}).get("levels", [])]
 
 
 def feedback(answer):
@@ -74,7 +82,7 @@ def feedback(answer):
         else:
             labels.append(f"{chr(65 + order.get(o['key'], 0))}. {o['text']}")
     disc = content.get("discretion") or {}
-    level_name = next((lv["name"] for lv in disc.get("levels", []) if lv["order"] == disc.get("correct_level")), "")
+    level_name = next((lv["label"] for lv in discretion_levels(content) if lv["order"] == disc.get("correct_level")), "")
     _lvl, lo, hi = discretion_band(content) if content["qtype"] == QuestionType.DISCRETION else (None, None, None)
     return {
         "correct": answer.correct,

@@ -19,7 +19,7 @@ from portal.spreadsheets import FORMATS, spreadsheet_response
 from .. import importer, importer_formats
 from ..access import trainer_required
 from ..models import Difficulty, Question, QuestionStatus, QuestionTag, QuestionType
-from ..paper import feedback
+from ..paper import discretion_levels, feedback
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -73,7 +73,7 @@ def question_detail(request, pk):
 
     return render(request, "exams/question_detail.html", {
         "question": question, "version": version, "content": version.content,
-        "key": feedback(_Preview(version)), "versions": question.versions.all(),
+        "levels": discretion_levels(version.content), "key": feedback(_Preview(version)), "versions": question.versions.all(),
         "n_answers": question.answers.count(),
     })
 

@@ -111,6 +111,39 @@ def test_course_completion_message_and_hours(client, officer_user):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("hours, words", [("1", "1 training hour has"), ("2", "2 training hours have"),
+                                          ("1.5", "1.5 training hours have")])
+def test_course_completion_counts_training_hours_in_english(client, officer_user, hours, words):
+    """Only exactly one hour takes the singular, in the message and in the course page's banner."""
+    course = make_course(n_lessons=1, hours=hours, title="执法文书")
+    lesson = lessons_of(course)[0]
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    client.get(lesson.url)
+    response = client.post(reverse("courses:complete_lesson", args=[lesson.pk]), follow=True)
+    message = [str(m) for m in response.context["messages"]][-1]
+    assert message == f"Congratulations! You have completed the course “执法文书”; {words} been credited to your ledger."
+    words = words.rsplit(" ", 1)[0]
+    html = response.content.decode()
+    banner = html.split('class="banner banner-info"', 1)[1].split("</div>", 1)[0]
+    assert f"{words} credited to your ledger" in banner, banner
+    if hours == "1":
+        assert "training hours" not in message and "training hours" not in banner
+        assert "1.0" not in message and "1.0" not in banner
+
+
+@pytest.mark.django_db
+def test_course_completion_counts_training_hours_in_chinese(client, officer_user):
+    course = make_course(n_lessons=1, hours="1", title="一学时课程")
+    lesson = lessons_of(course)[0]
+    client.force_login(officer_user)
+    client.get(lesson.url)
+    response = client.post(reverse("courses:complete_lesson", args=[lesson.pk]), follow=True)
+    assert [str(m) for m in response.context["messages"]][-1] == "恭喜！您已完成课程《一学时课程》，1 学时已计入学时台账。"
+    assert "1 学时已计入学时台账" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_hours_requirement_from_qualification_types(client, officer_user):
     """我的学习 shows hours against the officer's yearly requirement when qualification types define one."""
     from courses.progress import yearly_hours_requirement
