@@ -175,3 +175,28 @@ def test_idle_ends_in_a_countdown_dialog_and_a_forced_submission(phone, shots):
         "idle_warning", "idle_resume", "idle_warning", "idle_timeout", "forced"]
     assert sitting.answers.get(position=1).correct is True
     shots(page, "idle-forced")
+
+
+def test_the_start_shows_the_paper_at_its_own_address_and_a_reload_keeps_it(phone, shots):
+    """开始考试 answers with the first question itself; the address bar then names the paper,
+    so a reload opens the paper again instead of posting the start a second time."""
+    people()
+    exam = make_exam([make_question(QuestionType.SINGLE) for _ in range(3)], time_limit_minutes=30)
+    page = phone
+    starts = []
+    page.on("request", lambda r: starts.append(r.url) if r.method == "POST" and r.url.endswith("/start/") else None)
+    sitting = start_paper(page, exam)
+    assert page.url.endswith(f"/exams/sittings/{sitting.pk}/?q=1"), page.url
+    assert page.locator("fieldset.question").count() == 1 and page.locator("#q1").is_visible()
+    key = choose(page, sitting, 1)
+    page.wait_for_selector("#q1 .save-state:has-text('已保存')")
+    # the navigation marks the saved question at once
+    assert "is-answered" in page.get_attribute(".qnav a[data-position='1']", "class")
+    page.reload()
+    assert page.url.endswith(f"/exams/sittings/{sitting.pk}/?q=1"), page.url
+    assert page.is_checked(f"input[name='q1-choice'][value='{key}']")
+    assert len(starts) == 1, starts  # the reload did not post the start again
+    assert Sitting.objects.filter(exam=exam).count() == 1
+    page.click(".qnav a[data-position='2']")
+    page.wait_for_url(re.compile(rf".*/exams/sittings/{sitting.pk}/\?q=2$"))
+    shots(page, "paper-after-reload")
