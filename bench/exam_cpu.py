@@ -14,7 +14,8 @@ folder, or a ``load_cpu_*`` database created through ``--pg``, a superuser URL, 
 migrated template kept between runs, and dropped afterwards): migrate, the load test's data (bench/load/setup_data.py: officers with signed-in
 sessions, one exam of 30 questions in random order with shuffled options), then for every
 officer, one after another, as the browser does it: the exam page, start, the page the start
-leads to (the first question), the whole paper (``?all=1``),
+leads to (the first question; a start that answers with it has no separate first page, and
+"start + first page" compares the pair either way), the whole paper (``?all=1``),
 ``--saves`` JSON answer saves (random question and option, with the revision counter) and
 submit. Django's test client, CSRF checks on, production settings (bench/load/settings.py;
 static files through the plain storage so that no collectstatic is needed), and, as in the
@@ -46,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PY = str(REPO / ".venv" / "bin" / "python")
 
-PHASES = ["exam page", "start", "first page", "paper", "save", "submit"]
+PHASES = ["exam page", "start", "first page", "start + first page", "paper", "save", "submit"]
 FIELD_RE = re.compile(r'name="q(\d+)-(choice|choices|level)" value="([^"]+)"')
 
 
@@ -143,7 +144,9 @@ def table(results):
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for label, res in results.items():
         for name in PHASES:
-            r = res["phases"][name]
+            r = res["phases"].get(name)
+            if r is None:
+                continue
             db = f" {r['db_cpu_ms']:.1f} |" if db_cpu else ""
             lines.append(f"| {label} | {name} | {r['n']} | {r['cpu_ms']:.2f} | {r['cpu_p50']:.2f} | {r['cpu_p95']:.2f} |"
                          f"{db} {r['queries']:g} | {r['wall_p50']:.1f} |")
@@ -245,14 +248,24 @@ class Meter:
         db1 = proc_cpu_ms(self.backend_pid) if self.backend_pid else None
         if db0 is None or db1 is None:
             self.db_known = False
+            self.last_db = 0.0
         else:
             self.db[phase] += db1 - db0
+            self.last_db = db1 - db0
         self.rows[phase].append(((c1 - c0) * 1000, (w1 - w0) * 1000, self.queries - q0))
         return out
+
+    def add(self, phase, rows, db):
+        """Record a request pair as one row of ``phase``: the sums of ``rows`` (cpu, wall,
+        queries) and their database CPU ``db``."""
+        self.rows[phase].append(tuple(sum(r[i] for r in rows) for i in range(3)))
+        self.db[phase] += db
 
     def summary(self):
         out = {}
         for name, rows in self.rows.items():
+            if not rows:  # e.g. no separate first page: the start shows it
+                continue
             cpu = sorted(r[0] for r in rows)
             wall = sorted(r[1] for r in rows)
             out[name] = {
@@ -333,10 +346,18 @@ def child(args):
         assert r.status_code == 200, r.status_code
         csrf = c.cookies["csrftoken"].value
         r = meter.call("start", c.post, f"/exams/{exam.pk}/start/", {"csrfmiddlewaretoken": csrf})
-        assert r.status_code == 302 and "/sittings/" in r["Location"], (r.status_code, r.get("Location"))
-        sitting = int(r["Location"].rstrip("/").split("/")[-1])
-        r = meter.call("first page", c.get, r["Location"])  # where the start's redirect leads
-        assert r.status_code == 200, r.status_code
+        pair, db = [meter.rows["start"][-1]], meter.last_db
+        if r.status_code == 302:  # a tree whose start leads to the first question by a redirect
+            assert "/sittings/" in r["Location"], r["Location"]
+            sitting = int(r["Location"].rstrip("/").split("?")[0].rstrip("/").split("/")[-1])
+            r = meter.call("first page", c.get, r["Location"])
+            assert r.status_code == 200, r.status_code
+            pair.append(meter.rows["first page"][-1])
+            db += meter.last_db
+        else:  # the start answers with the first question itself
+            assert r.status_code == 200, r.status_code
+            sitting = int(re.search(r'"pageUrl": "/exams/sittings/(\d+)/', r.content.decode()).group(1))
+        meter.add("start + first page", pair, db)
         r = meter.call("paper", c.get, f"/exams/sittings/{sitting}/", {"all": "1"})
         assert r.status_code == 200, r.status_code
         fields = {}
