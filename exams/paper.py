@@ -7,6 +7,7 @@ can reach the page by accident.
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casebank.models import level_label
 
@@ -17,13 +18,13 @@ from .models import (
     ReviewItemKind, has_response,
 )
 
-#: What the review says about one 评查 item (grading's outcome codes).
+#: What the review says about one 评查 item (grading's outcome codes), in the reader's language.
 OUTCOME_LABELS = {
-    grading.RIGHT: _("评查正确"),
-    grading.MISSED: _("漏查：案卷存在该问题"),
-    grading.FALSE_ALARM: _("误判：案卷不存在该问题"),
-    grading.DEDUCTION_OFF: _("问题认定正确，扣分不准确"),
-    grading.BLANK: _("未评查"),
+    grading.RIGHT: gettext_lazy("评查正确"),
+    grading.MISSED: gettext_lazy("漏查：案卷存在该问题"),
+    grading.FALSE_ALARM: gettext_lazy("误判：案卷不存在该问题"),
+    grading.DEDUCTION_OFF: gettext_lazy("问题认定正确，扣分不准确"),
+    grading.BLANK: gettext_lazy("未评查"),
 }
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from exams import demo, engine, grading, itemanalysis
 from exams.models import Answer, Question, Sitting, WrongItem
@@ -216,6 +217,15 @@ def test_review_names_each_wrong_item(casefile):
     assert outcomes["5"] == grading.MISSED and outcomes["7"] == grading.DEDUCTION_OFF and outcomes["1"] == grading.RIGHT
     assert review["passed_vetoed"] and not review["conclusion_right"] and review["marks"] == "98"
     assert review["rows"][4]["note"] == "评析密文PX3：处罚决定早于告知书送达"
+
+
+def test_the_review_of_each_item_reads_in_the_readers_language(casefile):
+    content = casefile.current_version.content
+    response = grading.normalise_response(content, answer(**dict(ALL_RIGHT, i5="no")))
+    for language, right, missed in (("en", "Judged right", "Missed"), ("zh-hans", "评查正确", "漏查")):
+        with translation.override(language):
+            rows = {row["key"]: str(row["outcome_label"]) for row in casefile_review(content, response)["rows"]}
+        assert rows["1"] == right and rows["5"].startswith(missed), (language, rows)
 
 
 def test_public_question_carries_no_reference(casefile):
