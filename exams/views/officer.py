@@ -116,6 +116,8 @@ def start(request, pk):
     # more, and the server a second request while every officer starts at once). Its
     # script shows the paper's own address (history.replaceState); links and the form use it.
     integrity.reopened(sitting)  # a resumed sitting: as when its page is opened again
+    if sitting.status != SittingStatus.OPEN:  # reopening it passed a limit: submitted by force
+        return redirect("exams:result", pk=sitting.pk)
     show_all = not exam.one_per_page
     current = sitting.current_position
     answers = engine.paper_lines(sitting)

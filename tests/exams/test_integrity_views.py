@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exams import engine, integrity
-from exams.models import Exam, ExtraTime, ForcedReason, QuestionType, Sitting
+from exams.models import EndReason, Exam, ExtraTime, ForcedReason, QuestionType, Sitting, SittingEvent, SittingStatus
 from officers import roles
 from officers.models import AuditLog
 from tests.exams.factories import make_exam, make_question
@@ -44,6 +44,23 @@ def open_paper(client, officer_user, exam):
     config = json.loads(re.search(r'<script id="paper-config" type="application/json">(.*?)</script>',
                                   page.content.decode()).group(1))
     return sitting, config, page
+
+
+def test_starting_again_after_leaving_past_the_limit_shows_the_forced_result(client, officer_user, exam):
+    """开始考试 on a sitting left without a return (the tab was closed) counts the time away
+    as opening its paper does; past the limit the sitting is submitted and the officer
+    sees the result with the reason, not the paper."""
+    Exam.objects.filter(pk=exam.pk).update(leave_limit=None, away_limit_seconds=60)
+    exam.refresh_from_db()
+    sitting, config, _page = open_paper(client, officer_user, exam)
+    assert send(client, sitting, seq=1, kind="leave", token=config["token"]).status_code == 200
+    SittingEvent.objects.filter(sitting=sitting).update(at=timezone.now() - timedelta(seconds=120))
+    r = client.post(reverse("exams:start", args=[exam.pk]))
+    assert r.status_code == 302 and r["Location"] == reverse("exams:result", args=[sitting.pk])
+    sitting.refresh_from_db()
+    assert sitting.status != SittingStatus.OPEN and sitting.ended_by == EndReason.FORCED
+    assert sitting.forced_reason == ForcedReason.AWAY
+    assert Sitting.objects.filter(exam=exam).count() == 1
 
 
 def send(client, sitting, **body):
