@@ -48,6 +48,7 @@ REPO = HERE.parent
 PY = str(REPO / ".venv" / "bin" / "python")
 
 PHASES = ["exam page", "start", "first page", "start + first page", "paper", "save", "submit"]
+SITTING_RE = re.compile(r"/exams/sittings/(\d+)/")
 FIELD_RE = re.compile(r'name="q(\d+)-(choice|choices|level)" value="([^"]+)"')
 
 
@@ -348,15 +349,14 @@ def child(args):
         r = meter.call("start", c.post, f"/exams/{exam.pk}/start/", {"csrfmiddlewaretoken": csrf})
         pair, db = [meter.rows["start"][-1]], meter.last_db
         if r.status_code == 302:  # a tree whose start leads to the first question by a redirect
-            assert "/sittings/" in r["Location"], r["Location"]
-            sitting = int(r["Location"].rstrip("/").split("?")[0].rstrip("/").split("/")[-1])
+            sitting = int(SITTING_RE.search(r["Location"]).group(1))
             r = meter.call("first page", c.get, r["Location"])
             assert r.status_code == 200, r.status_code
             pair.append(meter.rows["first page"][-1])
             db += meter.last_db
         else:  # the start answers with the first question itself
             assert r.status_code == 200, r.status_code
-            sitting = int(re.search(r'"pageUrl": "/exams/sittings/(\d+)/', r.content.decode()).group(1))
+            sitting = int(SITTING_RE.search(re.search(r'"pageUrl": "([^"]+)"', r.content.decode()).group(1)).group(1))
         meter.add("start + first page", pair, db)
         r = meter.call("paper", c.get, f"/exams/sittings/{sitting}/", {"all": "1"})
         assert r.status_code == 200, r.status_code
