@@ -192,15 +192,17 @@ def draw_paper(exam, rng):
             rng.shuffle(paper)
         return paper
     lines = _fixed_lines(exam, rng)
-    questions = Question.objects.select_related("current_version").in_bulk([qid for qid, _v, _p in lines])
-    return [(questions[qid], points) for qid, _v, points in lines]
+    questions = Question.objects.select_related("current_version").in_bulk([line[0] for line in lines])
+    return [(questions[line[0]], line[2]) for line in lines]
 
 
 def _fixed_lines(exam, rng):
-    """[(question id, current version id, points)] of a fixed paper: its active questions,
-    shuffled and capped as the exam says. One query of plain values (no model instances)."""
+    """[(question id, current version id, points, that version's content)] of a fixed paper:
+    its active questions, shuffled and capped as the exam says. One query of plain values (no
+    model instances); version and content are None for a question never frozen yet."""
     lines = list(exam.exam_questions.filter(question__status=QuestionStatus.ACTIVE)
-                 .values_list("question_id", "question__current_version_id", "points"))
+                 .values_list("question_id", "question__current_version_id", "points",
+                              "question__current_version__content"))
     if exam.random_order:
         rng.shuffle(lines)
     if exam.max_questions:
@@ -211,9 +213,11 @@ def _fixed_lines(exam, rng):
 
 
 def _paper_lines(exam, rng):
-    """``draw_paper`` as [(question id, version id or None, points)], what a start freezes."""
+    """``draw_paper`` as [(question id, version id or None, points, content or None)], what a
+    start freezes, with the content of each current version read in the same query."""
     if exam.mode == PaperMode.RULES:
-        return [(q.pk, q.current_version_id, points) for q, points in draw_paper(exam, rng)]
+        return [(q.pk, q.current_version_id, points, q.current_version.content if q.current_version_id else None)
+                for q, points in draw_paper(exam, rng)]
     return _fixed_lines(exam, rng)
 
 
@@ -265,11 +269,10 @@ def start(exam, officer, *, seed=None, now=None):
     used = check_can_start(exam, officer, now, used=len(mine))
     rng = random.Random(seed)
     paper = _paper_lines(exam, rng)
-    contents = dict(QuestionVersion.objects.filter(pk__in=[vid for _q, vid, _p in paper if vid]).order_by()
-                    .values_list("pk", "content"))
+    contents = {vid: content for _q, vid, _p, content in paper if vid}
     extra = extra_minutes(exam, officer)
     lines, total = [], Decimal("0")
-    for position, (question_id, version_id, points) in enumerate(paper, start=1):
+    for position, (question_id, version_id, points, _content) in enumerate(paper, start=1):
         if version_id is None:  # a question never frozen yet: freeze it now
             version = Question.objects.get(pk=question_id).publish_version()
             version_id, contents[version.pk] = version.pk, version.content

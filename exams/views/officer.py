@@ -160,7 +160,8 @@ def _sitting_context(sitting, answers, current, show_all):
         "exam": exam,
         "paper_url": paper_url,
         "questions": [public_question(a, with_feedback=a.locked and instant_feedback(exam),
-                                      image_url=reverse("exams:figure", args=[sitting.pk, a.position]))
+                                      image_url=reverse("exams:figure", args=[sitting.pk, a.position])
+                                      if a.version.content.get("image_id") else None)
                       for a in shown],
         "nav": [{"position": a.position, "answered": _answered(a), "current": a.position == current}
                 for a in answers],

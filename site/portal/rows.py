@@ -147,12 +147,39 @@ class Insert:
         return connection.ops.last_insert_id(cursor, self.model._meta.db_table, self.model._meta.pk.column)
 
     def many(self, cursor, rows, using="default", **columns):
+        """Insert ``rows`` with ``columns`` set in each. A value that every row of a batch holds
+        in a column and that is NULL, a boolean or an integer (the parent id, the columns a
+        new row leaves at their defaults) is written into the statement once instead of being
+        sent with each row: a driver that binds on the client (psycopg, as Django uses it)
+        splits and quotes every placeholder of a statement too long for its cache, on each
+        execution."""
         connection = connections[using]
         for attname, value in columns.items():
             i = self._index[attname]
             for row in rows:
                 row[i] = value
         size = max(1, connection.ops.bulk_batch_size(self.fields, rows))
+        q = connection.ops.quote_name
+        head = f"INSERT INTO {q(self.model._meta.db_table)} ({', '.join(q(f.column) for f in self.fields)}) VALUES "
         for start in range(0, len(rows), size):
             batch = rows[start:start + size]
-            cursor.execute(self._sql(connection, len(batch)), [value for row in batch for value in row])
+            first = batch[0]
+            shared = {i: text for i, value in enumerate(first) if (text := _literal(value)) is not None
+                      and all(type(r[i]) is type(value) and r[i] == value for r in batch)}
+            varying = [i for i in range(len(self.fields)) if i not in shared]
+            row = "(" + ", ".join(shared.get(i, "%s") for i in range(len(self.fields))) + ")"
+            cursor.execute(head + ", ".join([row] * len(batch)), [r[i] for r in batch for i in varying])
+
+
+def _literal(value):
+    """``value`` as an SQL literal every supported database reads the same way (SQLite 3.23 and
+    later know TRUE and FALSE), or None when it is not one of these simple values."""
+    if value is None:
+        return "NULL"
+    if value is True:
+        return "TRUE"
+    if value is False:
+        return "FALSE"
+    if type(value) is int:
+        return str(value)
+    return None

@@ -96,7 +96,7 @@ def test_a_save_into_someone_elses_sitting_is_not_found(client, officer_user, ot
 @pytest.mark.parametrize("n", [3, 30])
 def test_a_start_costs_the_same_for_any_paper_length(client, officer_user, n):
     """The paper is frozen in two INSERTs (the sitting with its total, then every line at
-    once); the lines' versions come in one query. Nothing runs once per question."""
+    once); the lines come with their versions' contents in one query. Nothing runs once per question."""
     exam = make_exam(paper(n), time_limit_minutes=30, random_order=True, answer_order="random")
     client.force_login(officer_user)
     client.get(reverse("exams:exam_detail", args=[exam.pk]))  # the session's first write happens here
@@ -162,8 +162,8 @@ def test_a_start_writes_in_a_transaction_that_holds_only_its_inserts(client, off
 
 #: session, user with profile and roles, the exam, its eligible units, the officer's sittings of
 #: the exam (the open one and the attempts used), the exam gates (annual-hours rule), the
-#: paper's lines, their versions, extra time, then the two INSERTs.
-START_STATEMENTS = 11
+#: paper's lines with their versions' contents, extra time, then the two INSERTs.
+START_STATEMENTS = 10
 
 
 def test_a_form_post_of_the_whole_paper_reads_the_answer_lines_once(client, officer_user):

@@ -106,3 +106,48 @@ def test_an_insert_stores_what_the_orm_stores_in_every_batch(sitting, monkeypatc
             if field.attname not in ("id", "sitting_id", "position"):
                 assert getattr(copy, field.attname) == getattr(line, field.attname), field.name
     assert got[0].response == {"choice": "甲", "note": "中文"} and got[0].locked is True
+
+
+def test_values_every_row_shares_are_written_into_the_statement_once(sitting):
+    """``Insert.many``: NULLs, booleans and integers that every row of a batch holds (the parent id,
+    the columns of a new line left at their defaults) are written into the statement; only the
+    values that differ from row to row are sent as parameters. A value that differs in one row
+    only, or that is not such a simple value, stays a parameter in every row."""
+    lines = list(sitting.answers.order_by("position"))
+    copies = [Answer(**{f.attname: getattr(line, f.attname) for f in Answer._meta.concrete_fields
+                        if not f.primary_key and f.attname not in ("position", "revision", "locked")},
+                     position=i, revision=0, locked=False)
+              for i, line in enumerate(lines * 3, start=1)]  # 6 lines
+    copies[4].revision = 7  # one row differs: the column stays a parameter
+    head = Sitting(**{f.attname: getattr(sitting, f.attname) for f in Sitting._meta.concrete_fields
+                      if not f.primary_key and f.attname not in ("attempt", "status")},
+                   attempt=sitting.attempt + 1, status="graded")
+    sitting_insert, line_insert = Insert(Sitting), Insert(Answer)
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, list(params)))
+        return execute(sql, params, many, context)
+
+    with connection.cursor() as cursor:
+        new_pk = sitting_insert.one(cursor, sitting_insert.rows([head])[0])
+        with connection.execute_wrapper(record):
+            line_insert.many(cursor, line_insert.rows(copies), sitting_id=new_pk)
+    [(sql, params)] = sent
+    names = [f.attname for f in line_insert.fields]
+    first_row = sql[sql.index("VALUES") + len("VALUES"):].split("),")[0].strip(" (")
+    written = dict(zip(names, (v.strip() for v in first_row.split(","))))
+    assert written["sitting_id"] == str(new_pk) and written["locked"] == "FALSE"
+    assert written["marked_by_id"] == "NULL" and written["marked_at"] == "NULL"
+    # position, revision (one row holds 7), points, the JSON columns and the texts differ or are not simple
+    assert written["position"] == written["revision"] == written["points"] == written["option_order"] == "%s"
+    varying = sum(1 for v in written.values() if v == "%s")
+    assert {k for k, v in written.items() if v != "%s"} == {
+        "sitting_id", "locked", "needs_marking", "marked_by_id", "marked_at"}
+    assert len(params) == varying * 6
+    got = list(Answer.objects.filter(sitting_id=new_pk).order_by("position"))
+    assert [a.revision for a in got] == [0, 0, 0, 0, 7, 0] and not any(a.locked for a in got)
+    for copy, line in zip(got, lines * 3):
+        for field in Answer._meta.concrete_fields:
+            if field.attname not in ("id", "sitting_id", "position", "revision", "locked"):
+                assert getattr(copy, field.attname) == getattr(line, field.attname), field.name
