@@ -301,7 +301,8 @@ def start(exam, officer, *, seed=None, now=None):
     # needs to be read back.
     for line in lines:
         line.sitting = sitting
-        line.version = QuestionVersion(pk=line.version_id, content=contents[line.version_id])
+        line.version = QuestionVersion.from_db(connection.alias, _VERSION_SHOWN,
+                                               (line.version_id, contents[line.version_id]))
     sitting.written_lines = lines
     return sitting
 
@@ -312,6 +313,8 @@ def paper_lines(sitting):
     return getattr(sitting, "written_lines", None)
 
 
+#: What the page a start shows reads of each line's version (``start``); the rest stays deferred.
+_VERSION_SHOWN = ("id", "content")
 #: The start's two INSERTs (``start``), written from the models' columns.
 _INSERT_SITTING = Insert(Sitting)
 _INSERT_LINES = Insert(Answer)

@@ -126,8 +126,22 @@ class Insert:
         self._index = {f.attname: i for i, f in enumerate(self.fields)}
 
     def rows(self, objs, using="default"):
+        """The adapted values of each of ``objs``. A column that holds the very same object as in
+        the row before (``None``, a default, a shared value) reuses that row's adapted value
+        instead of adapting it again: adapting is a pure function of the value."""
         connection = connections[using]
-        return [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self.fields] for obj in objs]
+        fields = self.fields
+        seen, adapted = [_UNSEEN] * len(fields), [None] * len(fields)
+        out = []
+        for obj in objs:
+            row = []
+            for i, f in enumerate(fields):
+                value = f.pre_save(obj, True)
+                if value is not seen[i]:
+                    seen[i], adapted[i] = value, f.get_db_prep_save(value, connection)
+                row.append(adapted[i])
+            out.append(row)
+        return out
 
     def _sql(self, connection, count, returning=False):
         q = connection.ops.quote_name
@@ -169,6 +183,10 @@ class Insert:
             varying = [i for i in range(len(self.fields)) if i not in shared]
             row = "(" + ", ".join(shared.get(i, "%s") for i in range(len(self.fields))) + ")"
             cursor.execute(head + ", ".join([row] * len(batch)), [r[i] for r in batch for i in varying])
+
+
+#: No value yet (``Insert.rows``).
+_UNSEEN = object()
 
 
 def _literal(value):
