@@ -45,8 +45,8 @@ LAYERS = {
         DATA: ["", "choices", "records"],
     },
     "exams": {
-        ENTRY: ["apps", "demo", "management", "management.*", "urls", "views", "views.*", "wagtail_hooks",
-                "access"],
+        ENTRY: ["apps", "demo", "management", "management.*", "templatetags", "templatetags.*", "urls", "views",
+                "views.*", "wagtail_hooks", "access"],
         FORMS: ["forms", "importer", "importer_text", "importer_docx", "importer_formats"],
         RULES: ["engine", "grading", "paper", "review", "references", "services", "itemanalysis", "practice",
                 "reports", "batchmarking", "integrity", "accommodations"],
