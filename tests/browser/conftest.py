@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = os.environ.get("ACADEMY_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -47,6 +48,10 @@ def browser(transactional_db, live_server, monkeypatch):
                   "--disable-dev-shm-usage"],
         )
         yield browser
+        # The ORM calls the test made while Playwright's loop ran went through connections of
+        # their own (see above). Close them here, still under the loop, or their sessions outlive
+        # the run and PostgreSQL cannot drop the test database at the end.
+        connections.close_all()
         browser.close()
 
 
