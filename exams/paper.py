@@ -28,7 +28,9 @@ OUTCOME_LABELS = {
 }
 
 
-def public_question(answer, *, with_feedback=False, image_url=None):
+def public_question(answer, *, with_feedback=False, figure_url=None):
+    """A question of a paper as the officer sees it: no key. ``figure_url(position)`` gives the
+    address of the question's figure; it is called only for a question that has one."""
     content = answer.version.content
     qtype = content["qtype"]
     texts = {o["key"]: o["text"] for o in content.get("options", [])}
@@ -39,7 +41,7 @@ def public_question(answer, *, with_feedback=False, image_url=None):
         "qtype_label": QTYPE_LABELS.get(qtype, qtype),
         "text": content["text"],
         "points": answer.points,
-        "image_url": image_url if content.get("image_id") else None,
+        "image_url": figure_url(answer.position) if figure_url and content.get("image_id") else None,
         "revision": answer.revision,
         "answered": has_response(qtype, answer.response),
         "locked": answer.locked,

@@ -155,13 +155,15 @@ def _sitting_context(sitting, answers, current, show_all):
     exam = sitting.exam
     shown = answers if show_all else [a for a in answers if a.position == current]
     paper_url = reverse("exams:sitting", args=[sitting.pk])
+
+    def figure_url(position):
+        return reverse("exams:figure", args=[sitting.pk, position])
+
     return {
         "sitting": sitting,
         "exam": exam,
         "paper_url": paper_url,
-        "questions": [public_question(a, with_feedback=a.locked and instant_feedback(exam),
-                                      image_url=reverse("exams:figure", args=[sitting.pk, a.position])
-                                      if a.version.content.get("image_id") else None)
+        "questions": [public_question(a, with_feedback=a.locked and instant_feedback(exam), figure_url=figure_url)
                       for a in shown],
         "nav": [{"position": a.position, "answered": _answered(a), "current": a.position == current}
                 for a in answers],
