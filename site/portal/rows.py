@@ -143,19 +143,18 @@ class Insert:
             out.append(row)
         return out
 
-    def _sql(self, connection, count, returning=False):
+    def _head(self, connection):
+        """``INSERT INTO table (columns) VALUES `` for this model."""
         q = connection.ops.quote_name
-        row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
-        sql = (f"INSERT INTO {q(self.model._meta.db_table)} ({', '.join(q(f.column) for f in self.fields)}) "
-               f"VALUES {', '.join([row] * count)}")
-        if returning:
-            sql += f" RETURNING {q(self.model._meta.pk.column)}"
-        return sql
+        return f"INSERT INTO {q(self.model._meta.db_table)} ({', '.join(q(f.column) for f in self.fields)}) VALUES "
 
     def one(self, cursor, row, using="default"):
         connection = connections[using]
         returning = connection.features.can_return_columns_from_insert
-        cursor.execute(self._sql(connection, 1, returning), row)
+        sql = self._head(connection) + "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        if returning:
+            sql += f" RETURNING {connection.ops.quote_name(self.model._meta.pk.column)}"
+        cursor.execute(sql, row)
         if returning:
             return cursor.fetchone()[0]
         return connection.ops.last_insert_id(cursor, self.model._meta.db_table, self.model._meta.pk.column)
@@ -173,8 +172,7 @@ class Insert:
             for row in rows:
                 row[i] = value
         size = max(1, connection.ops.bulk_batch_size(self.fields, rows))
-        q = connection.ops.quote_name
-        head = f"INSERT INTO {q(self.model._meta.db_table)} ({', '.join(q(f.column) for f in self.fields)}) VALUES "
+        head = self._head(connection)
         for start in range(0, len(rows), size):
             batch = rows[start:start + size]
             first = batch[0]
