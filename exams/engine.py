@@ -10,6 +10,7 @@ Concurrency rules (portable to SQLite, which ignores SELECT … FOR UPDATE):
 import logging
 import random
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -41,14 +42,24 @@ class ExamError(ValidationError):
 def is_eligible(exam, officer):
     """The exam's audience: officers of its units (with their sub-units) and, when the exam
     names training tiers, of one of those tiers (an officer whose tier HR has not recorded is
-    outside every tier-limited exam). Uses prefetched ``eligible_units`` when there are."""
-    unit_paths = [u.path for u in exam.eligible_units.all()]
+    outside every tier-limited exam). Uses the paths ``read_eligible_paths`` read, else the
+    (prefetched) ``eligible_units``."""
+    unit_paths = getattr(exam, "eligible_paths", None)
+    if unit_paths is None:
+        unit_paths = [u.path for u in exam.eligible_units.all()]
     if unit_paths and not any(officer.unit.path.startswith(p) for p in unit_paths):
         return False
     tiers = exam.eligible_tiers or []
     if tiers and officer.training_tier not in tiers:
         return False
     return True
+
+
+def read_eligible_paths(exam):
+    """Read the paths of the exam's units into ``exam.eligible_paths`` (``is_eligible``), in one
+    query of the paths alone, for a page about one exam; returns the exam."""
+    exam.eligible_paths = list(exam.eligible_units.order_by().values_list("path", flat=True))
+    return exam
 
 
 def open_exams_for(officer, *, exam_ids=(), kinds=(), now=None):
@@ -114,14 +125,42 @@ def attempts_used(exam, officer):
     return Sitting.objects.filter(exam=exam, officer=officer).count()
 
 
-def sittings_of(exam, officer):
-    """The officer's sittings of this exam (one per attempt, so few), in one query, each with
-    ``exam`` set: what ``open_sitting``, ``check_can_start`` and ``services.best_result``
-    otherwise read in a query each."""
-    sittings = list(Sitting.objects.filter(exam=exam, officer=officer).order_by("attempt"))
-    for sitting in sittings:
-        sitting.exam = exam
-    return sittings
+class Standing(NamedTuple):
+    """An officer's standing on one exam (``standing``)."""
+
+    #: the officer's sittings of the exam, by attempt, each with ``exam`` set
+    sittings: list
+    #: the officer's accommodation on the exam (ExtraTime), in minutes; 0 without one
+    extra_minutes: int
+
+
+_STANDING_SITTING = Columns(Sitting)
+_STANDING_EXTRA = Columns(ExtraTime, ["id", "exam_id", "officer_id", "minutes"])
+#: The officer's extra minutes on the exam and their sittings of it, in one statement: always
+#: one row (the extra minutes, NULL without any) and one per sitting, by attempt.
+_STANDING = Statement(lambda q: f"""
+    SELECT {q("x")}.{_STANDING_EXTRA.column(q, "minutes")}, {_STANDING_SITTING.select(q, "s")}
+    FROM (SELECT 1 AS {q("one")}) {q("o")}
+    LEFT JOIN {_STANDING_EXTRA.table(q)} {q("x")}
+      ON {q("x")}.{_STANDING_EXTRA.column(q, "exam_id")} = %s AND {q("x")}.{_STANDING_EXTRA.column(q, "officer_id")} = %s
+    LEFT JOIN {_STANDING_SITTING.table(q)} {q("s")}
+      ON {q("s")}.{_STANDING_SITTING.column(q, "exam_id")} = %s
+     AND {q("s")}.{_STANDING_SITTING.column(q, "officer_id")} = %s
+    ORDER BY {q("s")}.{_STANDING_SITTING.column(q, "attempt")}""")
+
+
+def standing(exam, officer):
+    """The officer's sittings of this exam (one per attempt, so few) and extra minutes on it,
+    in one query: what ``open_sitting``, ``check_can_start``, ``services.best_result`` and a
+    start otherwise read in a query each."""
+    rows = _STANDING.rows([exam.pk, officer.pk, exam.pk, officer.pk])
+    sittings = []
+    for row in rows:
+        sitting = _STANDING_SITTING.build(row, 1)
+        if sitting is not None:
+            sitting.exam = exam
+            sittings.append(sitting)
+    return Standing(sittings, rows[0][0] or 0)
 
 
 def check_can_start(exam, officer, now=None, used=None):
@@ -221,12 +260,6 @@ def _paper_lines(exam, rng):
     return _fixed_lines(exam, rng)
 
 
-def extra_minutes(exam, officer):
-    """The officer's accommodation on this exam (ExtraTime), in minutes; 0 without one."""
-    found = ExtraTime.objects.filter(exam=exam, officer=officer).order_by().values_list("minutes", flat=True)[:1]
-    return found[0] if found else 0
-
-
 def compute_deadline(exam, start, extra=0):
     """Start + time limit, capped by the close time; extra minutes (an accommodation) extend
     both, so the officer gets them even when starting near the close."""
@@ -241,7 +274,7 @@ def compute_deadline(exam, start, extra=0):
 
 def open_sitting(exam, officer, sittings=None):
     """The officer's open sitting of this exam, finalising it first if it is overdue.
-    ``sittings``: the officer's sittings of the exam (``sittings_of``), when loaded."""
+    ``sittings``: the officer's sittings of the exam (``standing``), when loaded."""
     if sittings is None:
         sitting = Sitting.objects.filter(exam=exam, officer=officer, status=SittingStatus.OPEN).first()
     else:
@@ -261,7 +294,7 @@ def start(exam, officer, *, seed=None, now=None):
     (one statement for any paper SQLite takes in one go, written by ``portal.rows.Insert``). On SQLite the write lock is taken at
     BEGIN, and every officer of an exam starts in the same minute: Python work inside it
     would make all of them queue behind it."""
-    mine = sittings_of(exam, officer)
+    mine, extra = standing(exam, officer)
     existing = open_sitting(exam, officer, mine)
     if existing is not None:
         return existing
@@ -270,7 +303,6 @@ def start(exam, officer, *, seed=None, now=None):
     rng = random.Random(seed)
     paper = _paper_lines(exam, rng)
     contents = {vid: content for _q, vid, _p, content in paper if vid}
-    extra = extra_minutes(exam, officer)
     lines, total = [], Decimal("0")
     for position, (question_id, version_id, points, _content) in enumerate(paper, start=1):
         if version_id is None:  # a question never frozen yet: freeze it now

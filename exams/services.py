@@ -15,7 +15,7 @@ def results(officer):
 def best_result(officer, exam, sittings=None):
     """The released sitting that counts for this exam: the highest score (ties: earliest), or
     the last one when the exam counts the last attempt. ``sittings``: the officer's sittings
-    of the exam when the caller has them (``engine.sittings_of``); else they are read."""
+    of the exam when the caller has them (``engine.standing``); else they are read."""
     if sittings is None:
         sittings = Sitting.objects.filter(officer=officer, exam=exam, status=SittingStatus.GRADED)
     released = [s for s in sittings if s.status == SittingStatus.GRADED]

@@ -73,8 +73,8 @@ def exam_list(request):
 
 
 def _published_exam_or_404(pk):
-    """A published exam with its eligible units prefetched (is_eligible reads them once)."""
-    return get_object_or_404(Exam.objects.prefetch_related("eligible_units"), pk=pk, draft=False)
+    """A published exam with the paths of its units read (what is_eligible needs)."""
+    return engine.read_eligible_paths(get_object_or_404(Exam, pk=pk, draft=False))
 
 
 @officer_required
@@ -84,7 +84,7 @@ def exam_detail(request, pk):
     if not engine.is_eligible(exam, officer):
         return render(request, "exams/exam_detail.html", {"exam": exam, "refusal": _("您不在本次考试的适用范围内。")},
                       status=403)
-    mine = engine.sittings_of(exam, officer)
+    mine, extra = engine.standing(exam, officer)
     open_sitting = engine.open_sitting(exam, officer, mine)
     refusal = None
     if open_sitting is None:
@@ -92,7 +92,8 @@ def exam_detail(request, pk):
             engine.check_can_start(exam, officer, used=len(mine))
         except engine.ExamError as exc:
             refusal = exc.messages[0]
-    extra = open_sitting.extra_minutes if open_sitting else engine.extra_minutes(exam, officer)
+    if open_sitting:
+        extra = open_sitting.extra_minutes
     return render(request, "exams/exam_detail.html", {
         "exam": exam, "open_sitting": open_sitting, "refusal": refusal,
         "used": len(mine),

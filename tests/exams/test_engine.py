@@ -334,3 +334,34 @@ def test_wrong_book_entry_and_exit(officer):
     engine.record_outcome(officer.pk, q.pk, q.current_version_id, True, {})
     item.refresh_from_db()
     assert item.resolved_at is not None
+
+
+def test_standing_reads_the_officers_own_sittings_by_attempt_and_extra_minutes(officer, other_officer_user):
+    """One statement gives the officer's sittings of the exam, in attempt order, each with the
+    exam set, and their extra minutes on it; nobody else's, and nothing of another exam."""
+    from exams.models import ExtraTime
+
+    exam = make_exam([make_question()], max_attempts=3, time_limit_minutes=20)
+    other_exam = make_exam([make_question()])
+    assert engine.standing(exam, officer) == engine.Standing([], 0)
+    first = engine.start(exam, officer, seed=1)
+    engine.finalize(first)
+    second = engine.start(exam, officer, seed=2)
+    engine.start(exam, other_officer_user.officer, seed=3)
+    engine.start(other_exam, officer, seed=4)
+    ExtraTime.objects.create(exam=exam, officer=other_officer_user.officer, minutes=15, reason="伤病证明")
+    ExtraTime.objects.create(exam=other_exam, officer=officer, minutes=25, reason="伤病证明")
+    mine, extra = engine.standing(exam, officer)
+    assert [s.pk for s in mine] == [first.pk, second.pk]
+    assert [s.attempt for s in mine] == [1, 2] and all(s.exam is exam for s in mine)
+    assert [s.status for s in mine] == [Sitting.objects.get(pk=first.pk).status, "open"]
+    assert mine[1].deadline == Sitting.objects.get(pk=second.pk).deadline  # converted as the ORM does
+    assert extra == 0
+    ExtraTime.objects.create(exam=exam, officer=officer, minutes=30, reason="伤病证明")
+    assert engine.standing(exam, officer).extra_minutes == 30
+    assert [s.pk for s in engine.standing(exam, officer).sittings] == [first.pk, second.pk]
+    third_exam = make_exam([make_question()], time_limit_minutes=60)
+    ExtraTime.objects.create(exam=third_exam, officer=officer, minutes=45, reason="伤病证明")
+    sitting = engine.start(third_exam, officer, seed=5)
+    assert sitting.extra_minutes == 45
+    assert sitting.deadline == sitting.started_at + timedelta(minutes=105)
