@@ -25,8 +25,8 @@ from portal.rows import Columns, Insert, Statement
 
 from . import grading
 from .models import (
-    Answer, AnswerOrder, EndReason, Exam, ExamKind, ExtraTime, PaperMode, Question, QuestionStatus, QuestionTag,
-    QuestionType, QuestionVersion, Sitting, SittingStatus, WrongItem,
+    Answer, AnswerOrder, EndReason, Exam, ExamKind, ExamQuestion, ExtraTime, PaperMode, Question, QuestionStatus,
+    QuestionTag, QuestionType, QuestionVersion, Sitting, SittingStatus, WrongItem,
 )
 
 log = logging.getLogger("academy")
@@ -235,13 +235,28 @@ def draw_paper(exam, rng):
     return [(questions[line[0]], line[2]) for line in lines]
 
 
+_LINE_OF_EXAM = Columns(ExamQuestion, ["id", "exam_id", "question_id", "points", "sort_order"])
+_LINE_QUESTION = Columns(Question, ["id", "status", "current_version_id"])
+_LINE_VERSION = Columns(QuestionVersion, ["id", "content"])
+#: A fixed paper's active questions in the exam's order, with points and current version.
+_FIXED_LINES = Statement(lambda q: f"""
+    SELECT {q("eq")}.{_LINE_OF_EXAM.column(q, "question_id")}, {q("qn")}.{_LINE_QUESTION.column(q, "current_version_id")},
+           {q("eq")}.{_LINE_OF_EXAM.column(q, "points")}, {q("v")}.{_LINE_VERSION.column(q, "content")}
+    FROM {_LINE_OF_EXAM.table(q)} {q("eq")}
+    JOIN {_LINE_QUESTION.table(q)} {q("qn")} ON {q("qn")}.{q("id")} = {q("eq")}.{_LINE_OF_EXAM.column(q, "question_id")}
+    LEFT JOIN {_LINE_VERSION.table(q)} {q("v")} ON {q("v")}.{q("id")} = {q("qn")}.{_LINE_QUESTION.column(q, "current_version_id")}
+    WHERE {q("eq")}.{_LINE_OF_EXAM.column(q, "exam_id")} = %s AND {q("qn")}.{_LINE_QUESTION.column(q, "status")} = %s
+    ORDER BY {q("eq")}.{_LINE_OF_EXAM.column(q, "sort_order")}, {q("eq")}.{q("id")}""")
+
+
 def _fixed_lines(exam, rng):
     """[(question id, current version id, points, that version's content)] of a fixed paper:
-    its active questions, shuffled and capped as the exam says. One query of plain values (no
-    model instances); version and content are None for a question never frozen yet."""
-    lines = list(exam.exam_questions.filter(question__status=QuestionStatus.ACTIVE)
-                 .values_list("question_id", "question__current_version_id", "points",
-                              "question__current_version__content"))
+    its active questions in the exam's order (``ExamQuestion.Meta.ordering``), shuffled and
+    capped as the exam says. One statement of plain values, converted as the ORM converts them
+    (no model instances); version and content are None for a question never frozen yet."""
+    points, content = _LINE_OF_EXAM.converter("points"), _LINE_VERSION.converter("content")
+    lines = [(question_id, version_id, points(value), content(raw))
+             for question_id, version_id, value, raw in _FIXED_LINES.rows([exam.pk, QuestionStatus.ACTIVE])]
     if exam.random_order:
         rng.shuffle(lines)
     if exam.max_questions:

@@ -96,6 +96,26 @@ class Columns:
             self._converters[connection.vendor] = found
         return found
 
+    def converter(self, attname, using="default"):
+        """A function that converts a value read from column ``attname`` as the ORM converts it
+        (the identity for a column that needs no converting), for this thread's connection."""
+        connection = connections[using]
+        key = (connection.vendor, attname)
+        found = self._converters.get(key)
+        if found is None:
+            field = self.field(attname)
+            col = Col(self.model._meta.db_table, field)
+            found = self._converters[key] = (
+                col, tuple(connection.ops.get_db_converters(col) + field.get_db_converters(connection)))
+        col, functions = found
+
+        def convert(value):
+            for fn in functions:
+                value = fn(value, col, connection)
+            return value
+
+        return convert
+
     def build(self, row, start=0, using="default"):
         """The instance whose columns are ``row[start:start + width]``; None when its primary
         key there is NULL (the empty side of a LEFT JOIN)."""

@@ -365,3 +365,33 @@ def test_standing_reads_the_officers_own_sittings_by_attempt_and_extra_minutes(o
     sitting = engine.start(third_exam, officer, seed=5)
     assert sitting.extra_minutes == 45
     assert sitting.deadline == sitting.started_at + timedelta(minutes=105)
+
+
+def test_a_fixed_paper_is_read_in_the_exams_order_with_the_values_the_orm_reads():
+    """The start's one statement for a fixed paper gives what the ORM's query of the same lines
+    gives: the exam's order (sort order, then id), active questions only, points as decimals,
+    each current version's content as JSON, and None for a question never frozen yet."""
+    import random
+
+    from exams.models import ExamQuestion, QuestionStatus
+
+    first, second, retired, unfrozen = (make_question(), make_question(QuestionType.MULTI),
+                                        make_question(status="retired"), make_question(QuestionType.TRUEFALSE))
+    from exams.models import Question
+
+    Question.objects.filter(pk=unfrozen.pk).update(current_version=None)
+    exam = make_exam()
+    for sort_order, q, points in ((2, first, "1.5"), (0, second, "2"), (1, retired, "1"), (0, unfrozen, "3")):
+        ExamQuestion.objects.create(exam=exam, question=q, sort_order=sort_order, points=Decimal(points))
+    expected = list(exam.exam_questions.filter(question__status=QuestionStatus.ACTIVE).values_list(
+        "question_id", "question__current_version_id", "points", "question__current_version__content"))
+    lines = engine._fixed_lines(exam, random.Random(1))
+    assert lines == expected
+    assert [line[0] for line in lines] == [second.pk, unfrozen.pk, first.pk]
+    assert [line[2] for line in lines] == [Decimal("2"), Decimal("3"), Decimal("1.5")]
+    assert lines[1][1:] == (None, Decimal("3"), None)
+    assert lines[0][3]["qtype"] == QuestionType.MULTI and isinstance(lines[0][3]["options"], list)
+    exam.max_questions, exam.random_order = 2, True
+    drawn = [engine._fixed_lines(exam, random.Random(seed)) for seed in range(8)]
+    assert all(len(d) == 2 and all(line in expected for line in d) for d in drawn)
+    assert len({tuple(line[0] for line in d) for d in drawn}) > 1  # shuffled before the cap

@@ -151,3 +151,17 @@ def test_values_every_row_shares_are_written_into_the_statement_once(sitting):
         for field in Answer._meta.concrete_fields:
             if field.attname not in ("id", "sitting_id", "position", "revision", "locked"):
                 assert getattr(copy, field.attname) == getattr(line, field.attname), field.name
+
+
+def test_a_single_columns_converter_converts_as_the_orm_does(sitting):
+    """``Columns.converter`` gives, for one column, the value the ORM loads: JSON decoded,
+    decimals and aware datetimes as the model holds them."""
+    line = sitting.answers.get(position=1)
+    raw = Statement(lambda q: f"""
+        SELECT {ANSWER.column(q, "response")}, {ANSWER.column(q, "score")}, {ANSWER.column(q, "saved_at")}
+        FROM {ANSWER.table(q)} WHERE {q("id")} = %s""").rows([line.pk])[0]
+    full = Columns(Answer)
+    assert full.converter("response")(raw[0]) == line.response == {"choice": "甲", "note": "中文"}
+    assert full.converter("score")(raw[1]) == line.score == Decimal("1.50")
+    assert full.converter("saved_at")(raw[2]) == line.saved_at and full.converter("saved_at")(raw[2]).tzinfo
+    assert full.converter("response")(None) is None
