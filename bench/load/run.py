@@ -17,6 +17,7 @@ import csv
 import datetime
 import json
 import os
+import runpy
 import secrets
 import shutil
 import signal
@@ -32,6 +33,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 PY = str(REPO / ".venv" / "bin" / "python")
 BIN = REPO / ".venv" / "bin"
+GUNICORN_CONFIG = REPO / "site" / "config" / "gunicorn.py"
+#: The workers and threads production runs on this machine (its gunicorn settings, read as
+#: gunicorn reads them, WEB_CONCURRENCY and GUNICORN_THREADS included).
+PRODUCTION_LAYOUT = {k: v for k, v in runpy.run_path(str(GUNICORN_CONFIG)).items() if k in ("workers", "threads")}
 STATIC_CACHE = Path(tempfile.gettempdir()) / "academy-bench-static"
 PG_ROLE = "academy_load"
 
@@ -176,9 +181,9 @@ def run_step(args, users):
 
         log = open(data_dir / "gunicorn.log", "w")
         gunicorn = subprocess.Popen(
-            # production's gunicorn settings (README "Production": keep-alive 5 s, the
-            # application preloaded and warmed up), with this run's workers and threads
-            [str(BIN / "gunicorn"), "--config", str(REPO / "site" / "config" / "gunicorn.py"), "config.wsgi:application",
+            # production's gunicorn settings (README "Production": its workers and threads
+            # unless this run sets them, keep-alive 5 s, the application preloaded and warmed up)
+            [str(BIN / "gunicorn"), "--config", str(GUNICORN_CONFIG), "config.wsgi:application",
              "--chdir", str(REPO / "site"), "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "-k", "gthread",
              "--threads", str(args.threads), "--timeout", "120", "--graceful-timeout", "10"],
             env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -304,6 +309,9 @@ class CpuMeter:
                         seen[("postgres", proc.pid)] = t.user + t.system
                     except psutil.Error:
                         continue
+        # Not a process: the time the machine's virtual CPUs waited for the host while they had
+        # work (steal), when the machine is a virtual one; other guests' load shows up here.
+        seen[("steal", 0)] = getattr(psutil.cpu_times(), "steal", 0.0)
         for key, value in seen.items():
             first, _last = self.totals.get(key, (value, value))
             self.totals[key] = (first, value)
@@ -385,8 +393,10 @@ def main():
     ap.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     ap.add_argument("--users", default="500", help="officers; a comma list runs one step per value")
     ap.add_argument("--minutes", type=float, default=2.0, help="answering time (default 2; 10 for the full run)")
-    ap.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    ap.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
+    ap.add_argument("--workers", type=int, default=PRODUCTION_LAYOUT["workers"],
+                    help="gunicorn worker processes (default: production's, site/config/gunicorn.py)")
+    ap.add_argument("--threads", type=int, default=PRODUCTION_LAYOUT["threads"],
+                    help="threads per gunicorn worker (gthread; default: production's)")
     ap.add_argument("--think", default="3-8", help="seconds between two saves of one officer, min-max")
     ap.add_argument("--real-logins", type=int, default=20,
                     help="officers that log in through the form at the start (the rest reuse sessions)")

@@ -5,12 +5,15 @@
 Command-line options override what is set here; so do WEB_CONCURRENCY (workers) and
 GUNICORN_THREADS (threads per worker) in the environment.
 
-* Workers × threads: one worker process per core (at most 4 by default), each with 4
-  threads (``gthread``). Python runs one thread at a time per process, so a second
-  process is what uses the second core; the threads keep a worker answering while one
-  of its requests waits on the database, the disk or a slow client (a certificate ZIP
-  streaming, an export). More processes would each hold their own copy of the search
-  index's caches and, on SQLite, add writers that queue on its single write lock.
+* Workers × threads: two worker processes per core (at most 8 by default), each with 2
+  threads (``gthread``). Python runs one thread of a process at a time, so processes are
+  what use the cores: while one waits on the database, the other process of its core runs.
+  The second thread keeps a worker answering while one of its requests waits on the disk or
+  a slow client (a certificate ZIP streaming, an export). More threads per process queue
+  for the interpreter under load: 500 officers starting an exam at once on 2 cores
+  (bench/load/RESULTS.md) waited longer with 4 processes of 4 threads, and longest with 2
+  of 8. Each process holds its own copy of the search index's caches, and on SQLite is one
+  more writer queuing on its single write lock.
 * preload_app: the application is imported once in the master, which also loads jieba's
   dictionary, the URL patterns and the templates (config/warmup.py) before forking;
   workers share that memory. Each worker then opens the search index in every one of its
@@ -28,8 +31,8 @@ pythonpath = f"{_SITE_DIR},{_SITE_DIR.parent}"
 wsgi_app = "config.wsgi:application"
 
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY") or min(os.cpu_count() or 1, 4))
-threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * (os.cpu_count() or 1), 8))
+threads = int(os.environ.get("GUNICORN_THREADS") or 2)
 preload_app = True
 timeout = 60
 graceful_timeout = 30
