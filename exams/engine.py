@@ -137,12 +137,14 @@ class Standing(NamedTuple):
 _STANDING_SITTING = Columns(Sitting)
 _STANDING_EXTRA = Columns(ExtraTime, ["id", "exam_id", "officer_id", "minutes"])
 #: The officer's extra minutes on the exam and their sittings of it, in one statement: always
-#: one row (the extra minutes, NULL without any) and one per sitting, by attempt.
+#: one row (the extra minutes, NULL without any; an officer has at most one ExtraTime per exam)
+#: and one per sitting, by attempt.
 _STANDING = Statement(lambda q: f"""
     SELECT {q("x")}.{_STANDING_EXTRA.column(q, "minutes")}, {_STANDING_SITTING.select(q, "s")}
     FROM (SELECT 1 AS {q("one")}) {q("o")}
     LEFT JOIN {_STANDING_EXTRA.table(q)} {q("x")}
-      ON {q("x")}.{_STANDING_EXTRA.column(q, "exam_id")} = %s AND {q("x")}.{_STANDING_EXTRA.column(q, "officer_id")} = %s
+      ON {q("x")}.{_STANDING_EXTRA.column(q, "exam_id")} = %s
+     AND {q("x")}.{_STANDING_EXTRA.column(q, "officer_id")} = %s
     LEFT JOIN {_STANDING_SITTING.table(q)} {q("s")}
       ON {q("s")}.{_STANDING_SITTING.column(q, "exam_id")} = %s
      AND {q("s")}.{_STANDING_SITTING.column(q, "officer_id")} = %s
@@ -240,11 +242,14 @@ _LINE_QUESTION = Columns(Question, ["id", "status", "current_version_id"])
 _LINE_VERSION = Columns(QuestionVersion, ["id", "content"])
 #: A fixed paper's active questions in the exam's order, with points and current version.
 _FIXED_LINES = Statement(lambda q: f"""
-    SELECT {q("eq")}.{_LINE_OF_EXAM.column(q, "question_id")}, {q("qn")}.{_LINE_QUESTION.column(q, "current_version_id")},
+    SELECT {q("eq")}.{_LINE_OF_EXAM.column(q, "question_id")},
+           {q("qn")}.{_LINE_QUESTION.column(q, "current_version_id")},
            {q("eq")}.{_LINE_OF_EXAM.column(q, "points")}, {q("v")}.{_LINE_VERSION.column(q, "content")}
     FROM {_LINE_OF_EXAM.table(q)} {q("eq")}
-    JOIN {_LINE_QUESTION.table(q)} {q("qn")} ON {q("qn")}.{q("id")} = {q("eq")}.{_LINE_OF_EXAM.column(q, "question_id")}
-    LEFT JOIN {_LINE_VERSION.table(q)} {q("v")} ON {q("v")}.{q("id")} = {q("qn")}.{_LINE_QUESTION.column(q, "current_version_id")}
+    JOIN {_LINE_QUESTION.table(q)} {q("qn")}
+      ON {q("qn")}.{q("id")} = {q("eq")}.{_LINE_OF_EXAM.column(q, "question_id")}
+    LEFT JOIN {_LINE_VERSION.table(q)} {q("v")}
+      ON {q("v")}.{q("id")} = {q("qn")}.{_LINE_QUESTION.column(q, "current_version_id")}
     WHERE {q("eq")}.{_LINE_OF_EXAM.column(q, "exam_id")} = %s AND {q("qn")}.{_LINE_QUESTION.column(q, "status")} = %s
     ORDER BY {q("eq")}.{_LINE_OF_EXAM.column(q, "sort_order")}, {q("eq")}.{q("id")}""")
 
