@@ -83,14 +83,18 @@ class Columns:
         ORM sends for a filter or a save)."""
         return self.field(attname).get_db_prep_save(value, connections[using])
 
+    def _column_converters(self, field, connection):
+        """(column expression, the ORM's converter functions for it on ``connection``)."""
+        col = Col(self.model._meta.db_table, field)
+        return col, tuple(connection.ops.get_db_converters(col) + field.get_db_converters(connection))
+
     def _converters_for(self, connection):
         """[(position, column, converter functions)] of the columns that need converting."""
         found = self._converters.get(connection.vendor)
         if found is None:
             found = []
             for i, f in enumerate(self.fields):
-                col = Col(self.model._meta.db_table, f)
-                functions = tuple(connection.ops.get_db_converters(col) + f.get_db_converters(connection))
+                col, functions = self._column_converters(f, connection)
                 if functions:
                     found.append((i, col, functions))
             self._converters[connection.vendor] = found
@@ -103,10 +107,7 @@ class Columns:
         key = (connection.vendor, attname)
         found = self._converters.get(key)
         if found is None:
-            field = self.field(attname)
-            col = Col(self.model._meta.db_table, field)
-            found = self._converters[key] = (
-                col, tuple(connection.ops.get_db_converters(col) + field.get_db_converters(connection)))
+            found = self._converters[key] = self._column_converters(self.field(attname), connection)
         col, functions = found
 
         def convert(value):
